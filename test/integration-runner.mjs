@@ -1,0 +1,48 @@
+// Launches VS Code with the extension under development and the integration tests
+// (out/test/integration/index.js), through @vscode/test-electron.
+// Where VS Code cannot be downloaded (this machine, CI) the shared test host stands in for the
+// executable: $VSCODE_EXECUTABLE when set, else it is installed from ../shared/tools/vscode-test-host.
+import { runTests } from '@vscode/test-electron';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const resultsFile = process.argv[2] ?? join(root, 'out/integration-results.json');
+
+function findExecutable() {
+  if (process.env.VSCODE_EXECUTABLE) return process.env.VSCODE_EXECUTABLE;
+  const install = resolve(root, '../shared/tools/vscode-test-host/install.sh');
+  if (existsSync(install)) {
+    console.log('[integration] VSCODE_EXECUTABLE is not set: preparing the shared VS Code test host');
+    return execFileSync('sh', [install], { stdio: ['ignore', 'pipe', 'inherit'] }).toString().trim();
+  }
+  return undefined; // test-electron downloads desktop VS Code (machines with internet)
+}
+
+const vscodeExecutablePath = findExecutable();
+const userDataDir = mkdtempSync(join(tmpdir(), 'uevr-prof-user-'));
+const sessionsDir = mkdtempSync(join(tmpdir(), 'uevr-prof-sessions-'));
+try {
+  const code = await runTests({
+    ...(vscodeExecutablePath ? { vscodeExecutablePath } : {}),
+    extensionDevelopmentPath: root,
+    extensionTestsPath: join(root, 'out/test/integration/index.js'),
+    launchArgs: [
+      join(root, 'test/fixtures/workspace'),
+      '--disable-extensions',
+      `--user-data-dir=${userDataDir}`,
+    ],
+    extensionTestsEnv: {
+      UEVR_TEST_RESULTS_FILE: resultsFile,
+      UEVR_PROFILER_SESSIONS_DIR: sessionsDir,
+      UEVR_PROFILER_REPO_ROOT: root,
+    },
+  });
+  process.exit(code);
+} catch (err) {
+  console.error(`[integration] VS Code did not finish the tests: ${err instanceof Error ? err.message : err}`);
+  process.exit(1);
+}
