@@ -1,0 +1,3 @@
+// The protocol's public surface: framing plus typed messages.
+export * from './framing';
+export * from './messages';
