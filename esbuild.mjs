@@ -13,11 +13,18 @@ const watch = args.has('--watch');
 const production = args.has('--production');
 
 /** Entry points that run in Node (extension host, language server, CLI). */
-const nodeEntries = {
-  extension: 'src/extension/main.ts',
-  server: 'src/server/main.ts',
-  cli: 'src/cli/main.ts',
-};
+const nodeEntries = Object.fromEntries(
+  Object.entries({
+    extension: 'src/extension/main.ts',
+    server: 'src/server/main.ts',
+    cli: 'src/cli/main.ts',
+    profileWorker: 'src/worker/profileWorker.ts',
+  }).filter(([name, file]) => {
+    if (existsSync(join(root, file))) return true;
+    console.warn(`[esbuild] skipping ${name}: ${file} does not exist yet`);
+    return false;
+  }),
+);
 
 /** One bundle per webview (they run in the webview's browser context). */
 const webviewEntries = Object.fromEntries(

@@ -4,7 +4,7 @@
 // executable: $VSCODE_EXECUTABLE when set, else it is installed from ../shared/tools/vscode-test-host.
 import { runTests } from '@vscode/test-electron';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,9 @@ function findExecutable() {
 
 const vscodeExecutablePath = findExecutable();
 const userDataDir = mkdtempSync(join(tmpdir(), 'uevr-prof-user-'));
+// Tests change settings and write captures: give them a copy of the fixture workspace, not the repo's.
+const workspace = mkdtempSync(join(tmpdir(), 'uevr-prof-ws-'));
+cpSync(join(root, 'test/fixtures/workspace'), workspace, { recursive: true });
 const sessionsDir = mkdtempSync(join(tmpdir(), 'uevr-prof-sessions-'));
 try {
   const code = await runTests({
@@ -31,7 +34,7 @@ try {
     extensionDevelopmentPath: root,
     extensionTestsPath: join(root, 'out/test/integration/index.js'),
     launchArgs: [
-      join(root, 'test/fixtures/workspace'),
+      workspace,
       '--disable-extensions',
       `--user-data-dir=${userDataDir}`,
     ],

@@ -1,0 +1,135 @@
+import * as vscode from 'vscode';
+import type { Profile } from '../core/profile/types';
+import { resolveScriptPath } from '../core/scriptPaths';
+import { showError } from './log';
+import { loadProfileFile } from './profileLoader';
+import { readSettings } from './settings';
+import { webviewHtml } from './webviewShell';
+
+export const FLAME_GRAPH_VIEW_TYPE = 'uevrProfiler.flameGraph';
+
+/** A profile file opened in the flame graph editor. Read-only: captures are never edited in place. */
+export class ProfileDocument implements vscode.CustomDocument {
+  constructor(
+    readonly uri: vscode.Uri,
+    readonly profile: Profile,
+  ) {}
+  dispose(): void {}
+}
+
+/** Messages the flame graph webview sends (see src/core/view/messages.ts for the full set). */
+interface FromWebview {
+  type: string;
+  file?: unknown;
+  line?: unknown;
+  message?: unknown;
+}
+
+/**
+ * The "UEVR Flame Graph" custom editor for captures and importable profile formats. The profile is
+ * parsed in a worker thread and posted to the webview by structured clone (typed arrays, no JSON).
+ */
+export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProvider<ProfileDocument> {
+  private readonly panels = new Map<vscode.WebviewPanel, ProfileDocument>();
+  private active: ProfileDocument | undefined;
+  private readonly onDidLoadEmitter = new vscode.EventEmitter<ProfileDocument>();
+  /** Fires when a profile has been loaded into an editor (the editor annotations listen). */
+  readonly onDidLoadProfile = this.onDidLoadEmitter.event;
+
+  static register(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): FlameGraphEditorProvider {
+    const provider = new FlameGraphEditorProvider(context, log);
+    context.subscriptions.push(
+      vscode.window.registerCustomEditorProvider(FLAME_GRAPH_VIEW_TYPE, provider, {
+        // Keeping the webview alive when hidden costs memory but keeps zoom, search and the parsed
+        // tree; rebuilding a 500k-node layout on every tab switch would be worse.
+        webviewOptions: { retainContextWhenHidden: true, enableFindWidget: false },
+        supportsMultipleEditorsPerDocument: true,
+      }),
+      provider.onDidLoadEmitter,
+    );
+    return provider;
+  }
+
+  private constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  /** The profile of the focused flame graph editor, if any. */
+  get activeDocument(): ProfileDocument | undefined {
+    return this.active;
+  }
+
+  async openCustomDocument(uri: vscode.Uri, _ctx: vscode.CustomDocumentOpenContext, token: vscode.CancellationToken): Promise<ProfileDocument> {
+    const started = Date.now();
+    const profile = await loadProfileFile(this.context.extensionUri, uri, token);
+    this.log.info(`opened ${uri.fsPath}: ${profile.samples.length} samples, ${profile.stacks.length} stacks (${profile.source}) in ${Date.now() - started} ms`);
+    const doc = new ProfileDocument(uri, profile);
+    this.onDidLoadEmitter.fire(doc);
+    return doc;
+  }
+
+  async resolveCustomEditor(doc: ProfileDocument, panel: vscode.WebviewPanel): Promise<void> {
+    const distUri = vscode.Uri.joinPath(this.context.extensionUri, 'dist');
+    panel.webview.options = { enableScripts: true, localResourceRoots: [distUri] };
+    const title = doc.uri.path.split('/').pop() ?? 'profile';
+    panel.webview.html = webviewHtml(panel.webview, this.context.extensionUri, 'flamegraph', title);
+    this.panels.set(panel, doc);
+    this.active = doc;
+
+    const postProfile = (): void => {
+      const s = readSettings(doc.uri);
+      void panel.webview.postMessage({
+        type: 'profile',
+        title,
+        profile: doc.profile,
+        settings: { refreshRateHz: s.refreshRateHz, budgetMs: s.budgetMs },
+      });
+    };
+    panel.onDidChangeViewState((e) => {
+      if (e.webviewPanel.active) this.active = doc;
+    });
+    panel.onDidDispose(() => {
+      this.panels.delete(panel);
+      if (this.active === doc && ![...this.panels.values()].includes(doc)) this.active = undefined;
+    });
+    const cfg = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('uevrProfiler.refreshRate')) {
+        const s = readSettings(doc.uri);
+        void panel.webview.postMessage({ type: 'settings', settings: { refreshRateHz: s.refreshRateHz, budgetMs: s.budgetMs } });
+      }
+    });
+    panel.onDidDispose(() => cfg.dispose());
+    panel.webview.onDidReceiveMessage(async (msg: FromWebview) => {
+      if (msg.type === 'ready') postProfile();
+      else if (msg.type === 'openSource' && typeof msg.file === 'string' && typeof msg.line === 'number') {
+        await this.openSource(msg.file, msg.line);
+      } else if (msg.type === 'error' && typeof msg.message === 'string') {
+        this.log.warn(`flame graph: ${msg.message}`);
+      }
+    });
+  }
+
+  /** Jumps to a script line named by a profile (mapped through the path mappings). */
+  async openSource(reportedFile: string, line: number): Promise<boolean> {
+    try {
+      const settings = readSettings();
+      const files = await vscode.workspace.findFiles('**/*.lua', '**/node_modules/**', 5000);
+      const target = resolveScriptPath(reportedFile, settings.pathMappings, files.map((f) => f.fsPath));
+      if (!target) {
+        void vscode.window.showWarningMessage(
+          `"${reportedFile}" is not a file of this workspace. Open the folder with your mod scripts, or add a uevrProfiler.pathMappings entry.`,
+        );
+        return false;
+      }
+      const editor = await vscode.window.showTextDocument(vscode.Uri.file(target), { preview: true, viewColumn: vscode.ViewColumn.Beside });
+      const pos = new vscode.Position(Math.max(0, line - 1), 0);
+      editor.selection = new vscode.Selection(pos, pos);
+      editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      return true;
+    } catch (err) {
+      await showError(this.log, 'Could not open the source', err);
+      return false;
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import { Worker } from 'node:worker_threads';
+import * as vscode from 'vscode';
+import type { Profile } from '../core/profile/types';
+import { UserError } from './log';
+
+type WorkerMessage = { type: 'progress'; fraction: number } | { type: 'done'; profile: Profile } | { type: 'error'; message: string };
+
+/**
+ * Loads a profile file in a worker thread (dist/profileWorker.js) with a cancellable progress
+ * notification. Cancel terminates the worker at once, whatever it is doing.
+ */
+export function loadProfileFile(extensionUri: vscode.Uri, file: vscode.Uri, token?: vscode.CancellationToken): Promise<Profile> {
+  if (file.scheme !== 'file') {
+    return Promise.reject(new UserError(`Profiles can only be opened from disk (this one is ${file.scheme}:).`));
+  }
+  const name = file.path.split('/').pop() ?? file.fsPath;
+  return Promise.resolve(
+    vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Opening ${name}`, cancellable: true },
+      (progress, progressToken) =>
+        new Promise<Profile>((resolve, reject) => {
+          const worker = new Worker(vscode.Uri.joinPath(extensionUri, 'dist', 'profileWorker.js').fsPath, {
+            workerData: { path: file.fsPath },
+            // A hostile file must not take the extension host's memory down with the worker.
+            resourceLimits: { maxOldGenerationSizeMb: 4096 },
+          });
+          let reported = 0;
+          let settled = false;
+          const finish = (fn: () => void): void => {
+            if (settled) return;
+            settled = true;
+            subs.forEach((s) => s.dispose());
+            void worker.terminate();
+            fn();
+          };
+          const cancel = (): void => finish(() => reject(new vscode.CancellationError()));
+          const subs = [progressToken.onCancellationRequested(cancel), ...(token ? [token.onCancellationRequested(cancel)] : [])];
+          worker.on('message', (msg: WorkerMessage) => {
+            if (msg.type === 'progress') {
+              const pct = Math.round(msg.fraction * 100);
+              progress.report({ increment: pct - reported, message: `${pct}%` });
+              reported = pct;
+            } else if (msg.type === 'done') {
+              finish(() => resolve(msg.profile));
+            } else {
+              finish(() => reject(new UserError(`Could not open ${name}: ${msg.message}`)));
+            }
+          });
+          worker.on('error', (err) => finish(() => reject(new UserError(`Could not open ${name}: ${err.message}`))));
+          worker.on('exit', (code) => finish(() => reject(new UserError(`Could not open ${name}: the loader stopped (exit ${code}); the file may be too large for memory.`))));
+        }),
+    ),
+  );
+}

@@ -1,0 +1,81 @@
+import * as vscode from 'vscode';
+import { DEFAULT_REFRESH_RATE, budgetMs, isRefreshRate, type RefreshRate } from '../core/budget';
+
+/** A path mapping from the game's script folder (as the game reports it) to a workspace folder. */
+export interface PathMapping {
+  from: string;
+  to: string;
+}
+
+export interface Settings {
+  refreshRateHz: RefreshRate;
+  budgetMs: number;
+  samplingHz: number;
+  pathMappings: PathMapping[];
+  sessionsDirectory: string;
+  alerts: { enabled: boolean; scriptsBudgetPercent: number; sustainedFrames: number };
+  captureSeconds: number;
+  disabledRules: string[];
+  /** Problems found while reading (a wrong type, out of range): shown once, defaults used instead. */
+  problems: string[];
+}
+
+const SECTION = 'uevrProfiler';
+
+function num(cfg: vscode.WorkspaceConfiguration, key: string, def: number, min: number, max: number, problems: string[]): number {
+  const v = cfg.get<unknown>(key, def);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
+    problems.push(`${SECTION}.${key} must be a number from ${min} to ${max} (got ${JSON.stringify(v)}); using ${def}.`);
+    return def;
+  }
+  return v;
+}
+
+/** Reads and validates the settings; a bad value never throws, it falls back and is reported. */
+export function readSettings(scope?: vscode.ConfigurationScope): Settings {
+  const cfg = vscode.workspace.getConfiguration(SECTION, scope);
+  const problems: string[] = [];
+
+  let refreshRateHz: RefreshRate = DEFAULT_REFRESH_RATE;
+  const rr = cfg.get<unknown>('refreshRate', DEFAULT_REFRESH_RATE);
+  if (isRefreshRate(rr)) refreshRateHz = rr;
+  else problems.push(`${SECTION}.refreshRate must be one of 72, 80, 90, 120, 144 (got ${JSON.stringify(rr)}); using ${DEFAULT_REFRESH_RATE} Hz.`);
+
+  const rawMappings = cfg.get<unknown>('pathMappings', []);
+  const pathMappings: PathMapping[] = [];
+  if (Array.isArray(rawMappings)) {
+    rawMappings.forEach((m: unknown, i) => {
+      const rec = m as Record<string, unknown> | null;
+      if (rec && typeof rec.from === 'string' && typeof rec.to === 'string' && rec.from && rec.to) {
+        pathMappings.push({ from: rec.from, to: rec.to });
+      } else {
+        problems.push(`${SECTION}.pathMappings[${i}] needs a non-empty "from" and "to"; it is ignored.`);
+      }
+    });
+  } else {
+    problems.push(`${SECTION}.pathMappings must be a list of {"from", "to"}; it is ignored.`);
+  }
+
+  const rawRules = cfg.get<unknown>('analyzer.disabledRules', []);
+  const disabledRules = Array.isArray(rawRules) ? rawRules.filter((r): r is string => typeof r === 'string' && /^UEVR\d{3}$/.test(r)) : [];
+  if (!Array.isArray(rawRules) || disabledRules.length !== rawRules.length) {
+    problems.push(`${SECTION}.analyzer.disabledRules must list rule codes like "UEVR013"; other entries are ignored.`);
+  }
+
+  const sessionsDirectory = cfg.get<unknown>('sessionsDirectory', '');
+  return {
+    refreshRateHz,
+    budgetMs: budgetMs(refreshRateHz),
+    samplingHz: num(cfg, 'sampling.rateHz', 1000, 100, 10000, problems),
+    pathMappings,
+    sessionsDirectory: typeof sessionsDirectory === 'string' ? sessionsDirectory : '',
+    alerts: {
+      enabled: cfg.get<unknown>('alerts.enabled', true) !== false,
+      scriptsBudgetPercent: num(cfg, 'alerts.scriptsBudgetPercent', 20, 1, 100, problems),
+      sustainedFrames: num(cfg, 'alerts.sustainedFrames', 90, 1, 1_000_000, problems),
+    },
+    captureSeconds: num(cfg, 'capture.defaultSeconds', 5, 1, 600, problems),
+    disabledRules,
+    problems,
+  };
+}
