@@ -66,7 +66,6 @@ class Parser {
   private fs!: FuncState;
   private depth = 0;
   private globals: NameExpr[] = [];
-  private chunk!: Chunk;
   private comments;
   private lines: LineIndex;
 
@@ -183,7 +182,6 @@ class Parser {
       body: { kind: 'Block', body: [], start: 0, end: this.src.length },
       comments: this.comments, errors: this.errors, globals: this.globals,
     };
-    this.chunk = chunk;
     this.openFunc(chunk, true);
     this.openBlock(false);
     chunk.body.body = this.statList();

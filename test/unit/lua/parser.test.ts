@@ -8,7 +8,6 @@ import { VALID, INVALID } from './corpus';
 
 after(closeLua);
 
-const accepts = (src: string): boolean => parse(src, { allowShebang: false }).errors.length === 0;
 
 /** Small deterministic PRNG so fuzz failures reproduce. */
 function rng(seed: number): () => number {
