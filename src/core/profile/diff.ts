@@ -1,0 +1,179 @@
+// Difference of two profiles (before → after), per function and per call-tree node, normalised so
+// profiles of different lengths compare: ms per game frame when both have game frames, else weight
+// per second of profile duration, else share of the total weight. Functions and nodes are matched
+// by (name, file) paths, so ids need not agree between the two profiles.
+
+import { PairMap } from './pairMap';
+import { GrowableColumn } from './growable';
+import { buildCallTree } from './callTree';
+import { functionStats } from './functionStats';
+import type { CallTree, Profile } from './types';
+
+export type DiffNormalisation = 'perFrame' | 'perSecond' | 'share';
+
+export interface ProfileDiff {
+  normalisation: DiffNormalisation;
+  /** Factor each profile's raw weights were multiplied by. */
+  scaleA: number;
+  scaleB: number;
+  functions: {
+    length: number;
+    name: string[];
+    file: string[];
+    selfA: Float64Array;
+    selfB: Float64Array;
+    totalA: Float64Array;
+    totalB: Float64Array;
+    /** B − A. */
+    deltaSelf: Float64Array;
+    deltaTotal: Float64Array;
+  };
+  /** The union of both call trees over `functions` ids (CallTree.frame holds a function id here). */
+  tree: CallTree & { totalA: Float64Array; totalB: Float64Array; selfA: Float64Array; selfB: Float64Array; deltaTotal: Float64Array; deltaSelf: Float64Array };
+}
+
+function normalisation(a: Profile, b: Profile): [DiffNormalisation, number, number] {
+  const fa = a.gameFrames?.length ?? 0;
+  const fb = b.gameFrames?.length ?? 0;
+  if (fa > 0 && fb > 0) return ['perFrame', 1 / fa, 1 / fb];
+  if (a.durationMs > 0 && b.durationMs > 0) return ['perSecond', 1000 / a.durationMs, 1000 / b.durationMs];
+  const wa = buildCallTree(a).total[0] || 1;
+  const wb = buildCallTree(b).total[0] || 1;
+  return ['share', 1 / wa, 1 / wb];
+}
+
+export function diffProfiles(a: Profile, b: Profile): ProfileDiff {
+  const [norm, scaleA, scaleB] = normalisation(a, b);
+  const ids = new Map<string, number>();
+  const name: string[] = [];
+  const file: string[] = [];
+  const fnId = (n: string, f: string) => {
+    const key = `${f}\u0000${n}`;
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = name.length;
+      ids.set(key, id);
+      name.push(n);
+      file.push(f);
+    }
+    return id;
+  };
+  const sa = functionStats(a);
+  const sb = functionStats(b);
+  const mapA = Int32Array.from({ length: sa.functions.length }, (_, i) => fnId(sa.functions.name[i], sa.functions.file[i]));
+  const mapB = Int32Array.from({ length: sb.functions.length }, (_, i) => fnId(sb.functions.name[i], sb.functions.file[i]));
+  const m = name.length;
+  const selfA = new Float64Array(m);
+  const selfB = new Float64Array(m);
+  const totalA = new Float64Array(m);
+  const totalB = new Float64Array(m);
+  for (let i = 0; i < mapA.length; i++) {
+    selfA[mapA[i]] += sa.self[i] * scaleA;
+    totalA[mapA[i]] += sa.total[i] * scaleA;
+  }
+  for (let i = 0; i < mapB.length; i++) {
+    selfB[mapB[i]] += sb.self[i] * scaleB;
+    totalB[mapB[i]] += sb.total[i] * scaleB;
+  }
+  const deltaSelf = selfB.map((v, i) => v - selfA[i]);
+  const deltaTotal = totalB.map((v, i) => v - totalA[i]);
+
+  // Union tree: map every node of both trees to (union parent, function id).
+  const index = new PairMap(1024);
+  const uParent = new GrowableColumn(Int32Array, 1024);
+  const uFn = new GrowableColumn(Int32Array, 1024);
+  const uTA = new GrowableColumn(Float64Array, 1024);
+  const uTB = new GrowableColumn(Float64Array, 1024);
+  const uSA = new GrowableColumn(Float64Array, 1024);
+  const uSB = new GrowableColumn(Float64Array, 1024);
+  uParent.push(-1); uFn.push(-1); uTA.push(0); uTB.push(0); uSA.push(0); uSB.push(0);
+  const merge = (t: CallTree, fnMap: Int32Array, fnOfFrame: Int32Array, scale: number, tot: GrowableColumn<Float64Array>, slf: GrowableColumn<Float64Array>) => {
+    const u = new Int32Array(t.length);
+    tot.set(0, tot.get(0) + t.total[0] * scale);
+    slf.set(0, slf.get(0) + t.self[0] * scale);
+    for (let i = 1; i < t.length; i++) {
+      const up = u[t.parent[i]];
+      const f = fnMap[fnOfFrame[t.frame[i]]];
+      let id = index.get(up, f);
+      if (id < 0) {
+        id = uParent.length;
+        index.set(up, f, id);
+        uParent.push(up); uFn.push(f); uTA.push(0); uTB.push(0); uSA.push(0); uSB.push(0);
+      }
+      u[i] = id;
+      tot.set(id, tot.get(id) + t.total[i] * scale);
+      slf.set(id, slf.get(id) + t.self[i] * scale);
+    }
+  };
+  merge(buildCallTree(a), mapA, sa.functions.ofFrame, scaleA, uTA, uSA);
+  merge(buildCallTree(b), mapB, sb.functions.ofFrame, scaleB, uTB, uSB);
+
+  // Preorder layout, children by the larger of the two totals.
+  const n = uParent.length;
+  const par = uParent.trimmed();
+  const fnArr = uFn.trimmed();
+  const tA = uTA.trimmed();
+  const tB = uTB.trimmed();
+  const sA = uSA.trimmed();
+  const sB = uSB.trimmed();
+  const key = (i: number) => Math.max(tA[i], tB[i]);
+  const start = new Int32Array(n + 1);
+  for (let i = 1; i < n; i++) start[par[i] + 1]++;
+  for (let i = 0; i < n; i++) start[i + 1] += start[i];
+  const fill = start.slice(0, n);
+  const kids = new Int32Array(Math.max(0, n - 1));
+  for (let i = 1; i < n; i++) kids[fill[par[i]]++] = i;
+  for (let i = 0; i < n; i++) if (start[i + 1] - start[i] > 1) kids.subarray(start[i], start[i + 1]).sort((x, y) => key(y) - key(x) || fnArr[x] - fnArr[y]);
+  const tree = {
+    length: n,
+    parent: new Int32Array(n),
+    frame: new Int32Array(n),
+    depth: new Int32Array(n),
+    size: new Int32Array(n),
+    total: new Float64Array(n),
+    self: new Float64Array(n),
+    samples: new Float64Array(n),
+    maxDepth: 0,
+    totalA: new Float64Array(n),
+    totalB: new Float64Array(n),
+    selfA: new Float64Array(n),
+    selfB: new Float64Array(n),
+    deltaTotal: new Float64Array(n),
+    deltaSelf: new Float64Array(n),
+  };
+  const newId = new Int32Array(n);
+  const todo = new Int32Array(n);
+  let top = 0;
+  todo[top++] = 0;
+  let next = 0;
+  while (top > 0) {
+    const old = todo[--top];
+    const id = next++;
+    newId[old] = id;
+    const p = old === 0 ? -1 : newId[par[old]];
+    tree.parent[id] = p;
+    tree.frame[id] = fnArr[old];
+    tree.depth[id] = p < 0 ? 0 : tree.depth[p] + 1;
+    tree.maxDepth = Math.max(tree.maxDepth, tree.depth[id]);
+    tree.totalA[id] = tA[old];
+    tree.totalB[id] = tB[old];
+    tree.selfA[id] = sA[old];
+    tree.selfB[id] = sB[old];
+    tree.total[id] = tB[old];
+    tree.self[id] = sB[old];
+    tree.deltaTotal[id] = tB[old] - tA[old];
+    tree.deltaSelf[id] = sB[old] - sA[old];
+    for (let k = start[old + 1] - 1; k >= start[old]; k--) todo[top++] = kids[k];
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    tree.size[i] += 1;
+    if (tree.parent[i] >= 0) tree.size[tree.parent[i]] += tree.size[i];
+  }
+  return {
+    normalisation: norm,
+    scaleA,
+    scaleB,
+    functions: { length: m, name, file, selfA, selfB, totalA, totalB, deltaSelf, deltaTotal },
+    tree,
+  };
+}

@@ -1,0 +1,10 @@
+// The profile model: builder and derived views (no vscode, no DOM).
+export * from './types';
+export { ProfileBuilder, type ProfileBuilderOptions } from './builder';
+export { buildCallTree, buildInvertedTree, callTreePath, type CallTreeOptions } from './callTree';
+export { functionTable, functionStats, lineStats, callersAndCallees } from './functionStats';
+export type { FunctionTable, FunctionStats, LineStats, Sandwich, CallerCalleeRow } from './functionStats';
+export { gameFramesInRange, worstGameFrames, gameFrameAt, samplesOfGameFrame, type WorstBy } from './gameFrames';
+export { diffProfiles, type ProfileDiff, type DiffNormalisation } from './diff';
+export { stackWeights, sampleRanges, type SampleFilter, type StackWeights } from './sampleSelection';
+export { invalidateViews } from './viewCache';
