@@ -98,7 +98,9 @@ function copyAssets() {
   const speedscope = join(root, 'node_modules/speedscope/dist/release');
   if (existsSync(speedscope)) {
     rmSync(join(root, 'dist/speedscope'), { recursive: true, force: true });
-    cpSync(speedscope, join(root, 'dist/speedscope'), { recursive: true });
+    // Its sample profile is not needed; its licence travels with the copy we redistribute.
+    cpSync(speedscope, join(root, 'dist/speedscope'), { recursive: true, filter: (src) => !src.endsWith('.txt') || src.endsWith('release.txt') });
+    cpSync(join(root, 'node_modules/speedscope/LICENSE'), join(root, 'dist/speedscope/LICENSE'));
   }
 }
 
