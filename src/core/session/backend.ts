@@ -133,3 +133,15 @@ export interface SessionBackend {
   /** Stops the session and releases everything it holds. */
   dispose(): Promise<void>;
 }
+
+/**
+ * Optional extension (added for the protocol server, compatible with every existing backend):
+ * a backend that can read its session clock implements `SessionClock`, so the server can stamp
+ * `startCapture`/`stopCapture` with the same clock as frames and samples. Without it the server uses
+ * the end of the last frame it saw. A backend should also deliver, synchronously from
+ * `stopSampling()`, any samples it still buffers, so they reach the capture before it ends.
+ */
+export interface SessionClock {
+  /** Milliseconds on the session's monotonic clock (the clock of FrameMetrics.start). */
+  now(): number;
+}

@@ -1,0 +1,253 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SessionServer } from '../../../src/core/session/server';
+import {
+  ConnectError,
+  RequestFailedError,
+  SessionClient,
+  TokenRefusedError,
+} from '../../../src/core/session/client';
+import type { FramesEventBody, SamplesEventBody } from '../../../src/core/protocol/messages';
+import { TimerBackend } from './timer-backend';
+import { RawPeer } from './raw-peer';
+
+const TOKEN = 'secret-token-123';
+
+describe('session server', () => {
+  let backend: TimerBackend;
+  let server: SessionServer;
+
+  before(async () => {
+    backend = new TimerBackend();
+    server = await SessionServer.start({ backend, token: TOKEN, port: 0, handshakeTimeoutMs: 3000, maxConnections: 6 });
+  });
+  after(async () => {
+    await server.close();
+    await backend.dispose();
+  });
+
+  test('listens on loopback only', () => {
+    assert.equal(server.host, '127.0.0.1');
+    assert.ok(server.port > 0);
+  });
+
+  test('handshake, capabilities, late callbacks, frames events', async () => {
+    const c = await SessionClient.connect('127.0.0.1', server.port);
+    const caps = await c.initialize();
+    assert.equal(caps.uevrProtocolVersion, 1);
+    assert.equal(caps.uevrSession.game, 'TestGame');
+    assert.ok(caps.uevrRequests.includes('startCapture'));
+    const regs: number[] = [];
+    c.on('callbackRegistered', (b) => regs.push(b.callback.id));
+    const frames: FramesEventBody[] = [];
+    const got = new Promise<void>((r) => c.on('frames', (b) => (frames.push(b), frames.length >= 2 && r())));
+    await c.attach(TOKEN);
+    await got;
+    assert.deepEqual(regs, [1, 2]);
+    assert.ok(frames[0]!.frames.length > 0);
+    assert.equal(frames[0]!.frames[0]!.callbacks.length, 3);
+    const info = await c.request('sessionInfo', {});
+    assert.equal(info.callbacks.length, 2);
+    assert.equal(info.protocol, 1);
+    c.close();
+  });
+
+  test('wrong token: success false, then the connection is closed', async () => {
+    const c = await SessionClient.connect('127.0.0.1', server.port);
+    await c.initialize();
+    await assert.rejects(c.attach('nope'), TokenRefusedError);
+    await new Promise<void>((r) => c.onClose(() => r()));
+    assert.equal(c.isOpen, false);
+  });
+
+  test('requests before attach are refused without closing', async () => {
+    const p = await RawPeer.open(server.port);
+    let r = await p.response(p.request('startCapture', {}));
+    assert.equal(r.success, false);
+    assert.match(String(r.message), /not initialized/);
+    r = await p.response(p.request('attach', { token: TOKEN }));
+    assert.match(String(r.message), /not initialized/);
+    await p.response(p.request('initialize', {}));
+    r = await p.response(p.request('sessionInfo'));
+    assert.match(String(r.message), /not attached/);
+    r = await p.response(p.request('attach', { token: TOKEN }));
+    assert.equal(r.success, true);
+    r = await p.response(p.request('attach', { token: TOKEN }));
+    assert.equal(r.success, false);
+    p.close();
+  });
+
+  test('unknown commands and wrong argument types get error responses', async () => {
+    const p = await RawPeer.open(server.port);
+    await p.response(p.request('initialize', {}));
+    let r = await p.response(p.request('attach', { token: 42 }));
+    assert.match(String(r.message), /token.*must be a string/);
+    assert.equal(p.closed, false);
+    await p.response(p.request('attach', { token: TOKEN }));
+    r = await p.response(p.request('launch', {}));
+    assert.match(String(r.message), /unknown command "launch"/);
+    r = await p.response(p.request('__proto__', {}));
+    assert.match(String(r.message), /unknown command/);
+    r = await p.response(p.request('startCapture', { samplingHz: 'fast' }));
+    assert.match(String(r.message), /samplingHz/);
+    r = await p.response(p.request('stopCapture'));
+    assert.match(String(r.message), /no capture is running/);
+    p.close();
+  });
+
+  test('invalid JSON and invalid envelopes get an error response; the connection survives', async () => {
+    const p = await RawPeer.open(server.port);
+    p.send('Content-Length: 5\r\n\r\n{"a":');
+    p.send('Content-Length: 3\r\n\r\n[1]');
+    p.send('Content-Length: 27\r\n\r\n{"seq":4,"type":"request"}\n');
+    await p.waitFor((m) => m.type === 'response' && /not valid JSON/.test(String(m.message)));
+    await p.waitFor((m) => m.type === 'response' && /JSON object/.test(String(m.message)));
+    await p.waitFor((m) => m.type === 'response' && m.request_seq === 4 && /command/.test(String(m.message)));
+    const r = await p.response(p.request('initialize', {}));
+    assert.equal(r.success, true);
+    p.close();
+  });
+
+  test('garbage header closes that connection only, with a reason', async () => {
+    const good = await SessionClient.open('127.0.0.1', server.port, TOKEN);
+    const p = await RawPeer.open(server.port);
+    p.send('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    await p.waitClosed();
+    assert.ok(p.messages.some((m) => m.event === 'output' && /protocol error/.test(JSON.stringify(m.body))));
+    assert.ok(p.messages.some((m) => m.event === 'terminated'));
+    const info = await good.request('sessionInfo', {});
+    assert.equal(info.session.game, 'TestGame');
+    good.close();
+  });
+
+  test('oversized Content-Length closes the connection without buffering', async () => {
+    const p = await RawPeer.open(server.port);
+    p.send('Content-Length: 99999999999\r\n\r\n');
+    await p.waitClosed();
+    assert.ok(p.messages.some((m) => /exceeds the limit/.test(JSON.stringify(m.body))));
+  });
+
+  test('a flood of malformed messages is cut off', async () => {
+    const p = await RawPeer.open(server.port);
+    p.send(Buffer.from('Content-Length: 1\r\n\r\nx'.repeat(1000)));
+    await p.waitClosed();
+    assert.ok(p.messages.some((m) => /too many malformed/.test(JSON.stringify(m.body))));
+  });
+
+  test('a flood of valid requests one byte at a time is answered', async () => {
+    const p = await RawPeer.open(server.port);
+    const bytes = Buffer.from(
+      Array.from({ length: 50 }, (_, i) => {
+        const b = JSON.stringify({ seq: i + 1, type: 'request', command: 'initialize' });
+        return `Content-Length: ${b.length}\r\n\r\n${b}`;
+      }).join(''),
+    );
+    for (const b of bytes) p.send(Buffer.from([b]));
+    await p.response(50);
+    assert.equal(p.messages.filter((m) => m.type === 'response').length, 50);
+    p.close();
+  });
+
+  test('handshake timeout closes an idle unauthenticated connection', async () => {
+    const p = await RawPeer.open(server.port);
+    await p.waitClosed();
+    assert.ok(p.messages.some((m) => /handshake not completed/.test(JSON.stringify(m.body))));
+  });
+
+  test('capture: samples stream only to the capturing client, all before the stop response', async () => {
+    const a = await SessionClient.open('127.0.0.1', server.port, TOKEN);
+    const b = await SessionClient.open('127.0.0.1', server.port, TOKEN);
+    const aSamples: SamplesEventBody[] = [];
+    let bSamples = 0;
+    a.on('samples', (s) => aSamples.push(s));
+    b.on('samples', () => bSamples++);
+    const start = await a.request('startCapture', { samplingHz: 50_000 });
+    assert.equal(start.samplingHz, 10_000, 'clamped to the backend maximum');
+    assert.equal(backend.samplingHz, 10_000);
+    await new Promise<void>((r) => {
+      const off = a.on('samples', () => aSamples.length >= 2 && (off(), r()));
+    });
+    const stop = await a.request('stopCapture', {});
+    const total = aSamples.reduce((n, s) => n + s.samples.length, 0);
+    assert.equal(stop.samples, total);
+    assert.equal(bSamples, 0);
+    assert.equal(backend.samplingHz, 0, 'sampling stops when no client captures');
+    // Each capture is self-contained: its first batch defines every frame and stack it uses.
+    const defined = new Set(aSamples.flatMap((s) => s.newStacks.map((d) => d[0])));
+    for (const s of aSamples) for (const x of s.samples) assert.ok(defined.has(x[0]));
+    assert.equal(aSamples[0]!.newFrames.length, 3);
+    assert.equal(aSamples[0]!.captureId, start.captureId);
+    await assert.rejects(a.request('stopCapture', {}), RequestFailedError);
+    a.close();
+    b.close();
+  });
+
+  test('script reset, log lines (DAP output) and errors reach attached clients', async () => {
+    const c = await SessionClient.open('127.0.0.1', server.port, TOKEN);
+    const outputs: string[] = [];
+    c.on('output', (o) => outputs.push(o.output));
+    const reset = new Promise<number>((r) => c.on('scriptReset', (b) => r(b.generation)));
+    await c.request('resetScripts', {});
+    assert.equal(await reset, 1);
+    const logged = new Promise<void>((r) => c.on('output', (o) => o.output.includes('hello') && r()));
+    backend.log('hello from mod');
+    await logged;
+    c.close();
+  });
+
+  test('max connections: extra connections are refused with a reason', async () => {
+    const peers = await Promise.all(Array.from({ length: 6 }, () => RawPeer.open(server.port)));
+    const extra = await RawPeer.open(server.port);
+    await extra.waitClosed();
+    assert.ok(extra.messages.some((m) => /too many connections/.test(JSON.stringify(m.body))));
+    for (const p of peers) p.close();
+  });
+
+  test('connect errors are ConnectError with a one-line message', async () => {
+    const s = await SessionServer.start({ backend, token: TOKEN, port: 0 });
+    const port = s.port;
+    await s.close();
+    await assert.rejects(SessionClient.connect('127.0.0.1', port), (e: Error) => e instanceof ConnectError && /ECONNREFUSED/.test(e.message));
+  });
+});
+
+describe('session server: backend end and slow clients', () => {
+  test('terminated + exited when the backend ends', async () => {
+    const backend = new TimerBackend();
+    const server = await SessionServer.start({ backend, token: TOKEN, port: 0 });
+    const c = await SessionClient.open('127.0.0.1', server.port, TOKEN);
+    const events: string[] = [];
+    c.on('terminated', () => events.push('terminated'));
+    c.on('exited', () => events.push('exited'));
+    const closed = new Promise<void>((r) => c.onClose(() => r()));
+    const ended = new Promise<string>((r) => server.onBackendEnded(r));
+    backend.end('game exited');
+    assert.equal(await ended, 'game exited');
+    await closed;
+    assert.deepEqual(events, ['terminated', 'exited']);
+    await server.close();
+  });
+
+  test('a client that never reads is closed while capturing; others keep working', async () => {
+    const backend = new TimerBackend(11.1, 2);
+    backend.samplesPerFrame = 400;
+    const server = await SessionServer.start({ backend, token: TOKEN, port: 0, maxQueuedBytes: 64 * 1024 });
+    const good = await SessionClient.open('127.0.0.1', server.port, TOKEN);
+    const slow = await RawPeer.open(server.port);
+    slow.socket.pause(); // Never read: the kernel buffers fill, then the server's queue.
+    slow.request('initialize', {});
+    slow.request('attach', { token: TOKEN });
+    slow.request('startCapture', { samplingHz: 1000 });
+    const deadline = Date.now() + 8000; // safety net against a hang, not a timing assertion
+    while (server.connectionCount !== 1) {
+      assert.ok(Date.now() < deadline, 'the slow client was never closed');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const info = await good.request('sessionInfo', {});
+    assert.equal(info.session.game, 'TestGame');
+    good.close();
+    slow.close();
+    await server.close();
+    await backend.dispose();
+  });
+});
