@@ -1,0 +1,42 @@
+// Messages between the extension and the live view (webview/live). The extension keeps the bounded
+// buffers and posts a snapshot a few times a second; the view only draws.
+
+export interface LiveSeries {
+  /** Stable key, e.g. "12:0" (callback id, eye). */
+  key: string;
+  /** "on_pre_engine_tick (camera.lua:27)", "… left eye". Untrusted: set with textContent only. */
+  label: string;
+  /** ms per frame, oldest first, aligned with LiveSnapshot.frameMs. */
+  ms: Float64Array;
+}
+
+export interface LiveSnapshot {
+  type: 'snapshot';
+  /** One line: game, pid, kind; untrusted. */
+  session: string;
+  state: 'attached' | 'capturing' | 'disconnected';
+  refreshRateHz: number;
+  budgetMs: number;
+  frameMs: Float64Array;
+  scriptsMs: Float64Array;
+  gcMs: Float64Array;
+  luaMemoryKb: Float64Array;
+  overheadMs: Float64Array;
+  callbacks: LiveSeries[];
+  /** Recent log lines and errors, newest last (bounded). */
+  log: string[];
+  /** Capture in progress: seconds recorded so far and the planned length (0 = until stopped). */
+  capture?: { seconds: number; plannedSeconds: number; samples: number };
+}
+
+export interface LiveIdle {
+  type: 'idle';
+  /** Why nothing is shown: "Not attached. Attach to a session…". */
+  message: string;
+}
+
+export type ToLiveView = LiveSnapshot | LiveIdle;
+
+export type FromLiveView =
+  | { type: 'ready' }
+  | { type: 'command'; command: 'attach' | 'startCapture' | 'stopCapture' | 'captureNextSeconds' | 'disconnect' };

@@ -1,0 +1,197 @@
+// The live view (Run and Debug side bar): frame time against the budget, per-callback cost stacked,
+// Lua memory and GC, refreshed from snapshots the extension posts a few times a second.
+// Profile strings (callback labels, log lines) are untrusted: textContent only, never innerHTML.
+import './live.css';
+import type { FromLiveView, LiveSnapshot, ToLiveView } from '../../src/core/live/messages';
+
+interface VsCodeApi {
+  postMessage(msg: FromLiveView): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+const vscode = acquireVsCodeApi();
+
+const app = document.getElementById('app') as HTMLElement;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function cssVar(name: string, fallback: string): string {
+  return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+}
+
+const PALETTE = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-yellow', '--vscode-charts-red'];
+const FALLBACK = ['#3794ff', '#d18616', '#89d185', '#b180d7', '#cca700', '#f14c4c'];
+function seriesColor(i: number): string {
+  return cssVar(PALETTE[i % PALETTE.length], FALLBACK[i % FALLBACK.length]);
+}
+
+function fmt(ms: number): string {
+  return ms < 0.1 ? ms.toFixed(3) : ms < 10 ? ms.toFixed(2) : ms.toFixed(1);
+}
+
+function mean(a: Float64Array, last = 90): number {
+  const n = Math.min(last, a.length);
+  if (n === 0) return 0;
+  let s = 0;
+  for (let i = a.length - n; i < a.length; i++) s += a[i];
+  return s / n;
+}
+
+// ---- layout (built once; snapshots only change text and canvases) ----
+const summary = el('div', 'summary');
+summary.setAttribute('role', 'status');
+summary.setAttribute('aria-live', 'polite');
+const toolbar = el('div', 'toolbar');
+const buttons = {
+  capture: el('button', undefined, 'Capture next seconds'),
+  start: el('button', 'secondary', 'Start capture'),
+  stop: el('button', 'secondary', 'Stop capture'),
+  attach: el('button', undefined, 'Attach…'),
+};
+buttons.capture.addEventListener('click', () => vscode.postMessage({ type: 'command', command: 'captureNextSeconds' }));
+buttons.start.addEventListener('click', () => vscode.postMessage({ type: 'command', command: 'startCapture' }));
+buttons.stop.addEventListener('click', () => vscode.postMessage({ type: 'command', command: 'stopCapture' }));
+buttons.attach.addEventListener('click', () => vscode.postMessage({ type: 'command', command: 'attach' }));
+toolbar.append(buttons.capture, buttons.start, buttons.stop, buttons.attach);
+
+const frameCanvas = el('canvas', 'tall');
+frameCanvas.setAttribute('aria-label', 'Frame time and scripts time per frame against the frame budget');
+const cbCanvas = el('canvas', 'tall');
+cbCanvas.setAttribute('aria-label', 'Cost of each callback per frame, stacked');
+const legend = el('div', 'legend');
+const memCanvas = el('canvas');
+memCanvas.setAttribute('aria-label', 'Lua memory and GC time per frame');
+const log = el('div', 'log');
+const idle = el('div', 'idle');
+
+app.replaceChildren(summary, toolbar, el('h3', undefined, 'Frame time'), frameCanvas, el('h3', undefined, 'Callbacks (ms per frame)'), cbCanvas, legend, el('h3', undefined, 'Lua memory and GC'), memCanvas, el('h3', undefined, 'Log'), log, idle);
+
+function prepare(canvas: HTMLCanvasElement): { ctx: CanvasRenderingContext2D; w: number; h: number } {
+  const dpr = window.devicePixelRatio || 1;
+  const w = canvas.clientWidth || 300;
+  const h = canvas.clientHeight || 90;
+  if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
+    canvas.width = Math.round(w * dpr);
+    canvas.height = Math.round(h * dpr);
+  }
+  const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  return { ctx, w, h };
+}
+
+function line(ctx: CanvasRenderingContext2D, data: Float64Array, w: number, h: number, max: number, color: string): void {
+  if (data.length < 2) return;
+  ctx.strokeStyle = color;
+  ctx.lineWidth = 1.25;
+  ctx.beginPath();
+  for (let i = 0; i < data.length; i++) {
+    const x = (i / (data.length - 1)) * w;
+    const y = h - Math.min(1, data[i] / max) * (h - 2) - 1;
+    if (i === 0) ctx.moveTo(x, y);
+    else ctx.lineTo(x, y);
+  }
+  ctx.stroke();
+}
+
+function hline(ctx: CanvasRenderingContext2D, y: number, w: number, color: string, label: string): void {
+  ctx.strokeStyle = color;
+  ctx.setLineDash([4, 3]);
+  ctx.beginPath();
+  ctx.moveTo(0, y);
+  ctx.lineTo(w, y);
+  ctx.stroke();
+  ctx.setLineDash([]);
+  ctx.fillStyle = color;
+  ctx.font = '10px sans-serif';
+  ctx.fillText(label, 4, Math.max(10, y - 3));
+}
+
+function maxOf(...arrays: Float64Array[]): number {
+  let m = 0;
+  for (const a of arrays) for (let i = 0; i < a.length; i++) if (a[i] > m) m = a[i];
+  return m;
+}
+
+function render(s: LiveSnapshot): void {
+  idle.textContent = '';
+  const fg = cssVar('--vscode-foreground', '#ccc');
+  const err = cssVar('--vscode-errorForeground', '#f14c4c');
+  const scripts = mean(s.scriptsMs);
+  const frame = mean(s.frameMs);
+  const share = (scripts / s.budgetMs) * 100;
+  summary.replaceChildren();
+  const head = el('div', undefined, s.session);
+  const cost = el('div');
+  const scriptsSpan = el('span', share > 20 ? 'over' : 'ok', `scripts ${fmt(scripts)} ms/frame (${share.toFixed(1)}% of ${fmt(s.budgetMs)} ms at ${s.refreshRateHz} Hz)`);
+  cost.append(scriptsSpan, document.createTextNode(` · frame ${fmt(frame)} ms · GC ${fmt(mean(s.gcMs))} ms · Lua ${(s.luaMemoryKb[s.luaMemoryKb.length - 1] / 1024 || 0).toFixed(1)} MiB · profiler ${fmt(mean(s.overheadMs))} ms`));
+  summary.append(head, cost);
+  if (s.capture) {
+    const planned = s.capture.plannedSeconds > 0 ? ` of ${s.capture.plannedSeconds} s` : '';
+    summary.append(el('div', 'over', `● capturing: ${s.capture.seconds.toFixed(1)} s${planned}, ${s.capture.samples.toLocaleString('en-US')} samples`));
+  }
+  if (s.state === 'disconnected') summary.append(el('div', 'over', 'disconnected'));
+  buttons.start.disabled = s.state !== 'attached';
+  buttons.capture.disabled = s.state !== 'attached';
+  buttons.stop.disabled = s.state !== 'capturing';
+
+  // Frame time with the budget line; scripts as a second line.
+  {
+    const { ctx, w, h } = prepare(frameCanvas);
+    const max = Math.max(s.budgetMs * 1.5, maxOf(s.frameMs) * 1.1);
+    line(ctx, s.frameMs, w, h, max, seriesColor(0));
+    line(ctx, s.scriptsMs, w, h, max, seriesColor(1));
+    hline(ctx, h - (s.budgetMs / max) * (h - 2) - 1, w, err, `budget ${fmt(s.budgetMs)} ms`);
+  }
+  // Callbacks stacked.
+  {
+    const { ctx, w, h } = prepare(cbCanvas);
+    const n = s.frameMs.length;
+    const stackTop = new Float64Array(n);
+    for (const c of s.callbacks) for (let i = 0; i < n; i++) stackTop[i] += c.ms[i] ?? 0;
+    const max = Math.max(0.05, maxOf(stackTop) * 1.1);
+    const base = new Float64Array(n);
+    s.callbacks.forEach((c, k) => {
+      ctx.fillStyle = seriesColor(k);
+      ctx.beginPath();
+      for (let i = 0; i < n; i++) ctx.lineTo((i / Math.max(1, n - 1)) * w, h - ((base[i] + (c.ms[i] ?? 0)) / max) * h);
+      for (let i = n - 1; i >= 0; i--) ctx.lineTo((i / Math.max(1, n - 1)) * w, h - (base[i] / max) * h);
+      ctx.closePath();
+      ctx.fill();
+      for (let i = 0; i < n; i++) base[i] += c.ms[i] ?? 0;
+    });
+    ctx.fillStyle = fg;
+    ctx.font = '10px sans-serif';
+    ctx.fillText(`${fmt(max)} ms`, 4, 10);
+    legend.replaceChildren(
+      ...s.callbacks.map((c, k) => {
+        const span = el('span', undefined, `${c.label}: ${fmt(mean(c.ms))} ms`);
+        span.style.setProperty('--swatch', seriesColor(k));
+        return span;
+      }),
+    );
+  }
+  // Memory and GC.
+  {
+    const { ctx, w, h } = prepare(memCanvas);
+    line(ctx, s.luaMemoryKb, w, h, Math.max(1, maxOf(s.luaMemoryKb) * 1.1), seriesColor(2));
+    line(ctx, s.gcMs, w, h, Math.max(0.05, maxOf(s.gcMs) * 1.1), seriesColor(3));
+  }
+  log.textContent = s.log.join('\n');
+  log.scrollTop = log.scrollHeight;
+}
+
+window.addEventListener('message', (e: MessageEvent<ToLiveView>) => {
+  const msg = e.data;
+  if (msg.type === 'snapshot') render(msg);
+  else if (msg.type === 'idle') {
+    summary.replaceChildren(el('div', undefined, msg.message));
+    idle.textContent = '';
+    buttons.start.disabled = buttons.stop.disabled = buttons.capture.disabled = true;
+  }
+});
+vscode.postMessage({ type: 'ready' });
