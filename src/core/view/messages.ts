@@ -104,7 +104,7 @@ export interface ViewState {
   /** Sort column and direction of the sandwich table. */
   sortKey: SandwichSortKey;
   sortDescending: boolean;
-  /** Selected function in the sandwich table (frame id), or -1. */
+  /** Selected function in the sandwich table (row of the model's FunctionTable), or -1. */
   sandwichFrame: number;
 }
 

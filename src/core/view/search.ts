@@ -4,7 +4,7 @@
 import type { FrameTable } from '../profile/types';
 
 /** 1 for each frame id whose name or file contains `query` (case-insensitive); all 0 for ''. */
-export function matchFrames(frames: FrameTable, query: string): Uint8Array {
+export function matchFrames(frames: Pick<FrameTable, 'length' | 'name' | 'file'>, query: string): Uint8Array {
   const mask = new Uint8Array(frames.length);
   const q = query.trim().toLowerCase();
   if (q.length === 0) return mask;

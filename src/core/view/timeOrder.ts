@@ -4,6 +4,7 @@
 // result is a preorder SpanTree so the flame layout (flameLayout.ts) draws and culls it the same way.
 import type { Profile } from '../profile/types';
 import type { SpanTree } from './flameLayout';
+import { stackDepths } from '../profile/sampleSelection';
 
 export interface TimeOrderTree extends SpanTree {
   /** Interned stack of each run (its deepest frame is `frame`). */
@@ -13,24 +14,6 @@ export interface TimeOrderTree extends SpanTree {
   from: number;
   to: number;
   truncated: boolean;
-}
-
-/** Depth of each interned stack (roots are 0). Works for any parent order, without recursion. */
-export function stackDepths(parent: Int32Array): Int32Array {
-  const n = parent.length;
-  const depth = new Int32Array(n).fill(-1);
-  const path: number[] = [];
-  for (let i = 0; i < n; i++) {
-    let s = i;
-    while (s >= 0 && depth[s] < 0) {
-      path.push(s);
-      s = parent[s];
-      if (path.length > n) throw new Error('stack table has a cycle');
-    }
-    let d = s >= 0 ? depth[s] : -1;
-    while (path.length > 0) depth[path.pop() as number] = ++d;
-  }
-  return depth;
 }
 
 /** Whether the samples carry real timestamps (imports such as folded stacks do not). */
@@ -48,7 +31,8 @@ export function buildTimeOrder(p: Profile, from = 0, to = p.samples.length, maxN
   const { stack: sStack, weight, time } = p.samples;
   const sParent = p.stacks.parent;
   const sFrame = p.stacks.frame;
-  const sDepth = stackDepths(sParent);
+  // The model's depths count a root frame as 1; here depth 0 is the top row.
+  const sDepth = stackDepths(p);
   const timed = hasTimestamps(p);
   const msWeights = p.weightUnit === 'milliseconds';
 
@@ -96,8 +80,9 @@ export function buildTimeOrder(p: Profile, from = 0, to = p.samples.length, maxN
     else t1 = k + 1 < p.samples.length ? time[k + 1] : t0 + (t0 - (k > 0 ? time[k - 1] : t0));
     cursor += weight[k];
 
-    chain.length = sDepth[st] + 1;
-    for (let s = st; s >= 0; s = sParent[s]) chain[sDepth[s]] = s;
+    if (sDepth[st] <= 0) continue;
+    chain.length = sDepth[st];
+    for (let s = st; s >= 0 && sDepth[s] > 0; s = sParent[s]) chain[sDepth[s] - 1] = s;
     let c = 0;
     while (c < openStack.length && c < chain.length && openStack[c] === chain[c]) c++;
     if (count + (chain.length - c) > maxNodes) {
@@ -132,16 +117,4 @@ export function buildTimeOrder(p: Profile, from = 0, to = p.samples.length, maxN
     to: k,
     truncated,
   };
-}
-
-/** First sample index with time >= t (samples are in time order). */
-export function lowerBoundTime(time: Float64Array, length: number, t: number): number {
-  let lo = 0;
-  let hi = length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (time[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

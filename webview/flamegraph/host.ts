@@ -1,0 +1,74 @@
+// The webview's link to its host: VS Code (acquireVsCodeApi) or, in the standalone HTML export, a
+// shim that reads the embedded profile and keeps state in memory. The app only sees `Host`.
+import type { FromWebviewMessage, ToWebviewMessage, ViewState } from '../../src/core/view/messages';
+import { decodeEmbeddedProfile, type EmbeddedPayload } from '../../src/core/view/embed';
+
+export interface Host {
+  readonly standalone: boolean;
+  post(msg: FromWebviewMessage): void;
+  getState(): ViewState | undefined;
+  setState(s: ViewState): void;
+  /** Start listening; `onMessage` gets every extension→webview message. */
+  listen(onMessage: (msg: ToWebviewMessage) => void): void;
+}
+
+interface VsCodeApi {
+  postMessage(msg: unknown): void;
+  getState(): unknown;
+  setState(s: unknown): void;
+}
+declare const acquireVsCodeApi: (() => VsCodeApi) | undefined;
+
+/** Id of the <script type="application/json"> element the standalone exporter writes. */
+export const EMBED_ELEMENT_ID = 'uevr-profile-data';
+
+export function createHost(): Host {
+  if (typeof acquireVsCodeApi === 'function') {
+    const api = acquireVsCodeApi();
+    return {
+      standalone: false,
+      post: (m) => api.postMessage(m),
+      getState: () => (api.getState() as ViewState | undefined) ?? undefined,
+      setState: (s) => api.setState(s),
+      listen: (on) => window.addEventListener('message', (e: MessageEvent) => on(e.data as ToWebviewMessage)),
+    };
+  }
+  return createStandaloneHost();
+}
+
+function createStandaloneHost(): Host {
+  let state: ViewState | undefined;
+  let listener: ((msg: ToWebviewMessage) => void) | undefined;
+  return {
+    standalone: true,
+    post: (m) => {
+      if (m.type === 'ready') {
+        // The exported page answers its own `ready` with the embedded profile, as the extension would.
+        const el = document.getElementById(EMBED_ELEMENT_ID);
+        if (!el || !listener) return;
+        try {
+          const payload = JSON.parse(el.textContent ?? '') as EmbeddedPayload;
+          const on = listener;
+          setTimeout(() => on(decodeEmbeddedProfile(payload)), 0);
+        } catch (e) {
+          showStandaloneError(`Cannot read the embedded profile: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+      // openSource has nowhere to go outside VS Code: the app shows file:line itself.
+    },
+    getState: () => state,
+    setState: (s) => {
+      state = s;
+    },
+    listen: (on) => {
+      listener = on;
+    },
+  };
+}
+
+function showStandaloneError(text: string): void {
+  const div = document.createElement('div');
+  div.className = 'fg-error';
+  div.textContent = text;
+  document.body.appendChild(div);
+}

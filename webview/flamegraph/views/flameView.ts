@@ -1,0 +1,172 @@
+// The aggregated, left-heavy flame graph of the selected samples (model: buildCallTree).
+// Root on top ("all"), children left to right by weight; click zooms, the breadcrumb walks back.
+import { buildCallTree, callTreePath, type CallTree } from '../../../src/core/profile';
+import { FrameKind } from '../../../src/core/profile/types';
+import { flameHsl } from '../../../src/core/view/colors';
+import { flameGraphSpans } from '../../../src/core/view/flameLayout';
+import { formatCost, formatCount } from '../../../src/core/view/format';
+import { countMatchingNodes, matchFrames } from '../../../src/core/view/search';
+import { clear, el } from '../dom';
+import { FlameCanvas } from '../flameCanvas';
+import { ColorCache, type ViewContext } from '../context';
+
+/** Colour of a frame: warm hash for Lua, theme-independent cool hues for native and callback roots. */
+export function frameHsl(ctx: ViewContext, id: number): [number, number, number] {
+  const f = ctx.profile.frames;
+  const [h, s, l] = flameHsl(f.name[id]);
+  switch (f.kind[id]) {
+    case FrameKind.Native:
+      return [200 + (h % 20), s - 20, l];
+    case FrameKind.Callback:
+      return [270 + (h % 20), s - 25, l + 5];
+    default:
+      return [h, s, l];
+  }
+}
+
+export class FlameView {
+  readonly panel: HTMLElement;
+  private readonly crumbs: HTMLElement;
+  readonly canvas: FlameCanvas;
+  private tree: CallTree | null = null;
+  private colors: ColorCache | null = null;
+  private mask: Uint8Array | null = null;
+  matches = 0;
+
+  constructor(private readonly ctx: () => ViewContext, parent: HTMLElement) {
+    this.panel = el('section', 'fg-panel fg-panel-flame', undefined, parent);
+    this.panel.setAttribute('role', 'tabpanel');
+    this.crumbs = el('nav', 'fg-breadcrumb', undefined, this.panel);
+    this.crumbs.setAttribute('aria-label', 'Zoom path');
+    const host = el('div', 'fg-canvas-host', undefined, this.panel);
+    this.canvas = new FlameCanvas(
+      host,
+      {
+        domain: () => [0, this.tree ? this.tree.total[0] : 1],
+        label: (n) => this.label(n),
+        fill: (n) => this.fill(n),
+        dimFill: (n) => {
+          const f = this.tree ? this.tree.frame[n] : -1;
+          return f >= 0 && this.colors ? this.colors.dim(f) : '#555';
+        },
+        tooltip: (n) => this.tooltip(n),
+        openSource: (n) => {
+          const f = this.tree ? this.tree.frame[n] : -1;
+          if (f >= 0) this.ctx().openSource(this.ctx().profile.frames.file[f], this.ctx().profile.frames.line[f]);
+        },
+        onZoom: (n) => this.onZoom(n),
+      },
+      ctx().theme,
+      'Flame graph: arrows move, Enter zooms, Escape resets, Ctrl+Enter opens the source',
+    );
+  }
+
+  get callTree(): CallTree | null {
+    return this.tree;
+  }
+
+  update(): void {
+    const c = this.ctx();
+    this.tree = buildCallTree(c.profile, c.filter);
+    this.colors = new ColorCache((id) => frameHsl(c, id));
+    this.canvas.setTheme(c.theme);
+    this.canvas.setTree(flameGraphSpans(this.tree), this.tree.parent);
+    this.setSearch(c.query);
+    const path = c.state.flameZoomPath;
+    if (path.length > 0) {
+      const node = this.nodeOfPath(path);
+      if (node > 0) void this.canvas.zoomTo(node, true);
+    }
+    this.renderCrumbs(-1);
+  }
+
+  setSearch(query: string): void {
+    const c = this.ctx();
+    this.mask = query.trim() ? matchFrames(c.profile.frames, query) : null;
+    this.canvas.setMask(this.mask);
+    this.matches = this.mask && this.tree ? countMatchingNodes(this.tree.frame, this.mask) : 0;
+  }
+
+  /** Zoom to the heaviest node whose frame matches the search mask (for `focus`). */
+  zoomToHeaviestMatch(): void {
+    const t = this.tree;
+    const m = this.mask;
+    if (!t || !m) return;
+    let best = -1;
+    for (let i = 1; i < t.length; i++) if (m[t.frame[i]] === 1 && (best < 0 || t.total[i] > t.total[best])) best = i;
+    if (best > 0) void this.canvas.zoomTo(best);
+  }
+
+  private nodeOfPath(path: number[]): number {
+    const t = this.tree;
+    if (!t) return -1;
+    let node = 0;
+    for (const f of path) {
+      let found = -1;
+      for (let j = node + 1; j < node + t.size[node]; j += t.size[j]) {
+        if (t.frame[j] === f) {
+          found = j;
+          break;
+        }
+      }
+      if (found < 0) return node;
+      node = found;
+    }
+    return node;
+  }
+
+  private label(n: number): string {
+    const t = this.tree;
+    if (!t) return '';
+    if (n === 0) return `all (${formatCost(t.total[0], this.ctx().cost)})`;
+    return this.ctx().profile.frames.name[t.frame[n]];
+  }
+
+  private fill(n: number): string {
+    const t = this.tree;
+    if (!t || n === 0 || !this.colors) return this.ctx().theme.muted;
+    return this.colors.fill(t.frame[n]);
+  }
+
+  tooltip(n: number): string[] {
+    const t = this.tree;
+    if (!t) return [];
+    const c = this.ctx();
+    const f = t.frame[n];
+    const lines = [n === 0 ? 'all samples' : c.profile.frames.name[f]];
+    if (f >= 0 && c.profile.frames.file[f]) lines.push(`${c.profile.frames.file[f]}:${c.profile.frames.line[f]}`);
+    lines.push(`total: ${formatCost(t.total[n], c.cost)}`);
+    lines.push(`self: ${formatCost(t.self[n], c.cost)}`);
+    lines.push(`samples: ${formatCount(t.samples[n])}`);
+    if (f >= 0) lines.push('Ctrl/Cmd-click: open source');
+    return lines;
+  }
+
+  private onZoom(n: number): void {
+    const c = this.ctx();
+    c.state.flameZoomPath = n > 0 && this.tree ? callTreePath(this.tree, n) : [];
+    c.saveState();
+    this.renderCrumbs(n);
+  }
+
+  private renderCrumbs(zoomed: number): void {
+    clear(this.crumbs);
+    const t = this.tree;
+    if (!t) return;
+    const node = zoomed >= 0 ? zoomed : this.canvas.zoomedNode;
+    const chain: number[] = [];
+    for (let i = node; i >= 0; i = t.parent[i]) chain.push(i);
+    chain.reverse();
+    if (chain.length === 0) chain.push(0);
+    chain.forEach((id, k) => {
+      if (k > 0) el('span', 'fg-crumb-sep', '›', this.crumbs);
+      const b = el('button', 'fg-crumb', id === 0 ? 'all' : this.ctx().profile.frames.name[t.frame[id]], this.crumbs);
+      b.type = 'button';
+      b.addEventListener('click', () => void (id === 0 ? this.canvas.resetZoom() : this.canvas.zoomTo(id)));
+    });
+  }
+
+  show(): void {
+    this.canvas.requestRender();
+  }
+}

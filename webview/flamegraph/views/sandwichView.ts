@@ -1,0 +1,188 @@
+// The functions table ("sandwich"): self and total per function, in ms per frame and % of budget
+// when the profile has game frames; sortable, filtered by the search box. Selecting a function
+// shows who calls it and what it calls (model: functionStats, callersAndCallees).
+import { callersAndCallees, functionStats, type FunctionStats } from '../../../src/core/profile';
+import { formatCost, formatCount, formatMs, formatPercent, perFrameMs } from '../../../src/core/view/format';
+import type { SandwichSortKey } from '../../../src/core/view/messages';
+import { clear, el } from '../dom';
+import type { ViewContext } from '../context';
+
+/** Rows rendered at most; the rest is one click of sorting or filtering away. */
+const MAX_ROWS = 500;
+
+const COLUMNS: Array<{ key: SandwichSortKey; label: string; numeric: boolean }> = [
+  { key: 'name', label: 'Function', numeric: false },
+  { key: 'self', label: 'Self', numeric: true },
+  { key: 'total', label: 'Total', numeric: true },
+  { key: 'selfPerFrame', label: 'Self ms/frame', numeric: true },
+  { key: 'totalPerFrame', label: 'Total ms/frame', numeric: true },
+  { key: 'budget', label: '% of budget', numeric: true },
+  { key: 'samples', label: 'Samples', numeric: true },
+];
+
+export class SandwichView {
+  readonly panel: HTMLElement;
+  private readonly table: HTMLTableElement;
+  private readonly detail: HTMLElement;
+  private readonly count: HTMLElement;
+  private stats: FunctionStats | null = null;
+
+  constructor(private readonly ctx: () => ViewContext, parent: HTMLElement) {
+    this.panel = el('section', 'fg-panel fg-panel-sandwich', undefined, parent);
+    this.panel.setAttribute('role', 'tabpanel');
+    this.count = el('div', 'fg-note', '', this.panel);
+    const wrap = el('div', 'fg-table-wrap', undefined, this.panel);
+    this.table = el('table', 'fg-table', undefined, wrap);
+    this.detail = el('div', 'fg-sandwich-detail', undefined, this.panel);
+  }
+
+  update(): void {
+    const c = this.ctx();
+    this.stats = functionStats(c.profile, c.filter);
+    this.render();
+  }
+
+  show(): void {
+    this.render();
+  }
+
+  private value(fn: number, key: SandwichSortKey): number {
+    const s = this.stats as FunctionStats;
+    const cost = this.ctx().cost;
+    switch (key) {
+      case 'self':
+        return s.self[fn];
+      case 'total':
+        return s.total[fn];
+      case 'selfPerFrame':
+      case 'budget':
+        return perFrameMs(s.self[fn], cost) || s.self[fn];
+      case 'totalPerFrame':
+        return perFrameMs(s.total[fn], cost) || s.total[fn];
+      case 'samples':
+        return s.totalSamples[fn];
+      default:
+        return 0;
+    }
+  }
+
+  render(): void {
+    const s = this.stats;
+    clear(this.table);
+    if (!s || this.panel.hidden) return;
+    const c = this.ctx();
+    const q = c.query.trim().toLowerCase();
+    const fns = s.functions;
+    let rows: number[] = [];
+    for (let i = 0; i < fns.length; i++) {
+      if (s.total[i] <= 0 && s.self[i] <= 0) continue;
+      if (q && !fns.name[i].toLowerCase().includes(q) && !fns.file[i].toLowerCase().includes(q)) continue;
+      rows.push(i);
+    }
+    const { sortKey, sortDescending } = c.state;
+    const dir = sortDescending ? -1 : 1;
+    if (sortKey === 'name') rows.sort((a, b) => dir * fns.name[a].localeCompare(fns.name[b]) || a - b);
+    else rows.sort((a, b) => dir * (this.value(a, sortKey) - this.value(b, sortKey)) || a - b);
+    const shown = rows.length;
+    rows = rows.slice(0, MAX_ROWS);
+    this.count.textContent = `${formatCount(shown)} functions${q ? ` matching “${c.query.trim()}”` : ''}${shown > MAX_ROWS ? ` · showing the first ${MAX_ROWS}` : ''}`;
+
+    const head = el('thead', undefined, undefined, this.table);
+    const hr = el('tr', undefined, undefined, head);
+    for (const col of COLUMNS) {
+      const th = el('th', col.numeric ? 'fg-num' : undefined, undefined, hr);
+      th.setAttribute('aria-sort', sortKey === col.key ? (sortDescending ? 'descending' : 'ascending') : 'none');
+      const b = el('button', 'fg-sort', col.label + (sortKey === col.key ? (sortDescending ? ' ▼' : ' ▲') : ''), th);
+      b.type = 'button';
+      b.dataset.key = col.key;
+      b.addEventListener('click', () => {
+        if (c.state.sortKey === col.key) c.state.sortDescending = !c.state.sortDescending;
+        else {
+          c.state.sortKey = col.key;
+          c.state.sortDescending = col.key !== 'name';
+        }
+        c.saveState();
+        this.render();
+      });
+    }
+    const body = el('tbody', undefined, undefined, this.table);
+    const cost = c.cost;
+    const perFrame = cost.frames > 0 && cost.msPerWeight !== null;
+    for (const fn of rows) {
+      const tr = el('tr', fn === c.state.sandwichFrame ? 'fg-selected' : undefined, undefined, body);
+      tr.tabIndex = 0;
+      const name = el('td', 'fg-fn', undefined, tr);
+      el('span', 'fg-fn-name', fns.name[fn], name);
+      if (fns.file[fn]) el('span', 'fg-fn-loc', ` ${fns.file[fn]}:${fns.line[fn]}`, name);
+      el('td', 'fg-num', this.weightText(s.self[fn]), tr);
+      el('td', 'fg-num', this.weightText(s.total[fn]), tr);
+      el('td', 'fg-num', perFrame ? formatMs(perFrameMs(s.self[fn], cost)) : '–', tr);
+      el('td', 'fg-num', perFrame ? formatMs(perFrameMs(s.total[fn], cost)) : '–', tr);
+      el('td', 'fg-num', perFrame ? formatPercent((100 * perFrameMs(s.self[fn], cost)) / cost.budgetMs) : formatPercent((100 * s.self[fn]) / (s.weight || 1)), tr);
+      el('td', 'fg-num', formatCount(s.totalSamples[fn]), tr);
+      const pick = (open: boolean): void => {
+        if (open && fns.file[fn]) c.openSource(fns.file[fn], fns.line[fn]);
+        c.state.sandwichFrame = fn;
+        c.saveState();
+        this.render();
+      };
+      tr.addEventListener('click', (ev) => pick(ev.ctrlKey || ev.metaKey));
+      tr.addEventListener('keydown', (ev) => {
+        if (ev.key === 'Enter') pick(ev.ctrlKey || ev.metaKey);
+        else if (ev.key === 'ArrowDown') (tr.nextElementSibling as HTMLElement | null)?.focus();
+        else if (ev.key === 'ArrowUp') (tr.previousElementSibling as HTMLElement | null)?.focus();
+        else return;
+        ev.preventDefault();
+      });
+    }
+    this.renderDetail();
+  }
+
+  private weightText(w: number): string {
+    const cost = this.ctx().cost;
+    return cost.msPerWeight !== null ? `${formatMs(w * cost.msPerWeight)} ms` : formatCount(w);
+  }
+
+  private renderDetail(): void {
+    clear(this.detail);
+    const s = this.stats;
+    const c = this.ctx();
+    const fn = c.state.sandwichFrame;
+    if (!s || fn < 0 || fn >= s.functions.length) return;
+    const sw = callersAndCallees(c.profile, fn, c.filter);
+    const fns = s.functions;
+    const head = el('div', 'fg-detail-head', undefined, this.detail);
+    el('strong', undefined, fns.name[fn], head);
+    el('span', undefined, ` · self ${formatCost(sw.self, c.cost)} · total ${formatCost(sw.total, c.cost)}`, head);
+    const show = el('button', 'fg-chip', 'Show in flame graph', head);
+    show.type = 'button';
+    show.addEventListener('click', () => c.focusFunction(fns.name[fn], 'flame'));
+    const lists = el('div', 'fg-detail-lists', undefined, this.detail);
+    for (const [label, list] of [
+      ['Callers', sw.callers],
+      ['Callees', sw.callees],
+    ] as const) {
+      const box = el('div', 'fg-detail-list', undefined, lists);
+      el('div', 'fg-detail-title', `${label} (${list.length})`, box);
+      const t = el('table', 'fg-table fg-small', undefined, box);
+      const body = el('tbody', undefined, undefined, t);
+      for (const row of list.slice(0, 50)) {
+        const tr = el('tr', undefined, undefined, body);
+        tr.tabIndex = 0;
+        el('td', 'fg-fn', row.fn < 0 ? '(root)' : fns.name[row.fn], tr);
+        el('td', 'fg-num', formatCost(row.total, c.cost), tr);
+        if (row.fn >= 0) {
+          const go = (): void => {
+            c.state.sandwichFrame = row.fn;
+            c.saveState();
+            this.render();
+          };
+          tr.addEventListener('click', go);
+          tr.addEventListener('keydown', (ev) => {
+            if (ev.key === 'Enter') go();
+          });
+        }
+      }
+    }
+  }
+}
