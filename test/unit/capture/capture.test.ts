@@ -1,0 +1,236 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CaptureWriter, MemorySink } from '../../../src/core/capture/writer';
+import { CaptureFormatError, readCapture, readCaptureEvents } from '../../../src/core/capture/reader';
+import { isCapture } from '../../../src/core/capture/format';
+import { recordCapture } from '../../../src/core/capture/recorder';
+import { SessionServer } from '../../../src/core/session/server';
+import { SessionClient } from '../../../src/core/session/client';
+import type { FrameMetrics } from '../../../src/core/session/backend';
+import { TimerBackend } from '../session/timer-backend';
+
+const session = { game: 'G', pid: 42, kind: 'simulator' as const, refreshRateHz: 90, hostVersion: 't' };
+const header = { protocol: 1, session, samplingHz: 1000, startTime: 100, startedAt: '2026-01-01T00:00:00.000Z', tool: 'test' };
+
+function frame(i: number): FrameMetrics {
+  return {
+    frame: 1000 + i,
+    start: 100 + i * 11,
+    frameMs: 11,
+    scriptsMs: 3,
+    gcMs: 0.25,
+    luaMemoryKb: 900 + i,
+    overheadMs: 0.05,
+    callbacks: [
+      { id: 7, eye: -1, ms: 2, calls: 1 },
+      { id: 8, eye: 0, ms: 0.5, calls: 1 },
+      { id: 8, eye: 1, ms: 0.5, calls: 1 },
+    ],
+  };
+}
+
+function sampleCapture(close = true): Uint8Array {
+  const sink = new MemorySink();
+  const w = new CaptureWriter(sink, header);
+  w.writeCallbacks([
+    { id: 7, name: 'on_pre_engine_tick', file: 'a.lua', line: 3, generation: 0 },
+    { id: 8, name: 'on_early_calculate_stereo_view_offset', file: 'a.lua', line: 9, generation: 0 },
+  ]);
+  w.writeFrames([frame(0), frame(1)]);
+  w.writeSamples({
+    newFrames: [
+      { id: 10, name: 'tick', file: 'a.lua', line: 3, kind: 2 },
+      { id: 11, name: 'update', file: 'a.lua', line: 20, kind: 0 },
+    ],
+    newStacks: [
+      [5, -1, 10],
+      [6, 5, 11],
+    ],
+    samples: [
+      [5, 101, 1, 1000],
+      [6, 102, 1, 1000],
+    ],
+  });
+  w.writeEvents([{ type: 'scriptReset', time: 110, generation: 1 }]);
+  w.writeFrames([frame(2)]);
+  w.writeSamples({ newFrames: [], newStacks: [], samples: [[6, 125, 2, 1002]] });
+  if (close) w.close({ stopTime: 133, reason: 'stopped', frames: 3, samples: 3, droppedFrames: 0 });
+  return sink.bytes();
+}
+
+describe('capture file', () => {
+  test('round trip into the columnar profile', () => {
+    const bytes = sampleCapture();
+    assert.ok(isCapture(bytes));
+    assert.ok(!isCapture(new TextEncoder().encode('{"x":1}')));
+    const p = readCapture(bytes, 'x.uevrcap');
+    assert.equal(p.source, 'uevrcap');
+    assert.equal(p.meta.truncated, false);
+    assert.equal(p.meta.game, 'G');
+    assert.equal(p.meta.samplingHz, 1000);
+    assert.equal(p.meta.refreshRateHz, 90);
+    assert.equal(p.meta.scriptResets, 1);
+    assert.ok(Math.abs((p.meta.overheadMsPerFrame as number) - 0.05) < 1e-9);
+    assert.equal(p.gameFrames!.length, 3);
+    assert.deepEqual([...p.gameFrames!.index], [1000, 1001, 1002]);
+    assert.deepEqual([...p.gameFrames!.start], [0, 11, 22]);
+    assert.deepEqual([...p.gameFrames!.luaMemoryKb], [900, 901, 902]);
+    assert.deepEqual(p.callbacks!.name, ['on_pre_engine_tick', 'on_early_calculate_stereo_view_offset']);
+    assert.equal(p.callbackTimings!.length, 9);
+    assert.deepEqual([...p.callbackTimings!.eye.slice(0, 3)], [-1, 0, 1]);
+    assert.deepEqual([...p.callbackTimings!.gameFrame], [0, 0, 0, 1, 1, 1, 2, 2, 2]);
+    assert.deepEqual([...p.callbackTimings!.duration.slice(0, 3)], [2, 0.5, 0.5]);
+    assert.equal(p.samples.length, 3);
+    assert.deepEqual([...p.samples.time], [1, 2, 25]);
+    assert.deepEqual([...p.samples.weight], [1, 1, 2]);
+    assert.deepEqual(p.frames.name, ['tick', 'update']);
+    assert.deepEqual([...p.stacks.parent], [-1, 0]);
+    assert.deepEqual([...p.samples.stack], [0, 1, 1]);
+    assert.equal(p.durationMs, 33);
+    assert.equal(readCaptureEvents(bytes).length, 1);
+  });
+
+  test('a file cut at every byte still opens (or names why not), and says it was truncated', () => {
+    const bytes = sampleCapture();
+    let opened = 0;
+    for (let n = 0; n < bytes.length; n++) {
+      const cut = bytes.subarray(0, n);
+      try {
+        const p = readCapture(cut, 'cut.uevrcap');
+        opened++;
+        // Only the END chunk's zero padding may be missing from a complete file.
+        if (n < bytes.length - 7) {
+          assert.equal(p.meta.truncated, true, `cut at ${n}`);
+          assert.equal(typeof p.meta.truncatedReason, 'string');
+        }
+        assert.ok(p.samples.length <= 3);
+      } catch (e) {
+        assert.ok(e instanceof CaptureFormatError, `cut at ${n}: ${String(e)}`);
+        assert.ok(!e.message.includes('\n'));
+      }
+    }
+    assert.ok(opened > bytes.length / 2);
+    assert.equal(readCapture(bytes, 'x').meta.truncated, false);
+  });
+
+  test('an unclosed file (writer crashed) reads with everything written', () => {
+    const p = readCapture(sampleCapture(false), 'open.uevrcap');
+    assert.equal(p.meta.truncated, true);
+    assert.match(String(p.meta.truncatedReason), /did not finish/);
+    assert.equal(p.samples.length, 3);
+    assert.equal(p.gameFrames!.length, 3);
+  });
+
+  test('corrupted chunks and wrong files give a one-line CaptureFormatError or a truncated profile', () => {
+    assert.throws(() => readCapture(new TextEncoder().encode('hello'), 'h.txt'), /h\.txt is not a UEVR capture/);
+    const v2 = sampleCapture();
+    v2[9] = '9'.charCodeAt(0);
+    assert.throws(() => readCapture(v2, 'v.uevrcap'), /format version 9/);
+    const bad = Buffer.from(sampleCapture());
+    bad.writeUInt32LE(0xffffffff, 20); // header chunk length
+    assert.throws(() => readCapture(bad, 'b.uevrcap'), CaptureFormatError);
+    // Lie about a sample count: the reader stops there instead of reading out of bounds.
+    const lie = Buffer.from(sampleCapture());
+    const idx = lie.indexOf(Buffer.from([5, 0, 0, 0]), 16);
+    assert.ok(idx > 0);
+    const len = lie.readUInt32LE(idx + 4);
+    lie.writeUInt32LE(1e6, idx + 8);
+    assert.ok(len > 0);
+    const p = readCapture(lie, 'l.uevrcap');
+    assert.equal(p.meta.truncated, true);
+    // Random garbage after a valid header never throws anything but CaptureFormatError.
+    let seed = 1;
+    for (let round = 0; round < 200; round++) {
+      const b = Buffer.from(sampleCapture());
+      for (let k = 0; k < 5; k++) {
+        seed = (seed * 1103515245 + 12345) >>> 0;
+        const at = 16 + (seed % (b.length - 16));
+        b[at] = seed >>> 24;
+      }
+      try {
+        readCapture(b, 'r.uevrcap');
+      } catch (e) {
+        assert.ok(e instanceof CaptureFormatError, String(e));
+      }
+    }
+  });
+
+  test('unaligned input (Buffer from a pool) reads the same', () => {
+    const bytes = sampleCapture();
+    const shifted = new Uint8Array(bytes.length + 3);
+    shifted.set(bytes, 3);
+    const p = readCapture(shifted.subarray(3), 'u.uevrcap');
+    assert.deepEqual([...p.samples.time], [1, 2, 25]);
+  });
+});
+
+describe('recordCapture against a live server', () => {
+  test('records frames, callbacks and samples to a file as they stream', async () => {
+    const backend = new TimerBackend(11.1, 2);
+    const server = await SessionServer.start({ backend, token: 't', port: 0 });
+    const client = await SessionClient.open('127.0.0.1', server.port, 't');
+    const out = join(mkdtempSync(join(tmpdir(), 'uevr-cap-')), 'c.uevrcap');
+    let progressCalls = 0;
+    const r = await recordCapture(client, out, { seconds: 0.5, samplingHz: 1000, onProgress: () => progressCalls++ });
+    assert.equal(r.reason, 'stopped');
+    assert.ok(r.complete);
+    assert.ok(progressCalls > 0);
+    const p = readCapture(readFileSync(out), out);
+    assert.equal(p.meta.truncated, false);
+    assert.ok(p.gameFrames!.length >= 40, `frames ${p.gameFrames!.length}`);
+    assert.equal(p.samples.length, r.samples);
+    assert.ok(p.samples.length > 0);
+    assert.equal(p.callbacks!.length, 2);
+    assert.equal(p.callbackTimings!.length, p.gameFrames!.length * 3);
+    for (let i = 0; i < p.gameFrames!.length; i++) assert.ok(p.gameFrames!.start[i]! >= 0);
+    // Stereo callback: exactly one left and one right row per frame.
+    const eyes = [...p.callbackTimings!.eye];
+    assert.equal(eyes.filter((e) => e === 0).length, p.gameFrames!.length);
+    client.close();
+    await server.close();
+    await backend.dispose();
+  });
+
+  test('the session dying mid-capture leaves a readable file with the reason', async () => {
+    const backend = new TimerBackend(11.1, 2);
+    const server = await SessionServer.start({ backend, token: 't', port: 0 });
+    const client = await SessionClient.open('127.0.0.1', server.port, 't');
+    const out = join(mkdtempSync(join(tmpdir(), 'uevr-cap-')), 'd.uevrcap');
+    const rec = recordCapture(client, out, {
+      seconds: 60,
+      onProgress: (p) => {
+        if (p.frames > 20) backend.end('game exited');
+      },
+    });
+    const r = await rec;
+    assert.match(r.reason, /session ended: game exited/);
+    assert.equal(r.complete, false);
+    const p = readCapture(readFileSync(out), out);
+    assert.ok(p.gameFrames!.length > 20);
+    assert.equal(p.meta.endReason, r.reason);
+    await server.close();
+  });
+
+  test('abort signal stops the capture cleanly', async () => {
+    const backend = new TimerBackend(11.1, 2);
+    const server = await SessionServer.start({ backend, token: 't', port: 0 });
+    const client = await SessionClient.open('127.0.0.1', server.port, 't');
+    const ac = new AbortController();
+    const sink = new MemorySink();
+    const r = await recordCapture(client, (h) => new CaptureWriter(sink, h), {
+      seconds: 60,
+      signal: ac.signal,
+      onProgress: (p) => p.frames > 10 && ac.abort(),
+    });
+    assert.equal(r.reason, 'aborted');
+    const p = readCapture(sink.bytes(), 'm');
+    assert.equal(p.meta.endReason, 'aborted');
+    assert.equal(p.meta.truncated, false);
+    client.close();
+    await server.close();
+    await backend.dispose();
+  });
+});
