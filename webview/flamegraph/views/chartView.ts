@@ -4,6 +4,7 @@ import { sampleRanges } from '../../../src/core/profile';
 import { parentsFromSizes, type Viewport } from '../../../src/core/view/flameLayout';
 import { formatMs } from '../../../src/core/view/format';
 import { buildTimeOrder, hasTimestamps, type TimeOrderTree } from '../../../src/core/view/timeOrder';
+import { readTheme } from '../theme';
 import { el } from '../dom';
 import { FlameCanvas } from '../flameCanvas';
 import { ColorCache, type ViewContext } from '../context';
@@ -48,7 +49,7 @@ export class ChartView {
           c.saveState();
         },
       },
-      ctx().theme,
+      readTheme(),
       'Flame chart in time order: arrows move, Enter zooms, Escape resets, Ctrl+Enter opens the source',
     );
   }

@@ -6,6 +6,7 @@ import { deltaHsl } from '../../../src/core/view/colors';
 import { flameGraphSpans } from '../../../src/core/view/flameLayout';
 import { formatMs, formatPercent } from '../../../src/core/view/format';
 import { matchFrames } from '../../../src/core/view/search';
+import { readTheme } from '../theme';
 import { clear, el } from '../dom';
 import { FlameCanvas } from '../flameCanvas';
 import type { ViewContext } from '../context';
@@ -48,7 +49,7 @@ export class DiffView {
           this.ctx().openSource(d.functions.file[d.tree.frame[n]], 0);
         },
       },
-      ctx().theme,
+      readTheme(),
       'Differential flame graph: red is slower after, blue is faster',
     );
   }

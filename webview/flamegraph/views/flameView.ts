@@ -6,6 +6,7 @@ import { flameHsl } from '../../../src/core/view/colors';
 import { flameGraphSpans } from '../../../src/core/view/flameLayout';
 import { formatCost, formatCount } from '../../../src/core/view/format';
 import { countMatchingNodes, matchFrames } from '../../../src/core/view/search';
+import { readTheme } from '../theme';
 import { clear, el } from '../dom';
 import { FlameCanvas } from '../flameCanvas';
 import { ColorCache, type ViewContext } from '../context';
@@ -56,7 +57,7 @@ export class FlameView {
         },
         onZoom: (n) => this.onZoom(n),
       },
-      ctx().theme,
+      readTheme(),
       'Flame graph: arrows move, Enter zooms, Escape resets, Ctrl+Enter opens the source',
     );
   }
