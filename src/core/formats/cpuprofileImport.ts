@@ -1,0 +1,163 @@
+// V8 / Chrome .cpuprofile: a node tree (nodes with children ids, or parent ids, or the old nested
+// `head` form) plus samples (node ids) and timeDeltas (µs). Sample i lasts until sample i+1; the
+// last one until endTime. The "(root)" node is not shown as a frame.
+
+import { ProfileBuilder } from '../profile/builder';
+import type { Profile } from '../profile/types';
+import { fail } from './errors';
+import { isObject, num, own, str } from './json';
+import type { LoadContext } from './loadContext';
+
+export function looksLikeCpuprofile(v: unknown): boolean {
+  return isObject(v) && (Array.isArray(own(v, 'nodes')) || isObject(own(v, 'head'))) && Array.isArray(own(v, 'samples'));
+}
+
+interface FlatNode {
+  id: number;
+  callFrame: Record<string, unknown>;
+  children: unknown[];
+  parent: number | undefined;
+}
+
+/** Flattens the old nested `head` form without recursion (its depth is the call depth). */
+function flattenHead(head: Record<string, unknown>): FlatNode[] {
+  const out: FlatNode[] = [];
+  const todo: Array<[Record<string, unknown>, number | undefined]> = [[head, undefined]];
+  let nextId = 1e9; // ids for nodes that have none, away from real ones
+  while (todo.length) {
+    const [node, parent] = todo.pop() as [Record<string, unknown>, number | undefined];
+    const id = num(own(node, 'id')) ?? nextId++;
+    out.push({ id, callFrame: node, children: [], parent });
+    const kids = own(node, 'children');
+    if (Array.isArray(kids)) for (const k of kids) if (isObject(k)) todo.push([k, id]);
+  }
+  return out;
+}
+
+/** Imports a cpuprofile object into `b` (shared with Chrome trace ProfileChunk events). */
+export function addCpuprofile(b: ProfileBuilder, prof: Record<string, unknown>, ctx: LoadContext, timeOrigin?: number): { weight: number; startUs: number } {
+  const rawNodes = own(prof, 'nodes');
+  const head = own(prof, 'head');
+  let nodes: FlatNode[];
+  if (Array.isArray(rawNodes)) {
+    nodes = [];
+    for (let i = 0; i < rawNodes.length; i++) {
+      const n = rawNodes[i];
+      if (!isObject(n)) fail(`node ${i} is not an object`);
+      const id = num(own(n, 'id'));
+      if (id === undefined) fail(`node ${i} has no numeric id`);
+      const cf = own(n, 'callFrame');
+      const kids = own(n, 'children');
+      nodes.push({ id, callFrame: isObject(cf) ? cf : n, children: Array.isArray(kids) ? kids : [], parent: num(own(n, 'parent')) });
+    }
+  } else if (isObject(head)) nodes = flattenHead(head);
+  else fail('neither "nodes" nor "head" is present');
+
+  const index = new Map<number, number>();
+  nodes.forEach((n, i) => {
+    if (index.has(n.id)) fail(`node id ${n.id} appears twice`);
+    index.set(n.id, i);
+  });
+  const parentOf = new Int32Array(nodes.length).fill(-1);
+  nodes.forEach((n, i) => {
+    for (const c of n.children) {
+      const ci = typeof c === 'number' ? index.get(c) : undefined;
+      if (ci === undefined) fail(`node ${n.id} lists child ${JSON.stringify(c)}, which does not exist`);
+      parentOf[ci] = i;
+    }
+  });
+  nodes.forEach((n, i) => {
+    if (n.parent !== undefined && parentOf[i] < 0) {
+      const pi = index.get(n.parent);
+      if (pi === undefined) fail(`node ${n.id} has parent ${n.parent}, which does not exist`);
+      parentOf[i] = pi;
+    }
+  });
+  // Stack of every node, resolved root-down iteratively; a parent cycle is an error.
+  const stackOf = new Int32Array(nodes.length).fill(-2); // -2 unresolved, -1 root (no frame)
+  const frameOf = (n: FlatNode): number => {
+    const cf = n.callFrame;
+    const name = str(own(cf, 'functionName')) || '(anonymous)';
+    const line = num(own(cf, 'lineNumber'));
+    const url = str(own(cf, 'url'));
+    const native = name.startsWith('(') && name.endsWith(')');
+    return b.frame(name, url, line !== undefined && line >= 0 ? Math.min(line + 1, 2 ** 31 - 1) : 0, native ? 3 : 0);
+  };
+  for (let i = 0; i < nodes.length; i++) {
+    if (stackOf[i] !== -2) continue;
+    const path: number[] = [];
+    let j = i;
+    while (j >= 0 && stackOf[j] === -2) {
+      if (path.length > nodes.length) fail('the node tree has a cycle');
+      path.push(j);
+      stackOf[j] = -3; // in progress
+      j = parentOf[j];
+    }
+    if (j >= 0 && stackOf[j] === -3) fail('the node tree has a cycle');
+    let s = j >= 0 ? stackOf[j] : -1;
+    for (let k = path.length - 1; k >= 0; k--) {
+      const node = nodes[path[k]];
+      const isRoot = parentOf[path[k]] < 0 && str(own(node.callFrame, 'functionName')) === '(root)';
+      if (!isRoot) s = b.stack(s, frameOf(node));
+      stackOf[path[k]] = s;
+    }
+  }
+
+  const samples = own(prof, 'samples') as unknown[];
+  if (!Array.isArray(samples)) fail('"samples" is missing');
+  const deltas = own(prof, 'timeDeltas');
+  const stamps = own(prof, 'timestamps');
+  const isOld = !Array.isArray(rawNodes);
+  let startUs = num(own(prof, 'startTime')) ?? 0;
+  let endUs = num(own(prof, 'endTime'));
+  if (isOld) {
+    // The old format gives startTime/endTime in seconds and timestamps in µs.
+    startUs *= 1e6;
+    if (endUs !== undefined) endUs *= 1e6;
+  }
+  const n = samples.length;
+  const times = new Float64Array(n);
+  if (Array.isArray(deltas)) {
+    if (deltas.length < n) fail(`${n} samples but only ${deltas.length} timeDeltas`);
+    let t = startUs;
+    for (let i = 0; i < n; i++) {
+      const d = num(deltas[i]);
+      if (d === undefined) fail(`timeDeltas[${i}] is not a number`);
+      t += d;
+      times[i] = t;
+    }
+  } else if (Array.isArray(stamps) && stamps.length >= n) {
+    for (let i = 0; i < n; i++) times[i] = num(stamps[i]) ?? (i > 0 ? times[i - 1] : startUs);
+  } else {
+    for (let i = 0; i < n; i++) times[i] = startUs + i * 1000; // no times: 1 ms per sample
+    ctx.notes.push('the profile has no sample times; each sample counts as 1 ms');
+  }
+  // Chrome can write slightly out-of-order deltas: order by time before weighing.
+  let sorted = true;
+  for (let i = 1; i < n; i++) if (times[i] < times[i - 1]) { sorted = false; break; }
+  const order = sorted ? null : Array.from({ length: n }, (_, i) => i).sort((a, c) => times[a] - times[c] || a - c);
+  const origin = timeOrigin ?? (n > 0 ? Math.min(startUs, sorted ? times[0] : times[order![0]]) : startUs);
+  let total = 0;
+  let lastGap = 0;
+  for (let k = 0; k < n; k++) {
+    if ((k & 0xffff) === 0) ctx.progress(k / n);
+    const i = order ? order[k] : k;
+    const next = k + 1 < n ? times[order ? order[k + 1] : k + 1] : endUs !== undefined && endUs >= times[i] ? endUs : times[i] + lastGap;
+    const w = next - times[i];
+    lastGap = w;
+    const id = num(samples[i]);
+    const ni = id !== undefined ? index.get(id) : undefined;
+    if (ni === undefined) fail(`sample ${i} refers to node ${JSON.stringify(samples[i])}, which does not exist`);
+    b.sample(stackOf[ni], w / 1000, (times[i] - origin) / 1000);
+    total += w / 1000;
+  }
+  return { weight: total, startUs: origin };
+}
+
+export function importCpuprofile(v: unknown, ctx: LoadContext): Profile {
+  if (!isObject(v)) fail('the top level is not an object');
+  // Some tools wrap the profile: {"profile": {...}} (e.g. Chrome DevTools protocol dumps).
+  const b = new ProfileBuilder({ name: ctx.fileName, source: 'cpuprofile', weightUnit: 'milliseconds' });
+  addCpuprofile(b, v, ctx);
+  return b.build();
+}

@@ -1,0 +1,260 @@
+// Writers for speedscope JSON, Chrome trace JSON (opens in Perfetto and chrome://tracing), folded
+// stacks and V8 .cpuprofile. Each writer is a generator of text chunks so a million-sample profile
+// can be streamed to disk; exportProfile joins them for callers that want one string.
+
+import type { Profile } from '../profile/types';
+import { stackWeights } from '../profile/sampleSelection';
+import { ChunkWriter, StackWalker } from './stackText';
+import { captureExtras, EXTRAS_KEY } from './speedscopeExtras';
+
+export type ExportFormat = 'speedscope' | 'chrome' | 'folded' | 'cpuprofile';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['speedscope', 'chrome', 'folded', 'cpuprofile'];
+
+export function exportFileExtension(format: ExportFormat): string {
+  return format === 'speedscope' ? '.speedscope.json' : format === 'chrome' ? '.trace.json' : format === 'folded' ? '.folded' : '.cpuprofile';
+}
+
+export function exportProfile(profile: Profile, format: ExportFormat): string {
+  return Array.from(exportProfileChunks(profile, format)).join('');
+}
+
+export function exportProfileChunks(profile: Profile, format: ExportFormat): Iterable<string> {
+  switch (format) {
+    case 'speedscope':
+      return speedscopeChunks(profile);
+    case 'chrome':
+      return chromeChunks(profile);
+    case 'folded':
+      return foldedChunks(profile);
+    case 'cpuprofile':
+      return cpuprofileChunks(profile);
+  }
+}
+
+/** A frame as one folded-stacks token: no ';' or line breaks, location kept as " (file:line)". */
+function foldedFrame(p: Profile, f: number): string {
+  const name = p.frames.name[f].replace(/[;\r\n]/g, ':');
+  const file = p.frames.file[f];
+  if (!file) return name === '' ? '(empty)' : name;
+  return `${name} (${file.replace(/[;\r\n()]/g, '_')}:${p.frames.line[f]})`;
+}
+
+function* foldedChunks(p: Profile): Generator<string> {
+  const w = stackWeights(p);
+  const tokens = new Array<string | undefined>(p.frames.length);
+  const token = (f: number) => (tokens[f] ??= foldedFrame(p, f));
+  const walker = new StackWalker(p);
+  const out = new ChunkWriter();
+  if (w.idleSamples > 0) out.write(`(idle) ${w.idleWeight}\n`);
+  for (let s = 0; s < p.stacks.length; s++) {
+    if (w.selfSamples[s] === 0) continue;
+    const fr = walker.frames(s);
+    let line = token(fr[0]);
+    for (let i = 1; i < fr.length; i++) line += ';' + token(fr[i]);
+    out.write(`${line} ${w.self[s]}\n`);
+    if (out.done.length) yield* out.take();
+  }
+  out.flush();
+  yield* out.take();
+}
+
+function speedscopeUnit(p: Profile): string {
+  return p.weightUnit === 'milliseconds' ? 'milliseconds' : p.weightUnit === 'bytes' ? 'bytes' : 'none';
+}
+
+function* speedscopeChunks(p: Profile): Generator<string> {
+  const out = new ChunkWriter();
+  const fr = p.frames;
+  out.write(`{"$schema":"https://www.speedscope.app/file-format-schema.json","exporter":"uevr-profiler","name":${JSON.stringify(p.name)},"activeProfileIndex":0,"shared":{"frames":[`);
+  for (let f = 0; f < fr.length; f++) {
+    let o = `{"name":${JSON.stringify(fr.name[f])}`;
+    if (fr.file[f]) o += `,"file":${JSON.stringify(fr.file[f])}`;
+    if (fr.line[f] > 0) o += `,"line":${fr.line[f]}`;
+    out.write(f ? `,${o}}` : `${o}}`);
+  }
+  // Extra frames for the "Game frames" evented profile: one "frame" frame and one per callback.
+  const gf = p.gameFrames;
+  const cb = p.callbacks;
+  const frameFrame = fr.length;
+  if (gf && gf.length) {
+    out.write(`${fr.length ? ',' : ''}{"name":"game frame"}`);
+    for (let c = 0; c < (cb?.length ?? 0); c++) {
+      const o = `{"name":${JSON.stringify(cb!.name[c])}${cb!.file[c] ? `,"file":${JSON.stringify(cb!.file[c])}` : ''}${cb!.line[c] > 0 ? `,"line":${cb!.line[c]}` : ''}}`;
+      out.write(`,${o}`);
+    }
+  }
+  let total = 0;
+  for (let i = 0; i < p.samples.length; i++) total += p.samples.weight[i];
+  out.write(`]},"profiles":[{"type":"sampled","name":${JSON.stringify(p.name)},"unit":"${speedscopeUnit(p)}","startValue":0,"endValue":${total},"samples":[`);
+  const memo = new Map<number, string>();
+  const walker = new StackWalker(p);
+  const { stack, weight } = p.samples;
+  for (let i = 0; i < p.samples.length; i++) {
+    const s = stack[i];
+    let text = memo.get(s);
+    if (text === undefined) {
+      text = s < 0 ? '[]' : `[${walker.frames(s).join(',')}]`;
+      memo.set(s, text);
+    }
+    out.write(i ? `,${text}` : text);
+    if (out.done.length) yield* out.take();
+  }
+  out.write('],"weights":[');
+  for (let i = 0; i < p.samples.length; i++) {
+    out.write(i ? `,${weight[i]}` : String(weight[i]));
+    if (out.done.length) yield* out.take();
+  }
+  out.write(']}');
+  if (gf && gf.length) out.write(`,${gameFramesEvented(p, frameFrame)}`);
+  out.write(`],"${EXTRAS_KEY}":${JSON.stringify(captureExtras(p, 0))}}`);
+  out.flush();
+  yield* out.take();
+}
+
+/** Game frames (and the callbacks inside them) as a well-nested speedscope evented profile. */
+function gameFramesEvented(p: Profile, frameFrame: number): string {
+  const gf = p.gameFrames!;
+  const ct = p.callbackTimings;
+  const rows = Array.from({ length: gf.length }, (_, i) => i).sort((a, b) => gf.start[a] - gf.start[b]);
+  const byFrame = new Map<number, number[]>();
+  if (ct) for (let i = 0; i < ct.length; i++) {
+    const list = byFrame.get(ct.gameFrame[i]) ?? [];
+    list.push(i);
+    byFrame.set(ct.gameFrame[i], list);
+  }
+  const ev: string[] = [];
+  let cursor = -Infinity;
+  let end = 0;
+  for (const r of rows) {
+    const s = Math.max(gf.start[r], cursor);
+    const e = Math.max(s, gf.start[r] + gf.duration[r]);
+    ev.push(`{"type":"O","frame":${frameFrame},"at":${s}}`);
+    let inner = s;
+    for (const c of (byFrame.get(r) ?? []).sort((a, b) => ct!.start[a] - ct!.start[b])) {
+      const cs = Math.max(ct!.start[c], inner);
+      const ce = Math.min(e, Math.max(cs, ct!.start[c] + ct!.duration[c]));
+      if (ce <= cs) continue;
+      const f = frameFrame + 1 + ct!.callback[c];
+      ev.push(`{"type":"O","frame":${f},"at":${cs}}`, `{"type":"C","frame":${f},"at":${ce}}`);
+      inner = ce;
+    }
+    ev.push(`{"type":"C","frame":${frameFrame},"at":${e}}`);
+    cursor = e;
+    end = e;
+  }
+  return `{"type":"evented","name":"Game frames","unit":"milliseconds","startValue":0,"endValue":${end},"events":[${ev.join(',')}]}`;
+}
+
+/** Sample durations in ms for writers that need time spans (samples count as 1 ms each). */
+function sampleSpan(p: Profile, i: number): number {
+  const w = p.samples.weight[i];
+  return p.weightUnit === 'bytes' ? 1 : w > 0 ? w : 0;
+}
+
+function* chromeChunks(p: Profile): Generator<string> {
+  const out = new ChunkWriter();
+  const us = (ms: number) => Math.round(ms * 1e6) / 1e3; // µs, rounded to ns to keep the text short
+  out.write(`{"displayTimeUnit":"ms","${EXTRAS_KEY}":${JSON.stringify({ mainThread: '1:1', ...captureExtras(p, 0), sampleTimes: undefined })},"traceEvents":[`);
+  out.write(`{"ph":"M","pid":1,"tid":1,"name":"process_name","args":{"name":${JSON.stringify(p.name)}}}`);
+  out.write(`,{"ph":"M","pid":1,"tid":1,"name":"thread_name","args":{"name":"Lua samples"}}`);
+  const fr = p.frames;
+  const walker = new StackWalker(p);
+  const openStacks: number[] = [];
+  const openStart: number[] = [];
+  let pathBuf = new Int32Array(256);
+  const emit = (s: number, start: number, end: number) => {
+    const frame = p.stacks.frame[s];
+    const args = fr.file[frame] ? `,"args":{"url":${JSON.stringify(fr.file[frame])},"line":${fr.line[frame]}}` : '';
+    out.write(`,{"ph":"X","pid":1,"tid":1,"ts":${us(start)},"dur":${us(end - start)},"name":${JSON.stringify(fr.name[frame])}${args}}`);
+  };
+  const closeTo = (depth: number, t: number) => {
+    while (openStacks.length > depth) emit(openStacks.pop() as number, openStart.pop() as number, t);
+  };
+  // Sample spans laid end to end where the format has no time; real times otherwise.
+  const useTimes = p.weightUnit === 'milliseconds';
+  let clock = 0;
+  let prevEnd = -Infinity;
+  for (let i = 0; i < p.samples.length; i++) {
+    const s = p.samples.stack[i];
+    const span = sampleSpan(p, i);
+    // Overlapping spans (weights longer than the gap to the next sample) are pushed back so X events nest.
+    const start = useTimes ? Math.max(p.samples.time[i], prevEnd) : clock;
+    if (start > prevEnd) closeTo(0, prevEnd);
+    if (s < 0 || span === 0) {
+      if (s < 0) closeTo(0, start);
+      clock += span;
+      prevEnd = Math.max(prevEnd, start + span);
+      continue;
+    }
+    const depth = walker.frames(s).length;
+    if (depth > pathBuf.length) pathBuf = new Int32Array(depth * 2);
+    walker.stacks(s, pathBuf);
+    let common = 0;
+    while (common < openStacks.length && common < depth && openStacks[common] === pathBuf[common]) common++;
+    closeTo(common, start);
+    for (let d = common; d < depth; d++) {
+      openStacks.push(pathBuf[d]);
+      openStart.push(start);
+    }
+    clock += span;
+    prevEnd = start + span;
+    if (out.done.length) yield* out.take();
+  }
+  closeTo(0, prevEnd);
+  const gf = p.gameFrames;
+  if (gf && gf.length) {
+    out.write(`,{"ph":"M","pid":1,"tid":2,"name":"thread_name","args":{"name":"Game frames"}}`);
+    for (let r = 0; r < gf.length; r++) {
+      out.write(`,{"ph":"X","pid":1,"tid":2,"ts":${us(gf.start[r])},"dur":${us(gf.duration[r])},"name":"frame ${gf.index[r]}","args":{"scriptsMs":${gf.scriptsMs[r]}}}`);
+    }
+    const ct = p.callbackTimings;
+    const cb = p.callbacks;
+    if (ct && cb && ct.length) {
+      out.write(`,{"ph":"M","pid":1,"tid":3,"name":"thread_name","args":{"name":"Callbacks"}}`);
+      for (let i = 0; i < ct.length; i++) {
+        const eye = ct.eye[i] === 0 ? ' (left)' : ct.eye[i] === 1 ? ' (right)' : '';
+        out.write(`,{"ph":"X","pid":1,"tid":3,"ts":${us(ct.start[i])},"dur":${us(ct.duration[i])},"name":${JSON.stringify(cb.name[ct.callback[i]] + eye)}}`);
+      }
+    }
+  }
+  out.write(']}');
+  out.flush();
+  yield* out.take();
+}
+
+function* cpuprofileChunks(p: Profile): Generator<string> {
+  const out = new ChunkWriter();
+  const fr = p.frames;
+  const { parent, frame, length: n } = p.stacks;
+  const hits = stackWeights(p).selfSamples;
+  const children: number[][] = Array.from({ length: n + 1 }, () => []);
+  for (let s = 0; s < n; s++) children[parent[s] >= 0 && parent[s] < n ? parent[s] + 1 : 0].push(s + 2);
+  let idle = 0;
+  for (let i = 0; i < p.samples.length; i++) if (p.samples.stack[i] < 0) idle++;
+  out.write(`{"nodes":[{"id":1,"callFrame":{"functionName":"(root)","scriptId":"0","url":"","lineNumber":-1,"columnNumber":-1},"hitCount":${idle},"children":[${children[0].join(',')}]}`);
+  for (let s = 0; s < n; s++) {
+    const f = frame[s];
+    out.write(`,{"id":${s + 2},"callFrame":{"functionName":${JSON.stringify(fr.name[f])},"scriptId":"0","url":${JSON.stringify(fr.file[f])},"lineNumber":${fr.line[f] - 1},"columnNumber":-1},"hitCount":${hits[s]},"children":[${children[s + 1].join(',')}]}`);
+    if (out.done.length) yield* out.take();
+  }
+  // Times are the sample spans laid end to end (µs): sample i lasts until sample i + 1, so the
+  // weights survive exactly; idle gaps between samples are not kept.
+  let total = 0;
+  for (let i = 0; i < p.samples.length; i++) total += sampleSpan(p, i);
+  out.write(`],"startTime":0,"endTime":${total * 1000},"samples":[`);
+  for (let i = 0; i < p.samples.length; i++) {
+    const s = p.samples.stack[i];
+    out.write(i ? `,${s < 0 ? 1 : s + 2}` : String(s < 0 ? 1 : s + 2));
+    if (out.done.length) yield* out.take();
+  }
+  out.write('],"timeDeltas":[');
+  let prev = 0;
+  for (let i = 0; i < p.samples.length; i++) {
+    out.write(i ? `,${prev * 1000}` : '0');
+    prev = sampleSpan(p, i);
+    if (out.done.length) yield* out.take();
+  }
+  out.write(']}');
+  out.flush();
+  yield* out.take();
+}
