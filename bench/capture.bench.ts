@@ -1,0 +1,119 @@
+// Capture file speed at a million samples: write a 1,000,000-sample .uevrcap (streamed in 100 ms
+// batches like a live capture), read it into the columnar Profile, and compare the read with
+// JSON.parse of the same data as JSON (the baseline: parse alone, before any model is built).
+//   node --import tsx bench/capture.bench.ts [samples]
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CaptureWriter } from '../src/core/capture/writer';
+import { readCapture } from '../src/core/capture/reader';
+import type { FrameMetrics, SampledFrameInfo } from '../src/core/session/backend';
+
+const N = Number(process.argv[2] ?? 1_000_000);
+const FUNCS = 4900;
+const STACKS = 40_000;
+const HZ = 1000;
+
+let seed = 12345;
+const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+
+const frameDefs: SampledFrameInfo[] = Array.from({ length: FUNCS }, (_, i) => ({
+  id: i,
+  name: `fn_${i}`,
+  file: `scripts/mod_${i % 250}.lua`,
+  line: 1 + (i % 400),
+  kind: i < 20 ? 2 : 0,
+}));
+const stackDefs: Array<[number, number, number]> = [];
+for (let i = 0; i < STACKS; i++) stackDefs.push([i, i < 20 ? -1 : Math.floor(rnd() * i), i < 20 ? i : 20 + Math.floor(rnd() * (FUNCS - 20))]);
+const time = new Float64Array(N);
+const weight = new Float64Array(N).fill(1000 / HZ);
+const stack = new Int32Array(N);
+const gframe = new Int32Array(N);
+for (let i = 0; i < N; i++) {
+  time[i] = i * (1000 / HZ);
+  stack[i] = Math.floor(rnd() * STACKS);
+  gframe[i] = Math.floor(time[i]! / 11.1);
+}
+const nFrames = Math.ceil((N * (1000 / HZ)) / 11.1);
+const frames: FrameMetrics[] = Array.from({ length: nFrames }, (_, i) => ({
+  frame: i,
+  start: i * 11.1,
+  frameMs: 11.1,
+  scriptsMs: 2,
+  gcMs: 0.2,
+  luaMemoryKb: 1024,
+  overheadMs: 0.02,
+  callbacks: [
+    { id: 1, eye: -1, ms: 1, calls: 1 },
+    { id: 2, eye: 0, ms: 0.5, calls: 1 },
+    { id: 2, eye: 1, ms: 0.5, calls: 1 },
+  ],
+}));
+
+const dir = mkdtempSync(join(tmpdir(), 'uevr-capbench-'));
+const capPath = join(dir, 'big.uevrcap');
+const jsonPath = join(dir, 'big.json');
+
+// Write, streamed as a live capture would be: one chunk pair per 100 ms of samples.
+let t = performance.now();
+const w = CaptureWriter.toFile(capPath, {
+  protocol: 1,
+  session: { game: 'Bench', pid: 1, kind: 'simulator', refreshRateHz: 90, hostVersion: 'bench' },
+  samplingHz: HZ,
+  startTime: 0,
+  startedAt: new Date().toISOString(),
+  tool: 'bench',
+});
+w.writeCallbacks([
+  { id: 1, name: 'on_pre_engine_tick', file: 'a.lua', line: 1, generation: 0 },
+  { id: 2, name: 'on_early_calculate_stereo_view_offset', file: 'a.lua', line: 2, generation: 0 },
+]);
+w.writeDefinitions(frameDefs, stackDefs);
+const perBatch = HZ / 10;
+for (let i = 0, f = 0; i < N; i += perBatch) {
+  const j = Math.min(N, i + perBatch);
+  w.writeSampleColumns(time.subarray(i, j), weight.subarray(i, j), stack.subarray(i, j), gframe.subarray(i, j));
+  const until = time[j - 1]!;
+  const fs: FrameMetrics[] = [];
+  while (f < nFrames && frames[f]!.start <= until) fs.push(frames[f++]!);
+  w.writeFrames(fs);
+}
+w.close({ stopTime: time[N - 1]!, reason: 'stopped', frames: nFrames, samples: N, droppedFrames: 0 });
+const writeMs = performance.now() - t;
+
+// The same content as JSON (samples as [stack, time, weight, frame] rows, like the protocol's events).
+const samplesJson: Array<[number, number, number, number]> = new Array(N);
+for (let i = 0; i < N; i++) samplesJson[i] = [stack[i]!, time[i]!, weight[i]!, gframe[i]!];
+writeFileSync(jsonPath, JSON.stringify({ frames: frameDefs, stacks: stackDefs, samples: samplesJson, gameFrames: frames }));
+
+function best(fn: () => void, runs = 3): number {
+  let m = Infinity;
+  for (let r = 0; r < runs; r++) {
+    const s = performance.now();
+    fn();
+    m = Math.min(m, performance.now() - s);
+  }
+  return m;
+}
+
+let samplesRead = 0;
+const readMs = best(() => {
+  const p = readCapture(readFileSync(capPath), capPath);
+  samplesRead = p.samples.length;
+});
+const jsonMs = best(() => {
+  JSON.parse(readFileSync(jsonPath, 'utf8'));
+});
+if (samplesRead !== N) throw new Error(`read ${samplesRead} samples, wrote ${N}`);
+const capBytes = statSync(capPath).size;
+const jsonBytes = statSync(jsonPath).size;
+if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true }); else console.log(capPath);
+
+const mb = (b: number) => (b / 1048576).toFixed(1);
+console.log(`capture bench: ${N.toLocaleString('en')} samples, ${STACKS} stacks, ${FUNCS} functions, ${nFrames} game frames`);
+console.log(`  write (streamed, ${Math.ceil(N / perBatch)} batches): ${writeMs.toFixed(0)} ms`);
+console.log(`  file size: .uevrcap ${mb(capBytes)} MiB vs JSON ${mb(jsonBytes)} MiB (${(capBytes / jsonBytes).toFixed(2)}x)`);
+console.log(`  open .uevrcap into the Profile (read + decode, best of 3): ${readMs.toFixed(0)} ms`);
+console.log(`  baseline JSON read + JSON.parse only (best of 3):        ${jsonMs.toFixed(0)} ms`);
+console.log(`  ratio capture/JSON: ${(readMs / jsonMs).toFixed(3)} (${(jsonMs / readMs).toFixed(1)}x faster)`);
