@@ -1,0 +1,46 @@
+import * as vscode from 'vscode';
+import { formatMs } from '../../core/budget';
+import type { CaptureEntry, CaptureStore } from '../../core/history/captureStore';
+
+export const CAPTURES_VIEW_ID = 'uevrProfiler.captures';
+
+/** The "UEVR Captures" tree: this workspace's capture history, newest first. */
+export class CapturesTreeProvider implements vscode.TreeDataProvider<CaptureEntry> {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(readonly store: CaptureStore) {}
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  getChildren(element?: CaptureEntry): CaptureEntry[] {
+    return element ? [] : this.store.list();
+  }
+
+  getTreeItem(e: CaptureEntry): vscode.TreeItem {
+    const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.None);
+    const when = new Date(e.date);
+    const cost = e.scriptsMsPerFrame !== undefined ? ` · ${formatMs(e.scriptsMsPerFrame)} ms/frame` : '';
+    item.description = `${e.game} · ${e.seconds > 0 ? `${e.seconds.toFixed(1)} s` : ''}${cost}`;
+    item.tooltip = new vscode.MarkdownString(
+      [`**${escapeMd(e.name)}**`, `${escapeMd(e.game)} · ${when.toLocaleString()}`, `${e.frames} frames · ${e.samples} samples · ${e.seconds.toFixed(1)} s`, cost ? `scripts${cost}` : '', `\`${escapeMd(e.file)}\``]
+        .filter(Boolean)
+        .join('\n\n'),
+    );
+    item.iconPath = new vscode.ThemeIcon('flame');
+    item.contextValue = 'uevrCapture';
+    item.resourceUri = vscode.Uri.file(e.file);
+    item.command = { command: 'uevrProfiler.captures.open', title: 'Open', arguments: [e] };
+    return item;
+  }
+
+  getParent(): undefined {
+    return undefined;
+  }
+}
+
+function escapeMd(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}

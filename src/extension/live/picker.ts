@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { UevrAttachConfiguration } from '../debug';
+import { UserError } from '../log';
+import type { AttachTarget, SessionManager } from './sessionManager';
+
+function age(startedAt: unknown): string {
+  const t = typeof startedAt === 'number' ? startedAt : typeof startedAt === 'string' ? Date.parse(startedAt) : Number.NaN;
+  if (!Number.isFinite(t)) return '';
+  const s = Math.max(0, Math.round((Date.now() - t) / 1000));
+  return s < 60 ? `${s} s ago` : s < 3600 ? `${Math.round(s / 60)} min ago` : `${Math.round(s / 3600)} h ago`;
+}
+
+/** The workspace folder to simulate: the configured one, else the first folder that has .lua files. */
+async function defaultScriptsFolder(): Promise<string | undefined> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const lua = await vscode.workspace.findFiles('**/*.lua', '**/node_modules/**', 1);
+  if (lua[0]) return vscode.Uri.joinPath(lua[0], '..').fsPath;
+  return folders[0]?.uri.fsPath;
+}
+
+function simulateTarget(scriptsDir: string | undefined): AttachTarget {
+  if (!vscode.workspace.isTrusted) {
+    throw new UserError("Running the workspace's scripts in the simulated session needs a trusted workspace (Workspaces: Manage Workspace Trust).");
+  }
+  if (!scriptsDir || !existsSync(scriptsDir)) {
+    throw new UserError(`The scripts folder for the simulated session does not exist: ${scriptsDir ?? '(none)'}. Open your mod's folder, or set "scriptsFolder".`);
+  }
+  return { kind: 'simulate', scriptsDir };
+}
+
+/** Turns a launch configuration (or nothing) into an attach target; asks with a quick pick when needed. */
+export async function resolveAttachTarget(manager: SessionManager, config: Partial<UevrAttachConfiguration> = {}): Promise<AttachTarget | undefined> {
+  if (config.session === 'simulate') return simulateTarget(config.scriptsFolder ?? (await defaultScriptsFolder()));
+  if (config.port !== undefined) {
+    if (!config.token) throw new UserError('"port" needs the session\'s "token" too (from its discovery file).');
+    return { kind: 'address', host: config.host ?? '127.0.0.1', port: config.port, token: config.token };
+  }
+  if (config.session && config.session !== 'pick') return { kind: 'discovery', file: config.session };
+
+  type Item = vscode.QuickPickItem & { target?: AttachTarget | 'simulate' };
+  const sessions = manager.listSessions();
+  const items: Item[] = sessions.map((s) => ({
+    label: `$(vm-running) ${s.game}`,
+    description: `pid ${s.pid} · port ${s.port}`,
+    detail: age((s as { startedAt?: unknown }).startedAt) ? `started ${age((s as { startedAt?: unknown }).startedAt)}` : undefined,
+    target: { kind: 'discovery', file: s.file },
+  }));
+  items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
+  items.push({ label: "$(beaker) Start a simulated session with this workspace's scripts", target: 'simulate' });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Attach to a UEVR session',
+    placeHolder: sessions.length ? 'Pick a running game' : 'No UEVR session is running. Start the game with the profiler agent installed, or simulate.',
+    matchOnDescription: true,
+  });
+  if (!picked?.target) return undefined;
+  return picked.target === 'simulate' ? simulateTarget(await defaultScriptsFolder()) : picked.target;
+}

@@ -1,0 +1,301 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { describeFrameCost, formatMs, formatShare } from '../../core/budget';
+import type { BudgetAlert } from '../../core/live/alerts';
+import { recordCapture, type RecordResult } from '../../core/capture';
+import { ConnectError, SessionClient, TokenRefusedError } from '../../core/session/client';
+import { defaultSessionsDir, listSessions, readDiscoveryFile, type DiscoveredSession } from '../../core/session/discovery';
+import { UserError } from '../log';
+import { readSettings } from '../settings';
+import { LiveSession } from './liveSession';
+import { SimulatorProcess } from './simulatorProcess';
+
+export type AttachTarget =
+  | { kind: 'discovery'; file: string }
+  | { kind: 'address'; host: string; port: number; token: string }
+  | { kind: 'simulate'; scriptsDir: string };
+
+export interface FinishedCapture {
+  file: string;
+  result: RecordResult;
+  game: string;
+  session: LiveSession;
+}
+
+function sessionsDir(): string {
+  return readSettings().sessionsDirectory || defaultSessionsDir();
+}
+
+function stamp(d = new Date()): string {
+  return d.toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
+}
+
+/**
+ * Owns the one attached session of this window: connects (live game, address, or a simulator child
+ * process), reconnects when a game restarts, runs captures to disk, drives the status bar and alerts.
+ */
+export class SessionManager implements vscode.Disposable {
+  private session: LiveSession | undefined;
+  private sim: SimulatorProcess | undefined;
+  private target: AttachTarget | undefined;
+  private captureAbort: AbortController | undefined;
+  private capturePromise: Promise<FinishedCapture | undefined> | undefined;
+  private userDetached = false;
+  private readonly status: vscode.StatusBarItem;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly changed = new vscode.EventEmitter<LiveSession | undefined>();
+  /** Fires when a session is attached, changes state, or goes away. */
+  readonly onDidChangeSession = this.changed.event;
+  private readonly captured = new vscode.EventEmitter<FinishedCapture>();
+  /** Fires when a capture file is complete (history, flame graph and annotations listen). */
+  readonly onDidCapture = this.captured.event;
+  private readonly output = new vscode.EventEmitter<string>();
+  /** Log lines of the session, for the Debug Console. */
+  readonly onOutput = this.output.event;
+  private lastStatusUpdate = 0;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.status = vscode.window.createStatusBarItem('uevrProfiler.status', vscode.StatusBarAlignment.Left, 50);
+    this.status.name = 'UEVR Profiler';
+    this.status.command = 'uevrProfiler.liveView.focus';
+    this.disposables.push(
+      this.status,
+      this.changed,
+      this.captured,
+      this.output,
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('uevrProfiler') && this.session) {
+          const s = readSettings();
+          this.session.configure(s.refreshRateHz, { ...s.alerts });
+        }
+      }),
+    );
+  }
+
+  get current(): LiveSession | undefined {
+    return this.session;
+  }
+
+  get isCapturing(): boolean {
+    return this.captureAbort !== undefined;
+  }
+
+  /** Live sessions announced in the sessions folder (stale files are skipped). */
+  listSessions(): DiscoveredSession[] {
+    const r = listSessions(sessionsDir());
+    for (const s of r.ignored) this.log.debug(`skipped session file ${s.file}: ${s.reason}`);
+    return r.sessions;
+  }
+
+  async attach(target: AttachTarget, refreshRateHz: number = readSettings().refreshRateHz): Promise<LiveSession> {
+    await this.detach();
+    this.userDetached = false;
+    let client: SessionClient;
+    let label: string;
+    try {
+      if (target.kind === 'simulate') {
+        this.sim = await SimulatorProcess.start(this.context.asAbsolutePath('dist/cli.js'), target.scriptsDir, refreshRateHz, (line) => this.log.info(`[sim] ${line}`));
+        const s = this.sim.session;
+        client = await SessionClient.open(s.host, s.port, s.token);
+        label = `Simulated UEVR session · ${target.scriptsDir}`;
+      } else if (target.kind === 'discovery') {
+        const s = readDiscoveryFile(target.file);
+        client = await SessionClient.open(s.host, s.port, s.token);
+        label = `${s.game} · pid ${s.pid}`;
+      } else {
+        client = await SessionClient.open(target.host, target.port, target.token);
+        label = `${target.host}:${target.port}`;
+      }
+    } catch (err) {
+      this.sim?.stop();
+      this.sim = undefined;
+      throw this.explain(err);
+    }
+    const info = await client.request('sessionInfo', {});
+    if (target.kind !== 'simulate') label = `${info.session.game} · pid ${info.session.pid}`;
+    const settings = readSettings();
+    const session = new LiveSession(client, info.session, label, refreshRateHz, { ...settings.alerts }, info.callbacks);
+    this.session = session;
+    this.target = target;
+    session.onDidChange(() => this.onSessionChange(session));
+    session.onAlert((a) => void this.showAlert(session, a));
+    session.onOutput((o) => this.output.fire(o.output.endsWith('\n') ? o.output : `${o.output}\n`));
+    session.onEnded((reason) => void this.onEnded(session, reason));
+    this.log.info(`attached to ${label} (${info.session.kind}, protocol ${info.protocol})`);
+    this.updateStatus(true);
+    this.changed.fire(session);
+    return session;
+  }
+
+  async detach(): Promise<void> {
+    this.userDetached = true;
+    const s = this.session;
+    if (this.captureAbort) {
+      this.captureAbort.abort();
+      await this.capturePromise?.catch(() => undefined);
+    }
+    this.session = undefined;
+    this.target = undefined;
+    if (s) {
+      await s.client.disconnect();
+      s.dispose();
+    }
+    this.sim?.stop();
+    this.sim = undefined;
+    this.updateStatus(true);
+    this.changed.fire(undefined);
+  }
+
+  /**
+   * Records a capture of `seconds` (0 = until stopCapture) into the captures folder. Resolves when the
+   * file is complete; the result is also announced through onDidCapture.
+   */
+  startCapture(seconds: number, folder: string): Promise<FinishedCapture | undefined> {
+    const session = this.session;
+    if (!session || session.state === 'disconnected') {
+      return Promise.reject(new UserError('Not attached to a UEVR session. Attach first (UEVR: Attach to Session).', ['Attach']));
+    }
+    if (this.captureAbort) return Promise.reject(new UserError('A capture is already running. Stop it first.'));
+    mkdirSync(folder, { recursive: true });
+    const safeGame = session.info.game.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 40) || 'game';
+    const file = join(folder, `${safeGame}_${stamp()}.uevrcap`);
+    const abort = new AbortController();
+    this.captureAbort = abort;
+    session.capture = { startedAt: Date.now(), plannedSeconds: seconds, samples: 0 };
+    session.state = 'capturing';
+    void vscode.commands.executeCommand('setContext', 'uevrProfiler.capturing', true);
+    this.changed.fire(session);
+    const settings = readSettings();
+    this.capturePromise = (async () => {
+      try {
+        const result = await recordCapture(session.client, file, {
+          // "Until stopped" is a capture of up to 24 hours that the user aborts.
+          seconds: seconds > 0 ? seconds : 24 * 3600,
+          samplingHz: settings.samplingHz,
+          signal: abort.signal,
+          tool: `uevr-profiler-vscode ${this.context.extension.packageJSON.version}`,
+          onProgress: (p: { samples: number }) => {
+            if (session.capture) session.capture.samples = p.samples;
+          },
+        });
+        this.log.info(`capture ${file}: ${result.frames} frames, ${result.samples} samples, ${result.seconds.toFixed(1)} s (${result.reason})`);
+        const finished: FinishedCapture = { file, result, game: session.info.game, session };
+        this.captured.fire(finished);
+        return finished;
+      } finally {
+        this.captureAbort = undefined;
+        session.capture = undefined;
+        if (session.state === 'capturing') session.state = 'attached';
+        void vscode.commands.executeCommand('setContext', 'uevrProfiler.capturing', false);
+        this.changed.fire(this.session);
+      }
+    })();
+    return this.capturePromise;
+  }
+
+  /** Ends the running capture; resolves with it once the file is closed. */
+  async stopCapture(): Promise<FinishedCapture | undefined> {
+    if (!this.captureAbort) throw new UserError('No capture is running.');
+    this.captureAbort.abort();
+    return this.capturePromise;
+  }
+
+  private onSessionChange(session: LiveSession): void {
+    if (session !== this.session) return;
+    this.updateStatus(false);
+    this.changed.fire(session);
+  }
+
+  private updateStatus(force: boolean): void {
+    const s = this.session;
+    if (!s) {
+      this.status.hide();
+      return;
+    }
+    const now = Date.now();
+    if (!force && now - this.lastStatusUpdate < 250) return;
+    this.lastStatusUpdate = now;
+    if (s.state === 'disconnected') {
+      this.status.text = '$(debug-disconnect) UEVR disconnected';
+      this.status.tooltip = `${s.label}: the connection was lost`;
+    } else {
+      const ms = s.recentScriptsMs();
+      const icon = s.state === 'capturing' ? '$(record)' : '$(pulse)';
+      this.status.text = `${icon} UEVR ${formatMs(ms)} ms (${formatShare(ms, s.refreshRate)})`;
+      this.status.tooltip = `${s.label}\nScripts: ${describeFrameCost(ms, s.refreshRate)}\nClick to open the live view`;
+    }
+    this.status.show();
+  }
+
+  private async showAlert(session: LiveSession, a: BudgetAlert): Promise<void> {
+    const what =
+      a.kind === 'scripts'
+        ? `Scripts took ${describeFrameCost(a.meanMs, session.refreshRate)} for ${a.frames} frames in a row.`
+        : `Frames took ${formatMs(a.meanMs)} ms (budget ${formatMs(a.budgetMs)} ms at ${session.refreshRate} Hz) for ${a.frames} frames in a row.`;
+    this.log.warn(`alert: ${what}`);
+    const pick = await vscode.window.showWarningMessage(`UEVR: ${what}`, 'Capture now', 'Open live view', "Don't alert again this session");
+    if (pick === 'Capture now') void vscode.commands.executeCommand('uevrProfiler.captureNextSeconds');
+    else if (pick === 'Open live view') void vscode.commands.executeCommand('uevrProfiler.liveView.focus');
+    else if (pick === "Don't alert again this session") session.silenceAlerts();
+  }
+
+  private async onEnded(session: LiveSession, reason: string | undefined): Promise<void> {
+    if (session !== this.session || this.userDetached) return;
+    this.updateStatus(true);
+    const target = this.target;
+    this.log.warn(`connection to ${session.label} lost: ${reason ?? 'closed'}`);
+    // A game restart announces a new session (new pid, port, token): follow it for a while.
+    if (target?.kind === 'discovery') {
+      const end = Date.now() + 60_000;
+      while (Date.now() < end && !this.userDetached && this.session === session) {
+        const next = this.listSessions().find((s) => s.game === session.info.game && s.pid !== session.info.pid);
+        if (next) {
+          this.log.info(`${session.info.game} restarted (pid ${next.pid}): reattaching`);
+          try {
+            await this.attach({ kind: 'discovery', file: next.file }, session.refreshRate);
+            void vscode.window.showInformationMessage(`UEVR: reattached to ${next.game} (pid ${next.pid}).`);
+            return;
+          } catch (err) {
+            this.log.warn(`reattach failed: ${String(err)}`);
+          }
+        }
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+    if (this.session === session && !this.userDetached) {
+      // Give up: nothing is attached any more (the debug session ends, the status bar goes away).
+      this.session = undefined;
+      this.target = undefined;
+      session.dispose();
+      this.sim?.stop();
+      this.sim = undefined;
+      this.updateStatus(true);
+      this.changed.fire(undefined);
+      const pick = await vscode.window.showErrorMessage(
+        `UEVR: lost the connection to ${session.label} (${reason ?? 'closed'}). Captures already recorded are saved. Attach again when the game is running.`,
+        'Attach',
+      );
+      if (pick === 'Attach') void vscode.commands.executeCommand('uevrProfiler.attach');
+    }
+  }
+
+  /** Turns connection errors into sentences that say what to do. */
+  private explain(err: unknown): unknown {
+    if (err instanceof TokenRefusedError) {
+      return new UserError('The UEVR session refused the token: the discovery file is stale or belongs to another session. Pick the session again from the list.', ['Attach']);
+    }
+    if (err instanceof ConnectError) {
+      return new UserError(`Could not connect to the UEVR session (${err.message}). Is the game still running with the profiler agent? Pick a live session, or start a simulated one.`, ['Attach']);
+    }
+    return err;
+  }
+
+  dispose(): void {
+    void this.detach();
+    for (const d of this.disposables) d.dispose();
+  }
+}

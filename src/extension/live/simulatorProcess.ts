@@ -1,0 +1,59 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { listSessions, type DiscoveredSession } from '../../core/session/discovery';
+import { UserError } from '../log';
+
+/**
+ * The built-in simulated UEVR session, run as a child process (`dist/cli.js sim`) so the mods' Lua —
+ * which may be slow on purpose, or loop forever — never runs on the extension host's thread. It
+ * announces itself with a discovery file like a real game; we attach to it the same way.
+ */
+export class SimulatorProcess {
+  private constructor(
+    readonly child: ChildProcess,
+    readonly session: DiscoveredSession,
+    private readonly stderr: string[],
+  ) {}
+
+  static async start(cliPath: string, scriptsDir: string, refreshRateHz: number, onLine: (line: string) => void, timeoutMs = 30_000): Promise<SimulatorProcess> {
+    // Its own sessions folder: the picker never shows it to other windows, and we find it without races.
+    const sessionsDir = mkdtempSync(join(tmpdir(), 'uevr-prof-sim-'));
+    const child = spawn(process.execPath, [cliPath, 'sim', '--scripts', scriptsDir, '--hz', String(refreshRateHz), '--port', '0'], {
+      env: { ...process.env, UEVR_PROFILER_SESSIONS_DIR: sessionsDir, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const stderr: string[] = [];
+    const collect = (chunk: Buffer): void => {
+      for (const line of chunk.toString('utf8').split(/\r?\n/)) {
+        if (!line) continue;
+        stderr.push(line);
+        if (stderr.length > 50) stderr.shift();
+        onLine(line);
+      }
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      const found = listSessions(sessionsDir).sessions.find((s) => s.pid === child.pid);
+      if (found) return new SimulatorProcess(child, found, stderr);
+      const code = await Promise.race([exited, new Promise<'wait'>((r) => setTimeout(() => r('wait'), 150))]);
+      if (code !== 'wait') {
+        throw new UserError(`The simulated session stopped before it started (exit ${code}): ${stderr.slice(-3).join(' | ') || 'no output'}`, ['Show Log']);
+      }
+    }
+    child.kill();
+    throw new UserError(`The simulated session did not start within ${timeoutMs / 1000} s.`);
+  }
+
+  get lastOutput(): string[] {
+    return [...this.stderr];
+  }
+
+  stop(): void {
+    if (this.child.exitCode === null) this.child.kill('SIGTERM');
+  }
+}
