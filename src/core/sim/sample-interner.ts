@@ -1,0 +1,46 @@
+// Interns sampled frames and stacks the way SampleBatch wants them (backend.ts): each batch carries only
+// the frame/stack definitions it introduces; ids stay valid for the whole session, across resets.
+import type { SampleBatch, SampledFrameInfo } from '../session/backend';
+
+export class SampleInterner {
+  private frameIds = new Map<string, number>();
+  private stackIds = new Map<string, number>();
+  private nextFrame = 0;
+  private nextStack = 0;
+  private batch: SampleBatch = { newFrames: [], newStacks: [], samples: [] };
+
+  /** Frame id for (name, file, line, kind); the first name seen for a key wins. */
+  frame(key: string, name: string, file: string, line: number, kind: SampledFrameInfo['kind']): number {
+    let id = this.frameIds.get(key);
+    if (id === undefined) {
+      id = this.nextFrame++;
+      this.frameIds.set(key, id);
+      this.batch.newFrames.push({ id, name, file, line, kind });
+    }
+    return id;
+  }
+
+  /** Stack id for `parent + frame`. */
+  stack(parent: number, frame: number): number {
+    const key = `${parent},${frame}`;
+    let id = this.stackIds.get(key);
+    if (id === undefined) {
+      id = this.nextStack++;
+      this.stackIds.set(key, id);
+      this.batch.newStacks.push([id, parent, frame]);
+    }
+    return id;
+  }
+
+  sample(stack: number, time: number, weight: number, gameFrame: number): void {
+    this.batch.samples.push([stack, time, weight, gameFrame]);
+  }
+
+  /** Takes the pending batch (null when there is nothing new). */
+  take(): SampleBatch | null {
+    const b = this.batch;
+    if (b.samples.length === 0 && b.newFrames.length === 0 && b.newStacks.length === 0) return null;
+    this.batch = { newFrames: [], newStacks: [], samples: [] };
+    return b;
+  }
+}

@@ -1,0 +1,870 @@
+// The simulated UEVR session: runs every *.lua of a scripts folder in one real Lua 5.4 state (wasmoon)
+// with the environment UEVR gives scripts (host-prelude.ts), drives UEVR's frame order, and plays the
+// native plugin's part for the Lua agent (uevr_profiler table: clock, enter/leave, registration sites,
+// stack sampling). Implements SessionBackend in-process. docs/simulator.md describes the model.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, resolve, sep } from 'node:path';
+import type {
+  BackendCapabilities,
+  BackendListener,
+  CallbackFrameCost,
+  CallbackInfo,
+  Eye,
+  FrameMetrics,
+  LogLine,
+  ScriptError,
+  SessionBackend,
+  SessionInfo,
+} from '../session/backend';
+import { burn, costsAsLua, DEFAULT_COSTS, instancesOf, type CostModel } from './cost-model';
+import { CALLBACK_NAMES, CB_INDEX, HOST_CHUNK, hostPrelude, type CallbackName } from './host-prelude';
+import { AR, LUA_MASKCOUNT, loadLuaWasm, RawLua, type LuaState, type LuaWasm } from './lua-runtime';
+import { SampleInterner } from './sample-interner';
+
+export const SIM_VERSION = 'uevr-sim 1 (models UEVR Lua API 2.39)';
+/** Version of the agent <-> native contract (docs/simulator.md "agent contract"). */
+export const AGENT_CONTRACT_VERSION = 1;
+export const AGENT_FILE_NAME = '!uevr-profiler-agent.lua';
+
+export interface SimulatedSessionOptions {
+  scriptsDir: string;
+  game?: string;
+  /** Target refresh rate (Hz); default 90. */
+  refreshRateHz?: number;
+  /** true: frames paced at the refresh rate; false (default): as fast as possible (tests, benchmarks). */
+  realtime?: boolean;
+  /** Seeds Lua's math.random and the sampler's jitter. */
+  seed?: number;
+  /** wasmoon's glue.wasm; default: dist/glue.wasm beside the bundle, else wasmoon's own. */
+  wasmPath?: string;
+  /** The Lua agent loaded before the scripts; null runs without it (no per-callback timing, no sampling). */
+  agentPath?: string | null;
+  /** Overrides of the cost model (cost-model.ts). */
+  costs?: Partial<CostModel>;
+  /** The game's own work per frame between pre and post engine tick (ms of burned CPU); default 0. */
+  gameWorkMs?: number;
+  /** How many times each hook_ptr'd UFunction is called per frame; default 2. */
+  hookCallsPerFrame?: number;
+  /** XInput polls per frame (on_xinput_get_state calls); default 1. */
+  xinputPollsPerFrame?: number;
+  /** The UEVR menu is open (on_draw_ui runs); default false. */
+  menuOpen?: boolean;
+  /** Lua instructions one callback (or one script's main chunk) may run before it is aborted; 0 disables. Default 50,000,000. */
+  watchdogInstructions?: number;
+  /** Lua allocation cap in MiB; default 256. */
+  memoryLimitMb?: number;
+  /** Start the continuous frame loop at once (otherwise call start() or runFrames()). */
+  autoStart?: boolean;
+}
+
+export interface SimulatedSession extends SessionBackend {
+  /** Runs n frames now (serialised with resets and other runFrames calls). */
+  runFrames(n: number): Promise<void>;
+  /** Runs frames continuously (paced when realtime) until stop() or dispose(). */
+  start(): void;
+  stop(): Promise<void>;
+  readonly frameIndex: number;
+  readonly generation: number;
+  readonly samplingHz: number;
+  setMenuOpen(open: boolean): void;
+  /** Plugin -> Lua event (UEVR's dispatch_lua_event): runs on_lua_event handlers before the next frame. */
+  dispatchLuaEvent(name: string, data: string): Promise<void>;
+  /** The script files of the current generation, in load order (agent first). */
+  scriptFiles(): string[];
+  /** Bytes the Lua state holds now. */
+  luaMemoryBytes(): number;
+}
+
+const WATCH_STEP = 100_000; // instructions between watchdog hook calls when not sampling
+const SAMPLE_COUNT = 1000; // mean instructions between sampler hook calls while sampling (jittered ±50 %)
+const MAX_DEPTH = 64;
+
+/** Deterministic PRNG (mulberry32) for the sampler's jitter. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0 || 0x9e3779b9;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Where the agent script is: dist/agent (bundle) or the repository's agent/ folder. */
+export function defaultAgentPath(): string | null {
+  const candidates = [
+    join(__dirname, 'agent', AGENT_FILE_NAME),
+    join(__dirname, '..', '..', '..', 'agent', AGENT_FILE_NAME),
+    join(process.cwd(), 'agent', AGENT_FILE_NAME),
+  ];
+  return candidates.find((p) => existsSync(p)) ?? null;
+}
+
+/** Lists a scripts folder as UEVR does: *.lua directly inside it (not recursive), in name order. */
+export function listScripts(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.toLowerCase().endsWith('.lua') && statSync(join(dir, f)).isFile())
+    .sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : a < b ? -1 : 1))
+    .map((f) => resolve(dir, f));
+}
+
+interface OpenCallback {
+  id: number;
+  eye: Eye;
+  start: number;
+  profilerMsAtStart: number;
+}
+
+interface Generation {
+  lua: RawLua;
+  dispatchRef: number;
+  gcRef: number;
+  eventRef: number;
+  memRef: number;
+  hookPtr: number;
+  files: string[];
+}
+
+export async function createSimulatedSession(opts: SimulatedSessionOptions): Promise<SimulatedSession> {
+  const scriptsDir = resolve(opts.scriptsDir);
+  if (!existsSync(scriptsDir) || !statSync(scriptsDir).isDirectory()) {
+    throw new Error(`scripts folder not found: ${opts.scriptsDir}`);
+  }
+  const wasm = await loadLuaWasm(opts.wasmPath);
+  const sim = new Simulator(opts, scriptsDir, wasm);
+  await sim.boot();
+  if (opts.autoStart) sim.start();
+  return sim;
+}
+
+class Simulator implements SimulatedSession {
+  readonly info: SessionInfo;
+  readonly capabilities: BackendCapabilities = {
+    sampling: true,
+    minSamplingHz: 100,
+    maxSamplingHz: 10_000,
+    perEyeCallbacks: true,
+    scriptReset: true,
+  };
+  private readonly costs: CostModel;
+  private readonly hz: number;
+  private readonly realtime: boolean;
+  private readonly gameWorkMs: number;
+  private readonly polls: number;
+  private readonly watchdog: number;
+  private readonly memoryLimit: number;
+  private readonly agentPath: string | null;
+  private readonly rand: () => number;
+  private readonly t0 = performance.now();
+  private menuOpen: boolean;
+
+  private listeners: BackendListener[] = [];
+  /** Logs and errors of the current generation's script loading (bounded), replayed to late subscribers. */
+  private loadBacklog: Array<ScriptError | LogLine> = [];
+  private loading = false;
+  private gen: Generation | null = null;
+  private generationNo = 0;
+  private regs: CallbackInfo[] = [];
+  private regById = new Map<number, CallbackInfo>();
+  private nextCallbackId = 1;
+  private frameNo = 0;
+  private queue: Promise<void> = Promise.resolve();
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private disposed = false;
+  private agentFile = '';
+
+  // API names registered by the prelude (api id -> name).
+  private apiNames: string[] = [];
+
+  // Per-frame accounting.
+  private costsThisFrame = new Map<string, CallbackFrameCost>();
+  private cbSumMs = 0;
+  private dispatchMs = 0;
+  private overheadMs = 0;
+  /** Profiler time spent inside callbacks (hook + stack walks), subtracted from callback times. */
+  private profilerMs = 0;
+  private open: OpenCallback[] = [];
+
+  // Sampling state.
+  private hz_ = 0;
+  private periodMs = 1;
+  private nextDue = 0;
+  private lastSample = 0;
+  private excludedApi = 0;
+  private apiAccum = 0;
+  private nextApiDue = 0;
+  private apiDepth = 0;
+  private apiStart = 0;
+  private apiCur = 0;
+  private interner = new SampleInterner();
+  private sourceCache = new Map<number, string>();
+
+  // Watchdog state.
+  private armedCount = 0;
+  private instr = 0;
+  private tripped = false;
+
+  constructor(
+    private readonly opts: SimulatedSessionOptions,
+    private readonly scriptsDir: string,
+    private readonly wasm: LuaWasm,
+  ) {
+    this.hz = opts.refreshRateHz && opts.refreshRateHz > 0 ? opts.refreshRateHz : 90;
+    this.realtime = opts.realtime ?? false;
+    this.costs = { ...DEFAULT_COSTS, ...(opts.costs ?? {}) };
+    this.gameWorkMs = Math.max(0, opts.gameWorkMs ?? 0);
+    this.polls = Math.max(1, Math.floor(opts.xinputPollsPerFrame ?? 1));
+    this.watchdog = Math.max(0, opts.watchdogInstructions ?? 50_000_000);
+    this.memoryLimit = Math.max(8, opts.memoryLimitMb ?? 256) * 1024 * 1024;
+    this.agentPath = opts.agentPath === undefined ? defaultAgentPath() : opts.agentPath;
+    this.menuOpen = opts.menuOpen ?? false;
+    this.rand = prng(opts.seed ?? 1);
+    this.info = {
+      game: opts.game ?? 'SimulatedGame',
+      pid: process.pid,
+      kind: 'simulator',
+      refreshRateHz: this.hz,
+      hostVersion: SIM_VERSION,
+    };
+  }
+
+  get frameIndex(): number {
+    return this.frameNo;
+  }
+  get generation(): number {
+    return this.generationNo;
+  }
+  get samplingHz(): number {
+    return this.hz_;
+  }
+
+  private now(): number {
+    return performance.now() - this.t0;
+  }
+
+  // ------------------------------------------------------------------ listeners
+  subscribe(listener: BackendListener): () => void {
+    this.listeners.push(listener);
+    // Script loading happens before anyone can subscribe: replay what the current generation said then.
+    for (const e of this.loadBacklog) {
+      try {
+        if ('message' in e) listener.scriptError?.(e);
+        else listener.log?.(e);
+      } catch {
+        /* a listener's bug is its own */
+      }
+    }
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+  private emit<K extends keyof BackendListener>(kind: K, arg: Parameters<NonNullable<BackendListener[K]>>[0]): void {
+    if (this.loading && (kind === 'scriptError' || kind === 'log') && this.loadBacklog.length < 200) {
+      this.loadBacklog.push(arg as ScriptError | LogLine);
+    }
+    for (const l of this.listeners) {
+      const f = l[kind] as ((a: typeof arg) => void) | undefined;
+      if (!f) continue;
+      try {
+        f.call(l, arg);
+      } catch (e) {
+        // A listener's bug must not stop the game loop; say so once per failure.
+        console.error(`uevr-sim: a ${String(kind)} listener threw: ${(e as Error)?.message ?? e}`);
+      }
+    }
+  }
+
+  callbacks(): CallbackInfo[] {
+    return this.regs.slice();
+  }
+  scriptFiles(): string[] {
+    return this.gen ? this.gen.files.slice() : [];
+  }
+  luaMemoryBytes(): number {
+    return this.gen ? this.gen.lua.memoryUsed : 0;
+  }
+  setMenuOpen(open: boolean): void {
+    this.menuOpen = open;
+  }
+
+  // ------------------------------------------------------------------ sampling control
+  startSampling(hz: number): void {
+    const c = this.capabilities;
+    this.hz_ = Math.min(c.maxSamplingHz, Math.max(c.minSamplingHz, Number.isFinite(hz) ? hz : 1000));
+    this.periodMs = 1000 / this.hz_;
+  }
+  stopSampling(): void {
+    this.hz_ = 0;
+  }
+  private jitter(): number {
+    return this.periodMs * (0.7 + 0.6 * this.rand()); // ±30 %
+  }
+  private sampleCount(): number {
+    return Math.max(16, Math.round(SAMPLE_COUNT * (0.5 + this.rand())));
+  }
+
+  // ------------------------------------------------------------------ boot / reset / dispose
+  async boot(): Promise<void> {
+    this.gen = this.createGeneration();
+  }
+
+  private createGeneration(): Generation {
+    const lua = new RawLua(this.wasm, this.memoryLimit);
+    lua.lua.luaL_openlibs(lua.L);
+    this.sourceCache.clear();
+    this.apiNames = [];
+    const hookPtr = lua.hookfunction((L, ar) => this.onHook(L, ar));
+    const g: Generation = { lua, dispatchRef: 0, gcRef: 0, eventRef: 0, memRef: 0, hookPtr, files: [] };
+    this.gen = g;
+    this.resetWatch();
+
+    // The host prelude: chunk "=uevr-host", called with the private native table H.
+    const prelude = hostPrelude(costsAsLua(this.costs), this.opts.seed ?? 1, this.opts.hookCallsPerFrame ?? 2);
+    const err = lua.load(prelude, HOST_CHUNK);
+    if (err) throw new Error(`uevr-sim: host prelude does not compile: ${err}`);
+    lua.pushFunctionTable(this.hostNatives(lua));
+    const perr = lua.pcall(1, 4);
+    if (perr) throw new Error(`uevr-sim: host prelude failed: ${perr}`);
+    g.memRef = lua.ref();
+    g.eventRef = lua.ref();
+    g.gcRef = lua.ref();
+    g.dispatchRef = lua.ref();
+
+    // The native plugin's part of the agent contract.
+    lua.pushFunctionTable(this.profilerNatives(lua));
+    lua.pushnumber(lua.L, AGENT_CONTRACT_VERSION);
+    lua.lua.lua_setfield(lua.L, -2, 'version');
+    lua.pushstring(lua.L, 'simulator');
+    lua.lua.lua_setfield(lua.L, -2, 'host');
+    lua.setglobal('uevr_profiler');
+
+    if (this.watchdog > 0) this.arm(lua.L, WATCH_STEP);
+
+    const files = listScripts(this.scriptsDir);
+    const agentInFolder = files.some((f) => basename(f).toLowerCase().includes('uevr-profiler-agent'));
+    if (this.agentPath && !agentInFolder) files.unshift(resolve(this.agentPath));
+    this.agentFile = files.find((f) => basename(f).toLowerCase().includes('uevr-profiler-agent')) ?? '';
+    g.files = files;
+    this.loadBacklog = [];
+    this.loading = true;
+    try {
+      for (const f of files) this.runScript(f);
+    } finally {
+      this.loading = false;
+    }
+    return g;
+  }
+
+  private runScript(file: string): void {
+    const g = this.gen!;
+    let code: string;
+    try {
+      code = readFileSync(file, 'utf8');
+    } catch (e) {
+      this.scriptError(`cannot read ${file}: ${(e as Error).message}`, file, 0);
+      return;
+    }
+    const lerr = g.lua.load(code, '@' + file);
+    if (lerr) {
+      this.reportLuaError(lerr, file, 0);
+      return;
+    }
+    this.resetWatch();
+    const rerr = g.lua.pcall(0, 0);
+    if (rerr) this.reportLuaError(rerr, file, 0);
+  }
+
+  resetScripts(): Promise<void> {
+    return this.serial(async () => {
+      if (!this.gen) return;
+      this.callDispatch(CB_INDEX.on_script_reset, -1, 0);
+      this.closeGeneration();
+      this.generationNo += 1;
+      this.regs = [];
+      this.regById.clear();
+      this.emit('scriptReset', { time: this.now(), generation: this.generationNo });
+      this.gen = this.createGeneration();
+    });
+  }
+
+  private closeGeneration(): void {
+    if (!this.gen) return;
+    try {
+      this.gen.lua.close();
+    } catch {
+      // A state a hostile mod broke may fail to close; its wasm instance is dropped with the session.
+    }
+    this.gen = null;
+    this.open = [];
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    await this.stop();
+    await this.serial(async () => {
+      this.disposed = true;
+      this.closeGeneration();
+    });
+    this.emit('ended', 'disposed');
+    this.listeners = [];
+  }
+
+  // ------------------------------------------------------------------ frame loop
+  private serial(fn: () => Promise<void>): Promise<void> {
+    const p = this.queue.then(fn);
+    this.queue = p.catch(() => undefined);
+    return p;
+  }
+
+  runFrames(n: number): Promise<void> {
+    return this.serial(async () => {
+      for (let i = 0; i < n && !this.disposed; i++) {
+        const started = performance.now();
+        this.frame();
+        if (this.realtime) {
+          const wait = 1000 / this.hz - (performance.now() - started);
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        } else if ((i & 15) === 15) {
+          await new Promise((r) => setImmediate(r)); // keep sockets and timers served
+        }
+      }
+    });
+  }
+
+  start(): void {
+    if (this.running || this.disposed) return;
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running && !this.disposed) {
+        await this.runFrames(this.realtime ? 1 : 16);
+        if (!this.realtime) await new Promise((r) => setImmediate(r));
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.loop) await this.loop;
+    this.loop = null;
+  }
+
+  dispatchLuaEvent(name: string, data: string): Promise<void> {
+    return this.serial(async () => {
+      const g = this.gen;
+      if (!g) return;
+      g.lua.pushref(g.eventRef);
+      g.lua.pushstring(g.lua.L, name);
+      g.lua.pushstring(g.lua.L, data);
+      this.enterLua();
+      const err = g.lua.pcall(2, 0);
+      if (err) this.reportLuaError(err, '', 0);
+    });
+  }
+
+  private frame(): void {
+    const g = this.gen;
+    if (!g) return;
+    const frameStart = this.now();
+    const t = performance.now();
+    this.frameNo += 1;
+    this.costsThisFrame.clear();
+    this.cbSumMs = 0;
+    this.dispatchMs = 0;
+    this.overheadMs = 0;
+    const delta = 1 / this.hz;
+
+    this.callDispatch(CB_INDEX.on_frame, -1, delta);
+    // UEVR stops the collector and steps it once per frame.
+    const gcT = performance.now();
+    const mem = this.callGc();
+    const gcMs = performance.now() - gcT;
+    if (this.menuOpen) this.callDispatch(CB_INDEX.on_draw_ui, -1, delta);
+    this.callDispatch(CB_INDEX.on_pre_engine_tick, -1, delta);
+    burn(this.gameWorkMs * 1000);
+    this.callDispatch(0, -1, delta); // hook_ptr'd engine functions called during the game tick
+    this.callDispatch(CB_INDEX.on_post_engine_tick, -1, delta);
+    for (const eye of [0, 1] as const) {
+      this.callDispatch(CB_INDEX.on_early_calculate_stereo_view_offset, eye, delta);
+      this.callDispatch(CB_INDEX.on_pre_calculate_stereo_view_offset, eye, delta);
+      this.callDispatch(CB_INDEX.on_post_calculate_stereo_view_offset, eye, delta);
+    }
+    for (let p = 0; p < this.polls; p++) this.callDispatch(CB_INDEX.on_xinput_get_state, -1, delta);
+    this.callDispatch(CB_INDEX.on_xinput_set_state, -1, delta);
+    this.callDispatch(CB_INDEX.on_pre_viewport_client_draw, -1, delta);
+    this.callDispatch(CB_INDEX.on_post_viewport_client_draw, -1, delta);
+    this.callDispatch(CB_INDEX.on_pre_slate_draw_window_render_thread, -1, delta);
+    this.callDispatch(CB_INDEX.on_post_slate_draw_window_render_thread, -1, delta);
+
+    const work = performance.now() - t;
+    const agentTimed = this.regs.length > 0;
+    const m: FrameMetrics = {
+      frame: this.frameNo,
+      start: frameStart,
+      frameMs: this.realtime ? Math.max(1000 / this.hz, work) : work,
+      scriptsMs: agentTimed ? this.cbSumMs : this.dispatchMs,
+      gcMs,
+      luaMemoryKb: mem,
+      overheadMs: this.overheadMs,
+      callbacks: [...this.costsThisFrame.values()],
+    };
+    this.emit('frame', m);
+    const batch = this.interner.take();
+    if (batch) this.emit('samples', batch);
+  }
+
+  private enterLua(): void {
+    this.resetWatch();
+    this.apiDepth = 0;
+  }
+
+  private callDispatch(kind: number, eye: Eye, delta: number): void {
+    const g = this.gen;
+    if (!g) return;
+    const t = performance.now();
+    g.lua.pushref(g.dispatchRef);
+    g.lua.pushnumber(g.lua.L, kind);
+    g.lua.pushnumber(g.lua.L, eye);
+    g.lua.pushnumber(g.lua.L, delta);
+    this.enterLua();
+    const err = g.lua.pcall(3, 0);
+    if (err) this.reportLuaError(err, '', 0);
+    this.open = [];
+    this.dispatchMs += performance.now() - t;
+  }
+
+  private callGc(): number {
+    const g = this.gen!;
+    g.lua.pushref(g.gcRef);
+    this.enterLua();
+    const err = g.lua.pcall(0, 1);
+    if (err) {
+      this.reportLuaError(err, '', 0);
+      return NaN;
+    }
+    const kb = g.lua.tonumber(g.lua.L, -1);
+    g.lua.settop(-2);
+    return kb;
+  }
+
+  // ------------------------------------------------------------------ errors and logs
+  private scriptError(message: string, file: string, line: number): void {
+    this.emit('scriptError', { time: this.now(), file, line, message });
+  }
+
+  /** Splits "chunk:line: message" (Lua's position prefix) and maps a cut short_src back to the full path. */
+  private reportLuaError(raw: string, fallbackFile: string, fallbackLine: number): void {
+    const m = /^(.*?):(\d+): ([\s\S]*)$/.exec(raw);
+    if (m) this.scriptError(m[3], this.mapShortSrc(m[1]), Number(m[2]));
+    else this.scriptError(raw, fallbackFile, fallbackLine);
+  }
+  private mapShortSrc(src: string): string {
+    const files = this.gen?.files ?? [];
+    if (src.startsWith('...')) {
+      const tail = src.slice(3);
+      return files.find((f) => f.endsWith(tail)) ?? src;
+    }
+    return src;
+  }
+
+  // ------------------------------------------------------------------ natives: the host's private H
+  private hostNatives(lua: RawLua): Record<string, number> {
+    const L0 = lua.L;
+    void L0;
+    return {
+      burn: lua.cfunction((L) => {
+        burn(lua.tonumber(L, 1));
+        return 0;
+      }),
+      api_id: lua.cfunction((L) => {
+        this.apiNames.push(lua.tostring(L, 1));
+        lua.pushnumber(L, this.apiNames.length - 1);
+        return 1;
+      }),
+      api_enter: lua.cfunction((L) => {
+        if (this.apiDepth++ === 0) {
+          this.apiCur = lua.tonumber(L, 1);
+          this.apiStart = performance.now();
+        }
+        return 0;
+      }),
+      api_leave: lua.cfunction((L) => {
+        if (this.apiDepth > 0 && --this.apiDepth === 0) this.apiDone(L);
+        return 0;
+      }),
+      clock: lua.cfunction((L) => {
+        lua.pushnumber(L, this.now());
+        return 1;
+      }),
+      log: lua.cfunction((L) => {
+        const lv = lua.tonumber(L, 1);
+        this.emit('log', { time: this.now(), level: lv >= 2 ? 'error' : lv >= 1 ? 'warn' : 'info', text: lua.tostring(L, 2) });
+        return 0;
+      }),
+      script_error: lua.cfunction((L) => {
+        const src = lua.tostring(L, 2);
+        this.reportLuaError(lua.tostring(L, 1), src.startsWith('@') ? src.slice(1) : src, lua.tonumber(L, 3));
+        return 0;
+      }),
+      instances: lua.cfunction((L) => {
+        lua.pushnumber(L, instancesOf(lua.tostring(L, 1), this.costs));
+        return 1;
+      }),
+      read_script: lua.cfunction((L) => {
+        const name = lua.tostring(L, 1);
+        const found = this.findModule(name);
+        if (!found) return 0;
+        lua.pushstring(L, found.code);
+        lua.pushstring(L, found.path);
+        return 2;
+      }),
+      custom_event: lua.cfunction((L) => {
+        this.emit('log', { time: this.now(), level: 'info', text: `custom event ${lua.tostring(L, 1)}: ${lua.tostring(L, 2)}` });
+        return 0;
+      }),
+      watch_reset: lua.cfunction(() => {
+        this.resetWatch();
+        this.apiDepth = 0;
+        return 0;
+      }),
+    };
+  }
+
+  private findModule(name: string): { code: string; path: string } | null {
+    if (!/^[\w\-.]+$/.test(name)) return null; // no separators, no '..' segments: stay inside scriptsDir
+    const rel = name.split('.').filter((s) => s.length > 0);
+    if (rel.length === 0) return null;
+    for (const p of [join(this.scriptsDir, ...rel) + '.lua', join(this.scriptsDir, ...rel, 'init.lua')]) {
+      if (!resolve(p).startsWith(this.scriptsDir + sep)) continue;
+      try {
+        return { code: readFileSync(p, 'utf8'), path: resolve(p) };
+      } catch {
+        /* try the next form */
+      }
+    }
+    return null;
+  }
+
+  // ------------------------------------------------------------------ natives: uevr_profiler (plugin's part)
+  private profilerNatives(lua: RawLua): Record<string, number> {
+    return {
+      clock: lua.cfunction((L) => {
+        lua.pushnumber(L, this.now());
+        return 1;
+      }),
+      register: lua.cfunction((L) => {
+        const t = performance.now();
+        const name = lua.tostring(L, 1);
+        const level = Math.max(1, Math.floor(lua.tonumber(L, 2)) || 2);
+        const site = this.siteAt(L, level);
+        const info: CallbackInfo = { id: this.nextCallbackId++, name, file: site.file, line: site.line, generation: this.generationNo };
+        this.regs.push(info);
+        this.regById.set(info.id, info);
+        this.emit('callbackRegistered', info);
+        lua.pushnumber(L, info.id);
+        lua.pushstring(L, info.file);
+        lua.pushnumber(L, info.line);
+        this.overheadMs += performance.now() - t;
+        return 3;
+      }),
+      site: lua.cfunction((L) => {
+        const site = this.siteAt(L, Math.max(1, Math.floor(lua.tonumber(L, 1)) || 1));
+        lua.pushstring(L, site.file);
+        lua.pushnumber(L, site.line);
+        return 2;
+      }),
+      enter: lua.cfunction((L) => {
+        const t = performance.now();
+        const id = lua.tonumber(L, 1);
+        const e = lua.tonumber(L, 2);
+        const eye: Eye = e === 0 ? 0 : e === 1 ? 1 : -1;
+        if (this.open.length === 0 && this.hz_ > 0) {
+          this.lastSample = t;
+          this.excludedApi = 0;
+          this.nextDue = t + this.jitter();
+          this.arm(L, this.sampleCount());
+        }
+        const end = performance.now();
+        this.open.push({ id, eye, start: end, profilerMsAtStart: this.profilerMs });
+        this.overheadMs += end - t;
+        return 0;
+      }),
+      leave: lua.cfunction((L) => {
+        const t = performance.now();
+        const id = lua.tonumber(L, 1);
+        let top = this.open.pop();
+        while (top && top.id !== id) top = this.open.pop(); // a callback that errored without leave()
+        if (top) {
+          const ms = Math.max(0, t - top.start - (this.profilerMs - top.profilerMsAtStart));
+          const key = `${top.id}:${top.eye}`;
+          let c = this.costsThisFrame.get(key);
+          if (!c) {
+            c = { id: top.id, eye: top.eye, ms: 0, calls: 0 };
+            this.costsThisFrame.set(key, c);
+          }
+          c.ms += ms;
+          c.calls += 1;
+          if (this.open.length === 0) this.cbSumMs += ms;
+        }
+        if (this.open.length === 0) {
+          if (this.watchdog > 0) this.arm(L, WATCH_STEP);
+          else this.disarm(L);
+        }
+        this.overheadMs += performance.now() - t;
+        return 0;
+      }),
+      reset: lua.cfunction(() => 0),
+    };
+  }
+
+  /** file and line of the function `level` levels above the calling C function (0 = that C function). */
+  private siteAt(L: LuaState, level: number): { file: string; line: number } {
+    const lua = this.gen!.lua;
+    const ar = lua.arBuf;
+    if (!lua.getstack(L, level, ar)) return { file: '', line: 0 };
+    lua.getinfo(L, 'Sl', ar);
+    const src = this.source(lua, ar);
+    return { file: src.startsWith('@') ? src.slice(1) : src, line: lua.i32(ar + AR.currentline) };
+  }
+
+  private source(lua: RawLua, ar: number): string {
+    const p = lua.i32(ar + AR.source);
+    let s = this.sourceCache.get(p);
+    if (s === undefined) {
+      s = lua.cstr(p);
+      this.sourceCache.set(p, s);
+    }
+    return s;
+  }
+
+  // ------------------------------------------------------------------ hook: watchdog + sampler
+  private arm(L: LuaState, count: number): void {
+    const g = this.gen;
+    if (!g) return;
+    this.armedCount = count;
+    g.lua.sethook(L, g.hookPtr, LUA_MASKCOUNT, count);
+  }
+  private disarm(L: LuaState): void {
+    const g = this.gen;
+    if (!g) return;
+    this.armedCount = 0;
+    g.lua.sethook(L, 0, 0, 0);
+  }
+  private resetWatch(): void {
+    this.instr = 0;
+    if (this.tripped && this.gen) {
+      this.tripped = false;
+      if (this.watchdog > 0) this.arm(this.gen.lua.L, WATCH_STEP);
+      else this.disarm(this.gen.lua.L);
+    }
+  }
+
+  private isProfilerOrHost(src: string): boolean {
+    return src === HOST_CHUNK || (this.agentFile !== '' && src === '@' + this.agentFile);
+  }
+
+  private onHook(L: LuaState, _ar: number): void {
+    const lua = this.gen!.lua;
+    const t = performance.now();
+    this.instr += this.armedCount;
+    if (this.watchdog > 0 && (this.tripped || this.instr > this.watchdog)) {
+      // Raise only in mod code: host and agent frames must be able to unwind and report.
+      const ar = lua.arBuf;
+      if (lua.getstack(L, 0, ar)) {
+        lua.getinfo(L, 'Sl', ar);
+        const src = this.source(lua, ar);
+        if (!this.isProfilerOrHost(src)) {
+          this.tripped = true;
+          this.arm(L, 1);
+          const where = `${lua.cstr(ar + AR.shortSrc)}:${lua.i32(ar + AR.currentline)}`;
+          lua.error(L, `${where}: watchdog: the script ran more than ${this.watchdog} Lua instructions without returning (infinite loop?)`);
+        }
+      }
+      this.tripped = true;
+      this.arm(L, 1);
+      return;
+    }
+    const sampling = this.hz_ > 0 && this.open.length > 0;
+    if (sampling) {
+      if (this.apiDepth === 0 && t >= this.nextDue) {
+        const weight = t - this.lastSample - this.excludedApi;
+        this.lastSample = t;
+        this.excludedApi = 0;
+        this.nextDue = t + this.jitter();
+        if (weight > 0) this.recordSample(L, weight, -1, t);
+      }
+      this.arm(L, this.sampleCount());
+      const spent = performance.now() - t;
+      this.profilerMs += spent;
+      this.overheadMs += spent;
+    } else if (this.armedCount !== WATCH_STEP) {
+      if (this.watchdog > 0) this.arm(L, WATCH_STEP);
+      else this.disarm(L);
+    }
+  }
+
+  /** A modelled API call ended: its time is excluded from the Lua sampler and sampled on its own time axis. */
+  private apiDone(L: LuaState): void {
+    if (this.hz_ <= 0 || this.open.length === 0) return;
+    const t = performance.now();
+    const d = t - this.apiStart;
+    this.excludedApi += d;
+    this.apiAccum += d;
+    if (this.apiAccum >= this.nextApiDue) {
+      const w = this.apiAccum;
+      this.apiAccum = 0;
+      this.nextApiDue = this.jitter();
+      this.recordSample(L, w, this.apiCur, t);
+      const spent = performance.now() - t;
+      this.profilerMs += spent;
+      this.overheadMs += spent;
+    }
+  }
+
+  /** Walks the Lua stack and records one sample: callback root, Lua frames, and a Native frame when apiId >= 0. */
+  private recordSample(L: LuaState, weight: number, apiId: number, t: number): void {
+    const top = this.open[this.open.length - 1];
+    if (!top) return;
+    const lua = this.gen!.lua;
+    const ar = lua.arBuf;
+    const frames: number[] = [];
+    let callFile = '';
+    let callLine = 0;
+    for (let level = 0; level < MAX_DEPTH && lua.getstack(L, level, ar); level++) {
+      lua.getinfo(L, 'Sln', ar);
+      const what = lua.u8(lua.i32(ar + AR.what));
+      if (what === 67 /* 'C' */) continue;
+      const src = this.source(lua, ar);
+      if (this.isProfilerOrHost(src)) continue;
+      const file = src.startsWith('@') ? src.slice(1) : src;
+      const defined = lua.i32(ar + AR.linedefined);
+      if (callFile === '') {
+        callFile = file;
+        callLine = lua.i32(ar + AR.currentline);
+      }
+      const namePtr = lua.i32(ar + AR.name);
+      const name =
+        what === 109 /* 'm'ain */
+          ? 'main chunk'
+          : namePtr
+            ? lua.cstr(namePtr)
+            : `function <${basename(file)}:${defined}>`;
+      frames.push(this.interner.frame(`f:${file}:${defined}`, name, file, defined, 0));
+    }
+    const reg = this.regById.get(top.id);
+    let stack = this.interner.stack(
+      -1,
+      this.interner.frame(`cb:${top.id}`, reg?.name ?? 'callback', reg?.file ?? '', reg?.line ?? 0, 2),
+    );
+    for (let i = frames.length - 1; i >= 0; i--) stack = this.interner.stack(stack, frames[i]);
+    if (apiId >= 0) {
+      const apiName = this.apiNames[apiId] ?? 'native';
+      stack = this.interner.stack(stack, this.interner.frame(`n:${apiId}:${callFile}:${callLine}`, apiName, callFile, callLine, 1));
+    }
+    this.interner.sample(stack, t - this.t0, weight, this.frameNo);
+  }
+}
+
+/** The callback names the simulator dispatches, for documentation and tests. */
+export const SIM_CALLBACKS: readonly CallbackName[] = CALLBACK_NAMES;
