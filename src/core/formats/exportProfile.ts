@@ -151,6 +151,55 @@ function sampleSpan(p: Profile, i: number): number {
   return p.weightUnit === 'bytes' ? 1 : w > 0 ? w : 0;
 }
 
+/**
+ * Replays the samples as opens and closes of frames (one per stack change), calling open(stack,
+ * start, k) for the k-th open and close(k, end). Idle samples open a pseudo stack -2 ("(idle)").
+ * Samples are laid at their times (ms profiles) or end to end (others); overlaps are pushed back.
+ */
+function replaySpans(p: Profile, open: (stack: number, start: number, k: number) => void, close: (k: number, end: number) => void): void {
+  const walker = new StackWalker(p);
+  const openStacks: number[] = [];
+  const openIds: number[] = [];
+  let pathBuf = new Int32Array(256);
+  let opens = 0;
+  const closeTo = (depth: number, t: number) => {
+    while (openStacks.length > depth) {
+      openStacks.pop();
+      close(openIds.pop() as number, t);
+    }
+  };
+  const useTimes = p.weightUnit === 'milliseconds';
+  let clock = 0;
+  let prevEnd = -Infinity;
+  for (let i = 0; i < p.samples.length; i++) {
+    const s = p.samples.stack[i];
+    const span = sampleSpan(p, i);
+    const start = useTimes ? Math.max(p.samples.time[i], prevEnd) : clock;
+    clock += span;
+    if (start > prevEnd) closeTo(0, prevEnd);
+    if (span === 0) continue;
+    let depth: number;
+    if (s < 0) {
+      depth = 1;
+      pathBuf[0] = -2;
+    } else {
+      depth = walker.frames(s).length;
+      if (depth > pathBuf.length) pathBuf = new Int32Array(depth * 2);
+      walker.stacks(s, pathBuf);
+    }
+    let common = 0;
+    while (common < openStacks.length && common < depth && openStacks[common] === pathBuf[common]) common++;
+    closeTo(common, start);
+    for (let d = common; d < depth; d++) {
+      openStacks.push(pathBuf[d]);
+      openIds.push(opens);
+      open(pathBuf[d], start, opens++);
+    }
+    prevEnd = start + span;
+  }
+  closeTo(0, prevEnd);
+}
+
 function* chromeChunks(p: Profile): Generator<string> {
   const out = new ChunkWriter();
   const us = (ms: number) => Math.round(ms * 1e6) / 1e3; // µs, rounded to ns to keep the text short
@@ -158,49 +207,34 @@ function* chromeChunks(p: Profile): Generator<string> {
   out.write(`{"ph":"M","pid":1,"tid":1,"name":"process_name","args":{"name":${JSON.stringify(p.name)}}}`);
   out.write(`,{"ph":"M","pid":1,"tid":1,"name":"thread_name","args":{"name":"Lua samples"}}`);
   const fr = p.frames;
-  const walker = new StackWalker(p);
-  const openStacks: number[] = [];
-  const openStart: number[] = [];
-  let pathBuf = new Int32Array(256);
-  const emit = (s: number, start: number, end: number) => {
-    const frame = p.stacks.frame[s];
-    const args = fr.file[frame] ? `,"args":{"url":${JSON.stringify(fr.file[frame])},"line":${fr.line[frame]}}` : '';
-    out.write(`,{"ph":"X","pid":1,"tid":1,"ts":${us(start)},"dur":${us(end - start)},"name":${JSON.stringify(fr.name[frame])}${args}}`);
-  };
-  const closeTo = (depth: number, t: number) => {
-    while (openStacks.length > depth) emit(openStacks.pop() as number, openStart.pop() as number, t);
-  };
-  // Sample spans laid end to end where the format has no time; real times otherwise.
-  const useTimes = p.weightUnit === 'milliseconds';
-  let clock = 0;
-  let prevEnd = -Infinity;
-  for (let i = 0; i < p.samples.length; i++) {
-    const s = p.samples.stack[i];
-    const span = sampleSpan(p, i);
-    // Overlapping spans (weights longer than the gap to the next sample) are pushed back so X events nest.
-    const start = useTimes ? Math.max(p.samples.time[i], prevEnd) : clock;
-    if (start > prevEnd) closeTo(0, prevEnd);
-    if (s < 0 || span === 0) {
-      if (s < 0) closeTo(0, start);
-      clock += span;
-      prevEnd = Math.max(prevEnd, start + span);
-      continue;
+  // Pass 1 learns when each open closes, so pass 2 can write every X event at its open, parents
+  // before children: X events with equal start and duration are otherwise ambiguous to readers.
+  let ends = new Float64Array(1024);
+  replaySpans(p, () => {}, (k, end) => {
+    if (k >= ends.length) {
+      const bigger = new Float64Array(Math.max(k + 1, ends.length * 2));
+      bigger.set(ends);
+      ends = bigger;
     }
-    const depth = walker.frames(s).length;
-    if (depth > pathBuf.length) pathBuf = new Int32Array(depth * 2);
-    walker.stacks(s, pathBuf);
-    let common = 0;
-    while (common < openStacks.length && common < depth && openStacks[common] === pathBuf[common]) common++;
-    closeTo(common, start);
-    for (let d = common; d < depth; d++) {
-      openStacks.push(pathBuf[d]);
-      openStart.push(start);
-    }
-    clock += span;
-    prevEnd = start + span;
-    if (out.done.length) yield* out.take();
-  }
-  closeTo(0, prevEnd);
+    ends[k] = end;
+  });
+  const chunks: string[] = [];
+  replaySpans(
+    p,
+    (s, start, k) => {
+      const dur = us(ends[k]) - us(start);
+      if (s < 0) {
+        out.write(`,{"ph":"X","pid":1,"tid":1,"ts":${us(start)},"dur":${dur},"name":"(idle)"}`);
+      } else {
+        const frame = p.stacks.frame[s];
+        const args = fr.file[frame] ? `,"args":{"url":${JSON.stringify(fr.file[frame])},"line":${fr.line[frame]}}` : '';
+        out.write(`,{"ph":"X","pid":1,"tid":1,"ts":${us(start)},"dur":${dur},"name":${JSON.stringify(fr.name[frame])}${args}}`);
+      }
+      if (out.done.length) chunks.push(...out.take());
+    },
+    () => {},
+  );
+  yield* chunks;
   const gf = p.gameFrames;
   if (gf && gf.length) {
     out.write(`,{"ph":"M","pid":1,"tid":2,"name":"thread_name","args":{"name":"Game frames"}}`);

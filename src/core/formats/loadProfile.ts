@@ -88,11 +88,20 @@ export function loadProfile(bytes: Uint8Array, fileName: string, opts?: LoadOpti
     const text = decodeText(bytes);
     const c = firstNonSpace(text);
     let profile: Profile;
-    if (c === '{' || c === '[') {
-      let value: unknown;
-      let repaired: string | null = null;
-      if (c === '[') ({ value, repaired } = parseJsonArrayLenient(text));
-      else value = parseJson(text);
+    let value: unknown;
+    let repaired: string | null = null;
+    let isJson = c === '{' || c === '[';
+    if (isJson) {
+      try {
+        if (c === '[') ({ value, repaired } = parseJsonArrayLenient(text));
+        else value = parseJson(text);
+      } catch (err) {
+        // Folded stacks may start with "[" too (e.g. "[root];main 12"): not JSON after all.
+        if (!(err instanceof FormatProblem) || !looksLikeFolded(text)) throw err;
+        isJson = false;
+      }
+    }
+    if (isJson) {
       ctx.progress(0.5);
       const detected = jsonFormat(value);
       if (!detected) {

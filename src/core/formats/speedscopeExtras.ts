@@ -64,7 +64,8 @@ function numbers(v: unknown, length?: number): Array<number> | undefined {
 /** Frame kinds from the extras, when they match the frame count. */
 export function extrasFrameKinds(extras: unknown, frameCount: number): number[] | undefined {
   if (!isObject(extras)) return undefined;
-  const k = numbers(own(extras, 'frameKinds'), frameCount);
+  const k = numbers(own(extras, 'frameKinds'));
+  if (k && k.length > frameCount) return undefined;
   return k?.map((x) => (x >= 0 && x <= 3 ? x | 0 : 3));
 }
 

@@ -70,15 +70,21 @@ export function importSpeedscope(file: unknown, ctx: LoadContext): Profile {
   const name = str(own(p, 'name')) || str(own(file, 'name')) || ctx.fileName;
   const b = new ProfileBuilder({ name, source: 'speedscope', weightUnit });
 
-  // Frames: intern so duplicate entries in shared.frames collapse to one frame id.
-  const frameMap = new Int32Array(framesRaw.length);
+  // Frames are validated up front but interned on first use, so frames only another profile of
+  // the file uses do not show up; duplicates in shared.frames collapse to one frame id.
+  const frameMap = new Int32Array(framesRaw.length).fill(-1);
   const kinds = extrasFrameKinds(extras, framesRaw.length);
-  for (let i = 0; i < framesRaw.length; i++) {
-    const f = framesRaw[i];
-    if (!isObject(f)) fail(`shared.frames[${i}] is not an object`);
-    const line = num(own(f, 'line'));
-    frameMap[i] = b.frame(str(own(f, 'name'), '(unnamed)'), str(own(f, 'file')), line !== undefined && line > 0 ? Math.min(line, 2 ** 31 - 1) : 0, kinds ? kinds[i] : 0);
-  }
+  for (let i = 0; i < framesRaw.length; i++) if (!isObject(framesRaw[i])) fail(`shared.frames[${i}] is not an object`);
+  const frameId = (i: number): number => {
+    let id = frameMap[i];
+    if (id < 0) {
+      const f = framesRaw[i] as Record<string, unknown>;
+      const line = num(own(f, 'line'));
+      id = b.frame(str(own(f, 'name'), '(unnamed)'), str(own(f, 'file')), line !== undefined && line > 0 ? Math.min(line, 2 ** 31 - 1) : 0, kinds && i < kinds.length ? kinds[i] : 0);
+      frameMap[i] = id;
+    }
+    return id;
+  };
   const nFrames = framesRaw.length;
   const startValue = num(own(p, 'startValue')) ?? 0;
   const endValue = num(own(p, 'endValue'));
@@ -113,7 +119,7 @@ export function importSpeedscope(file: unknown, ctx: LoadContext): Profile {
       for (let j = k; j < len; j++) {
         const fi = arr[j];
         if (typeof fi !== 'number' || !(fi >= 0 && fi < nFrames) || fi % 1 !== 0) fail(`sample ${i} refers to frame ${JSON.stringify(fi)}, but there are ${nFrames} frames`);
-        s = b.stack(s, frameMap[fi]);
+        s = b.stack(s, frameId(fi));
         prevStacks[j] = s;
       }
       prev = arr;
@@ -147,11 +153,11 @@ export function importSpeedscope(file: unknown, ctx: LoadContext): Profile {
       if (at < last) fail(`event ${i} at ${at} is earlier than the event before it (${last}): events must be in time order`);
       last = at;
       const t = at;
-      if (et === 'O') tl.open(frameMap[fi], t);
+      if (et === 'O') tl.open(frameId(fi), t);
       else if (et === 'C') {
         if (tl.depth === 0) fail(`event ${i} closes frame ${fi} at ${at}, but no frame is open`);
         const top = tl.frames[tl.depth - 1];
-        if (top !== frameMap[fi]) {
+        if (top !== frameId(fi)) {
           fail(`event ${i} closes frame ${fi} ("${framesRaw[fi] && isObject(framesRaw[fi]) ? str(own(framesRaw[fi] as Record<string, unknown>, 'name')) : ''}") at ${at}, but the innermost open frame is another one (events out of order)`);
         }
         tl.close(t);
