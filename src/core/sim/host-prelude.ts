@@ -472,7 +472,7 @@ local function vec_type(fields, tname)
   T.new = function(...)
     api_enter(A_NEW) burn(COST.valueNewUs) api_leave()
     local v = {}
-    for i = 1, n do v[fields[i]] = (select(i, ...)) or 0.0 end
+    for i = 1, n do v[fields[i]] = ((select(i, ...)) or 0) + 0.0 end   -- float fields, as glm vectors
     return setmetatable(v, mt)
   end
   mt.__add = function(a, b) local r = {} for i = 1, n do local f = fields[i] r[f] = a[f] + (type(b) == 'table' and b[f] or b) end return setmetatable(r, mt) end
@@ -604,6 +604,10 @@ local function logger(level) return function(s) api_enter(A_LOG) burn(COST.logUs
 local functions = { log_info = logger(0), log_warn = logger(1), log_error = logger(2), is_drawing_ui = function() return false end }
 setmetatable(functions, getmetatable(stub_table(A_SMALL)))
 
+-- Simulator-only helper (not in UEVR): burns host time like a UEVR API call, for known-cost test mods.
+local A_BURN = api_id('uevr_sim.burn')
+uevr_sim = { burn = function(ms) api_enter(A_BURN) burn((tonumber(ms) or 0) * 1000) api_leave() end }
+
 -------------------------------------------------------------------------------- uevr.sdk.callbacks
 local lists = {}
 local callbacks = {}
@@ -659,7 +663,9 @@ local function run_hooks(calls)
   end
 end
 
+local tointeger = math.tointeger
 local function dispatch(kind, eye, delta)
+  kind, eye = tointeger(kind), tointeger(eye)   -- the JS side pushes doubles; UEVR passes integers
   if kind == 0 then return run_hooks(HOOK_CALLS) end
   local list = lists[kind]
   if #list == 0 then return end

@@ -76,7 +76,7 @@ export interface SimulatedSession extends SessionBackend {
 }
 
 const WATCH_STEP = 100_000; // instructions between watchdog hook calls when not sampling
-const SAMPLE_COUNT = 1000; // mean instructions between sampler hook calls while sampling (jittered ±50 %)
+const SAMPLE_COUNT = 4000; // mean instructions between sampler hook calls while sampling (jittered ±50 %)
 const MAX_DEPTH = 64;
 
 /** Deterministic PRNG (mulberry32) for the sampler's jitter. */

@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { startSim } from './helpers';
+
+describe('simulated UEVR session', () => {
+  test('callbacks fire in UEVR frame order, stereo callbacks twice per frame (once per eye)', async () => {
+    const r = await startSim('order', { menuOpen: true, hookCallsPerFrame: 2 });
+    await r.sim.runFrames(3);
+    const lines = r.logs.map((l) => l.text);
+    assert.equal(lines.length, 3);
+    assert.equal(
+      lines[2],
+      'on_frame,on_draw_ui,pre_tick,hook,hook,post_tick,early0,pre0,post0,early1,pre1,post1,xget,xset,pre_draw,post_draw',
+    );
+    // Per-eye accounting: the stereo callback shows up as eye 0 and eye 1, one call each.
+    const last = r.frames[2];
+    const pre = r.sim.callbacks().find((c) => c.name === 'on_pre_calculate_stereo_view_offset')!;
+    const eyes = last.callbacks.filter((c) => c.id === pre.id).map((c) => [c.eye, c.calls]);
+    assert.deepEqual(eyes.sort(), [[0, 1], [1, 1]]);
+    assert.equal(r.sim.callbacks().find((c) => c.name.startsWith('hook_ptr:pre:'))?.name, 'hook_ptr:pre:Function /Script/Engine.Actor.ReceiveTick');
+    await r.sim.dispose();
+  });
+
+  test('registration sites are the mod lines (file:line), frames carry metrics', async () => {
+    const r = await startSim('order');
+    await r.sim.runFrames(2);
+    const tick = r.sim.callbacks().find((c) => c.name === 'on_pre_engine_tick')!;
+    assert.match(tick.file, /order\.lua$/);
+    assert.equal(tick.line, 7);
+    const m = r.frames[1];
+    assert.equal(m.frame, 2);
+    assert.ok(m.frameMs >= m.scriptsMs && m.scriptsMs > 0);
+    assert.ok(m.luaMemoryKb > 0 && Number.isFinite(m.gcMs));
+    assert.ok(r.sim.callbacks().length >= 11);
+    await r.sim.dispose();
+  });
+
+  test('errors are reported with file:line and the session keeps running', async () => {
+    const r = await startSim('errors');
+    await r.sim.runFrames(6);
+    const syntax = r.errors.find((e) => e.file.endsWith('b_syntax.lua'));
+    assert.ok(syntax, 'syntax error reported');
+    assert.equal(syntax.line, 1);
+    assert.match(syntax.message, /unexpected symbol|near '='/);
+    const load = r.errors.find((e) => e.file.endsWith('c_good.lua'));
+    assert.equal(load?.line, 6);
+    const runtime = r.errors.filter((e) => e.file.endsWith('a_runtime.lua'));
+    assert.equal(runtime.length, 3, 'frames 2, 4 and 6 fail');
+    assert.equal(runtime[0].line, 6);
+    assert.match(runtime[0].message, /attempt to index a nil value/);
+    // The other scripts still load and run: d_after after the syntax error, c_good's callback every frame.
+    assert.ok(r.logs.some((l) => l.text === 'd_after loaded'));
+    assert.ok(r.logs.some((l) => l.text === 'good 5'));
+    assert.equal(r.frames.length, 6);
+    await r.sim.dispose();
+  });
+
+  test('the environment matches UEVR: no debug, cut-down os, bit32, permissive API', async () => {
+    const r = await startSim('env');
+    const line = r.logs.map((l) => l.text).find((t) => t.startsWith('debug='));
+    assert.ok(line, `env report printed; errors: ${JSON.stringify(r.errors)}`);
+    const kv = Object.fromEntries(line.split(';').map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
+    assert.equal(kv.debug, 'nil');
+    assert.equal(kv.io, 'nil');
+    assert.equal(kv.execute, 'nil,exit=nil,getenv=nil');
+    assert.equal(kv.clock, 'function,time=function');
+    assert.equal(kv.bit32, '61440,2147483648,4294967295');
+    assert.equal(kv.libs, 'tabletabletabletabletabletable');
+    assert.equal(kv.uevr, 'tabletabletabletabletabletable');
+    assert.equal(kv.permissive, '1.0,true,true,true');
+    assert.equal(kv.name, 'BP_PlayerCharacter_C_0,Character /Game/Maps/Main.Main:PersistentLevel.BP_PlayerCharacter_C_0');
+    assert.equal(kv.isa, 'true,false');
+    assert.equal(kv.missing, 'nil');
+    assert.equal(kv.scan, 'true,16');
+    assert.equal(kv.mc, '1');
+    assert.equal(kv.opt, '2');
+    assert.equal(kv.vec, '3.0,2.0');
+    assert.equal(kv.quat, '1.0');
+    assert.equal(kv.struct, '5');
+    assert.equal(kv.unknownapi, 'true,true');
+    assert.equal(kv.engine, 'Main');
+    assert.equal(kv.require, 'true,yes');
+    assert.deepEqual(r.errors, []);
+    await r.sim.dispose();
+  });
+
+  test('resetScripts fires on_script_reset, rebuilds the state and bumps the generation', async () => {
+    const r = await startSim('reset');
+    await r.sim.runFrames(2);
+    const firstIds = r.sim.callbacks().map((c) => c.id);
+    await r.sim.resetScripts();
+    await r.sim.runFrames(2);
+    assert.equal(r.resets.length, 1);
+    assert.equal(r.resets[0].generation, 1);
+    assert.equal(r.sim.generation, 1);
+    const texts = r.logs.map((l) => l.text);
+    assert.deepEqual(texts, ['loaded, count=1', 'on_script_reset fired', 'loaded, count=1']);
+    const now = r.sim.callbacks();
+    assert.ok(now.every((c) => c.generation === 1 && !firstIds.includes(c.id)), 'ids are not reused');
+    assert.equal(r.frames.length, 4);
+    await r.sim.dispose();
+  });
+
+  test('runs without the agent: frames still report scripts time, no registrations', async () => {
+    const r = await startSim('known-cost-callbacks', { agentPath: null });
+    await r.sim.runFrames(2);
+    assert.equal(r.sim.callbacks().length, 0);
+    assert.ok(r.frames[1].scriptsMs >= 5, `scripts ${r.frames[1].scriptsMs}`);
+    assert.deepEqual(r.frames[1].callbacks, []);
+    await r.sim.dispose();
+  });
+
+  test('a missing scripts folder is a clear error', async () => {
+    await assert.rejects(startSim('no-such-folder'), /scripts folder not found/);
+  });
+});
