@@ -27,10 +27,12 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, b
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${css}" nonce="${nonce}">
+<style nonce="${nonce}">#app:not(:empty) ~ .uevr-loading, body:has(> :is(div, main, section):not(#app)) .uevr-loading { display: none; } .uevr-loading { opacity: .7; padding: 8px; }</style>
 <title>${escapeHtml(title)}</title>
 </head>
 <body>
-<div id="app" data-bundle="${escapeHtml(bundle)}"><p class="loading">Loading ${escapeHtml(title)}…</p></div>
+<div id="app" data-bundle="${escapeHtml(bundle)}"></div>
+<p class="uevr-loading">Loading ${escapeHtml(title)}…</p>
 <script nonce="${nonce}" src="${js}"></script>
 </body>
 </html>`;

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { activateExtension, closeAllEditors, EXTENSION_ID, waitFor, waitForWebviewText, workspaceFile } from './helpers';
+import { activateExtension, closeAllEditors, EXTENSION_ID, screenshot, waitFor, waitForWebviewText, workspaceFile } from './helpers';
 
 const manifest = JSON.parse(readFileSync(join(process.env.UEVR_PROFILER_REPO_ROOT ?? join(__dirname, '../../..'), 'package.json'), 'utf8')) as {
   contributes: { commands: Array<{ command: string }>; configuration: { properties: Record<string, unknown> } };
@@ -62,5 +62,6 @@ describe('foundation', () => {
     assert.ok(doc.profile.samples.length > 0, 'the profile has samples');
     const text = await waitForWebviewText('the flame graph to render', (t) => t.includes('simple.speedscope.json') && /samples/.test(t));
     if (text !== undefined) assert.match(text, /samples/);
+    await screenshot('flamegraph-simple');
   });
 });

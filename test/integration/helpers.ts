@@ -52,11 +52,13 @@ export async function waitForWebviewText(what: string, match: (text: string) => 
   return waitFor(what, async () => (await frameTexts())?.find((f) => match(f.text))?.text, timeoutMs, 500);
 }
 
-export async function screenshot(path: string): Promise<void> {
+/** Saves a screenshot of the workbench as $UEVR_SCREENSHOT_DIR/<name>.png when both are available. */
+export async function screenshot(name: string): Promise<void> {
   const base = process.env.VSCODE_TEST_HOST_URL;
-  if (!base) return;
+  const dir = process.env.UEVR_SCREENSHOT_DIR;
+  if (!base || !dir) return;
   const u = new URL('/screenshot', base);
-  u.searchParams.set('path', path);
+  u.searchParams.set('path', `${dir}/${name}.png`);
   await fetch(u);
 }
 

@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ProfileBuilder } from '../../../src/core/profile/builder';
+import type { Profile } from '../../../src/core/profile/types';
+import { compareProfiles } from '../../../src/core/report/compare';
+import { summarizeProfile } from '../../../src/core/report/summary';
+
+/**
+ * 10 frames. on_pre_engine_tick (mod.lua:10) costs `tick` ms per frame and its samples sit in
+ * update → find (native); the stereo callback (mod.lua:20) costs `eye` ms per eye.
+ */
+function capture(tick: number, eye: number, tickLine = 10): Profile {
+  const b = new ProfileBuilder({ name: 'c', source: 'uevrcap', weightUnit: 'milliseconds' });
+  b.durationMs = 111.1;
+  const cbTick = b.callback('on_pre_engine_tick', 'C:\\Game\\scripts\\mod.lua', tickLine);
+  const cbEye = b.callback('on_post_calculate_stereo_view_offset', 'C:\\Game\\scripts\\mod.lua', 20);
+  const root = b.frame('on_pre_engine_tick', 'mod.lua', tickLine, 2);
+  const update = b.frame('update', 'mod.lua', 3, 0);
+  const find = b.frame('api:find_uobject', '', 0, 1);
+  const stereo = b.frame('apply', 'mod.lua', 18, 0);
+  const sUpdate = b.stackOf([root, update]);
+  const sFind = b.stackOf([root, update, find]);
+  const sStereo = b.stackOf([stereo]);
+  for (let f = 0; f < 10; f++) {
+    const t = f * 11.11;
+    const row = b.gameFrame(1000 + f, t, 11.11, tick + 2 * eye, 0.1, 2048);
+    b.callbackTiming(row, cbTick, -1, t, tick);
+    b.callbackTiming(row, cbEye, 0, t + 5, eye);
+    b.callbackTiming(row, cbEye, 1, t + 7, eye);
+    // Samples: a quarter of the tick in update itself, the rest inside find_uobject.
+    b.sample(sUpdate, tick / 4, t + 0.1);
+    b.sample(sFind, (3 * tick) / 4, t + 0.2);
+    b.sample(sStereo, 2 * eye, t + 5.1);
+  }
+  return b.build();
+}
+
+describe('capture summary', () => {
+  test('callbacks and functions in ms per frame, stereo split per eye', () => {
+    const s = summarizeProfile(capture(2, 0.5), 90);
+    assert.equal(s.frames, 10);
+    assert.equal(s.basis, 'frames');
+    assert.equal(s.scriptsMsPerFrame.toFixed(3), '3.000');
+    assert.equal(s.budgetMs.toFixed(2), '11.11');
+    const tick = s.callbacks.find((c) => c.name === 'on_pre_engine_tick');
+    const eye = s.callbacks.find((c) => c.name.includes('stereo'));
+    assert.ok(tick && eye);
+    assert.equal(tick.msPerFrame.toFixed(3), '2.000');
+    assert.equal(tick.callsPerFrame, 1);
+    assert.equal(tick.perEye, undefined);
+    assert.equal(eye.msPerFrame.toFixed(3), '1.000');
+    assert.equal(eye.callsPerFrame, 2);
+    assert.deepEqual(eye.perEye?.map((v) => v.toFixed(3)), ['0.500', '0.500']);
+    const find = s.functions.find((f) => f.name === 'api:find_uobject');
+    const update = s.functions.find((f) => f.name === 'update');
+    assert.ok(find?.native);
+    assert.equal(find.selfMsPerFrame.toFixed(3), '1.500');
+    assert.equal(update?.selfMsPerFrame.toFixed(3), '0.500');
+    assert.equal(update?.totalMsPerFrame.toFixed(3), '2.000');
+    assert.equal(s.functions[0].name, 'api:find_uobject', 'sorted by self time');
+  });
+
+  test('a profile without game frames is costed per 1/refresh-rate of its duration', () => {
+    const b = new ProfileBuilder({ name: 'x', source: 'folded', weightUnit: 'milliseconds' });
+    b.durationMs = 1000;
+    b.sample(b.stackOf([b.frame('f')]), 90, 0);
+    const s = summarizeProfile(b.build(), 90);
+    assert.equal(s.basis, 'duration');
+    assert.equal(s.frames, 0);
+    assert.equal(s.scriptsMsPerFrame.toFixed(3), '1.000', '90 ms over 1 s at 90 Hz = 1 ms per frame');
+    assert.deepEqual(s.callbacks, []);
+  });
+});
+
+describe('before/after comparison', () => {
+  test('verdict and deltas, matching a callback whose line moved', () => {
+    const c = compareProfiles(capture(2, 0.5), capture(0.4, 0.1, 14), 90);
+    assert.equal(c.verdict, 'scripts: 3.00 → 0.60 ms/frame, −80%');
+    assert.equal(c.scripts.delta.toFixed(2), '-2.40');
+    const tick = c.callbacks.find((d) => d.name === 'on_pre_engine_tick');
+    assert.ok(tick);
+    assert.equal(tick.before.toFixed(2), '2.00');
+    assert.equal(tick.after.toFixed(2), '0.40');
+    assert.equal(tick.line, 14, 'reported at its new line');
+    assert.equal(c.callbacks.length, 2, 'no phantom added/removed callbacks');
+    assert.equal(c.functions[0].name, 'api:find_uobject', 'biggest change first');
+  });
+
+  test('a regression says so', () => {
+    const c = compareProfiles(capture(1, 0), capture(2, 0), 90);
+    assert.equal(c.verdict, 'scripts: 1.00 → 2.00 ms/frame, +100%');
+  });
+});
