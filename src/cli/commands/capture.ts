@@ -1,0 +1,131 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { recordCapture, type RecordProgress } from '../../core/capture/recorder';
+import { SessionClient, SessionError } from '../../core/session/client';
+import { SessionServer } from '../../core/session/server';
+import { newToken } from '../../core/session/discovery';
+import type { SessionBackend } from '../../core/session/backend';
+import { parse, num, str } from '../args';
+import { InputError, UsageError } from '../errors';
+import type { CliIO } from '../io';
+import { startSimulation } from '../simBridge';
+import type { Command } from './types';
+
+export interface CaptureTarget {
+  client: SessionClient;
+  /** Stops what was started for this capture (the in-process simulation and its server). */
+  dispose(): Promise<void>;
+}
+
+/** Serves a backend on an ephemeral loopback port and attaches a client to it (the real protocol path). */
+export async function attachInProcess(backend: SessionBackend): Promise<CaptureTarget & { server: SessionServer }> {
+  const token = newToken();
+  const server = await SessionServer.start({ backend, token, port: 0 });
+  const client = await SessionClient.open('127.0.0.1', server.port, token);
+  return {
+    client,
+    server,
+    async dispose() {
+      client.close();
+      await server.close();
+    },
+  };
+}
+
+function parseHostPort(v: string): { host: string; port: number } {
+  const m = /^([^:]+|\[[^\]]+\]):(\d{1,5})$/.exec(v);
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || port < 1 || port > 65535) throw new UsageError(`capture: --attach must be HOST:PORT, got "${v}"`);
+  return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
+}
+
+/** Progress on stderr: one redrawn line on a terminal, else a line per second. */
+export function progressPrinter(io: CliIO, seconds: number): { update(p: RecordProgress): void; done(): void } {
+  let lastPrinted = -1;
+  return {
+    update(p) {
+      const line = `capturing ${Math.min(p.seconds, seconds).toFixed(1)}/${seconds} s, ${p.frames} frames, ${p.samples} samples`;
+      if (io.stderrIsTTY) io.stderr(`\r${line}\x1b[K`);
+      else if (Math.floor(p.seconds) > lastPrinted) {
+        lastPrinted = Math.floor(p.seconds);
+        io.stderr(`${line}\n`);
+      }
+    },
+    done() {
+      if (io.stderrIsTTY) io.stderr('\n');
+    },
+  };
+}
+
+export const captureCommand: Command = {
+  summary: 'record a capture from a simulated or live session into a .uevrcap file',
+  usage: 'capture (--sim DIR | --attach HOST:PORT --token T | --session FILE) --seconds S --out FILE [--sampling-hz 1000] [--hz 90]',
+  async run(argv, io) {
+    const p = parse(
+      argv,
+      {
+        sim: { type: 'string' },
+        attach: { type: 'string' },
+        token: { type: 'string' },
+        session: { type: 'string' },
+        seconds: { type: 'string' },
+        out: { type: 'string' },
+        'sampling-hz': { type: 'string' },
+        hz: { type: 'string' },
+      },
+      'capture',
+    );
+    if (p.positionals.length) throw new UsageError(`capture: unexpected argument "${p.positionals[0]}"`);
+    const sources = ['sim', 'attach', 'session'].filter((k) => str(p, k) !== undefined);
+    if (sources.length !== 1) throw new UsageError('capture: give exactly one of --sim DIR, --attach HOST:PORT, --session FILE');
+    const out = str(p, 'out');
+    if (!out) throw new UsageError('capture: missing --out FILE');
+    const seconds = num(p, 'seconds', 'capture', { min: 0.1, max: 3600 }) ?? 5;
+    const samplingHz = num(p, 'sampling-hz', 'capture', { min: 1, max: 100_000 }) ?? 1000;
+    const hz = num(p, 'hz', 'capture', { min: 1, max: 1000 });
+    const outPath = resolve(io.cwd, out);
+    try {
+      mkdirSync(dirname(outPath), { recursive: true });
+    } catch (e) {
+      throw new InputError(`capture: cannot create the folder of ${out}: ${(e as Error).message}`);
+    }
+
+    let target: CaptureTarget;
+    try {
+      if (str(p, 'sim') !== undefined) {
+        const sim = await startSimulation(resolve(io.cwd, str(p, 'sim')!), { refreshRateHz: hz ?? 90, realtime: true });
+        const t = await attachInProcess(sim);
+        target = { client: t.client, dispose: async () => (await t.dispose(), await sim.dispose()) };
+      } else if (str(p, 'attach') !== undefined) {
+        const { host, port } = parseHostPort(str(p, 'attach')!);
+        const token = str(p, 'token') ?? io.env.UEVR_PROFILER_TOKEN;
+        if (!token) throw new UsageError('capture: --attach needs --token T (or UEVR_PROFILER_TOKEN)');
+        const client = await SessionClient.open(host, port, token);
+        target = { client, dispose: async () => client.disconnect() };
+      } else {
+        const client = await SessionClient.openSessionFile(resolve(io.cwd, str(p, 'session')!));
+        target = { client, dispose: async () => client.disconnect() };
+      }
+    } catch (e) {
+      if (e instanceof SessionError) throw new InputError(`capture: ${e.message}`);
+      throw e;
+    }
+    const progress = progressPrinter(io, seconds);
+    try {
+      const r = await recordCapture(target.client, outPath, { seconds, samplingHz, onProgress: progress.update, signal: io.signal, tool: 'uevr-prof capture' });
+      progress.done();
+      if (!r.complete) io.stderr(`capture ended early: ${r.reason}\n`);
+      if (r.droppedFrames) io.stderr(`warning: ${r.droppedFrames} frames were dropped because the capture could not keep up\n`);
+      io.stdout(`${outPath}\n`);
+      io.stderr(`wrote ${r.frames} frames and ${r.samples} samples (${r.seconds.toFixed(1)} s)\n`);
+      if (r.frames === 0) throw new InputError('capture: the session sent no frames');
+      return 0;
+    } catch (e) {
+      progress.done();
+      if (e instanceof SessionError) throw new InputError(`capture: ${e.message}`);
+      throw e;
+    } finally {
+      await target.dispose();
+    }
+  },
+};

@@ -1,0 +1,53 @@
+import { createWriteStream } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { EXPORT_FORMATS, exportProfileChunks, type ExportFormat } from '../../core/formats/exportProfile';
+import { parse, num, onePositional, str } from '../args';
+import { InputError, UsageError } from '../errors';
+import { profileToHtml } from '../html';
+import { loadProfileFile } from '../load';
+import type { Command } from './types';
+
+const TARGETS = [...EXPORT_FORMATS, 'html'] as const;
+
+/** Streams text chunks to a file (a million-sample export never sits in one string). */
+export async function writeChunks(path: string, chunks: Iterable<string>): Promise<void> {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (e) {
+    throw new InputError(`cannot create the folder of ${path}: ${(e as Error).message}`);
+  }
+  await new Promise<void>((resolve, reject) => {
+    const out = createWriteStream(path);
+    out.on('error', (e) => reject(new InputError(`cannot write ${path}: ${e.message}`)));
+    (async () => {
+      for (const c of chunks) {
+        if (!out.write(c)) await new Promise<void>((r) => out.once('drain', () => r()));
+      }
+      out.end(() => resolve());
+    })().catch(reject);
+  });
+}
+
+export function exportTo(format: ExportFormat | 'html', profile: Parameters<typeof profileToHtml>[0], hz: number): Iterable<string> {
+  return format === 'html' ? [profileToHtml(profile, hz)] : exportProfileChunks(profile, format);
+}
+
+export const convertCommand: Command = {
+  summary: 'convert a capture or profile to speedscope, Chrome trace, folded, .cpuprofile or a standalone HTML flame graph',
+  usage: `convert FILE --to ${TARGETS.join('|')} --out FILE [--hz 90]`,
+  async run(argv, io) {
+    const p = parse(argv, { to: { type: 'string' }, out: { type: 'string' }, hz: { type: 'string' } }, 'convert');
+    const file = onePositional(p, 'the input file', 'convert');
+    const to = str(p, 'to');
+    const out = str(p, 'out');
+    if (!to) throw new UsageError(`convert: missing --to (${TARGETS.join(', ')})`);
+    if (!(TARGETS as readonly string[]).includes(to)) throw new UsageError(`convert: unknown format "${to}" (expected ${TARGETS.join(', ')})`);
+    if (!out) throw new UsageError('convert: missing --out FILE');
+    const profile = loadProfileFile(file);
+    const hz = num(p, 'hz', 'convert', { min: 1, max: 1000 }) ?? (Number(profile.meta.refreshRateHz) || 90);
+    await writeChunks(out, exportTo(to as ExportFormat | 'html', profile, hz));
+    io.stdout(`${out}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,45 @@
+import { resolve } from 'node:path';
+import { SessionServer } from '../../core/session/server';
+import { announceSession, defaultSessionsDir, newToken } from '../../core/session/discovery';
+import { parse, num, str } from '../args';
+import { InputError, UsageError } from '../errors';
+import { startSimulation } from '../simBridge';
+import type { Command } from './types';
+
+export const simCommand: Command = {
+  summary: 'run a simulated UEVR session on a folder of mod scripts until killed',
+  usage: 'sim --scripts DIR [--port N] [--hz 90] [--sessions-dir DIR]',
+  async run(argv, io) {
+    const p = parse(argv, { scripts: { type: 'string' }, port: { type: 'string' }, hz: { type: 'string' }, 'sessions-dir': { type: 'string' } }, 'sim');
+    if (p.positionals.length) throw new UsageError(`sim: unexpected argument "${p.positionals[0]}"`);
+    const scripts = str(p, 'scripts');
+    if (!scripts) throw new UsageError('sim: missing --scripts DIR');
+    const port = num(p, 'port', 'sim', { min: 0, max: 65535 });
+    const hz = num(p, 'hz', 'sim', { min: 1, max: 1000 }) ?? 90;
+    const sessionsDir = str(p, 'sessions-dir') ?? defaultSessionsDir(io.env);
+    const sim = await startSimulation(resolve(io.cwd, scripts), { refreshRateHz: hz, realtime: true });
+    const token = newToken();
+    let server: SessionServer;
+    try {
+      server = await SessionServer.start({ backend: sim, token, port: port ?? 'auto' });
+    } catch (e) {
+      await sim.dispose();
+      throw new InputError(`sim: cannot listen on 127.0.0.1:${port ?? 'auto'}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    const disc = announceSession({ port: server.port, token, game: sim.info.game }, sessionsDir);
+    io.stdout(`simulated session "${sim.info.game}" at ${hz} Hz on 127.0.0.1:${server.port}\n`);
+    io.stdout(`token ${token}\n`);
+    io.stdout(`discovery file ${disc.file}\n`);
+    io.stdout('press Ctrl+C to stop\n');
+    const reason = await new Promise<string>((r) => {
+      server.onBackendEnded((why) => r(`session ended: ${why}`));
+      if (io.signal.aborted) r('stopped');
+      io.signal.addEventListener('abort', () => r('stopped'));
+    });
+    disc.dispose();
+    await server.close();
+    await sim.dispose();
+    io.stderr(`${reason}\n`);
+    return 0;
+  },
+};

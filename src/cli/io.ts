@@ -1,0 +1,22 @@
+// What a command may touch of the outside world, passed in so tests can run main() in-process.
+export interface CliIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** True when stderr is a terminal (progress redraws one line instead of printing many). */
+  stderrIsTTY: boolean;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Aborted on SIGINT/SIGTERM (long-running commands stop cleanly). */
+  signal: AbortSignal;
+}
+
+export function processIO(signal: AbortSignal): CliIO {
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    cwd: process.cwd(),
+    env: process.env,
+    signal,
+  };
+}
