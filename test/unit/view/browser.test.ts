@@ -1,0 +1,165 @@
+// The flame-graph webview in real headless Chromium: the standalone HTML export of a small capture,
+// checked through the DOM (text, data-* counters on the canvases) and real mouse and keyboard input.
+// Skips with a reason when chromium or playwright-core is not installed on this machine.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Profile } from '../../../src/core/profile';
+import { renderStandaloneHtml } from '../../../src/core/view/standaloneHtml';
+import { buildFlamegraphBundle } from '../../webview/bundle';
+import { emptyProfile, foldedLikeProfile, HOSTILE_FILE, HOSTILE_NAME, smallProfile } from '../../webview/fixtures';
+import { browserUnavailable, htmlFileUrl, launchChromium, type PwBrowser, type PwPage } from '../../webview/harness';
+
+const skip = browserUnavailable();
+const ROW_H = 18;
+
+describe('flame-graph webview in headless Chromium', { skip: skip ?? false }, () => {
+  let browser: PwBrowser;
+  let bundle: { js: string; css: string };
+  const problems: string[] = [];
+
+  async function open(profile: Profile, title: string, opts: { before?: Profile } = {}): Promise<PwPage> {
+    const html = renderStandaloneHtml(profile, { title, refreshRateHz: 90, before: opts.before }, bundle);
+    const page = await browser.newPage({ viewport: { width: 1000, height: 600 } });
+    page.on('dialog', (d) => {
+      problems.push(`dialog: ${d.message()}`);
+      void d.dismiss();
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    });
+    await page.goto(htmlFileUrl(html));
+    await page.waitForSelector('body[data-ready]', { state: 'attached' });
+    await page.waitForFunction(() => Number(document.querySelector<HTMLCanvasElement>('.fg-panel:not([hidden]) canvas')?.dataset.rects ?? '0') > 0 || document.body.dataset.ready === 'empty');
+    return page;
+  }
+
+  const text = (page: PwPage): Promise<string> => page.evaluate(() => document.body.innerText);
+  const dataset = (page: PwPage, sel: string, key: string): Promise<string | undefined> =>
+    page.evaluate(([s, k]) => (document.querySelector(s) as HTMLElement | null)?.dataset[k], [sel, key] as [string, string]);
+  const flameCanvas = '.fg-panel-flame canvas';
+  /** Client coordinates of a point in the flame graph's canvas (row = depth). */
+  const flamePoint = (page: PwPage, xFrac: number, row: number): Promise<{ x: number; y: number }> =>
+    page.evaluate(
+      ([sel, f, r, h]) => {
+        const b = (document.querySelector(sel) as HTMLElement).getBoundingClientRect();
+        return { x: b.left + b.width * f, y: b.top + r * h + h / 2 };
+      },
+      [flameCanvas, xFrac, row, ROW_H] as [string, number, number, number],
+    );
+
+  before(async () => {
+    bundle = await buildFlamegraphBundle();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  test('shows the title and the summary line as text, and hostile names only as text', async () => {
+    const page = await open(smallProfile(), `capture ${HOSTILE_NAME}`);
+    const t = await text(page);
+    assert.ok(t.includes(`capture ${HOSTILE_NAME}`), t);
+    assert.ok(t.includes('80 samples · 10 frames · scripts 7.40 ms/frame (66.6% of 11.1 ms at 90 Hz)'), t);
+    await page.click('button[data-tab="sandwich"]');
+    const table = await text(page);
+    assert.ok(table.includes(HOSTILE_NAME) && table.includes(HOSTILE_FILE), table);
+    assert.equal(await page.evaluate(() => document.querySelectorAll('img, script:not([nonce]):not([type="application/json"])').length), 0);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('search highlights the matching nodes and counts them', async () => {
+    const page = await open(smallProfile(), 'search');
+    await page.fill('.fg-search', 'hands');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('.fg-matches')?.textContent === '2 matches');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('.fg-panel-flame canvas')?.dataset.highlighted === '2');
+    await page.fill('.fg-search', 'no such function');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('.fg-matches')?.textContent === '0 matches');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('click zooms into a node, the breadcrumb follows, ctrl-click shows the source location', async () => {
+    const page = await open(smallProfile(), 'zoom');
+    const p = await flamePoint(page, 0.1, 3); // find_component (depth 3, leftmost)
+    await page.mouse.click(p.x, p.y);
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('.fg-panel-flame canvas')?.dataset.zoomed !== '-1');
+    const crumbs = await page.evaluate(() => Array.from(document.querySelectorAll('.fg-crumb')).map((b) => b.textContent));
+    assert.deepEqual(crumbs, ['all', 'on_pre_engine_tick', 'update_hands', 'find_component']);
+    // mouse.click has no modifiers in Playwright; page.click takes them with an element-relative position.
+    const box = await page.evaluate((sel) => {
+      const b = (document.querySelector(sel) as HTMLElement).getBoundingClientRect();
+      return { left: b.left, top: b.top };
+    }, flameCanvas);
+    await page.click(flameCanvas, { position: { x: p.x - box.left, y: p.y - box.top }, modifiers: ['Control'] });
+    await page.waitForFunction(() => document.querySelector('.fg-status')?.textContent === 'hands.lua:55');
+    await page.click('.fg-crumb');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('.fg-panel-flame canvas')?.dataset.zoomed === '-1');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('keyboard: Tab-focusable canvas, arrows select, Enter zooms, Escape resets, / focuses search', async () => {
+    const page = await open(smallProfile(), 'keys');
+    assert.equal(await page.evaluate(() => document.querySelector('.fg-panel-flame canvas')?.getAttribute('tabindex')), '0');
+    await page.focus(flameCanvas);
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('.fg-panel-flame canvas')?.dataset.selected === '0');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('.fg-panel-flame canvas')?.dataset.selected === '2');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('.fg-panel-flame canvas')?.dataset.zoomed === '2');
+    assert.ok((await text(page)).includes('update_hands'));
+    await page.keyboard.press('ArrowRight'); // next sibling of update_hands
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('.fg-panel-flame canvas')?.dataset.selected !== '2');
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('.fg-panel-flame canvas')?.dataset.zoomed === '-1');
+    await page.keyboard.press('/');
+    assert.equal(await page.evaluate(() => document.activeElement?.className), 'fg-search');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('frames timeline: picking a frame restricts the flame graph', async () => {
+    const page = await open(smallProfile(), 'frames');
+    await page.click('button[data-tab="frames"]');
+    await page.waitForSelector('.fg-panel-frames:not([hidden])');
+    const pos = await page.evaluate(() => {
+      const b = (document.querySelector('.fg-panel-frames canvas') as HTMLElement).getBoundingClientRect();
+      return { x: b.left + b.width * 0.35, y: b.top + b.height / 2 }; // 4th of 10 frames: row 3 (#103)
+    });
+    await page.mouse.click(pos.x, pos.y);
+    await page.waitForFunction(() => document.querySelector('.fg-selection')?.textContent?.startsWith('Selected frame #103'));
+    await page.click('button[data-tab="sandwich"]');
+    // One frame selected: find_component has 4 samples of 1 ms in it → 4.00 ms/frame.
+    await page.waitForFunction(() => document.querySelector('.fg-table tbody tr td:nth-child(4)')?.textContent === '4.00');
+    await page.click('.fg-button:not([hidden]):last-of-type');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('profiles without game frames and empty profiles', async () => {
+    const folded = await open(foldedLikeProfile(), 'folded');
+    assert.ok((await text(folded)).includes('3 samples · no game frames'));
+    assert.equal(await folded.evaluate(() => (document.querySelector('button[data-tab="frames"]') as HTMLElement).hidden), true);
+    await folded.close();
+    const empty = await open(emptyProfile(), 'empty one');
+    assert.ok((await text(empty)).includes('This profile is empty'));
+    await empty.close();
+    assert.deepEqual(problems, []);
+  });
+
+  test('diff view colours and summarises two captures', async () => {
+    const before = smallProfile('before');
+    const page = await open(smallProfile('after'), 'compare', { before });
+    await page.waitForSelector('.fg-panel-diff:not([hidden])');
+    const t = await text(page);
+    assert.ok(t.includes('before: 8.00 ms/frame → after: 8.00 ms/frame'), t);
+    assert.ok(Number(await dataset(page, '.fg-panel-diff canvas', 'rects')) > 0);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+});
