@@ -15,9 +15,16 @@ const COUNT = /^[+]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 /** True when the text looks like folded stacks: some line ends in " <number>". */
 export function looksLikeFolded(text: string): boolean {
   const head = text.slice(0, 64 * 1024);
+  let lines = head.split('\n');
+  // The window may cut the last line short; a single very long line is read whole.
+  if (head.length < text.length) lines.pop();
+  if (lines.length === 0) {
+    const nl = text.indexOf('\n');
+    lines = [nl < 0 ? text : text.slice(0, nl)];
+  }
   let good = 0;
   let bad = 0;
-  for (const raw of head.split('\n').slice(0, 200)) {
+  for (const raw of lines.slice(0, 200)) {
     const line = raw.trim();
     if (!line || line.startsWith('#')) continue;
     const sp = line.lastIndexOf(' ');
