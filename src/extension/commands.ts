@@ -14,7 +14,15 @@ export const COMMANDS = {
   installAgent: 'uevrProfiler.installAgent',
   analyzeWorkspace: 'uevrProfiler.analyzeWorkspace',
   clearCapture: 'uevrProfiler.clearCapture',
+  exportProfile: 'uevrProfiler.exportProfile',
+  exportReport: 'uevrProfiler.exportReport',
   showLog: 'uevrProfiler.showLog',
+  capturesOpen: 'uevrProfiler.captures.open',
+  capturesRename: 'uevrProfiler.captures.rename',
+  capturesDelete: 'uevrProfiler.captures.delete',
+  capturesExport: 'uevrProfiler.captures.export',
+  capturesReveal: 'uevrProfiler.captures.reveal',
+  capturesCompareWithPrevious: 'uevrProfiler.captures.compareWithPrevious',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -53,7 +61,15 @@ export function registerCommands(context: vscode.ExtensionContext, log: vscode.L
     [COMMANDS.installAgent]: 'Installing the in-game agent',
     [COMMANDS.analyzeWorkspace]: 'Analyzing the workspace',
     [COMMANDS.clearCapture]: 'Loading captures into the editor',
+    [COMMANDS.exportProfile]: 'Exporting',
+    [COMMANDS.exportReport]: 'Exporting a report',
     [COMMANDS.showLog]: 'The log',
+    [COMMANDS.capturesOpen]: 'Opening a capture',
+    [COMMANDS.capturesRename]: 'Renaming a capture',
+    [COMMANDS.capturesDelete]: 'Deleting a capture',
+    [COMMANDS.capturesExport]: 'Exporting a capture',
+    [COMMANDS.capturesReveal]: 'Revealing a capture',
+    [COMMANDS.capturesCompareWithPrevious]: 'Comparing captures',
   };
   for (const id of Object.values(COMMANDS)) {
     const handler = handlers[id] ?? builtin[id];

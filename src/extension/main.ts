@@ -1,13 +1,26 @@
+import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { CaptureStore } from '../core/history/captureStore';
+import { CaptureCommands } from './captures/captureCommands';
+import { CAPTURES_VIEW_ID, CapturesTreeProvider } from './captures/capturesTree';
 import { COMMANDS, registerCommands } from './commands';
-import { DEBUG_TYPE, UevrConfigurationProvider } from './debug';
-import { FlameGraphEditorProvider } from './flameGraphEditor';
+import { DEBUG_TYPE, UevrConfigurationProvider, type UevrAttachConfiguration } from './debug';
+import { FLAME_GRAPH_VIEW_TYPE, FlameGraphEditorProvider } from './flameGraphEditor';
+import { UevrDebugAdapterFactory } from './live/debugAdapter';
+import { LiveViewProvider, LIVE_VIEW_ID } from './live/liveViewProvider';
+import { resolveAttachTarget } from './live/picker';
+import { SessionManager, type FinishedCapture } from './live/sessionManager';
+import { UserError } from './log';
 import { readSettings, type Settings } from './settings';
 
 /** What activate() returns: used by the integration tests, and by other extensions if they wish. */
 export interface UevrProfilerApi {
   readonly log: vscode.LogOutputChannel;
   readonly flameGraphs: FlameGraphEditorProvider;
+  readonly sessions: SessionManager;
+  readonly captures: CaptureCommands;
+  readonly captureStore: CaptureStore;
+  readonly liveView: LiveViewProvider;
   readSettings(): Settings;
   readonly commands: readonly string[];
 }
@@ -18,9 +31,111 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
   log.info(`UEVR Profiler ${context.extension.packageJSON.version} activating (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
 
   const flameGraphs = FlameGraphEditorProvider.register(context, log);
-  context.subscriptions.push(vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new UevrConfigurationProvider()));
 
-  registerCommands(context, log, {});
+  // Live sessions: the manager, the debug type that drives it, the live view and the status bar.
+  const sessions = new SessionManager(context, log);
+  context.subscriptions.push(
+    sessions,
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new UevrConfigurationProvider()),
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new UevrDebugAdapterFactory(sessions, (config) => resolveAttachTarget(sessions, config))),
+    sessions.onDidChangeSession((s) => void vscode.commands.executeCommand('setContext', 'uevrProfiler.attached', !!s && s.state !== 'disconnected')),
+  );
+  const liveView = new LiveViewProvider(context.extensionUri, sessions);
+  context.subscriptions.push(liveView, vscode.window.registerWebviewViewProvider(LIVE_VIEW_ID, liveView));
+
+  // Capture history, kept per workspace.
+  const capturesFolder = join((context.storageUri ?? context.globalStorageUri).fsPath, 'captures');
+  const captureStore = new CaptureStore(capturesFolder);
+  const capturesTree = new CapturesTreeProvider(captureStore);
+  const captures = new CaptureCommands(context.extensionUri, captureStore, capturesTree, flameGraphs);
+  context.subscriptions.push(vscode.window.createTreeView(CAPTURES_VIEW_ID, { treeDataProvider: capturesTree, canSelectMany: true, showCollapseAll: false }));
+
+  // A finished capture: into the history, open in the flame graph, and offer a before/after
+  // comparison when the scripts were reset since the previous capture.
+  context.subscriptions.push(
+    sessions.onDidCapture(async (c: FinishedCapture) => {
+      try {
+        const uri = vscode.Uri.file(c.file);
+        await vscode.commands.executeCommand('vscode.openWith', uri, FLAME_GRAPH_VIEW_TYPE);
+        const doc = flameGraphs.activeDocument?.uri.fsPath === c.file ? flameGraphs.activeDocument : undefined;
+        const entry = await captures.record(c.file, c.game, c.session.generation, doc?.profile);
+        const prev = captureStore.previous(entry.id);
+        if (prev && prev.game === entry.game && prev.generation !== undefined && entry.generation !== undefined && prev.generation < entry.generation) {
+          const pick = await vscode.window.showInformationMessage('UEVR: the scripts were reset since the previous capture. Compare before and after?', 'Compare');
+          if (pick === 'Compare') await captures.compare(entry);
+        }
+      } catch (err) {
+        log.error(`after capture ${c.file}: ${String(err)}`);
+      }
+    }),
+  );
+
+  const attach = async (config?: Partial<UevrAttachConfiguration>): Promise<string | undefined> => {
+    const target = await resolveAttachTarget(sessions, config ?? {});
+    if (!target) return undefined;
+    const debugConfig: UevrAttachConfiguration =
+      target.kind === 'simulate'
+        ? { type: DEBUG_TYPE, request: 'attach', name: 'UEVR: simulated session', session: 'simulate', scriptsFolder: target.scriptsDir }
+        : target.kind === 'discovery'
+          ? { type: DEBUG_TYPE, request: 'attach', name: 'UEVR', session: target.file }
+          : { type: DEBUG_TYPE, request: 'attach', name: 'UEVR', host: target.host, port: target.port, token: target.token };
+    const attached = new Promise<string | undefined>((resolve) => {
+      const sub = sessions.onDidChangeSession((s) => {
+        if (s) {
+          sub.dispose();
+          resolve(s.label);
+        }
+      });
+      setTimeout(() => {
+        sub.dispose();
+        resolve(sessions.current?.label);
+      }, 60_000);
+    });
+    const started = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], debugConfig);
+    if (!started) throw new UserError('Could not start the UEVR debug session; see the UEVR Profiler log.', ['Show Log']);
+    return attached;
+  };
+
+  const captureFor = async (seconds: number): Promise<string | undefined> => {
+    if (!sessions.current) {
+      const label = await attach();
+      if (!label) return undefined;
+    }
+    const done = sessions.startCapture(seconds, capturesFolder);
+    const finished = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Capturing ${seconds} s of ${sessions.current?.info.game ?? 'the game'}`, cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => void sessions.stopCapture().catch(() => undefined));
+        const started = Date.now();
+        const tick = setInterval(() => progress.report({ increment: (100 * 0.5) / seconds, message: `${((Date.now() - started) / 1000).toFixed(0)} s` }), 500);
+        try {
+          return await done;
+        } finally {
+          clearInterval(tick);
+        }
+      },
+    );
+    return finished?.file;
+  };
+
+  registerCommands(context, log, {
+    [COMMANDS.attach]: (arg?: unknown) => attach(arg && typeof arg === 'object' ? (arg as Partial<UevrAttachConfiguration>) : undefined),
+    [COMMANDS.startCapture]: async () => {
+      if (!sessions.current) throw new UserError('Not attached to a UEVR session. Attach first.', ['Attach']);
+      void sessions.startCapture(0, capturesFolder).catch((err) => log.error(`capture: ${String(err)}`));
+      return true;
+    },
+    [COMMANDS.stopCapture]: async () => (await sessions.stopCapture())?.file,
+    [COMMANDS.captureNextSeconds]: (arg?: unknown) => captureFor(typeof arg === 'number' && arg > 0 ? arg : readSettings().captureSeconds),
+    [COMMANDS.compareCaptures]: (a?: unknown, b?: unknown) => captures.compare(a as never, b as never),
+    [COMMANDS.exportProfile]: (arg?: unknown, format?: unknown, out?: unknown) => captures.export(arg as never, format as never, typeof out === 'string' ? out : undefined),
+    [COMMANDS.capturesOpen]: (e?: unknown) => captures.open(e as never),
+    [COMMANDS.capturesRename]: (e?: unknown) => captures.rename(e as never),
+    [COMMANDS.capturesDelete]: (e?: unknown) => captures.delete(e as never),
+    [COMMANDS.capturesExport]: (e?: unknown) => captures.export(e as never),
+    [COMMANDS.capturesReveal]: (e?: unknown) => captures.reveal(e as never),
+    [COMMANDS.capturesCompareWithPrevious]: (e?: unknown) => captures.compare(e as never),
+  });
 
   // Settings problems are reported once when they appear, not on every read.
   const reportSettings = (): void => {
@@ -37,7 +152,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
   );
 
   log.info('UEVR Profiler activated');
-  return { log, flameGraphs, readSettings: () => readSettings(), commands: Object.values(COMMANDS) };
+  return { log, flameGraphs, sessions, captures, captureStore, liveView, readSettings: () => readSettings(), commands: Object.values(COMMANDS) };
 }
 
 export function deactivate(): void {}

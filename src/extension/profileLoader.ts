@@ -3,24 +3,38 @@ import * as vscode from 'vscode';
 import type { Profile } from '../core/profile/types';
 import { UserError } from './log';
 
-type WorkerMessage = { type: 'progress'; fraction: number } | { type: 'done'; profile: Profile } | { type: 'error'; message: string };
+import type { ExportJob } from '../worker/profileWorker';
+
+type WorkerMessage = { type: 'progress'; fraction: number } | { type: 'done'; profile?: Profile } | { type: 'error'; message: string };
 
 /**
  * Loads a profile file in a worker thread (dist/profileWorker.js) with a cancellable progress
  * notification. Cancel terminates the worker at once, whatever it is doing.
  */
 export function loadProfileFile(extensionUri: vscode.Uri, file: vscode.Uri, token?: vscode.CancellationToken): Promise<Profile> {
+  return runWorker(extensionUri, file, undefined, token).then((p) => {
+    if (!p) throw new UserError('The profile loader returned nothing.');
+    return p;
+  });
+}
+
+/** Converts a profile file to another format (or a standalone HTML page) in the worker. */
+export async function exportProfileFile(extensionUri: vscode.Uri, file: vscode.Uri, job: ExportJob, token?: vscode.CancellationToken): Promise<void> {
+  await runWorker(extensionUri, file, { distDir: vscode.Uri.joinPath(extensionUri, 'dist').fsPath, ...job }, token);
+}
+
+function runWorker(extensionUri: vscode.Uri, file: vscode.Uri, exportJob: ExportJob | undefined, token?: vscode.CancellationToken): Promise<Profile | undefined> {
   if (file.scheme !== 'file') {
     return Promise.reject(new UserError(`Profiles can only be opened from disk (this one is ${file.scheme}:).`));
   }
   const name = file.path.split('/').pop() ?? file.fsPath;
   return Promise.resolve(
     vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Opening ${name}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: exportJob ? `Exporting ${name}` : `Opening ${name}`, cancellable: true },
       (progress, progressToken) =>
-        new Promise<Profile>((resolve, reject) => {
+        new Promise<Profile | undefined>((resolve, reject) => {
           const worker = new Worker(vscode.Uri.joinPath(extensionUri, 'dist', 'profileWorker.js').fsPath, {
-            workerData: { path: file.fsPath },
+            workerData: { path: file.fsPath, export: exportJob },
             // A hostile file must not take the extension host's memory down with the worker.
             resourceLimits: { maxOldGenerationSizeMb: 4096 },
           });
@@ -43,7 +57,7 @@ export function loadProfileFile(extensionUri: vscode.Uri, file: vscode.Uri, toke
             } else if (msg.type === 'done') {
               finish(() => resolve(msg.profile));
             } else {
-              finish(() => reject(new UserError(`Could not open ${name}: ${msg.message}`)));
+              finish(() => reject(new UserError(`Could not ${exportJob ? 'export' : 'open'} ${name}: ${msg.message}`)));
             }
           });
           worker.on('error', (err) => finish(() => reject(new UserError(`Could not open ${name}: ${err.message}`))));

@@ -1,34 +1,75 @@
-// Loads a profile file off the extension host's thread: parsing a million-sample file takes seconds,
-// and the extension host must never freeze (other extensions and the workbench share it).
-// Messages: in {path}; out {type:'progress', fraction} … then {type:'done', profile} or {type:'error', message}.
-// The profile's typed arrays are transferred, not copied.
+// Loads (and optionally exports) a profile file off the extension host's thread: parsing a
+// million-sample file takes seconds, and the extension host must never freeze (other extensions
+// and the workbench share it).
+// In (workerData): {path} to load, plus {export: {format, out, ...}} to write it in another format.
+// Out: {type:'progress', fraction}… then {type:'done', profile?} or {type:'error', message}.
+// A loaded profile's typed arrays are transferred, not copied.
+import { createWriteStream, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadProfile } from '../core/formats';
+import { registerCaptureImporter } from '../core/capture/register';
+import { exportProfileChunks, loadProfile, type ExportFormat } from '../core/formats';
 import { transferablesOf } from '../core/profile/transfer';
+import type { Profile } from '../core/profile/types';
+import { renderStandaloneHtml } from '../core/view/standaloneHtml';
 
-interface Request {
+export interface ExportJob {
+  format: ExportFormat | 'html';
+  out: string;
+  /** For html: the folder with webview/flamegraph.js|css (the extension's dist/). */
+  distDir?: string;
+  title?: string;
+  refreshRateHz?: number;
+}
+
+export interface WorkerJob {
   path: string;
+  export?: ExportJob;
+}
+
+async function writeChunks(out: string, chunks: Iterable<string>): Promise<void> {
+  const stream = createWriteStream(out, { encoding: 'utf8' });
+  for (const chunk of chunks) {
+    // Respect back-pressure: a 100 MB export must not sit in memory twice.
+    if (!stream.write(chunk)) await new Promise<void>((r) => stream.once('drain', () => r()));
+  }
+  await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
+}
+
+async function runExport(profile: Profile, job: ExportJob): Promise<void> {
+  if (job.format === 'html') {
+    const dist = job.distDir ?? join(__dirname);
+    const bundle = { js: readFileSync(join(dist, 'webview', 'flamegraph.js'), 'utf8'), css: readFileSync(join(dist, 'webview', 'flamegraph.css'), 'utf8') };
+    await writeChunks(job.out, [renderStandaloneHtml(profile, { title: job.title ?? profile.name, refreshRateHz: job.refreshRateHz ?? 90 }, bundle)]);
+  } else {
+    await writeChunks(job.out, exportProfileChunks(profile, job.format));
+  }
 }
 
 async function main(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('profileWorker must run in a worker thread');
-  const { path } = workerData as Request;
+  const job = workerData as WorkerJob;
   try {
-    const bytes = new Uint8Array(await readFile(path));
+    registerCaptureImporter();
+    const bytes = new Uint8Array(await readFile(job.path));
     let last = 0;
-    const profile = loadProfile(bytes, basename(path), {
-      onProgress(fraction) {
+    const profile = loadProfile(bytes, basename(job.path), {
+      onProgress(fraction: number) {
         // Progress messages are cheap but not free: send at most every 2 %.
         if (fraction - last >= 0.02 || fraction >= 1) {
           last = fraction;
-          port.postMessage({ type: 'progress', fraction });
+          port.postMessage({ type: 'progress', fraction: job.export ? fraction * 0.7 : fraction });
         }
       },
     });
-    port.postMessage({ type: 'done', profile }, transferablesOf(profile));
+    if (job.export) {
+      await runExport(profile, job.export);
+      port.postMessage({ type: 'done' });
+    } else {
+      port.postMessage({ type: 'done', profile }, transferablesOf(profile));
+    }
   } catch (err) {
     port.postMessage({ type: 'error', message: err instanceof Error ? err.message.split('\n')[0] : String(err) });
   }

@@ -1,0 +1,160 @@
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import * as vscode from 'vscode';
+import { EXPORT_FORMATS, exportFileExtension, type ExportFormat } from '../../core/formats';
+import type { CaptureEntry, CaptureStore } from '../../core/history/captureStore';
+import type { Profile } from '../../core/profile/types';
+import { summarizeProfile } from '../../core/report/summary';
+import { openComparison, type OpenComparison } from '../compare/comparePanel';
+import { FLAME_GRAPH_VIEW_TYPE, type FlameGraphEditorProvider } from '../flameGraphEditor';
+import { UserError } from '../log';
+import { exportProfileFile, loadProfileFile } from '../profileLoader';
+import { readSettings } from '../settings';
+import type { CapturesTreeProvider } from './capturesTree';
+
+type Target = CaptureEntry | vscode.Uri | string | undefined;
+
+/** Capture history actions: open, rename, delete, export, reveal, compare. */
+export class CaptureCommands {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly store: CaptureStore,
+    private readonly tree: CapturesTreeProvider,
+    private readonly flameGraphs: FlameGraphEditorProvider,
+  ) {}
+
+  /** Adds a finished capture file to the history, with its summary numbers. */
+  async record(file: string, game: string, generation: number | undefined, profile?: Profile): Promise<CaptureEntry> {
+    const p = profile ?? (await loadProfileFile(this.extensionUri, vscode.Uri.file(file)));
+    const s = summarizeProfile(p, readSettings().refreshRateHz, 1);
+    const started = typeof p.meta.startedAt === 'string' ? p.meta.startedAt : new Date().toISOString();
+    const entry = this.store.add({ file, game, date: started, seconds: s.seconds, frames: s.frames, samples: s.samples, scriptsMsPerFrame: s.scriptsMsPerFrame, generation });
+    this.tree.refresh();
+    return entry;
+  }
+
+  private entryOf(t: Target): CaptureEntry | undefined {
+    if (!t) return undefined;
+    if (typeof t === 'object' && 'id' in t) return t;
+    const file = typeof t === 'string' ? t : t.fsPath;
+    return this.store.list().find((e) => e.file === file);
+  }
+
+  private async pick(title: string, exclude?: string): Promise<CaptureEntry | undefined> {
+    const items = this.store
+      .list()
+      .filter((e) => e.id !== exclude)
+      .map((e) => ({ label: e.name, description: `${e.game} · ${new Date(e.date).toLocaleString()}`, entry: e }));
+    if (items.length === 0) throw new UserError('There are no captures in this workspace yet. Attach to a session and capture first.');
+    return (await vscode.window.showQuickPick(items, { title }))?.entry;
+  }
+
+  async open(t: Target): Promise<void> {
+    const e = this.entryOf(t) ?? (await this.pick('Open a capture'));
+    if (e) await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(e.file), FLAME_GRAPH_VIEW_TYPE);
+  }
+
+  async rename(t: Target): Promise<CaptureEntry | undefined> {
+    const e = this.entryOf(t) ?? (await this.pick('Rename a capture'));
+    if (!e) return undefined;
+    const name = await vscode.window.showInputBox({ title: 'Rename capture', value: e.name, validateInput: (v) => (v.trim() ? undefined : 'A name cannot be empty') });
+    if (name === undefined) return undefined;
+    const renamed = this.store.rename(e.id, name);
+    this.tree.refresh();
+    return renamed;
+  }
+
+  async delete(t: Target, confirm = true): Promise<boolean> {
+    const e = this.entryOf(t) ?? (await this.pick('Delete a capture'));
+    if (!e) return false;
+    if (confirm) {
+      const ok = await vscode.window.showWarningMessage(`Delete the capture "${e.name}"? Its file is removed from disk.`, { modal: true }, 'Delete');
+      if (ok !== 'Delete') return false;
+    }
+    this.store.delete(e.id);
+    this.tree.refresh();
+    return true;
+  }
+
+  async reveal(t: Target): Promise<void> {
+    const e = this.entryOf(t) ?? (await this.pick('Reveal a capture'));
+    if (e) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(e.file));
+  }
+
+  /** Exports a capture (or any profile file) to another format; `format`/`out` skip the questions. */
+  async export(t: Target, format?: ExportFormat | 'html', out?: string): Promise<string | undefined> {
+    const e = this.entryOf(t);
+    const file = e?.file ?? (typeof t === 'string' ? t : t instanceof vscode.Uri ? t.fsPath : this.flameGraphs.activeDocument?.uri.fsPath);
+    const source = file ?? (await this.pick('Export a capture'))?.file;
+    if (!source) return undefined;
+    if (!format) {
+      const labels: Record<ExportFormat | 'html', string> = {
+        speedscope: 'speedscope JSON (speedscope.app)',
+        chrome: 'Chrome trace (Perfetto, chrome://tracing)',
+        folded: 'Folded stacks (flamegraph.pl, inferno)',
+        cpuprofile: 'V8 .cpuprofile (Chrome DevTools, VS Code)',
+        html: 'Standalone HTML flame graph (opens offline)',
+      };
+      const picked = await vscode.window.showQuickPick(
+        [...EXPORT_FORMATS, 'html' as const].map((f) => ({ label: labels[f], format: f })),
+        { title: `Export ${basename(source)}` },
+      );
+      if (!picked) return undefined;
+      format = picked.format;
+    }
+    const ext = format === 'html' ? '.html' : exportFileExtension(format);
+    if (!out) {
+      const stem = basename(source).replace(/\.(uevrcap|json|cpuprofile|folded|collapsed|txt)$/i, '').replace(/\.speedscope$/, '');
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? dirname(source);
+      const uri = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(join(folder, `${stem}${ext}`)), title: 'Export profile' });
+      if (!uri) return undefined;
+      out = uri.fsPath;
+    }
+    await exportProfileFile(this.extensionUri, vscode.Uri.file(source), { format, out, title: e?.name ?? basename(source), refreshRateHz: readSettings().refreshRateHz });
+    if (!existsSync(out)) throw new UserError(`The export did not write ${out}.`);
+    void vscode.window.showInformationMessage(`Exported ${basename(source)} to ${basename(out)}.`, 'Reveal').then((a) => {
+      if (a === 'Reveal') void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(out as string));
+    });
+    return out;
+  }
+
+  /**
+   * Compares two captures. With one argument, compares it with the capture before it; with none,
+   * asks for both (or uses the two selected in the tree).
+   */
+  async compare(a?: Target, b?: Target | Target[]): Promise<OpenComparison | undefined> {
+    // The tree passes (clicked, selected[]) for multi-select.
+    if (Array.isArray(b)) {
+      const sel = b.map((x) => this.entryOf(x)).filter((x): x is CaptureEntry => !!x);
+      if (sel.length === 2) [a, b] = [sel[0], sel[1]];
+      else b = undefined;
+    }
+    let before: string | undefined;
+    let after: string | undefined;
+    const fileOf = (t: Target): string | undefined => this.entryOf(t)?.file ?? (typeof t === 'string' ? t : t instanceof vscode.Uri ? t.fsPath : undefined);
+    if (a && b) {
+      [before, after] = [fileOf(a), fileOf(b)];
+      // Older first, so the delta reads as "what the change did".
+      const ea = this.entryOf(a);
+      const eb = this.entryOf(b as Target);
+      if (ea && eb && ea.date > eb.date) [before, after] = [after, before];
+    } else if (a) {
+      const e = this.entryOf(a);
+      const prev = e && this.store.previous(e.id);
+      if (!e || !prev) throw new UserError('There is no earlier capture to compare this one with.');
+      [before, after] = [prev.file, e.file];
+    } else {
+      const first = await this.pick('Compare: the capture BEFORE the change');
+      if (!first) return undefined;
+      const second = await this.pick('Compare: the capture AFTER the change', first.id);
+      if (!second) return undefined;
+      [before, after] = [first.file, second.file];
+    }
+    if (!before || !after) throw new UserError('Pick two captures to compare.');
+    const [pb, pa] = [await loadProfileFile(this.extensionUri, vscode.Uri.file(before)), await loadProfileFile(this.extensionUri, vscode.Uri.file(after))];
+    const label = (f: string): string => this.entryOf(f)?.name ?? basename(f);
+    const opened = openComparison(this.extensionUri, { profile: pb, label: label(before) }, { profile: pa, label: label(after) }, (file, line) => void this.flameGraphs.openSource(file, line));
+    void vscode.window.showInformationMessage(`UEVR: ${opened.comparison.verdict}`);
+    return opened;
+  }
+}

@@ -1,0 +1,43 @@
+import * as vscode from 'vscode';
+import type { Profile } from '../../core/profile/types';
+import { compareProfiles, type Comparison } from '../../core/report/compare';
+import type { DiffMessage } from '../../core/view/messages';
+import { readSettings } from '../settings';
+import { webviewHtml } from '../webviewShell';
+
+export interface OpenComparison {
+  panel: vscode.WebviewPanel;
+  comparison: Comparison;
+}
+
+/**
+ * Opens the differential flame graph of two profiles (after − before, in ms per frame) and returns
+ * the numeric comparison, whose verdict is also the panel's heading.
+ */
+export function openComparison(extensionUri: vscode.Uri, before: { profile: Profile; label: string }, after: { profile: Profile; label: string }, onOpenSource: (file: string, line: number) => void): OpenComparison {
+  const settings = readSettings();
+  const comparison = compareProfiles(before.profile, after.profile, settings.refreshRateHz);
+  const panel = vscode.window.createWebviewPanel('uevrProfiler.compare', `Compare: ${before.label} → ${after.label}`, vscode.ViewColumn.Active, {
+    enableScripts: true,
+    retainContextWhenHidden: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist')],
+  });
+  panel.webview.html = webviewHtml(panel.webview, extensionUri, 'flamegraph', 'Compare captures');
+  panel.webview.onDidReceiveMessage((msg: { type: string; file?: unknown; line?: unknown }) => {
+    if (msg.type === 'ready') {
+      const diff: DiffMessage = {
+        type: 'diff',
+        before: before.profile,
+        after: after.profile,
+        settings: { refreshRateHz: settings.refreshRateHz, budgetMs: settings.budgetMs },
+        title: comparison.verdict,
+        beforeLabel: before.label,
+        afterLabel: after.label,
+      };
+      void panel.webview.postMessage(diff);
+    } else if (msg.type === 'openSource' && typeof msg.file === 'string' && typeof msg.line === 'number') {
+      onOpenSource(msg.file, msg.line);
+    }
+  });
+  return { panel, comparison };
+}
