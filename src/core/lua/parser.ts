@@ -520,6 +520,9 @@ class Parser {
       names.push({ ident, attrib, v: this.declare(ident, 'local', attrib) });
     } while (this.accept(','));
     const exprs = this.accept('=') ? this.exprList() : [];
+    exprs.forEach((e, i) => {
+      if (e.kind === 'Function' && !e.name && names[i]) e.name = names[i].ident.name;
+    });
     this.activate(names.map((n) => n.v));
     return { kind: 'Local', start, end: this.prevEnd(), names, exprs };
   }
@@ -557,6 +560,10 @@ class Parser {
       }
       this.expect('=');
       const exprs = this.exprList();
+      exprs.forEach((x, i) => {
+        const t = targets[i];
+        if (x.kind === 'Function' && !x.name && t) x.name = this.src.slice(t.start, Math.min(t.end, t.start + 60));
+      });
       return { kind: 'Assign', start, end: this.prevEnd(), targets, exprs };
     }
     if (e.kind !== 'Call' && e.kind !== 'MethodCall') this.fail('syntax error');
@@ -733,6 +740,7 @@ class Parser {
           const key = this.ident();
           this.next();
           const value = this.expr();
+          if (value.kind === 'Function' && !value.name) value.name = key.name;
           fields.push({ type: 'name', key, value, start: fs, end: value.end });
         } else if (this.is('[')) {
           this.next();

@@ -1,0 +1,443 @@
+// Quick-fix builders, one per rule shape. Each returns null when it cannot guarantee its contract
+// (design/uevr-lua-rules.md "What a fix must guarantee"): the result parses, the finding is gone on
+// re-analysis, behaviour is kept ('safe') or the difference is stated ('suggestion' + reason), and new
+// names come from FixContext.freshName (collide with nothing; one cache per literal per file).
+import type { Expr, FunctionExpr, LocalVar, Stmt } from '../lua/ast';
+import { BUILTIN_GLOBALS, HELPER_MARK, type FixContext } from './fixctx';
+import type { HotCtx } from './guards';
+import type { FileUnit } from './hot';
+import { luaQuote } from './luastr';
+import { callName, containsCall, isCall, isConstant, pathRoot, pathText, walk, type AnyCall } from './syntax';
+import type { Fix, HotInfo, TextEdit } from './types';
+
+const safe = (title: string, edits: TextEdit[]): Fix => ({ title, kind: 'safe', edits });
+const suggestion = (title: string, reason: string, edits: TextEdit[]): Fix => ({ title, kind: 'suggestion', reason, edits });
+
+/** Inserts `code` as a statement right before statement `s` (own line when s starts its line). */
+function insertBefore(fx: FixContext, s: { start: number }, code: string): TextEdit {
+  const line = fx.lines.lineOf(s.start);
+  const lineStart = fx.lines.starts[line];
+  const before = fx.text.slice(lineStart, s.start);
+  // A statement starting with `(` would otherwise be read as a call of our expression.
+  const sep = fx.text[s.start] === '(' ? ';' : '';
+  if (/^[ \t]*$/.test(before)) return { range: fx.lines.range(lineStart, lineStart), newText: `${before}${code}${sep}\n` };
+  return { range: fx.lines.range(s.start, s.start), newText: `${code}; ` };
+}
+
+/** Adds a shared file-scope helper once (reusing one an earlier fix added), returns its name + edits. */
+function helper(fx: FixContext, kind: string, base: string, useOffset: number, body: (name: string, store: string) => string): { name: string; edits: TextEdit[] } | null {
+  const existing = fx.existingHelper(kind);
+  if (existing) {
+    const decl = fx.text.indexOf(`local function ${existing}`);
+    return decl >= 0 && decl < useOffset ? { name: existing, edits: [] } : null;
+  }
+  const off = fx.fileScopeInsertOffset([], useOffset);
+  if (off === null) return null;
+  const name = fx.freshName(`helper:${kind}`, base);
+  const store = fx.freshName(`helper-store:${kind}`, `${base}_store`);
+  return { name, edits: [fx.insertLines(off, `${HELPER_MARK} ${kind}\n${body(name, store)}`)] };
+}
+
+function argsText(fx: FixContext, c: AnyCall): string[] {
+  return c.args.map((a) => fx.src(a));
+}
+
+// ---- R1 ----
+export function setModValueOnChange(fx: FixContext, c: AnyCall, ctx: HotCtx): Fix | null {
+  const cn = callName(c);
+  if (!cn || cn.name !== 'set_mod_value' || c.kind !== 'Call' || cn.receiver === null || c.args.length !== 2) return null;
+  if (!ctx.stmt || ctx.stmt.kind !== 'CallStat' || ctx.stmt.call !== c) return null;
+  if (pathText(cn.receiver) === null) return null;
+  const h = helper(fx, 'set_mod_value_on_change', 'set_mod_value_on_change', c.start, (name, store) =>
+    `local ${store} = {}\nlocal function ${name}(vr, key, value)\n  if ${store}[key] ~= value then\n    ${store}[key] = value\n    vr.set_mod_value(key, value)\n  end\nend`);
+  if (!h) return null;
+  const [k, v] = argsText(fx, c);
+  return suggestion('Write this option only when its value changes',
+    'remembers the last value this script wrote: if the UEVR menu or another script changes the option, it is no longer forced back every frame',
+    [...h.edits, fx.replace(c.start, c.end, `${h.name}(${fx.src(cn.receiver)}, ${k}, ${v})`)]);
+}
+
+// ---- R2 ----
+function mentionsGameEngine(fx: FixContext, c: AnyCall): boolean {
+  let yes = false;
+  walk(c, (n) => {
+    if (n.kind === 'String' && /GameEngine/.test(n.value)) yes = true;
+    if (n.kind === 'Name' && n.decl && n.decl.kind === 'local') {
+      const line = fx.lines.lineText(fx.lines.lineOf(n.decl.start));
+      if (/GameEngine/.test(line)) yes = true;
+    }
+  });
+  return yes;
+}
+
+export function engineParam(fx: FixContext, c: AnyCall, ctx: HotCtx, info: HotInfo): Fix | null {
+  if (!/engine_tick$/.test(info.callback) || ctx.root !== ctx.fn || (info.via ?? []).length > 1) return null;
+  const p: LocalVar | undefined = ctx.fn.params[0];
+  if (!p || p.writes > 0 || !mentionsGameEngine(fx, c)) return null;
+  // The parameter must still be what its name means at the call: no inner local of the same name before it.
+  let shadowed = false;
+  walk(ctx.fn.body, (n) => {
+    if ((n.kind === 'Local' && n.names.some((x) => x.v.name === p.name && x.v.start < c.start))
+      || ((n.kind === 'NumFor' || n.kind === 'GenFor') && n.start < c.start && c.start < n.end && (n.kind === 'NumFor' ? [n.v] : n.vars).some((v) => v.name === p.name))
+      || (n.kind === 'Function' && n.start < c.start && c.start < n.end && n.params.some((x) => x.name === p.name))) shadowed = true;
+  });
+  if (shadowed) return null;
+  return safe(`Use the tick's '${p.name}' parameter instead of scanning for the GameEngine`, [fx.replace(c.start, c.end, p.name)]);
+}
+
+export function cachedFirstObject(fx: FixContext, c: AnyCall, ctx: HotCtx): Fix | null {
+  const cn = callName(c);
+  if (!cn || !ctx.stmt) return null;
+  const h = helper(fx, 'cached_first_object', 'cached_first_object', c.start, (name, store) =>
+    `local ${store} = {}\nlocal function ${name}(site, scan, ...)\n  local o = ${store}[site]\n  if o == nil or not UEVR_UObjectHook.exists(o) then\n    o = scan(...)\n    ${store}[site] = o\n  end\n  return o\nend`);
+  if (!h) return null;
+  const pos = fx.lines.position(c.start);
+  const site = luaQuote(`${cn.name}@${pos.line + 1}:${pos.character + 1}`);
+  const args = argsText(fx, c);
+  let call: string;
+  if (c.kind === 'MethodCall') {
+    if (pathText(c.obj) === null) return null;
+    const recv = fx.src(c.obj);
+    call = `${h.name}(${[site, `${recv}.${cn.name}`, recv, ...args].join(', ')})`;
+  } else call = `${h.name}(${[site, fx.src(c.callee), ...args].join(', ')})`;
+  return suggestion('Cache the found object and rescan only when it is gone',
+    'returns the object found first until it is destroyed: if another instance of the class appears meanwhile, the cached one is still used',
+    [...h.edits, fx.replace(c.start, c.end, call)]);
+}
+
+// ---- R3 ----
+function literalBase(lit: string, suffix: string): string {
+  const m = /([A-Za-z_][A-Za-z0-9_]*)[^A-Za-z0-9_]*$/.exec(lit.replace(/\.[A-Za-z0-9_]+:.*$/, ''));
+  return `${m ? m[1] : 'object'}_${suffix}`;
+}
+
+export function hoistScriptClass(fx: FixContext, c: AnyCall, lit: string): Fix | null {
+  const cn = callName(c);
+  if (!cn || cn.name !== 'find_uobject' || c.kind !== 'MethodCall' || c.args.length !== 1) return null;
+  if (!/^(Class|ScriptStruct) \/Script\/[^ ]+$/.test(lit)) return null;
+  const recvText = pathText(c.obj);
+  if (recvText === null || !/api$/.test(recvText)) return null;
+  const deps = fx.fileScopeDeps(c.obj);
+  const recv = deps !== null ? fx.src(c.obj) : 'uevr.api';
+  const expr = `${recv}:find_uobject(${luaQuote(lit)})`;
+  const existing = fx.existingFileLocal(expr, fx.topStatementAt(c.start)?.start ?? c.start);
+  if (existing) return safe(`Use the file-scope '${existing}'`, [fx.replace(c.start, c.end, existing)]);
+  const off = fx.fileScopeInsertOffset(deps ?? [], c.start);
+  if (off === null) return null;
+  const name = fx.freshName(`find:${lit}`, literalBase(lit, lit.startsWith('Class') ? 'class' : 'struct'));
+  return safe(`Look up '${lit}' once at file scope (native /Script/ types exist from engine start)`,
+    [fx.insertLines(off, `local ${name} = ${expr}`), fx.replace(c.start, c.end, name)]);
+}
+
+export function lazyFindCache(fx: FixContext, c: AnyCall, lit: string): Fix | null {
+  const cn = callName(c);
+  if (!cn) return null;
+  const h = helper(fx, 'find_cached', 'find_cached', c.start, (name, store) =>
+    `local ${store} = {}\nlocal function ${name}(key, find, ...)\n  local o = ${store}[key]\n  if o == nil or not UEVR_UObjectHook.exists(o) then\n    o = find(...)\n    ${store}[key] = o\n  end\n  return o\nend`);
+  if (!h) return null;
+  const args = argsText(fx, c);
+  let call: string;
+  if (c.kind === 'MethodCall') {
+    if (pathText(c.obj) === null) return null;
+    const recv = fx.src(c.obj);
+    call = `${h.name}(${[luaQuote(lit), `${recv}.${cn.name}`, recv, ...args].join(', ')})`;
+  } else {
+    if (pathText(c.callee) === null) return null;
+    call = `${h.name}(${[luaQuote(lit), fx.src(c.callee), ...args].join(', ')})`;
+  }
+  const title = `Cache '${lit}' and look it up again only when the object is gone`;
+  const edits = [...h.edits, fx.replace(c.start, c.end, call)];
+  // find_uobject returns a UObject (or nil), which UEVR_UObjectHook.exists can check; other finders may not.
+  if (cn.name === 'find_uobject') return safe(title, edits);
+  return suggestion(title, `assumes ${cn.name} returns a UObject (the cache checks it with UEVR_UObjectHook.exists)`, edits);
+}
+
+// ---- R4 ----
+export function hoistNameAboveIf(fx: FixContext, s: Stmt, calls: AnyCall[], ctx: HotCtx): Fix | null {
+  const cn = callName(calls[0]);
+  if (!cn || !cn.receiver || pathText(innerReceiver(cn.receiver)) === null) return null;
+  const name = fx.freshName(`name:${s.start}`, 'name');
+  const code = `local ${name} = ${fx.src(calls[0])}`;
+  void ctx;
+  return safe('Compute the name once above the if/elseif chain',
+    [insertBefore(fx, s, code), ...calls.map((c) => fx.replace(c.start, c.end, name))]);
+}
+
+function innerReceiver(e: Expr): Expr {
+  // obj:get_fname():to_string() → obj
+  if (isCall(e)) {
+    const cn = callName(e);
+    if (cn?.receiver) return cn.receiver;
+  }
+  return e;
+}
+
+export function hoistNameInLoop(fx: FixContext, c: AnyCall, ctx: HotCtx): Fix | null {
+  // Only worth a rewrite when the same name is computed several times in the loop body.
+  const block = ctx.block;
+  if (!block) return null;
+  const key = fx.src(c);
+  const same: AnyCall[] = [];
+  walk(block, (n) => {
+    if (n.kind === 'Function') return false;
+    if (isCall(n) && fx.src(n) === key) same.push(n);
+  });
+  if (same.length < 2 || same[0] !== c) return null;
+  const cn = callName(c);
+  const recvRoot = cn?.receiver ? pathRoot(innerReceiver(cn.receiver)) : null;
+  if (!recvRoot || pathText(innerReceiver(cn!.receiver!)) === null) return null;
+  if (recvRoot.decl && recvRoot.decl.writes > 0) return null;
+  const first = block.body.find((st) => st.start <= c.start && c.end <= st.end);
+  if (!first) return null;
+  const name = fx.freshName(`name:${c.start}`, 'name');
+  return safe('Compute the name once per iteration',
+    [insertBefore(fx, first, `local ${name} = ${key}`), ...same.map((n) => fx.replace(n.start, n.end, name))]);
+}
+
+// ---- R5 ----
+export function hoistPrefix(fx: FixContext, fn: FunctionExpr, uses: Expr[], p: string): Fix | null {
+  const root = pathRoot(uses[0]);
+  if (!root) return null;
+  const sorted = [...uses].sort((a, b) => a.start - b.start);
+  const first = sorted[0];
+  const last = sorted[sorted.length - 1];
+  const top = fn.body.body.find((st) => st.start <= first.start && first.end <= st.end);
+  if (!top) return null;
+  // No use may be an assignment target of the prefix itself.
+  let written = false;
+  walk(fn.body, (n) => {
+    if (n.kind === 'Assign') for (const t of n.targets) if (pathText(t) === p || pathText(t) === pathText(root)) written = true;
+  });
+  if (written || (root.decl && root.decl.writes > 0)) return null;
+  const base = p.split(/[.[\]"]+/).filter(Boolean).pop() ?? 'value';
+  const name = fx.freshName(`prefix:${fn.start}:${p}`, base.charAt(0).toLowerCase() + base.slice(1));
+  const edits = [insertBefore(fx, top, `local ${name} = ${fx.src(first)}`), ...sorted.map((u) => fx.replace(u.start, u.end, name))];
+  // Calls between the first and last use could change what the chain returns (reflective state).
+  let callBetween = false;
+  walk(fn.body, (n) => {
+    if (n.kind === 'Function') return false;
+    if (isCall(n) && n.start >= top.start && n.end <= last.end && !sorted.some((u) => u.start <= n.start && n.end <= u.end)) callBetween = true;
+  });
+  const title = `Read ${p} once into a local`;
+  if (!callBetween) return safe(title, edits);
+  return suggestion(title, `calls run between the reads; if one of them changes ${p}, the later reads would have seen the new value`, edits);
+}
+
+// ---- R6 ----
+export function fetchOnce(fx: FixContext, fn: FunctionExpr, calls: AnyCall[], key: string): Fix | null {
+  const sorted = [...calls].sort((a, b) => a.start - b.start);
+  const top = fn.body.body.find((st) => st.start <= sorted[0].start && sorted[0].end <= st.end);
+  if (!top) return null;
+  const cn = callName(sorted[0]);
+  if (cn?.receiver) {
+    const r = pathRoot(cn.receiver);
+    if (!r || (r.decl && r.decl.writes > 0)) return null;
+  }
+  // Arguments must be constants (get_local_pawn(0)): the same call then means the same object.
+  if (!sorted[0].args.every((a) => isConstant(a))) return null;
+  const base = /controller/i.test(key) ? 'controller' : /world/i.test(key) ? 'world' : /engine/i.test(key) ? 'engine' : 'pawn';
+  const name = fx.freshName(`fetch:${fn.start}:${key}`, base);
+  return safe(`Fetch ${key} once into a local`, [insertBefore(fx, top, `local ${name} = ${key}`), ...sorted.map((c) => fx.replace(c.start, c.end, name))]);
+}
+
+// ---- R7 ----
+export function isConstantTable(t: Expr): boolean {
+  return t.kind === 'Table' && t.fields.length > 0 && isConstant(t);
+}
+
+const READ_ONLY_USERS = new Set(['ipairs', 'pairs', 'next', 'unpack', 'select', 'rawget', 'rawlen']);
+
+export function hoistConstantTable(fx: FixContext, t: Expr, ctx: HotCtx): Fix | null {
+  if (!isConstantTable(t) || !ctx.stmt || ctx.stmt.kind !== 'Local') return null;
+  const st = ctx.stmt;
+  const i = st.exprs.indexOf(t);
+  const v = i >= 0 ? st.names[i]?.v : undefined;
+  if (!v || v.writes > 0 || v.attrib === 'close') return null;
+  // Every use must only read the table: t[k], t.k, #t, ipairs(t)… never a write, a call argument or a return.
+  for (const r of v.refs) {
+    const before = fx.text.slice(Math.max(0, r.start - 8), r.start);
+    const after = fx.text.slice(r.end, r.end + 40);
+    const fieldWrite = /^\s*(\.\s*[A-Za-z_][A-Za-z0-9_]*|\[[^\]]*\])\s*=[^=]/.test(after);
+    const readAccess = /^\s*(\.|\[)/.test(after) && !fieldWrite;
+    const lenOp = /#\s*$/.test(before);
+    const readOnlyArg = /(ipairs|pairs|next|unpack|select|rawget|rawlen)\s*\(\s*$/.test(before);
+    if (!(readAccess || lenOp || readOnlyArg)) return null;
+  }
+  void READ_ONLY_USERS;
+  const off = fx.fileScopeInsertOffset([], t.start);
+  if (off === null) return null;
+  const name = fx.freshName(`table:${fx.src(t)}`, `${v.name}_const`);
+  return safe('Build this constant table once at file scope', [fx.insertLines(off, `local ${name} = ${fx.src(t)}`), fx.replace(t.start, t.end, name)]);
+}
+
+// ---- R8 ----
+export function liftPcallClosure(fx: FixContext, f: FunctionExpr, ctx: HotCtx): Fix | null {
+  if (f.params.length > 0 || f.isVararg) return null;
+  // Find the pcall/xpcall call that passes f as its first argument, in the statement.
+  let call: AnyCall | null = null;
+  if (ctx.stmt) {
+    walk(ctx.stmt, (n) => {
+      if (n.kind === 'Call' && n.callee.kind === 'Name' && n.callee.decl === null && (n.callee.name === 'pcall' || n.callee.name === 'xpcall') && n.args[0] === f) call = n;
+    });
+  }
+  const c = call as AnyCall | null;
+  if (!c || c.kind !== 'Call') return null;
+  if (c.callee.kind === 'Name' && c.callee.name === 'pcall' && c.args.length !== 1) return null;
+  if (c.callee.kind === 'Name' && c.callee.name === 'xpcall' && c.args.length !== 2) return null;
+  // Captured locals of enclosing functions become parameters; file-scope locals stay upvalues.
+  const captured: LocalVar[] = [];
+  let ok = true;
+  walk(f.body, (n) => {
+    if (!ok) return false;
+    if (n.kind === 'Name' && n.decl) {
+      const d = n.decl;
+      const inside = d.start >= f.start && d.start < f.end;
+      if (inside || d.fn === fx.chunk) return;
+      if (n.isWrite) ok = false;
+      if (!captured.includes(d)) captured.push(d);
+    }
+  });
+  if (!ok) return null;
+  // A captured local that is written anywhere after capture could differ: only unassigned ones.
+  if (captured.some((d) => d.refs.some((r) => r.isWrite && r.start >= f.start && r.start < f.end))) return null;
+  const top = fx.topStatementAt(f.start);
+  if (!top) return null;
+  const name = fx.freshName(`closure:${f.start}`, `${(ctx.root.name || 'callback').replace(/[.:]/g, '_')}_protected`);
+  const params = captured.map((d) => d.name);
+  const indent = '';
+  const body = fx.text.slice(f.body.start, f.body.end).replace(/\s+$/, '');
+  const code = `${indent}local function ${name}(${params.join(', ')})\n  ${body}\nend`;
+  const edits: TextEdit[] = [insertBefore(fx, top, code)];
+  if (c.args.length === 1) edits.push(fx.replace(f.start, f.end, [name, ...params].join(', ')));
+  else {
+    edits.push(fx.replace(f.start, f.end, name));
+    if (params.length) edits.push(fx.replace(c.args[1].end, c.args[1].end, ', ' + params.join(', ')));
+  }
+  return safe('Define the protected function once at file scope and pass the values it uses', edits);
+}
+
+// ---- R9 ----
+export function preallocValue(fx: FixContext, c: AnyCall, ctx: HotCtx): Fix | null {
+  const cn = callName(c);
+  if (!cn || !cn.receiver || c.kind !== 'Call' || !ctx.stmt || ctx.stmt.kind !== 'Local') return null;
+  const st = ctx.stmt;
+  if (st.names.length !== 1 || st.exprs.length !== 1 || st.exprs[0] !== c) return null;
+  const type = pathText(cn.receiver) ?? '';
+  const fields = /Quaternion/.test(type) ? ['w', 'x', 'y', 'z'] : /Vector3/.test(type) ? ['x', 'y', 'z'] : /Vector2/.test(type) ? ['x', 'y'] : /Vector4/.test(type) ? ['x', 'y', 'z', 'w'] : null;
+  if (!fields || c.args.length !== fields.length || !BUILTIN_GLOBALS.has(pathRoot(cn.receiver)?.name ?? '')) return null;
+  const v = st.names[0].v;
+  if (c.args.some((a) => { let m = false; walk(a, (n) => { if (n.kind === 'Name' && n.name === v.name) m = true; }); return m; })) return null;
+  const off = fx.fileScopeInsertOffset([], c.start);
+  if (off === null) return null;
+  const name = fx.freshName(`prealloc:${c.start}`, `${v.name}_buf`);
+  const zero = fields.map(() => '0').join(', ');
+  return suggestion(`Preallocate the ${type} once and update its fields`,
+    'the same object is reused on every run: code that keeps a reference to it (a table, a callback) sees it change',
+    [fx.insertLines(off, `local ${name} = ${fx.src(cn.receiver)}.new(${zero})`), fx.replace(c.start, c.end, name),
+      fx.replace(st.end, st.end, `; ${fields.map((f) => `${v.name}.${f}`).join(', ')} = ${argsText(fx, c).join(', ')}`)]);
+}
+
+// ---- R11 ----
+export function gatePrint(fx: FixContext, c: AnyCall, ctx: HotCtx): Fix | null {
+  if (!ctx.stmt || ctx.stmt.kind !== 'CallStat' || ctx.stmt.call !== c) return null;
+  const off = fx.fileScopeInsertOffset([], c.start);
+  if (off === null) return null;
+  const flag = fx.existingFileLocal('false -- uevr-prof: set to true to see debug prints', c.start) ?? fx.freshName('debug-flag', 'debug_prints');
+  const decl = fx.text.includes(`local ${flag} = false`) ? [] : [fx.insertLines(off, `local ${flag} = false -- set to true to see the debug prints`)];
+  return suggestion('Print only when a debug flag is set',
+    `the message is no longer printed unless you set ${flag} = true`,
+    [...decl, fx.replace(c.start, c.end, `if ${flag} then ${fx.src(c)} end`)]);
+}
+
+// ---- R12 ----
+export function concatOperands(b: Expr): Expr[] {
+  const out: Expr[] = [];
+  const stack: Expr[] = [b];
+  while (stack.length) {
+    const e = stack.pop()!;
+    if (e.kind === 'Binary' && e.op === '..') {
+      stack.push(e.right);
+      stack.push(e.left);
+    } else out.push(e);
+  }
+  return out;
+}
+
+export function hoistConstantConcat(fx: FixContext, b: Expr, ops: Expr[]): Fix | null {
+  // Only a chain of literals and file-scope locals that hold literals: a pure value, the same every run.
+  const deps: LocalVar[] = [];
+  for (const o of ops) {
+    if (o.kind === 'String' || o.kind === 'Number') continue;
+    if (o.kind === 'Name' && o.decl && o.decl.fn === fx.chunk && o.decl.writes === 0) {
+      const top = fx.topStatementAt(o.decl.start);
+      if (top && top.kind === 'Local') {
+        const i = top.names.findIndex((n) => n.v === o.decl);
+        const init = top.exprs[i];
+        if (init && (init.kind === 'String' || init.kind === 'Number')) {
+          deps.push(o.decl);
+          continue;
+        }
+      }
+    }
+    return null;
+  }
+  if (deps.length === 0 && ops.every((o) => o.kind === 'String' && /^[\x20-\x7e]*$/.test(o.value))) {
+    const folded = luaQuote(ops.map((o) => (o.kind === 'String' ? o.value : '')).join(''));
+    return safe('Join the literal pieces into one string', [fx.replace(b.start, b.end, folded)]);
+  }
+  const off = fx.fileScopeInsertOffset(deps, b.start);
+  if (off === null) return null;
+  const name = fx.freshName(`concat:${fx.src(b)}`, 'text');
+  return safe('Build this constant string once at file scope', [fx.insertLines(off, `local ${name} = ${fx.src(b)}`), fx.replace(b.start, b.end, name)]);
+}
+
+// ---- R13 ----
+export function aliasGlobal(fx: FixContext, e: Expr, unit: FileUnit): Fix | null {
+  const root = pathRoot(e);
+  if (!root || root.decl !== null) return null;
+  // The library table must never be reassigned by the script.
+  if (unit.chunk.globals.some((g) => g.name === root.name && g.isWrite)) return null;
+  // Alias the longest prefix that is a library table or function: math.sin, uevr.params.vr, uevr.api.
+  const parts: Expr[] = [];
+  let c: Expr = e;
+  while (c.kind === 'Member') {
+    parts.unshift(c);
+    c = c.obj;
+  }
+  let target: Expr | null = null;
+  if (root.name === 'uevr') {
+    const p1 = parts[0];
+    if (p1?.kind === 'Member' && p1.name.name === 'params' && parts[1]) target = parts[1];
+    else if (p1?.kind === 'Member' && ['api', 'sdk', 'types'].includes(p1.name.name)) target = p1;
+  } else target = parts[0] ?? null;
+  if (!target || target === e && root.name === 'uevr' && false) return null;
+  if (!target) return null;
+  const text = pathText(target);
+  if (text === null) return null;
+  // Writes to fields under the alias (uevr.params.vr = x) would make the alias stale.
+  if (unit.chunk.globals.some((g) => g.name === root.name && g.isWrite)) return null;
+  const existing = fx.existingFileLocal(text, fx.topStatementAt(e.start)?.start ?? e.start);
+  if (existing) return safe(`Use the file-scope alias '${existing}'`, [fx.replace(target.start, target.end, existing)]);
+  const off = fx.fileScopeInsertOffset([], e.start);
+  if (off === null) return null;
+  const name = fx.freshName(`alias:${text}`, text.split('.').slice(-2).join('_').replace(/^params_/, ''));
+  return safe(`Alias ${text} at file scope`, [fx.insertLines(off, `local ${name} = ${text}`), fx.replace(target.start, target.end, name)]);
+}
+
+// ---- R15 and other pure hoists ----
+export function hoistExpression(fx: FixContext, e: Expr, purpose: string, base: string, title: string): Fix | null {
+  const deps = fx.fileScopeDeps(e);
+  if (deps === null) return null;
+  const text = fx.src(e);
+  const existing = fx.existingFileLocal(text, fx.topStatementAt(e.start)?.start ?? e.start);
+  if (existing) return safe(`Use the file-scope '${existing}'`, [fx.replace(e.start, e.end, existing)]);
+  const off = fx.fileScopeInsertOffset(deps, e.start);
+  if (off === null) return null;
+  const name = fx.freshName(purpose, base);
+  return safe(title, [fx.insertLines(off, `local ${name} = ${text}`), fx.replace(e.start, e.end, name)]);
+}
+
+/** True when the subtree reads nothing that the code between could change (helper for callers). */
+export function isPureRead(e: Expr): boolean {
+  return pathText(e) !== null && !containsCall(e);
+}

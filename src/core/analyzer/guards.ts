@@ -1,0 +1,242 @@
+// Walks the body of a hot function and tells, for every statement and expression, whether it runs on
+// the hot path or only under a guard that makes it rare (design/uevr-lua-rules.md "guard"):
+//   lazy init        if C == nil then C = find(...) end        /  C = C or find(...)
+//   one-shot flag    if not done then ... done = true end
+//   change detection if cur ~= last then ... last = cur end   (the write may follow the if)
+//   time throttle    if now - last > k then ... last = now end /  if frame % 30 == 0 then
+//   UI check         if imgui.button(...) then / local changed = imgui.checkbox(...) if changed then
+//   early return     if C then return C end ... C = find(...)
+// The common shape: the condition reads a value that persists across frames (global, upvalue, field)
+// and the guarded code (or the code right after the if) writes it. A local of the hot function itself
+// is reset every frame, so testing it is not a guard.
+import type { Block, Expr, FunctionExpr, LocalVar, Stmt } from '../lua/ast';
+import { eachChild, isCall, pathRoot, pathText, walk, type Node } from './syntax';
+
+export interface HotCtx {
+  /** The function whose body is walked (inlined pcall closures report their own function). */
+  fn: FunctionExpr;
+  /** The hot root function the walk started from. */
+  root: FunctionExpr;
+  /** Nesting depth of loops inside the hot function. */
+  loop: number;
+  /** True under a guard that makes the code rare: not hot. */
+  guarded: boolean;
+  /** True inside any if/else branch (R11 uses it). */
+  conditional: boolean;
+  /** The statement (in its block) that contains the node. */
+  stmt: Stmt | null;
+  block: Block | null;
+  /** Set while walking a closure that runs right away (pcall(function() ... end)). */
+  inner: FunctionExpr | null;
+}
+
+export type HotVisitor = (n: Node, ctx: HotCtx) => void;
+
+/** Names of functions whose function arguments run immediately (so they are part of the hot body). */
+const RUNS_ARG_NOW = new Set(['pcall', 'xpcall']);
+
+/** Is a path rooted at something that keeps its value from one frame to the next? */
+function persistentRoot(e: Expr, fn: FunctionExpr): boolean {
+  const root = pathRoot(e);
+  if (!root) return false;
+  const d: LocalVar | null = root.decl;
+  if (d === null) return true; // global
+  if (d.fn !== fn) return true; // upvalue
+  // A field of a parameter (self.x, state.last) persists; the parameter itself does not.
+  return e.kind !== 'Name' && (d.kind === 'param' || d.kind === 'self');
+}
+
+/** Persistent paths read by an expression (the candidates for a guard). */
+function persistentReads(cond: Expr, fn: FunctionExpr): Set<string> {
+  const out = new Set<string>();
+  walk(cond, (n) => {
+    if (n.kind === 'Function') return false;
+    if (n.kind === 'Name' || n.kind === 'Member' || n.kind === 'Index') {
+      const p = pathText(n as Expr);
+      if (p !== null && persistentRoot(n as Expr, fn)) out.add(p);
+    }
+  });
+  return out;
+}
+
+/** Paths assigned in a list of statements (not inside nested functions). */
+export function writtenPaths(stmts: Stmt[]): Set<string> {
+  const out = new Set<string>();
+  for (const s of stmts) {
+    walk(s, (n) => {
+      if (n.kind === 'Function') return false;
+      if (n.kind === 'Assign') {
+        for (const t of n.targets) {
+          const p = pathText(t);
+          if (p !== null) out.add(p);
+        }
+      }
+    });
+  }
+  return out;
+}
+
+function intersects(a: Set<string>, b: Set<string>): boolean {
+  for (const x of a) if (b.has(x)) return true;
+  return false;
+}
+
+function isImguiCall(e: Node): boolean {
+  if (!isCall(e)) return false;
+  const callee = e.kind === 'Call' ? e.callee : e.obj;
+  const r = pathRoot(callee);
+  return r !== null && r.decl === null && (r.name === 'imgui' || r.name === 'ImGui');
+}
+
+export class GuardWalker {
+  /** Locals assigned from an imgui call (`local changed, v = imgui.checkbox(...)`). */
+  private uiLocals = new Set<LocalVar>();
+  private writtenInFn = new Map<FunctionExpr, Set<string>>();
+
+  constructor(private visit: HotVisitor) {}
+
+  walkFunction(fn: FunctionExpr, root: FunctionExpr = fn, base?: Partial<HotCtx>): void {
+    const ctx: HotCtx = { fn, root, loop: 0, guarded: false, conditional: false, stmt: null, block: null, inner: null, ...base };
+    ctx.fn = fn;
+    this.block(fn.body, ctx);
+  }
+
+  private fnWrites(fn: FunctionExpr): Set<string> {
+    let w = this.writtenInFn.get(fn);
+    if (!w) {
+      w = writtenPaths(fn.body.body);
+      this.writtenInFn.set(fn, w);
+    }
+    return w;
+  }
+
+  private condIsGuard(cond: Expr, body: Stmt[], writtenAfter: (p: string) => boolean, ctx: HotCtx): boolean {
+    let ui = false;
+    let modulo = false;
+    walk(cond, (n) => {
+      if (n.kind === 'Function') return false;
+      if (isImguiCall(n)) ui = true;
+      if (n.kind === 'Name' && n.decl && this.uiLocals.has(n.decl)) ui = true;
+      if (n.kind === 'Binary' && n.op === '%' && n.right.kind === 'Number') modulo = true;
+    });
+    if (ui || modulo) return true;
+    const reads = persistentReads(cond, ctx.fn);
+    if (reads.size === 0) return false;
+    for (const r of reads) if (writtenAfter(r)) return true;
+    return intersects(reads, writtenPaths(body));
+  }
+
+  private block(b: Block, ctx: HotCtx): void {
+    const stmts = b.body;
+    let guarded = ctx.guarded;
+    // Last statement index that writes each path, computed once per block (keeps the walk linear-ish).
+    let lastWrite: Map<string, number> | null = null;
+    const writtenAfterIndex = (i: number) => (p: string): boolean => {
+      if (!lastWrite) {
+        lastWrite = new Map();
+        stmts.forEach((st, k) => { for (const w of writtenPaths([st])) lastWrite!.set(w, k); });
+      }
+      return (lastWrite.get(p) ?? -1) > i;
+    };
+    for (let i = 0; i < stmts.length; i++) {
+      const s = stmts[i];
+      const sctx: HotCtx = { ...ctx, guarded, stmt: s, block: b };
+      this.stmt(s, sctx, writtenAfterIndex(i));
+      // Early return: `if C then return C end` followed by code that sets C runs only until C is set.
+      if (!guarded && s.kind === 'If' && s.clauses.length === 1 && s.clauses[0].cond) {
+        const body = s.clauses[0].body.body;
+        const last = body[body.length - 1];
+        if (last && last.kind === 'Return') {
+          const reads = persistentReads(s.clauses[0].cond, ctx.fn);
+          const after = writtenAfterIndex(i);
+          for (const r of reads) if (after(r)) guarded = true;
+        }
+      }
+    }
+  }
+
+  private stmt(s: Stmt, ctx: HotCtx, writtenAfter: (p: string) => boolean): void {
+    this.visit(s, ctx);
+    switch (s.kind) {
+      case 'If': {
+        s.clauses.forEach((c, idx) => {
+          const cctx: HotCtx = { ...ctx, conditional: ctx.conditional || idx > 0 };
+          if (c.cond) this.expr(c.cond, cctx);
+          const guard = !ctx.guarded && c.cond !== null && this.condIsGuard(c.cond, c.body.body, writtenAfter, ctx);
+          this.block(c.body, { ...ctx, conditional: true, guarded: ctx.guarded || guard });
+        });
+        return;
+      }
+      case 'While':
+        this.expr(s.cond, ctx);
+        this.block(s.body, { ...ctx, loop: ctx.loop + 1 });
+        return;
+      case 'Repeat':
+        this.block(s.body, { ...ctx, loop: ctx.loop + 1 });
+        this.expr(s.cond, { ...ctx, loop: ctx.loop + 1 });
+        return;
+      case 'NumFor':
+        this.expr(s.from, ctx);
+        this.expr(s.to, ctx);
+        if (s.step) this.expr(s.step, ctx);
+        this.block(s.body, { ...ctx, loop: ctx.loop + 1 });
+        return;
+      case 'GenFor':
+        for (const e of s.exprs) this.expr(e, ctx);
+        this.block(s.body, { ...ctx, loop: ctx.loop + 1 });
+        return;
+      case 'Do':
+        this.block(s.body, ctx);
+        return;
+      case 'Local':
+        if (s.exprs.length > 0 && isImguiCall(s.exprs[0])) for (const n of s.names) this.uiLocals.add(n.v);
+        for (const e of s.exprs) this.expr(e, ctx);
+        return;
+      case 'LocalFunction':
+      case 'FunctionStat':
+        // A function defined in hot code: the definition (closure creation) is visited, its body is not hot.
+        this.visit(s.func, ctx);
+        return;
+      default:
+        eachChild(s, (c) => this.expr(c as Expr, ctx));
+    }
+  }
+
+  private expr(e: Expr, ctx: HotCtx): void {
+    this.visit(e, ctx);
+    switch (e.kind) {
+      case 'Function':
+        return; // closure creation only; body not hot unless run right away (below)
+      case 'Binary':
+        this.expr(e.left, ctx);
+        // `C = C or find(...)`: the right side runs only while the persistent C is unset.
+        if (e.op === 'or' && !ctx.guarded) {
+          const p = pathText(e.left);
+          if (p !== null && persistentRoot(e.left, ctx.fn) && this.fnWrites(ctx.fn).has(p)) {
+            this.expr(e.right, { ...ctx, guarded: true });
+            return;
+          }
+        }
+        this.expr(e.right, ctx);
+        return;
+      case 'Call': {
+        this.expr(e.callee, ctx);
+        const runsNow = e.callee.kind === 'Name' && e.callee.decl === null && RUNS_ARG_NOW.has(e.callee.name);
+        for (const a of e.args) {
+          if (runsNow && a.kind === 'Function' && a === e.args[0]) {
+            this.visit(a, ctx);
+            this.walkInlined(a, ctx);
+          } else this.expr(a, ctx);
+        }
+        return;
+      }
+      default:
+        eachChild(e, (c) => this.expr(c as Expr, ctx));
+    }
+  }
+
+  /** A closure that runs right away (pcall(function() ... end)) is part of the hot body. */
+  private walkInlined(f: FunctionExpr, ctx: HotCtx): void {
+    this.block(f.body, { ...ctx, inner: f, stmt: null, block: null });
+  }
+}

@@ -1,0 +1,305 @@
+// Hot-path inference (design/uevr-lua-rules.md "What hot means"). Works on a set of files that share
+// one Lua state (UEVR runs every script in the same state, so globals are shared): finds the function
+// definitions, the registrations that make functions hot (callbacks inline or by name, hook_ptr,
+// registrar conventions, global convention functions, functions whose parameter is registered), then
+// propagates hotness through unguarded calls to a fixpoint, across `require`d files.
+import type { Chunk, Expr, FunctionExpr, LocalVar, Stmt } from '../lua/ast';
+import type { LineIndex } from '../lua/positions';
+import { GLOBAL_CONVENTION, HOT_CALLBACKS, registrarFrequency } from './catalog';
+import { GuardWalker } from './guards';
+import { callName, isCall, stringArg, walk, type AnyCall } from './syntax';
+import type { Frequency, HotInfo } from './types';
+
+export interface FileUnit {
+  uri: string;
+  text: string;
+  chunk: Chunk;
+  lines: LineIndex;
+}
+
+interface Registration {
+  callback: string;
+  frequency: Frequency;
+}
+
+const REGISTRAR_NAME = /^(register|add|on)\w*callback$/i;
+
+/** Which registration (if any) a call is, and which of its arguments become hot. */
+export function registrationOf(c: AnyCall): { reg: Registration; argIndexes: number[] } | null {
+  const cn = callName(c);
+  if (!cn) return null;
+  const f = HOT_CALLBACKS[cn.name];
+  if (f && (cn.receiver !== null || c.kind === 'Call')) {
+    return { reg: { callback: cn.name, frequency: f }, argIndexes: [0] };
+  }
+  if (cn.name === 'hook_ptr' && cn.method) return { reg: { callback: 'hook_ptr', frequency: 'hook' }, argIndexes: [0, 1] };
+  if (cn.name === 'hook_function') {
+    return { reg: { callback: 'hook_function', frequency: 'hook' }, argIndexes: c.args.map((_, i) => i) };
+  }
+  if (REGISTRAR_NAME.test(cn.name)) {
+    const s = stringArg(c);
+    const freq = registrarFrequency(cn.name) ?? (s !== null ? registrarFrequency(s) : null);
+    if (freq) {
+      return { reg: { callback: s !== null ? `${cn.name}("${s}")` : cn.name, frequency: freq }, argIndexes: c.args.map((_, i) => i) };
+    }
+  }
+  return null;
+}
+
+export class Project {
+  readonly files: FileUnit[] = [];
+  /** Function definitions by access key (see keyOf). */
+  private defs = new Map<string, FunctionExpr[]>();
+  readonly fnFile = new Map<FunctionExpr, FileUnit>();
+  readonly hot = new Map<FunctionExpr, HotInfo>();
+  private ids = new Map<LocalVar, number>();
+  private aliasKey = new Map<LocalVar, string>();
+  private exportKey = new Map<string, string>();
+  /** Parameters that end up registered as callbacks: function → param index → registration. */
+  private registrarParams = new Map<FunctionExpr, Map<number, Registration>>();
+
+  addFile(f: FileUnit): void {
+    this.files.push(f);
+  }
+
+  hasFile(uri: string): boolean {
+    return this.files.some((f) => f.uri === uri);
+  }
+
+  /** `require("x")` string arguments used anywhere in a chunk. */
+  static requiresOf(chunk: Chunk): string[] {
+    const out: string[] = [];
+    walk(chunk.body, (n) => {
+      if (n.kind === 'Call' && n.callee.kind === 'Name' && n.callee.name === 'require' && n.callee.decl === null) {
+        const s = stringArg(n);
+        if (s !== null) out.push(s);
+      }
+    });
+    return out;
+  }
+
+  private id(v: LocalVar): number {
+    let i = this.ids.get(v);
+    if (i === undefined) {
+      i = this.ids.size + 1;
+      this.ids.set(v, i);
+    }
+    return i;
+  }
+
+  /** A stable key for what an access path denotes: `g:name`, `l7.update`, a module's export, `self`. */
+  keyOf(e: Expr): string | null {
+    switch (e.kind) {
+      case 'Name':
+        if (e.decl === null) return `g:${e.name}`;
+        return this.aliasKey.get(e.decl) ?? `l${this.id(e.decl)}`;
+      case 'Member': {
+        const b = this.keyOf(e.obj);
+        return b === null ? null : `${b}.${e.name.name}`;
+      }
+      case 'Index': {
+        const b = this.keyOf(e.obj);
+        return b !== null && e.key.kind === 'String' ? `${b}.${e.key.value}` : null;
+      }
+      case 'Paren':
+        return this.keyOf(e.expr);
+      default:
+        return null;
+    }
+  }
+
+  private addDef(key: string | null, fn: FunctionExpr): void {
+    if (key === null) return;
+    const l = this.defs.get(key);
+    if (l) {
+      if (!l.includes(fn)) l.push(fn);
+    } else this.defs.set(key, [fn]);
+  }
+
+  /** Functions an expression may denote (a function literal, or a name/field bound to definitions). */
+  functionsOf(e: Expr): FunctionExpr[] {
+    if (e.kind === 'Function') return [e];
+    if (e.kind === 'Paren') return this.functionsOf(e.expr);
+    const k = this.keyOf(e);
+    return k === null ? [] : this.defs.get(k) ?? [];
+  }
+
+  /** Resolves the functions a call may invoke (`f()`, `M.f()`, `self:f()`, `pcall(f, ...)`). */
+  calleesOf(c: AnyCall): FunctionExpr[] {
+    if (c.kind === 'MethodCall') {
+      const k = this.keyOf(c.obj);
+      return k === null ? [] : this.defs.get(`${k}.${c.method.name}`) ?? [];
+    }
+    if (c.callee.kind === 'Name' && c.callee.decl === null && (c.callee.name === 'pcall' || c.callee.name === 'xpcall') && c.args[0]) {
+      return this.functionsOf(c.args[0]);
+    }
+    return this.functionsOf(c.callee);
+  }
+
+  /** Runs the whole inference. Call once after adding every file. */
+  build(resolveRequireUri: (name: string, fromUri: string) => string | undefined): void {
+    // 1. Modules: what each file returns, and which locals hold a required module.
+    for (const f of this.files) {
+      const body = f.chunk.body.body;
+      const last = body[body.length - 1];
+      if (last && last.kind === 'Return' && last.exprs[0]?.kind === 'Name') {
+        const k = this.keyOf(last.exprs[0]);
+        if (k) this.exportKey.set(f.uri, k);
+      }
+    }
+    for (const f of this.files) {
+      walk(f.chunk.body, (n) => {
+        if (n.kind !== 'Local') return;
+        n.exprs.forEach((e, i) => {
+          const v = n.names[i]?.v;
+          if (!v || e.kind !== 'Call' || e.callee.kind !== 'Name' || e.callee.name !== 'require') return;
+          const s = stringArg(e);
+          const uri = s !== null ? resolveRequireUri(s, f.uri) : undefined;
+          const k = uri ? this.exportKey.get(uri) : undefined;
+          if (k) this.aliasKey.set(v, k);
+        });
+      });
+    }
+    // 2. Definitions (methods also bind `self` to their table).
+    for (const f of this.files) {
+      walk(f.chunk.body, (n) => {
+        if (n.kind === 'Function') this.fnFile.set(n, f);
+        this.collectDefs(n as Stmt);
+      });
+    }
+    // 3. Registrar parameters, to a fixpoint (a registrar may pass its parameter to another one).
+    for (let round = 0; round < 6; round++) {
+      let changed = false;
+      for (const f of this.files) {
+        walk(f.chunk.body, (n) => {
+          if (!isCall(n)) return;
+          const regs = this.registrationsOfCall(n);
+          for (const [i, reg] of regs) {
+            const a = n.args[i];
+            if (a?.kind !== 'Name' || !a.decl || a.decl.kind !== 'param') continue;
+            const fn = a.decl.fn;
+            if (fn.kind !== 'Function') continue;
+            const idx = fn.params.indexOf(a.decl);
+            let m = this.registrarParams.get(fn);
+            if (!m) this.registrarParams.set(fn, (m = new Map()));
+            if (!m.has(idx)) {
+              m.set(idx, reg);
+              changed = true;
+            }
+          }
+        });
+      }
+      if (!changed) break;
+    }
+    // 4. Roots: registrations anywhere, and global convention functions.
+    const work: FunctionExpr[] = [];
+    const mark = (fn: FunctionExpr, info: HotInfo): void => {
+      const old = this.hot.get(fn);
+      // Keep the first reason, but a stereo caller doubles the cost: prefer it.
+      if (old && !(info.frequency === 'stereo' && old.frequency !== 'stereo')) return;
+      this.hot.set(fn, info);
+      work.push(fn);
+    };
+    for (const f of this.files) {
+      walk(f.chunk.body, (n) => {
+        if (isCall(n)) {
+          for (const [i, reg] of this.registrationsOfCall(n)) {
+            const a = n.args[i];
+            if (!a) continue;
+            for (const fn of this.functionsOf(a)) mark(fn, { callback: reg.callback, frequency: reg.frequency, via: [fn.name || reg.callback] });
+          }
+        } else if (n.kind === 'FunctionStat' && n.target.kind === 'Name' && n.target.decl === null) {
+          const freq = GLOBAL_CONVENTION[n.target.name];
+          if (freq) mark(n.func, { callback: n.target.name, frequency: freq, via: [n.target.name] });
+        } else if (n.kind === 'Assign') {
+          n.targets.forEach((t, i) => {
+            const v = n.exprs[i];
+            if (t.kind === 'Name' && t.decl === null && v?.kind === 'Function' && GLOBAL_CONVENTION[t.name]) {
+              mark(v, { callback: t.name, frequency: GLOBAL_CONVENTION[t.name], via: [t.name] });
+            }
+          });
+        }
+      });
+    }
+    // 5. Propagate through unguarded calls.
+    for (let guardN = 0; work.length && guardN < 100_000; guardN++) {
+      const fn = work.pop()!;
+      const info = this.hot.get(fn)!;
+      const walker = new GuardWalker((n, ctx) => {
+        if (ctx.guarded || !isCall(n)) return;
+        for (const callee of this.calleesOf(n)) {
+          if (callee === fn) continue;
+          const via = [...(info.via ?? []), fnLabel(callee)];
+          mark(callee, { callback: info.callback, frequency: info.frequency, via: via.slice(-6) });
+        }
+      });
+      walker.walkFunction(fn);
+    }
+  }
+
+  /** Registrations a call makes: builtin ones, and calls of functions whose parameter is registered. */
+  private registrationsOfCall(c: AnyCall): [number, Registration][] {
+    const out: [number, Registration][] = [];
+    const r = registrationOf(c);
+    if (r) for (const i of r.argIndexes) out.push([i, r.reg]);
+    for (const callee of this.calleesOf(c)) {
+      const m = this.registrarParams.get(callee);
+      if (!m) continue;
+      // Method calls pass the receiver as the implicit first parameter.
+      const shift = c.kind === 'MethodCall' ? 1 : 0;
+      for (const [pi, reg] of m) out.push([pi - shift, reg]);
+    }
+    return out;
+  }
+
+  private collectDefs(n: Stmt | Expr): void {
+    switch (n.kind) {
+      case 'LocalFunction':
+        this.addDef(`l${this.id(n.v)}`, n.func);
+        return;
+      case 'Local':
+        n.exprs.forEach((e, i) => {
+          const v = n.names[i]?.v;
+          if (!v) return;
+          if (e.kind === 'Function') this.addDef(`l${this.id(v)}`, e);
+          else if (e.kind === 'Table') this.tableDefs(this.aliasKey.get(v) ?? `l${this.id(v)}`, e);
+        });
+        return;
+      case 'FunctionStat': {
+        const k = this.keyOf(n.target);
+        this.addDef(k, n.func);
+        if (n.isMethod && n.target.kind === 'Member') {
+          const tk = this.keyOf(n.target.obj);
+          const self = n.func.params[0];
+          if (tk && self) this.aliasKey.set(self, tk);
+        }
+        return;
+      }
+      case 'Assign':
+        n.targets.forEach((t, i) => {
+          const e = n.exprs[i];
+          if (!e) return;
+          const k = this.keyOf(t);
+          if (e.kind === 'Function') this.addDef(k, e);
+          else if (e.kind === 'Table' && k) this.tableDefs(k, e);
+        });
+        return;
+      default:
+        return;
+    }
+  }
+
+  private tableDefs(prefix: string, t: Expr): void {
+    if (t.kind !== 'Table') return;
+    for (const f of t.fields) {
+      if (f.type === 'name' && f.key && 'name' in f.key) {
+        if (f.value.kind === 'Function') this.addDef(`${prefix}.${f.key.name}`, f.value);
+        else if (f.value.kind === 'Table') this.tableDefs(`${prefix}.${f.key.name}`, f.value);
+      }
+    }
+  }
+}
+
+export function fnLabel(fn: FunctionExpr): string {
+  return fn.name || 'function';
+}
