@@ -1,0 +1,294 @@
+#!/usr/bin/env node
+// An independent client of the UEVR profiler session protocol, written only from docs/protocol.md
+// (no imports from src/). It checks that a session: lets a client attach with the right token,
+// refuses a wrong token and closes, refuses requests before attach, answers or closes on hostile
+// input, and keeps serving a good client through all of it.
+//
+//   node test/independent-client/check.mjs HOST PORT TOKEN
+//
+// Prints one line per check ("ok - …" / "not ok - …") and exits 0 when all pass, 1 otherwise,
+// 2 on bad usage. Works against any implementation (the TypeScript server, the native plugin).
+import net from 'node:net';
+
+const WAIT_MS = 8000;
+
+/** Decodes `Content-Length: N\r\n\r\n` + JSON frames from a byte stream (docs §2). */
+class Peer {
+  constructor(socket) {
+    this.socket = socket;
+    this.buf = Buffer.alloc(0);
+    this.messages = [];
+    this.closed = false;
+    this.seq = 1;
+    this.waiters = [];
+    socket.on('data', (d) => {
+      this.buf = Buffer.concat([this.buf, d]);
+      for (;;) {
+        const end = this.buf.indexOf('\r\n\r\n');
+        if (end < 0) break;
+        const m = /Content-Length: *(\d+)/i.exec(this.buf.subarray(0, end).toString('latin1'));
+        if (!m) throw new Error('session sent a frame without Content-Length');
+        const len = Number(m[1]);
+        if (this.buf.length < end + 4 + len) break;
+        this.messages.push(JSON.parse(this.buf.subarray(end + 4, end + 4 + len).toString('utf8')));
+        this.buf = this.buf.subarray(end + 4 + len);
+      }
+      this.wake();
+    });
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      this.closed = true;
+      this.wake();
+    });
+  }
+
+  static open(host, port) {
+    return new Promise((resolve, reject) => {
+      const s = net.connect({ host, port }, () => resolve(new Peer(s)));
+      s.once('error', reject);
+    });
+  }
+
+  wake() {
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  raw(bytes) {
+    if (!this.socket.destroyed) this.socket.write(bytes);
+  }
+
+  frame(obj) {
+    const body = Buffer.from(JSON.stringify(obj), 'utf8');
+    return Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii'), body]);
+  }
+
+  request(command, args) {
+    const seq = this.seq++;
+    const msg = { seq, type: 'request', command };
+    if (args !== undefined) msg.arguments = args;
+    this.raw(this.frame(msg));
+    return seq;
+  }
+
+  async waitFor(pred, what) {
+    const deadline = Date.now() + WAIT_MS;
+    for (;;) {
+      const m = this.messages.find(pred);
+      if (m) return m;
+      if (this.closed) throw new Error(`connection closed while waiting for ${what}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 100);
+      });
+    }
+  }
+
+  response(seq) {
+    return this.waitFor((m) => m.type === 'response' && m.request_seq === seq, `the response to request ${seq}`);
+  }
+
+  async waitClosed(what) {
+    const deadline = Date.now() + WAIT_MS;
+    while (!this.closed) {
+      if (Date.now() > deadline) throw new Error(`the session did not close the connection after ${what}`);
+      await new Promise((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 100);
+      });
+    }
+  }
+
+  close() {
+    this.socket.destroy();
+  }
+}
+
+export async function runChecks(host, port, token, log = console.log) {
+  let failures = 0;
+  const check = async (name, fn) => {
+    try {
+      await fn();
+      log(`ok - ${name}`);
+    } catch (e) {
+      failures++;
+      log(`not ok - ${name}: ${e && e.message ? e.message : e}`);
+    }
+  };
+  const assert = (cond, msg) => {
+    if (!cond) throw new Error(msg);
+  };
+  const expectFailure = (r, re, what) => {
+    assert(r.success === false, `${what}: expected success:false, got ${JSON.stringify(r)}`);
+    assert(typeof r.message === 'string' && r.message.length > 0, `${what}: failed response has no message`);
+    if (re) assert(re.test(r.message), `${what}: message "${r.message}" does not match ${re}`);
+  };
+
+  // The good client attaches first and must keep working through everything below.
+  let good;
+  let caps;
+  await check('attach with the right token (initialize → capabilities → attach)', async () => {
+    good = await Peer.open(host, port);
+    const r = await good.response(good.request('initialize', { clientID: 'independent-check', adapterID: 'uevr', uevrProtocolVersion: 1 }));
+    assert(r.success === true, `initialize failed: ${r.message}`);
+    caps = r.body;
+    assert(caps && caps.uevrProtocolVersion === 1, `uevrProtocolVersion is ${caps && caps.uevrProtocolVersion}`);
+    assert(caps.uevrSession && typeof caps.uevrSession.game === 'string', 'capabilities lack uevrSession.game');
+    assert(Array.isArray(caps.uevrRequests) && caps.uevrRequests.includes('startCapture'), 'uevrRequests lacks startCapture');
+    await good.waitFor((m) => m.type === 'event' && m.event === 'initialized', 'the initialized event');
+    const a = await good.response(good.request('attach', { token }));
+    assert(a.success === true, `attach failed: ${a.message}`);
+  });
+
+  await check('frames events arrive after attach, with documented fields', async () => {
+    const ev = await good.waitFor((m) => m.type === 'event' && m.event === 'frames' && m.body.frames.length > 0, 'a frames event');
+    const f = ev.body.frames[0];
+    for (const k of ['frame', 'start', 'frameMs', 'scriptsMs', 'gcMs', 'luaMemoryKb', 'overheadMs']) assert(typeof f[k] === 'number', `frame.${k} is not a number`);
+    assert(Array.isArray(f.callbacks), 'frame.callbacks is not an array');
+    assert(typeof ev.body.dropped === 'number', 'frames.dropped is not a number');
+  });
+
+  await check('sessionInfo after attach', async () => {
+    const r = await good.response(good.request('sessionInfo'));
+    assert(r.success === true, r.message);
+    assert(r.body.protocol === 1 && Array.isArray(r.body.callbacks) && typeof r.body.now === 'number', `bad body ${JSON.stringify(r.body).slice(0, 200)}`);
+  });
+
+  await check('wrong token: success false, then the connection is closed', async () => {
+    const p = await Peer.open(host, port);
+    await p.response(p.request('initialize', {}));
+    const r = await p.response(p.request('attach', { token: `${token}-wrong` }));
+    expectFailure(r, null, 'attach with a wrong token');
+    await p.waitClosed('a wrong token');
+  });
+
+  await check('requests before initialize and before attach are refused; the connection stays open', async () => {
+    const p = await Peer.open(host, port);
+    expectFailure(await p.response(p.request('sessionInfo')), null, 'sessionInfo before initialize');
+    expectFailure(await p.response(p.request('startCapture', { samplingHz: 1000 })), null, 'startCapture before initialize');
+    assert((await p.response(p.request('initialize', {}))).success === true, 'initialize after refusals failed');
+    expectFailure(await p.response(p.request('startCapture', {})), null, 'startCapture before attach');
+    assert(!p.closed, 'connection closed after a refused request');
+    p.close();
+  });
+
+  await check('unknown command and wrong argument types get error responses', async () => {
+    const p = await Peer.open(host, port);
+    await p.response(p.request('initialize', {}));
+    expectFailure(await p.response(p.request('attach', { token: 12345 })), /token/, 'attach with a number token');
+    assert((await p.response(p.request('attach', { token }))).success === true, 'attach failed');
+    expectFailure(await p.response(p.request('noSuchCommand', {})), /noSuchCommand/, 'unknown command');
+    expectFailure(await p.response(p.request('startCapture', { samplingHz: 'fast' })), /samplingHz/, 'string samplingHz');
+    expectFailure(await p.response(p.request('stopCapture')), null, 'stopCapture without a capture');
+    p.close();
+  });
+
+  await check('invalid JSON and non-object bodies get an error response, the connection survives', async () => {
+    const p = await Peer.open(host, port);
+    p.raw('Content-Length: 9\r\n\r\n{"seq": 1');
+    p.raw('Content-Length: 7\r\n\r\n[1,2,3]');
+    p.raw('Content-Length: 4\r\n\r\nnull');
+    await p.waitFor((m) => m.type === 'response' && m.success === false, 'an error response to invalid JSON');
+    const n = () => p.messages.filter((m) => m.type === 'response' && m.success === false).length;
+    const deadline = Date.now() + WAIT_MS;
+    while (n() < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert(n() === 3, `expected 3 error responses, got ${n()}`);
+    assert((await p.response(p.request('initialize', {}))).success === true, 'initialize after bad bodies failed');
+    p.close();
+  });
+
+  await check('a message split into single bytes is understood', async () => {
+    const p = await Peer.open(host, port);
+    const bytes = p.frame({ seq: 1, type: 'request', command: 'initialize', arguments: { clientID: 'bytewise-é' } });
+    for (const b of bytes) p.raw(Buffer.from([b]));
+    assert((await p.response(1)).success === true, 'initialize sent byte by byte failed');
+    p.close();
+  });
+
+  for (const [name, bytes] of [
+    ['garbage header (HTTP request)', 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'],
+    ['oversized Content-Length', 'Content-Length: 4294967296\r\n\r\n{'],
+    ['negative Content-Length', 'Content-Length: -1\r\n\r\n'],
+    ['header without a blank line, 64 KiB', `X-Junk: ${'a'.repeat(65536)}`],
+    ['binary noise', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) & 255))],
+  ]) {
+    await check(`hostile input closes only that connection: ${name}`, async () => {
+      const p = await Peer.open(host, port);
+      p.raw(bytes);
+      await p.waitClosed(name);
+    });
+  }
+
+  await check('a flood of malformed messages is cut off', async () => {
+    const p = await Peer.open(host, port);
+    p.raw('Content-Length: 1\r\n\r\nx'.repeat(5000));
+    await p.waitClosed('5000 malformed messages');
+  });
+
+  await check('a truncated body followed by a dropped connection does not disturb the session', async () => {
+    const p = await Peer.open(host, port);
+    p.raw('Content-Length: 1000\r\n\r\n{"seq":1,"type":"req');
+    await new Promise((r) => setTimeout(r, 100));
+    p.close();
+  });
+
+  await check('the good client still works after all hostile clients', async () => {
+    const before = good.messages.length;
+    const r = await good.response(good.request('sessionInfo'));
+    assert(r.success === true, r.message);
+    await good.waitFor((m) => m.type === 'event' && m.event === 'frames' && good.messages.indexOf(m) >= before, 'fresh frames');
+  });
+
+  await check('capture: samples arrive before the stopCapture response', async () => {
+    const s = await good.response(good.request('startCapture', { samplingHz: 1000 }));
+    assert(s.success === true, `startCapture failed: ${s.message}`);
+    assert(typeof s.body.captureId === 'number' && typeof s.body.startTime === 'number', 'bad startCapture body');
+    const from = good.messages.length;
+    await good.waitFor((m) => m.type === 'event' && m.event === 'frames' && good.messages.indexOf(m) >= from, 'frames during the capture');
+    await new Promise((r) => setTimeout(r, 300));
+    const seq = good.request('stopCapture');
+    const stop = await good.response(seq);
+    assert(stop.success === true, `stopCapture failed: ${stop.message}`);
+    const stopIndex = good.messages.indexOf(stop);
+    const batches = good.messages.filter((m, i) => i >= from && i < stopIndex && m.type === 'event' && m.event === 'samples');
+    const sent = batches.reduce((n, b) => n + b.body.samples.length, 0);
+    assert(sent === stop.body.samples, `stopCapture says ${stop.body.samples} samples, ${sent} arrived before it`);
+    const stacks = new Set(batches.flatMap((b) => b.body.newStacks.map((d) => d[0])));
+    for (const b of batches) for (const x of b.body.samples) assert(stacks.has(x[0]), `sample uses undefined stack ${x[0]}`);
+  });
+
+  await check('disconnect: response, then the session closes the connection', async () => {
+    const r = await good.response(good.request('disconnect', {}));
+    assert(r.success === true, r.message);
+    await good.waitClosed('disconnect');
+  });
+
+  await check('a new client can still attach at the end', async () => {
+    const p = await Peer.open(host, port);
+    await p.response(p.request('initialize', {}));
+    assert((await p.response(p.request('attach', { token }))).success === true, 'attach failed');
+    p.close();
+  });
+
+  return failures;
+}
+
+const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1].replace(/\\/g, '/')}`).href;
+if (isMain) {
+  const [host, portText, token] = process.argv.slice(2);
+  const port = Number(portText);
+  if (!host || !token || !Number.isInteger(port) || port < 1 || port > 65535) {
+    console.error('usage: node test/independent-client/check.mjs HOST PORT TOKEN');
+    process.exit(2);
+  }
+  runChecks(host, port, token).then(
+    (failures) => {
+      console.log(failures === 0 ? '# all checks passed' : `# ${failures} check(s) failed`);
+      process.exit(failures === 0 ? 0 : 1);
+    },
+    (e) => {
+      console.error(`check.mjs: ${e && e.message ? e.message : e}`);
+      process.exit(1);
+    },
+  );
+}
