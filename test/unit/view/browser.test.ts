@@ -9,6 +9,11 @@ import { buildFlamegraphBundle } from '../../webview/bundle';
 import { emptyProfile, foldedLikeProfile, HOSTILE_FILE, HOSTILE_NAME, smallProfile } from '../../webview/fixtures';
 import { browserUnavailable, htmlFileUrl, launchChromium, type PwBrowser, type PwPage } from '../../webview/harness';
 
+// The page functions below run inside Chromium. The Node-side tsconfig has no DOM types, so they see
+// the page through this module-local loose declaration (`any` on purpose: the browser run checks them).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const document: any;
+
 const skip = browserUnavailable();
 const ROW_H = 18;
 
@@ -30,19 +35,19 @@ describe('flame-graph webview in headless Chromium', { skip: skip ?? false }, ()
     });
     await page.goto(htmlFileUrl(html));
     await page.waitForSelector('body[data-ready]', { state: 'attached' });
-    await page.waitForFunction(() => Number(document.querySelector<HTMLCanvasElement>('.fg-panel:not([hidden]) canvas')?.dataset.rects ?? '0') > 0 || document.body.dataset.ready === 'empty');
+    await page.waitForFunction(() => Number(document.querySelector('.fg-panel:not([hidden]) canvas')?.dataset.rects ?? '0') > 0 || document.body.dataset.ready === 'empty');
     return page;
   }
 
   const text = (page: PwPage): Promise<string> => page.evaluate(() => document.body.innerText);
   const dataset = (page: PwPage, sel: string, key: string): Promise<string | undefined> =>
-    page.evaluate(([s, k]) => (document.querySelector(s) as HTMLElement | null)?.dataset[k], [sel, key] as [string, string]);
+    page.evaluate(([s, k]) => (document.querySelector(s))?.dataset[k], [sel, key] as [string, string]);
   const flameCanvas = '.fg-panel-flame canvas';
   /** Client coordinates of a point in the flame graph's canvas (row = depth). */
   const flamePoint = (page: PwPage, xFrac: number, row: number): Promise<{ x: number; y: number }> =>
     page.evaluate(
       ([sel, f, r, h]) => {
-        const b = (document.querySelector(sel) as HTMLElement).getBoundingClientRect();
+        const b = (document.querySelector(sel)).getBoundingClientRect();
         return { x: b.left + b.width * f, y: b.top + r * h + h / 2 };
       },
       [flameCanvas, xFrac, row, ROW_H] as [string, number, number, number],
@@ -74,7 +79,7 @@ describe('flame-graph webview in headless Chromium', { skip: skip ?? false }, ()
     await page.fill('.fg-search', 'hands');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.querySelector('.fg-matches')?.textContent === '2 matches');
-    await page.waitForFunction(() => document.querySelector<HTMLElement>('.fg-panel-flame canvas')?.dataset.highlighted === '2');
+    await page.waitForFunction(() => document.querySelector('.fg-panel-flame canvas')?.dataset.highlighted === '2');
     await page.fill('.fg-search', 'no such function');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.querySelector('.fg-matches')?.textContent === '0 matches');
@@ -86,18 +91,18 @@ describe('flame-graph webview in headless Chromium', { skip: skip ?? false }, ()
     const page = await open(smallProfile(), 'zoom');
     const p = await flamePoint(page, 0.1, 3); // find_component (depth 3, leftmost)
     await page.mouse.click(p.x, p.y);
-    await page.waitForFunction(() => document.querySelector<HTMLElement>('.fg-panel-flame canvas')?.dataset.zoomed !== '-1');
-    const crumbs = await page.evaluate(() => Array.from(document.querySelectorAll('.fg-crumb')).map((b) => b.textContent));
+    await page.waitForFunction(() => document.querySelector('.fg-panel-flame canvas')?.dataset.zoomed !== '-1');
+    const crumbs = await page.evaluate(() => (Array.from(document.querySelectorAll('.fg-crumb')) as Array<{ textContent: string }>).map((b) => b.textContent));
     assert.deepEqual(crumbs, ['all', 'on_pre_engine_tick', 'update_hands', 'find_component']);
     // mouse.click has no modifiers in Playwright; page.click takes them with an element-relative position.
     const box = await page.evaluate((sel) => {
-      const b = (document.querySelector(sel) as HTMLElement).getBoundingClientRect();
+      const b = (document.querySelector(sel)).getBoundingClientRect();
       return { left: b.left, top: b.top };
     }, flameCanvas);
     await page.click(flameCanvas, { position: { x: p.x - box.left, y: p.y - box.top }, modifiers: ['Control'] });
     await page.waitForFunction(() => document.querySelector('.fg-status')?.textContent === 'hands.lua:55');
     await page.click('.fg-crumb');
-    await page.waitForFunction(() => document.querySelector<HTMLElement>('.fg-panel-flame canvas')?.dataset.zoomed === '-1');
+    await page.waitForFunction(() => document.querySelector('.fg-panel-flame canvas')?.dataset.zoomed === '-1');
     assert.deepEqual(problems, []);
     await page.close();
   });
@@ -106,17 +111,17 @@ describe('flame-graph webview in headless Chromium', { skip: skip ?? false }, ()
     const page = await open(smallProfile(), 'keys');
     assert.equal(await page.evaluate(() => document.querySelector('.fg-panel-flame canvas')?.getAttribute('tabindex')), '0');
     await page.focus(flameCanvas);
-    await page.waitForFunction(() => document.querySelector<HTMLElement>('.fg-panel-flame canvas')?.dataset.selected === '0');
+    await page.waitForFunction(() => document.querySelector('.fg-panel-flame canvas')?.dataset.selected === '0');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
-    await page.waitForFunction(() => document.querySelector<HTMLElement>('.fg-panel-flame canvas')?.dataset.selected === '2');
+    await page.waitForFunction(() => document.querySelector('.fg-panel-flame canvas')?.dataset.selected === '2');
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => document.querySelector<HTMLElement>('.fg-panel-flame canvas')?.dataset.zoomed === '2');
+    await page.waitForFunction(() => document.querySelector('.fg-panel-flame canvas')?.dataset.zoomed === '2');
     assert.ok((await text(page)).includes('update_hands'));
     await page.keyboard.press('ArrowRight'); // next sibling of update_hands
-    await page.waitForFunction(() => document.querySelector<HTMLElement>('.fg-panel-flame canvas')?.dataset.selected !== '2');
+    await page.waitForFunction(() => document.querySelector('.fg-panel-flame canvas')?.dataset.selected !== '2');
     await page.keyboard.press('Escape');
-    await page.waitForFunction(() => document.querySelector<HTMLElement>('.fg-panel-flame canvas')?.dataset.zoomed === '-1');
+    await page.waitForFunction(() => document.querySelector('.fg-panel-flame canvas')?.dataset.zoomed === '-1');
     await page.keyboard.press('/');
     assert.equal(await page.evaluate(() => document.activeElement?.className), 'fg-search');
     assert.deepEqual(problems, []);
@@ -128,7 +133,7 @@ describe('flame-graph webview in headless Chromium', { skip: skip ?? false }, ()
     await page.click('button[data-tab="frames"]');
     await page.waitForSelector('.fg-panel-frames:not([hidden])');
     const pos = await page.evaluate(() => {
-      const b = (document.querySelector('.fg-panel-frames canvas') as HTMLElement).getBoundingClientRect();
+      const b = (document.querySelector('.fg-panel-frames canvas')).getBoundingClientRect();
       return { x: b.left + b.width * 0.35, y: b.top + b.height / 2 }; // 4th of 10 frames: row 3 (#103)
     });
     await page.mouse.click(pos.x, pos.y);
@@ -144,7 +149,7 @@ describe('flame-graph webview in headless Chromium', { skip: skip ?? false }, ()
   test('profiles without game frames and empty profiles', async () => {
     const folded = await open(foldedLikeProfile(), 'folded');
     assert.ok((await text(folded)).includes('3 samples · no game frames'));
-    assert.equal(await folded.evaluate(() => (document.querySelector('button[data-tab="frames"]') as HTMLElement).hidden), true);
+    assert.equal(await folded.evaluate(() => (document.querySelector('button[data-tab="frames"]')).hidden), true);
     await folded.close();
     const empty = await open(emptyProfile(), 'empty one');
     assert.ok((await text(empty)).includes('This profile is empty'));
