@@ -8,16 +8,18 @@ import type { Command } from './types';
 
 export const simCommand: Command = {
   summary: 'run a simulated UEVR session on a folder of mod scripts until killed',
-  usage: 'sim --scripts DIR [--port N] [--hz 90] [--sessions-dir DIR]',
+  usage: 'sim --scripts DIR [--port N] [--hz 90] [--game NAME] [--sessions-dir DIR]',
   async run(argv, io) {
-    const p = parse(argv, { scripts: { type: 'string' }, port: { type: 'string' }, hz: { type: 'string' }, 'sessions-dir': { type: 'string' } }, 'sim');
+    const p = parse(argv, { scripts: { type: 'string' }, port: { type: 'string' }, hz: { type: 'string' }, game: { type: 'string' }, 'sessions-dir': { type: 'string' } }, 'sim');
     if (p.positionals.length) throw new UsageError(`sim: unexpected argument "${p.positionals[0]}"`);
     const scripts = str(p, 'scripts');
     if (!scripts) throw new UsageError('sim: missing --scripts DIR');
     const port = num(p, 'port', 'sim', { min: 0, max: 65535 });
     const hz = num(p, 'hz', 'sim', { min: 1, max: 1000 }) ?? 90;
     const sessionsDir = str(p, 'sessions-dir') ?? defaultSessionsDir(io.env);
-    const sim = await startSimulation(resolve(io.cwd, scripts), { refreshRateHz: hz, realtime: true });
+    // --game names the simulated game (the name a real session reports), e.g. to tell two apart.
+    const game = str(p, 'game');
+    const sim = await startSimulation(resolve(io.cwd, scripts), { refreshRateHz: hz, realtime: true, ...(game ? { game } : {}) });
     const token = newToken();
     let server: SessionServer;
     try {
