@@ -186,15 +186,19 @@ class Simulator implements SimulatedSession {
   /** Profiler time spent inside callbacks (hook + stack walks), subtracted from callback times. */
   private profilerMs = 0;
   private open: OpenCallback[] = [];
+  private lastLeft = 0;
 
   // Sampling state.
   private hz_ = 0;
   private periodMs = 1;
-  private nextDue = 0;
-  private lastSample = 0;
-  private excludedApi = 0;
-  private apiAccum = 0;
-  private nextApiDue = 0;
+  // Sample points live on the "script time" axis: time inside callbacks, minus the profiler's own time.
+  // Its phase carries across callbacks, so a 0.1 ms callback is sampled with probability 0.1 / period
+  // instead of never (a sampler restarted at every enter would never reach its first point).
+  private scriptAcc = 0;
+  private enterT = 0;
+  private enterProf = 0;
+  private nextPoint = 0;
+  private apiStartS = 0;
   private apiDepth = 0;
   private apiStart = 0;
   private apiCur = 0;
@@ -294,6 +298,7 @@ class Simulator implements SimulatedSession {
     const c = this.capabilities;
     this.hz_ = Math.min(c.maxSamplingHz, Math.max(c.minSamplingHz, Number.isFinite(hz) ? hz : 1000));
     this.periodMs = 1000 / this.hz_;
+    this.nextPoint = this.scriptAcc + this.jitter();
   }
   stopSampling(): void {
     this.hz_ = 0;
@@ -586,6 +591,7 @@ class Simulator implements SimulatedSession {
         if (this.apiDepth++ === 0) {
           this.apiCur = lua.tonumber(L, 1);
           this.apiStart = performance.now();
+          if (this.hz_ > 0 && this.open.length > 0) this.apiStartS = this.scriptNow(this.apiStart);
         }
         return 0;
       }),
@@ -604,7 +610,13 @@ class Simulator implements SimulatedSession {
       }),
       script_error: lua.cfunction((L) => {
         const src = lua.tostring(L, 2);
-        this.reportLuaError(lua.tostring(L, 1), src.startsWith('@') ? src.slice(1) : src, lua.tonumber(L, 3));
+        let file = src.startsWith('@') ? src.slice(1) : src;
+        let line = lua.tonumber(L, 3);
+        // A message without a position ("not enough memory", error(obj)) from a proxied callback: name the
+        // registration, not the agent's proxy.
+        const reg = this.regById.get(this.lastLeft);
+        if (file === this.agentFile && reg) ({ file, line } = reg);
+        this.reportLuaError(lua.tostring(L, 1), file, line);
         return 0;
       }),
       instances: lua.cfunction((L) => {
@@ -679,13 +691,12 @@ class Simulator implements SimulatedSession {
         const id = lua.tonumber(L, 1);
         const e = lua.tonumber(L, 2);
         const eye: Eye = e === 0 ? 0 : e === 1 ? 1 : -1;
-        if (this.open.length === 0 && this.hz_ > 0) {
-          this.lastSample = t;
-          this.excludedApi = 0;
-          this.nextDue = t + this.jitter();
-          this.arm(L, this.sampleCount());
-        }
+        if (this.open.length === 0 && this.hz_ > 0) this.arm(L, this.sampleCount());
         const end = performance.now();
+        if (this.open.length === 0) {
+          this.enterT = end;
+          this.enterProf = this.profilerMs;
+        }
         this.open.push({ id, eye, start: end, profilerMsAtStart: this.profilerMs });
         this.overheadMs += end - t;
         return 0;
@@ -696,6 +707,7 @@ class Simulator implements SimulatedSession {
         let top = this.open.pop();
         while (top && top.id !== id) top = this.open.pop(); // a callback that errored without leave()
         if (top) {
+          this.lastLeft = top.id;
           const ms = Math.max(0, t - top.start - (this.profilerMs - top.profilerMsAtStart));
           const key = `${top.id}:${top.eye}`;
           let c = this.costsThisFrame.get(key);
@@ -705,7 +717,10 @@ class Simulator implements SimulatedSession {
           }
           c.ms += ms;
           c.calls += 1;
-          if (this.open.length === 0) this.cbSumMs += ms;
+          if (this.open.length === 0) {
+            this.cbSumMs += ms;
+            this.scriptAcc += ms;
+          }
         }
         if (this.open.length === 0) {
           if (this.watchdog > 0) this.arm(L, WATCH_STEP);
@@ -787,12 +802,9 @@ class Simulator implements SimulatedSession {
     }
     const sampling = this.hz_ > 0 && this.open.length > 0;
     if (sampling) {
-      if (this.apiDepth === 0 && t >= this.nextDue) {
-        const weight = t - this.lastSample - this.excludedApi;
-        this.lastSample = t;
-        this.excludedApi = 0;
-        this.nextDue = t + this.jitter();
-        if (weight > 0) this.recordSample(L, weight, -1, t);
+      if (this.apiDepth === 0) {
+        const w = this.pointsUpTo(this.scriptNow(t));
+        if (w > 0) this.recordSample(L, w, -1, t);
       }
       this.arm(L, this.sampleCount());
       const spent = performance.now() - t;
@@ -804,18 +816,35 @@ class Simulator implements SimulatedSession {
     }
   }
 
-  /** A modelled API call ended: its time is excluded from the Lua sampler and sampled on its own time axis. */
+  /** Script time now: callback time so far, minus the profiler's own time inside callbacks. */
+  private scriptNow(t: number): number {
+    return this.scriptAcc + (t - this.enterT) - (this.profilerMs - this.enterProf);
+  }
+
+  /**
+   * Consumes the sample points up to script time s; returns their weight. Each point stands for the
+   * jittered gap that follows it ("weight ahead"): that weight does not depend on where the point fell,
+   * so shares are unbiased whatever order the functions run in, and the weights add up to script time.
+   */
+  private pointsUpTo(s: number): number {
+    let w = 0;
+    while (this.nextPoint <= s) {
+      const g = this.jitter();
+      w += g;
+      this.nextPoint += g;
+    }
+    return w;
+  }
+
+  /** A modelled API call ended: points that fell inside it become a Native sample on the calling line. */
   private apiDone(L: LuaState): void {
     if (this.hz_ <= 0 || this.open.length === 0) return;
     const t = performance.now();
-    const d = t - this.apiStart;
-    this.excludedApi += d;
-    this.apiAccum += d;
-    if (this.apiAccum >= this.nextApiDue) {
-      const w = this.apiAccum;
-      this.apiAccum = 0;
-      this.nextApiDue = this.jitter();
-      this.recordSample(L, w, this.apiCur, t);
+    const before = this.pointsUpTo(this.apiStartS); // Lua time the hook did not reach before the call
+    const inside = this.pointsUpTo(this.scriptNow(t));
+    if (before > 0) this.recordSample(L, before, -1, t);
+    if (inside > 0) this.recordSample(L, inside, this.apiCur, t);
+    if (before > 0 || inside > 0) {
       const spent = performance.now() - t;
       this.profilerMs += spent;
       this.overheadMs += spent;

@@ -30,7 +30,10 @@ export async function startSim(fixture: string, opts: Partial<SimulatedSessionOp
 }
 
 /** Weight per frame name (inclusive: every distinct frame on a sample's stack gets the sample's weight). */
-export function inclusiveWeights(batches: SampleBatch[]): { byName: Map<string, number>; total: number } {
+export function inclusiveWeights(
+  batches: SampleBatch[],
+  keepFrame: (frame: number) => boolean = () => true,
+): { byName: Map<string, number>; total: number } {
   const frameName = new Map<number, string>();
   const stackParent = new Map<number, number>();
   const stackFrame = new Map<number, number>();
@@ -42,7 +45,8 @@ export function inclusiveWeights(batches: SampleBatch[]): { byName: Map<string, 
       stackParent.set(id, parent);
       stackFrame.set(id, frame);
     }
-    for (const [stack, , weight] of b.samples) {
+    for (const [stack, , weight, frame] of b.samples) {
+      if (!keepFrame(frame)) continue;
       total += weight;
       const seen = new Set<string>();
       for (let s = stack; s !== -1 && s !== undefined; s = stackParent.get(s) ?? -1) {
@@ -55,4 +59,28 @@ export function inclusiveWeights(batches: SampleBatch[]): { byName: Map<string, 
     }
   }
   return { byName, total };
+}
+
+/**
+ * Frames not disturbed by the machine: the test machine is shared (2 cores, other jobs), and a
+ * preempted busy-wait shows up as a callback much longer than in its sibling frames (preemption hits
+ * long callbacks more often, which would bias shares toward them). Keeps the frames where every
+ * callback (per eye) took at most 10 % (+20 µs) more than its median, after a warm-up.
+ */
+export function undisturbedFrames(frames: FrameMetrics[], warmup = 10): Set<number> {
+  const rest = frames.slice(warmup);
+  const per = new Map<string, number[]>();
+  for (const f of rest) for (const c of f.callbacks) {
+    const k = `${c.id}:${c.eye}`;
+    if (!per.has(k)) per.set(k, []);
+    per.get(k)!.push(c.ms);
+  }
+  const limit = new Map<string, number>();
+  for (const [k, v] of per) {
+    const sorted = v.slice().sort((a, b) => a - b);
+    limit.set(k, sorted[Math.floor(sorted.length / 2)] * 1.1 + 0.02);
+  }
+  return new Set(
+    rest.filter((f) => f.callbacks.every((c) => c.ms <= limit.get(`${c.id}:${c.eye}`)!)).map((f) => f.frame),
+  );
 }

@@ -105,7 +105,7 @@ describe('simulated UEVR session', () => {
     const r = await startSim('known-cost-callbacks', { agentPath: null });
     await r.sim.runFrames(2);
     assert.equal(r.sim.callbacks().length, 0);
-    assert.ok(r.frames[1].scriptsMs >= 5, `scripts ${r.frames[1].scriptsMs}`);
+    assert.ok(r.frames[1].scriptsMs >= 1, `scripts ${r.frames[1].scriptsMs}`);
     assert.deepEqual(r.frames[1].callbacks, []);
     await r.sim.dispose();
   });
