@@ -513,10 +513,11 @@ local A_MC, A_EXISTS = api_id('UEVR_UObjectHook motion controller state'), api_i
 local MC = {}
 local MC_MT = { __index = MC }
 for _, m in ipairs({ 'set_hand', 'set_permanent', 'set_rotation_offset', 'set_location_offset', 'set_hand_offset' }) do
-  MC[m] = function(s, v) api_enter(A_MC) burn(COST.motionStateUs) s[m] = v api_leave() end
+  local field = '$' .. m:sub(5)   -- stored apart from the method names
+  MC[m] = function(s, v) api_enter(A_MC) burn(COST.motionStateUs) s[field] = v api_leave() end
 end
 for _, m in ipairs({ 'get_hand', 'get_permanent', 'get_rotation_offset', 'get_location_offset' }) do
-  local field = 'set_' .. m:sub(5)
+  local field = '$' .. m:sub(5)
   MC[m] = function(s) api_enter(A_MC) burn(COST.motionStateUs) api_leave() return rawget(s, field) end
 end
 local mc_states = setmetatable({}, { __mode = 'k' })
