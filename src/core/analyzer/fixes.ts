@@ -342,8 +342,11 @@ export function gatePrint(fx: FixContext, c: AnyCall, ctx: HotCtx): Fix | null {
   if (!ctx.stmt || ctx.stmt.kind !== 'CallStat' || ctx.stmt.call !== c) return null;
   const off = fx.fileScopeInsertOffset([], c.start);
   if (off === null) return null;
-  const flag = fx.existingFileLocal('false -- uevr-prof: set to true to see debug prints', c.start) ?? fx.freshName('debug-flag', 'debug_prints');
-  const decl = fx.text.includes(`local ${flag} = false`) ? [] : [fx.insertLines(off, `local ${flag} = false -- set to true to see the debug prints`)];
+  // Reuse the flag an earlier fix declared (recognised by its comment) so a file gets one flag.
+  const prev = /^local ([A-Za-z_][A-Za-z0-9_]*) = false -- set to true to see the debug prints$/m.exec(fx.text);
+  const prevOk = prev && fx.text.indexOf(prev[0]) < (fx.topStatementAt(c.start)?.start ?? c.start);
+  const flag = prevOk ? prev[1] : fx.freshName('debug-flag', 'debug_prints');
+  const decl = prevOk ? [] : [fx.insertLines(off, `local ${flag} = false -- set to true to see the debug prints`)];
   return suggestion('Print only when a debug flag is set',
     `the message is no longer printed unless you set ${flag} = true`,
     [...decl, fx.replace(c.start, c.end, `if ${flag} then ${fx.src(c)} end`)]);

@@ -111,6 +111,9 @@ export class GuardWalker {
   }
 
   private condIsGuard(cond: Expr, body: Stmt[], writtenAfter: (p: string) => boolean, ctx: HotCtx): boolean {
+    // A file-scope debug flag that is false and never assigned: the branch never runs.
+    if (cond.kind === 'Name' && cond.decl && cond.decl.fn.kind === 'Chunk' && cond.decl.writes === 0
+      && (cond.decl.init === undefined || cond.decl.init.kind === 'False' || cond.decl.init.kind === 'Nil')) return true;
     let ui = false;
     let modulo = false;
     walk(cond, (n) => {

@@ -28,6 +28,8 @@ export interface LocalVar {
   refs: NameExpr[];
   /** How many assignments (`x = ...`) target it after the declaration. */
   writes: number;
+  /** The initial value in its `local` statement (undefined: none, or not a plain local). */
+  init?: Expr;
 }
 
 export type Expr =

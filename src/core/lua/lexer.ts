@@ -65,10 +65,10 @@ export function isValidNumeral(text: string): boolean {
   return DEC_NUM.test(text) || HEX_NUM.test(text);
 }
 
-/** Three-char, two-char operators (longest match first), then singles. */
-const OPS3 = new Set(['...']);
-const OPS2 = new Set(['==', '~=', '<=', '>=', '//', '::', '<<', '>>', '..']);
-const OPS1 = new Set(['+', '-', '*', '/', '%', '^', '#', '&', '~', '|', '<', '>', '=', '(', ')', '{', '}', '[', ']', ';', ':', ',', '.']);
+/** Two-char operators keyed by (first char code << 8 | second), single-char operators by code. */
+const OPS2 = new Set(['==', '~=', '<=', '>=', '//', '::', '<<', '>>', '..'].map((o) => (o.charCodeAt(0) << 8) | o.charCodeAt(1)));
+const OPS1 = new Uint8Array(128);
+for (const o of '+-*/%^#&~|<>=(){}[];:,.') OPS1[o.charCodeAt(0)] = 1;
 
 export function lex(src: string, opts: { allowShebang?: boolean } = {}): LexResult {
   const tokens: Token[] = [];
@@ -231,6 +231,13 @@ export function lex(src: string, opts: { allowShebang?: boolean } = {}): LexResu
     }
   }
 
+  let start = 0;
+  function push(t: T, v: string, end: number): void {
+    tokens.push({ t, v, s: start, e: end, nl });
+    nl = false;
+    i = end;
+  }
+
   while (i < n) {
     const c = src.charCodeAt(i);
     if (c === 10 || c === 13) {
@@ -242,7 +249,7 @@ export function lex(src: string, opts: { allowShebang?: boolean } = {}): LexResu
       i++;
       continue;
     }
-    const start = i;
+    start = i;
     // Comments
     if (c === 45 /* - */ && src.charCodeAt(i + 1) === 45) {
       if (src.charCodeAt(i + 2) === 91) {
@@ -260,11 +267,6 @@ export function lex(src: string, opts: { allowShebang?: boolean } = {}): LexResu
       i = j;
       continue;
     }
-    const push = (t: T, v: string, end: number): void => {
-      tokens.push({ t, v, s: start, e: end, nl });
-      nl = false;
-      i = end;
-    };
     if (isAlpha(c)) {
       let j = i + 1;
       while (j < n && isAlnum(src.charCodeAt(j))) j++;
@@ -320,19 +322,17 @@ export function lex(src: string, opts: { allowShebang?: boolean } = {}): LexResu
         continue;
       }
     }
-    const three = src.substr(i, 3);
-    if (OPS3.has(three)) {
-      push(T.Op, three, i + 3);
+    const c1 = src.charCodeAt(i + 1);
+    if (c === 46 && c1 === 46 && src.charCodeAt(i + 2) === 46) {
+      push(T.Op, '...', i + 3);
       continue;
     }
-    const two = src.substr(i, 2);
-    if (OPS2.has(two)) {
-      push(T.Op, two, i + 2);
+    if (OPS2.has((c << 8) | c1)) {
+      push(T.Op, src.slice(i, i + 2), i + 2);
       continue;
     }
-    const one = src[i];
-    if (OPS1.has(one)) {
-      push(T.Op, one, i + 1);
+    if (c < 128 && OPS1[c]) {
+      push(T.Op, src[i], i + 1);
       continue;
     }
     // Anything else (non-ASCII outside strings, stray `$`, `@`, `!`, `` ` ``, `?`, control bytes).

@@ -17,10 +17,10 @@ export const MAX_DEPTH = 200;
 /** At most this many syntax errors are reported per file. */
 export const MAX_ERRORS = 100;
 
-class ParseError extends Error {
-  constructor(message: string, readonly start: number, readonly end: number) {
-    super(message);
-  }
+// Not an Error subclass on purpose: capturing a stack trace per syntax error made files with thousands
+// of errors (random bytes, deep nesting) take seconds.
+class ParseError {
+  constructor(readonly message: string, readonly start: number, readonly end: number) {}
 }
 
 interface BlockState {
@@ -31,6 +31,8 @@ interface BlockState {
   gotos: { name: string; nactvar: number; start: number; end: number }[];
   /** Locals declared in this block, in order (for name resolution). */
   locals: LocalVar[];
+  /** Latest local of each name in this block (a later `local x` shadows an earlier one). */
+  byName: Map<string, LocalVar>;
 }
 
 interface FuncState {
@@ -65,6 +67,8 @@ class Parser {
   private errors: SyntaxDiag[] = [];
   private fs!: FuncState;
   private depth = 0;
+  /** Set when the nesting limit was hit: parsing stops there (one diagnostic, no error cascade). */
+  private tooDeep = false;
   private globals: NameExpr[] = [];
   private comments;
   private lines: LineIndex;
@@ -123,6 +127,7 @@ class Parser {
   }
   private enter(): void {
     if (++this.depth > MAX_DEPTH) {
+      this.tooDeep = true;
       throw new ParseError(`chunk has too many syntax levels (nesting deeper than ${MAX_DEPTH})`, this.tok.s, this.tok.e);
     }
   }
@@ -134,7 +139,7 @@ class Parser {
     return fs;
   }
   private openBlock(isLoop: boolean): BlockState {
-    const b: BlockState = { isLoop, nactvar: this.fs.nactvar, labels: [], gotos: [], locals: [] };
+    const b: BlockState = { isLoop, nactvar: this.fs.nactvar, labels: [], gotos: [], locals: [], byName: new Map() };
     this.fs.blocks.push(b);
     return b;
   }
@@ -155,14 +160,17 @@ class Parser {
   /** Makes locals visible (after their declaration statement, as in Lua). */
   private activate(vars: LocalVar[]): void {
     const b = this.fs.blocks[this.fs.blocks.length - 1];
-    for (const v of vars) b.locals.push(v);
+    for (const v of vars) {
+      b.locals.push(v);
+      b.byName.set(v.name, v);
+    }
     this.fs.nactvar += vars.length;
   }
   private resolve(name: string): LocalVar | null {
     for (let fs: FuncState | null = this.fs; fs; fs = fs.parent) {
       for (let i = fs.blocks.length - 1; i >= 0; i--) {
-        const ls = fs.blocks[i].locals;
-        for (let j = ls.length - 1; j >= 0; j--) if (ls[j].name === name) return ls[j];
+        const v = fs.blocks[i].byName.get(name);
+        if (v) return v;
       }
     }
     return null;
@@ -262,6 +270,11 @@ class Parser {
       } catch (e) {
         if (!(e instanceof ParseError)) throw e;
         this.report(e);
+        if (this.tooDeep) {
+          this.p = this.toks.length - 1;
+          this.tok = this.toks[this.p];
+          return out;
+        }
         // Unwind function/block state left open by the abandoned statement.
         this.depth = savedDepth;
         this.fs = savedFs;
@@ -522,6 +535,7 @@ class Parser {
     const exprs = this.accept('=') ? this.exprList() : [];
     exprs.forEach((e, i) => {
       if (e.kind === 'Function' && !e.name && names[i]) e.name = names[i].ident.name;
+      if (names[i] && (i < exprs.length - 1 || names.length === exprs.length)) names[i].v.init = e;
     });
     this.activate(names.map((n) => n.v));
     return { kind: 'Local', start, end: this.prevEnd(), names, exprs };
