@@ -19,7 +19,7 @@ describe('session server', () => {
 
   before(async () => {
     backend = new TimerBackend();
-    server = await SessionServer.start({ backend, token: TOKEN, port: 0, handshakeTimeoutMs: 3000, maxConnections: 6 });
+    server = await SessionServer.start({ backend, token: TOKEN, port: 0, handshakeTimeoutMs: 2500, maxConnections: 6 });
   });
   after(async () => {
     await server.close();
@@ -208,46 +208,5 @@ describe('session server', () => {
     const port = s.port;
     await s.close();
     await assert.rejects(SessionClient.connect('127.0.0.1', port), (e: Error) => e instanceof ConnectError && /ECONNREFUSED/.test(e.message));
-  });
-});
-
-describe('session server: backend end and slow clients', () => {
-  test('terminated + exited when the backend ends', async () => {
-    const backend = new TimerBackend();
-    const server = await SessionServer.start({ backend, token: TOKEN, port: 0 });
-    const c = await SessionClient.open('127.0.0.1', server.port, TOKEN);
-    const events: string[] = [];
-    c.on('terminated', () => events.push('terminated'));
-    c.on('exited', () => events.push('exited'));
-    const closed = new Promise<void>((r) => c.onClose(() => r()));
-    const ended = new Promise<string>((r) => server.onBackendEnded(r));
-    backend.end('game exited');
-    assert.equal(await ended, 'game exited');
-    await closed;
-    assert.deepEqual(events, ['terminated', 'exited']);
-    await server.close();
-  });
-
-  test('a client that never reads is closed while capturing; others keep working', async () => {
-    const backend = new TimerBackend(11.1, 2);
-    backend.samplesPerFrame = 400;
-    const server = await SessionServer.start({ backend, token: TOKEN, port: 0, maxQueuedBytes: 64 * 1024 });
-    const good = await SessionClient.open('127.0.0.1', server.port, TOKEN);
-    const slow = await RawPeer.open(server.port);
-    slow.socket.pause(); // Never read: the kernel buffers fill, then the server's queue.
-    slow.request('initialize', {});
-    slow.request('attach', { token: TOKEN });
-    slow.request('startCapture', { samplingHz: 1000 });
-    const deadline = Date.now() + 8000; // safety net against a hang, not a timing assertion
-    while (server.connectionCount !== 1) {
-      assert.ok(Date.now() < deadline, 'the slow client was never closed');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const info = await good.request('sessionInfo', {});
-    assert.equal(info.session.game, 'TestGame');
-    good.close();
-    slow.close();
-    await server.close();
-    await backend.dispose();
   });
 });

@@ -26,6 +26,8 @@ export class TimerBackend implements SessionBackend, SessionClock {
   private sentStackDefs = false;
   /** Samples per frame while sampling. */
   samplesPerFrame = 5;
+  /** Extra (fake) callback cost rows per frame, to make frames big in flood tests. */
+  extraCallbacks = 0;
 
   constructor(private readonly frameMs = 11.1, intervalMs = 5) {
     this.timer = setInterval(() => this.step(), intervalMs);
@@ -85,6 +87,7 @@ export class TimerBackend implements SessionBackend, SessionClock {
         { id: 1, eye: -1, ms: 1, calls: 1 },
         { id: 2, eye: 0, ms: 0.5, calls: 1 },
         { id: 2, eye: 1, ms: 0.5, calls: 1 },
+        ...Array.from({ length: this.extraCallbacks }, (_, i) => ({ id: 100 + i, eye: -1 as const, ms: 0.001, calls: 1 })),
       ],
     };
     if (this.samplingHz > 0) {
