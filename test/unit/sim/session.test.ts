@@ -114,3 +114,22 @@ describe('simulated UEVR session', () => {
     await assert.rejects(startSim('no-such-folder'), /scripts folder not found/);
   });
 });
+
+describe('demo mods (examples/)', () => {
+  test('run without script errors and register their callbacks', async () => {
+    const { createSimulatedSession } = await import('../../../src/core/sim/session');
+    const { join } = await import('node:path');
+    const sim = await createSimulatedSession({ scriptsDir: join(__dirname, '..', '..', '..', 'examples') });
+    const errors: string[] = [];
+    sim.subscribe({ scriptError: (e) => errors.push(`${e.file}:${e.line}: ${e.message}`) });
+    sim.startSampling(1000);
+    await sim.runFrames(20);
+    assert.deepEqual(errors, []);
+    const names = sim.callbacks().map((c) => c.name);
+    for (const n of ['on_pre_engine_tick', 'on_post_engine_tick', 'on_early_calculate_stereo_view_offset', 'on_xinput_get_state', 'on_pre_viewport_client_draw']) {
+      assert.ok(names.includes(n), n);
+    }
+    assert.ok(names.some((n) => n.startsWith('hook_ptr:pre:')));
+    await sim.dispose();
+  });
+});
