@@ -6,6 +6,7 @@ import { captureCommand } from './commands/capture';
 import { convertCommand } from './commands/convert';
 import { demoCommand } from './commands/demo';
 import { reportCommand } from './commands/report';
+import { sessionsCommand } from './commands/sessions';
 import { simCommand } from './commands/sim';
 import type { Command } from './commands/types';
 import { EXIT_USAGE } from './errors';
@@ -21,6 +22,7 @@ export const commands = new Map<string, Command>([
   ['report', reportCommand],
   ['convert', convertCommand],
   ['demo', demoCommand],
+  ['sessions', sessionsCommand],
 ]);
 
 export function registerCommand(name: string, command: Command): void {

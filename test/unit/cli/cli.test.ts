@@ -247,6 +247,21 @@ describe('uevr-prof capture against a live session', () => {
     assert.match(r.err, /refused the token/);
   });
 
+  test('sessions lists live discovery files without their tokens', async () => {
+    const sessions = mkdtempSync(join(tmpdir(), 'uevr-cli-l-'));
+    const h = announceSession({ port: server.port, token: 'tok-secret', game: 'ListedGame' }, sessions);
+    writeFileSync(join(sessions, 'broken.json'), '{');
+    let r = await run('sessions', '--sessions-dir', sessions, '--all');
+    assert.equal(r.code, 0);
+    assert.match(r.out, /ListedGame {2}127\.0\.0\.1:\d+/);
+    assert.match(r.out, /ignored .*broken\.json: .*not valid JSON/);
+    assert.doesNotMatch(r.out, /tok-secret/);
+    r = await run('sessions', '--sessions-dir', sessions, '--json');
+    assert.equal(JSON.parse(r.out).sessions[0].game, 'ListedGame');
+    assert.doesNotMatch(r.out, /tok-secret/);
+    h.dispose();
+  });
+
   test('--session FILE', async () => {
     const sessions = mkdtempSync(join(tmpdir(), 'uevr-cli-s-'));
     const h = announceSession({ port: server.port, token: 'tok', game: 'TestGame' }, sessions);
