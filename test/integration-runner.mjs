@@ -42,6 +42,8 @@ try {
       UEVR_TEST_RESULTS_FILE: resultsFile,
       UEVR_PROFILER_SESSIONS_DIR: sessionsDir,
       UEVR_PROFILER_REPO_ROOT: root,
+      // The extension mirrors its log to the extension host's console, which the runner prints.
+      UEVR_PROFILER_LOG_TO_CONSOLE: '1',
       // Set to a folder to have the tests save screenshots of each view (used for the README).
       ...(process.env.UEVR_SCREENSHOT_DIR ? { UEVR_SCREENSHOT_DIR: process.env.UEVR_SCREENSHOT_DIR } : {}),
     },

@@ -26,7 +26,7 @@ export interface UevrProfilerApi {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<UevrProfilerApi> {
-  const log = vscode.window.createOutputChannel('UEVR Profiler', { log: true });
+  const log = mirrorLog(vscode.window.createOutputChannel('UEVR Profiler', { log: true }));
   context.subscriptions.push(log);
   log.info(`UEVR Profiler ${context.extension.packageJSON.version} activating (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
 
@@ -156,3 +156,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
 }
 
 export function deactivate(): void {}
+
+/**
+ * With UEVR_PROFILER_LOG_TO_CONSOLE=1 (the integration tests) every log line also goes to the
+ * extension host's console, so a failing test run shows what the extension did.
+ */
+function mirrorLog(log: vscode.LogOutputChannel): vscode.LogOutputChannel {
+  if (process.env.UEVR_PROFILER_LOG_TO_CONSOLE !== '1') return log;
+  for (const level of ['trace', 'debug', 'info', 'warn', 'error'] as const) {
+    const original = log[level].bind(log) as (message: string | Error, ...args: unknown[]) => void;
+    (log as unknown as Record<string, unknown>)[level] = (message: string | Error, ...args: unknown[]) => {
+      console.log(`[uevr-profiler ${level}] ${message instanceof Error ? (message.stack ?? message.message) : message}`);
+      original(message, ...args);
+    };
+  }
+  return log;
+}

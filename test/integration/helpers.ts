@@ -49,7 +49,13 @@ export async function frameTexts(): Promise<FrameText[] | undefined> {
 /** Waits until some webview frame's text satisfies `match`; returns that text. Skips (undefined) on desktop VS Code. */
 export async function waitForWebviewText(what: string, match: (text: string) => boolean, timeoutMs = 30_000): Promise<string | undefined> {
   if (!process.env.VSCODE_TEST_HOST_URL) return undefined;
-  return waitFor(what, async () => (await frameTexts())?.find((f) => match(f.text))?.text, timeoutMs, 500);
+  try {
+    return await waitFor(what, async () => (await frameTexts())?.find((f) => match(f.text))?.text, timeoutMs, 500);
+  } catch (err) {
+    // Say what the frames did show: a failing UI test is otherwise a guessing game.
+    const seen = ((await frameTexts().catch(() => [])) ?? []).map((f) => `[${f.name || f.url.slice(0, 60)}] ${f.text.replace(/\s+/g, ' ').slice(0, 300)}`);
+    throw new Error(`${(err as Error).message}; frames showed:\n${seen.join('\n')}`);
+  }
 }
 
 /** Saves a screenshot of the workbench as $UEVR_SCREENSHOT_DIR/<name>.png when both are available. */
