@@ -21,7 +21,7 @@ export const CHROMIUM_ARGS = [
 
 /** The few Playwright calls the tests use (typed here because the package lives outside the repo). */
 export interface PwPage {
-  goto(url: string): Promise<unknown>;
+  goto(url: string, opts?: { waitUntil?: 'load' | 'domcontentloaded' | 'commit'; timeout?: number }): Promise<unknown>;
   waitForSelector(sel: string, opts?: { state?: string; timeout?: number }): Promise<unknown>;
   waitForFunction<A>(fn: (arg: A) => unknown, arg?: A, opts?: { timeout?: number; polling?: number | 'raf' }): Promise<unknown>;
   evaluate<R, A = undefined>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R>;
@@ -40,6 +40,7 @@ export interface PwPage {
 }
 export interface PwBrowser {
   newPage(opts?: { viewport?: { width: number; height: number } }): Promise<PwPage>;
+  newContext(opts?: { viewport?: { width: number; height: number } }): Promise<{ newPage(): Promise<PwPage>; close(): Promise<void> }>;
   close(): Promise<void>;
 }
 interface PwChromium {
@@ -53,11 +54,11 @@ export function browserUnavailable(): string | null {
   return null;
 }
 
-export async function launchChromium(): Promise<PwBrowser> {
+export async function launchChromium(extraArgs: string[] = []): Promise<PwBrowser> {
   // A runtime require of a package outside this repository: its types are the interfaces above.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pw = require(PLAYWRIGHT_PATH) as { chromium: PwChromium };
-  return pw.chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  return pw.chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...extraArgs], headless: true });
 }
 
 /** Writes `html` to a fresh temp file and returns its file:// URL (a real origin-less page, as exported). */

@@ -182,7 +182,9 @@ export class App {
       return;
     }
     this.emptyEl.hidden = true;
+    performance.mark('uevr-tree-built');
     this.applyRange(range);
+    performance.mark('uevr-views-updated');
     let tab = this.state.tab;
     if (this.tabButtons.get(tab)?.hidden) tab = 'flame';
     this.setTab(tab);

@@ -48,8 +48,11 @@ function createStandaloneHost(): Host {
         if (!el || !listener) return;
         try {
           const payload = JSON.parse(el.textContent ?? '') as EmbeddedPayload;
+          performance.mark('uevr-json-parsed');
+          const msg = decodeEmbeddedProfile(payload);
+          performance.mark('uevr-decoded');
           const on = listener;
-          setTimeout(() => on(decodeEmbeddedProfile(payload)), 0);
+          setTimeout(() => on(msg), 0);
         } catch (e) {
           showStandaloneError(`Cannot read the embedded profile: ${e instanceof Error ? e.message : String(e)}`);
         }

@@ -1,6 +1,7 @@
 // Entry of the flame-graph webview bundle (dist/webview/flamegraph.js + .css). Runs inside VS Code's
 // webview or in the standalone HTML export (host.ts picks the right host).
 import './styles.css';
+
 import { App } from './app';
 import { createHost } from './host';
 
@@ -10,6 +11,8 @@ declare global {
     __uevrFlame?: App;
   }
 }
+
+performance.mark('uevr-script-start');
 
 function start(): void {
   const host = createHost();

@@ -36,10 +36,10 @@ export class SandwichView {
     this.detail = el('div', 'fg-sandwich-detail', undefined, this.panel);
   }
 
+  /** Data changed: recompute when the table is next shown (functionStats is a pass over all stacks). */
   update(): void {
-    const c = this.ctx();
-    this.stats = functionStats(c.profile, c.filter);
-    this.render();
+    this.stats = null;
+    if (!this.panel.hidden) this.render();
   }
 
   show(): void {
@@ -67,10 +67,11 @@ export class SandwichView {
   }
 
   render(): void {
-    const s = this.stats;
     clear(this.table);
-    if (!s || this.panel.hidden) return;
+    if (this.panel.hidden) return;
     const c = this.ctx();
+    if (!this.stats) this.stats = functionStats(c.profile, c.filter);
+    const s = this.stats;
     const q = c.query.trim().toLowerCase();
     const fns = s.functions;
     let rows: number[] = [];

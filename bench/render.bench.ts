@@ -1,0 +1,200 @@
+// Render speed of the flame-graph webview in headless Chromium, side by side with speedscope's
+// bundled viewer (node_modules/speedscope/dist/release) on the same synthetic profiles in one run:
+//   - first paint: navigation start → the flame graph is drawn (ours: the standalone HTML page with
+//     the profile embedded; speedscope: its viewer loading the same profile as speedscope JSON, in its
+//     left-heavy view, until it titles the page with the profile's name + one animation frame)
+//   - zoom: ours animates click-zooms (time per redraw); both get 2 s of ctrl+wheel zoom events, one per
+//     animation frame, and we count the frames the page delivers (fps).
+// d3-flame-graph is not installed in this repository, so it is not measured here (docs/bench/render.md).
+//   node --import tsx bench/render.bench.ts [--quick] [--speedscope-1m]
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { buildCallTree } from '../src/core/profile';
+import { exportProfile } from '../src/core/formats';
+import type { Profile } from '../src/core/profile';
+import { renderStandaloneHtml } from '../src/core/view/standaloneHtml';
+import { buildFlamegraphBundle, repoRoot } from '../test/webview/bundle';
+import { browserUnavailable, launchChromium, type PwBrowser, type PwPage } from '../test/webview/harness';
+import { synthProfile } from './render/synthetic';
+
+// Page-side code runs in Chromium; the Node tsconfig has no DOM types (`any` on purpose).
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+declare const window: any;
+declare const requestAnimationFrame: (cb: (t: number) => void) => number;
+
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+const CASES: Array<{ label: string; samples: number; churn: number; speedscope: boolean }> = [
+  { label: '1k nodes', samples: 200, churn: 5, speedscope: true },
+  { label: '10k nodes', samples: 2_000, churn: 5, speedscope: true },
+  { label: '100k nodes', samples: 21_000, churn: 5, speedscope: true },
+  { label: '100k samples', samples: 100_000, churn: 5, speedscope: !quick },
+  { label: '1M samples', samples: 1_000_000, churn: 0.87, speedscope: args.has('--speedscope-1m') },
+];
+const VIEWPORT = { width: 1280, height: 800 };
+const TIMEOUT = 180_000;
+
+interface Result {
+  firstPaintMs: number;
+  heapMb: number;
+  wheelFps?: number;
+  worstFrameMs?: number;
+  redrawMeanMs?: number;
+  redrawMaxMs?: number;
+  animFps?: number;
+  error?: string;
+}
+
+async function withPage<T>(browser: PwBrowser, fn: (p: PwPage) => Promise<T>): Promise<T> {
+  const ctx = await browser.newContext({ viewport: VIEWPORT });
+  const page = await ctx.newPage();
+  // tsx compiles this file with esbuild's keepNames, which wraps inner functions in __name(); the
+  // functions passed to page.evaluate run in the page, so give it an identity __name.
+  await page.addInitScript({ content: 'window.__name = (f) => f;' });
+  try {
+    return await fn(page);
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** 2 s of ctrl+wheel events on the element at the centre of `selector`, one per animation frame. */
+async function wheelFps(page: PwPage, selector: string): Promise<{ fps: number; worst: number }> {
+  return page.evaluate(async (sel: string) => {
+    const box = document.querySelector(sel).getBoundingClientRect();
+    const x = box.left + box.width / 2;
+    const y = box.top + Math.min(box.height / 2, 60);
+    const target = document.elementFromPoint(x, y);
+    const t0 = performance.now();
+    let frames = 0;
+    let last = t0;
+    let worst = 0;
+    await new Promise<void>((resolve) => {
+      const tick = (now: number): void => {
+        frames++;
+        worst = Math.max(worst, now - last);
+        last = now;
+        const elapsed = now - t0;
+        if (elapsed > 2000) return resolve();
+        const deltaY = elapsed < 1000 ? -40 : 40;
+        target.dispatchEvent(new window.WheelEvent('wheel', { deltaY, deltaMode: 0, clientX: x, clientY: y, ctrlKey: true, bubbles: true, cancelable: true }));
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    return { fps: (frames * 1000) / (performance.now() - t0), worst };
+  }, selector);
+}
+
+async function runOurs(browser: PwBrowser, url: string): Promise<Result> {
+  return withPage(browser, async (page) => {
+    await page.goto(url, { waitUntil: 'commit', timeout: TIMEOUT });
+    await page.waitForFunction(() => performance.getEntriesByName('uevr-first-paint:Flame graph').length > 0, undefined, { timeout: TIMEOUT, polling: 50 });
+    const firstPaintMs = await page.evaluate(() => performance.getEntriesByName('uevr-first-paint:Flame graph')[0].startTime);
+    const heapMb = await page.evaluate(() => (performance as any).memory?.usedJSHeapSize / 2 ** 20 || NaN);
+    // Animated click-zooms down the heaviest path and back out.
+    const anim = await page.evaluate(async () => {
+      const app = window.__uevrFlame;
+      const canvas = app.flame.canvas;
+      const tree = app.flame.callTree;
+      const path: number[] = [];
+      for (let node = 0, d = 0; d < 12 && tree.size[node] > 1; d++) {
+        node = node + 1; // heaviest child comes first in preorder
+        path.push(node);
+      }
+      const s = canvas.stats;
+      const before = { renders: s.renders, totalMs: s.totalMs };
+      s.maxMs = 0;
+      const t0 = performance.now();
+      for (const node of [path[2], path[5], path[9] ?? path[path.length - 1]]) await canvas.zoomTo(node);
+      await canvas.resetZoom();
+      const wall = performance.now() - t0;
+      const renders = s.renders - before.renders;
+      return { mean: (s.totalMs - before.totalMs) / renders, max: s.maxMs, fps: (renders * 1000) / wall };
+    });
+    const wheel = await wheelFps(page, '.fg-panel-flame canvas');
+    return { firstPaintMs, heapMb, wheelFps: wheel.fps, worstFrameMs: wheel.worst, redrawMeanMs: anim.mean, redrawMaxMs: anim.max, animFps: anim.fps };
+  });
+}
+
+async function runSpeedscope(browser: PwBrowser, jsPath: string): Promise<Result> {
+  const index = join(repoRoot, 'node_modules/speedscope/dist/release/index.html');
+  const url = `${pathToFileURL(index).href}#localProfilePath=${encodeURIComponent(jsPath)}&view=left-heavy`;
+  return withPage(browser, async (page) => {
+    await page.goto(url, { waitUntil: 'commit', timeout: TIMEOUT });
+    await page.waitForFunction(() => document.title.endsWith(' - speedscope'), undefined, { timeout: TIMEOUT, polling: 'raf' });
+    const firstPaintMs = await page.evaluate(() => new Promise<number>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now())))));
+    const heapMb = await page.evaluate(() => (performance as any).memory?.usedJSHeapSize / 2 ** 20 || NaN);
+    const wheel = await wheelFps(page, 'canvas');
+    return { firstPaintMs, heapMb, wheelFps: wheel.fps, worstFrameMs: wheel.worst };
+  });
+}
+
+function fmt(n: number | undefined, digits = 0): string {
+  return n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(digits);
+}
+
+async function main(): Promise<void> {
+  const why = browserUnavailable();
+  if (why) {
+    console.log(`render bench skipped: ${why}`);
+    return;
+  }
+  const bundle = await buildFlamegraphBundle(true);
+  const dir = mkdtempSync(join(tmpdir(), 'uevr-render-bench-'));
+  const browser = await launchChromium(['--enable-precise-memory-info']);
+  console.log(`bundle ${(bundle.js.length / 1024).toFixed(0)} KiB js; viewport ${VIEWPORT.width}×${VIEWPORT.height}; Chromium headless, software rendering`);
+  console.log('case          | samples   | nodes   | ours first paint | speedscope first paint | ratio | ours redraw mean/max | ours anim fps | wheel fps ours / speedscope | heap MB ours / ss');
+  try {
+    for (const c of CASES) {
+      const profile: Profile = synthProfile({ samples: c.samples, churn: c.churn });
+      const nodes = buildCallTree(profile).length;
+      const htmlPath = join(dir, `ours-${c.samples}.html`);
+      writeFileSync(htmlPath, renderStandaloneHtml(profile, { title: c.label, refreshRateHz: 90 }, bundle));
+      let ours: Result;
+      try {
+        ours = await runOurs(browser, pathToFileURL(htmlPath).href);
+      } catch (e) {
+        ours = { firstPaintMs: NaN, heapMb: NaN, error: (e as Error).message.split('\n')[0] };
+      }
+      let ss: Result | null = null;
+      if (c.speedscope) {
+        const jsPath = join(dir, `speedscope-${c.samples}.js`);
+        const json = exportProfile(profile, 'speedscope');
+        writeFileSync(jsPath, `speedscope.loadFileFromBase64(${JSON.stringify(`${c.label}.speedscope.json`)}, ${JSON.stringify(Buffer.from(json).toString('base64'))})`);
+        try {
+          ss = await runSpeedscope(browser, jsPath);
+        } catch (e) {
+          ss = { firstPaintMs: NaN, heapMb: NaN, error: (e as Error).message.split('\n')[0] };
+        }
+      }
+      const ratio = ss && Number.isFinite(ss.firstPaintMs) ? `${(ss.firstPaintMs / ours.firstPaintMs).toFixed(1)}×` : '–';
+      console.log(
+        [
+          c.label.padEnd(13),
+          String(c.samples).padStart(9),
+          String(nodes).padStart(7),
+          `${fmt(ours.firstPaintMs)} ms`.padStart(16),
+          (ss ? `${fmt(ss.firstPaintMs)} ms` : 'not run').padStart(22),
+          ratio.padStart(5),
+          `${fmt(ours.redrawMeanMs, 1)} / ${fmt(ours.redrawMaxMs, 1)} ms`.padStart(20),
+          fmt(ours.animFps).padStart(13),
+          `${fmt(ours.wheelFps)} / ${ss ? fmt(ss.wheelFps) : '–'}`.padStart(27),
+          `${fmt(ours.heapMb)} / ${ss ? fmt(ss.heapMb) : '–'}`.padStart(17),
+        ].join(' | '),
+      );
+      if (ours.error) console.log(`  ours failed: ${ours.error}`);
+      if (ss?.error) console.log(`  speedscope failed: ${ss.error}`);
+    }
+  } finally {
+    await browser.close();
+  }
+}
+
+void main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exitCode = 1;
+});
