@@ -4,6 +4,7 @@
 // enter/leave and every modelled UEVR API call go through here, so the difference is the profiler's
 // own overhead.
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { LuaFactory } from 'wasmoon';
 
@@ -40,7 +41,12 @@ export type RawCFunction = (L: LuaState) => number;
 export function defaultWasmPath(): string {
   const besideBundle = join(__dirname, 'glue.wasm');
   if (existsSync(besideBundle)) return besideBundle;
-  return join(dirname(require.resolve('wasmoon')), 'glue.wasm');
+  // createRequire keeps esbuild from trying to bundle the resolution (it only matters unbundled).
+  try {
+    return join(dirname(createRequire(__filename).resolve('wasmoon')), 'glue.wasm');
+  } catch {
+    throw new Error(`Lua VM not found: no glue.wasm beside ${__dirname} and wasmoon is not installed (pass wasmPath)`);
+  }
 }
 
 /** Each session gets its own wasm instance: wasm memory never shrinks, so a hostile mod's peak stays with it. */
