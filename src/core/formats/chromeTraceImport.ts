@@ -222,10 +222,33 @@ function replayDurations(b: ProfileBuilder, opsIn: DurationOp[], origin: number)
     if (d < 0) return false;
     return o.x >= 0 ? openX[d] === o.x : openX[d] < 0 && openName[d] === o.name;
   };
+  // Where each open frame sits, so an end that matches a deeper frame is found without a scan:
+  // B frames by name (depths ascending), X frames by id.
+  const depthsByName = new Map<string, number[]>();
+  const depthOfX = new Map<number, number>();
+  const push = (o: DurationOp, t: number) => {
+    tl.open(b.frame(o.name, o.file, o.line, 0), t);
+    const d = openName.length;
+    openName.push(o.name);
+    openX.push(o.x);
+    if (o.x >= 0) depthOfX.set(o.x, d);
+    else {
+      const list = depthsByName.get(o.name);
+      if (list) list.push(d);
+      else depthsByName.set(o.name, [d]);
+    }
+  };
   const pop = (t: number) => {
     tl.close(t);
-    openName.pop();
-    openX.pop();
+    const name = openName.pop() as string;
+    const x = openX.pop() as number;
+    if (x >= 0) depthOfX.delete(x);
+    else depthsByName.get(name)?.pop();
+  };
+  const openDepth = (o: DurationOp): number => {
+    if (o.x >= 0) return depthOfX.get(o.x) ?? -1;
+    const list = depthsByName.get(o.name);
+    return list && list.length ? list[list.length - 1] : -1;
   };
   let i = 0;
   let lastT = origin;
@@ -234,37 +257,50 @@ function replayDurations(b: ProfileBuilder, opsIn: DurationOp[], origin: number)
     let j = i;
     while (j < ops.length && ops[j].t === t) j++;
     lastT = t;
-    const ends: DurationOp[] = [];
+    let ends: DurationOp[] = [];
     const begins: DurationOp[] = [];
     for (let k = i; k < j; k++) (ops[k].begin ? begins : ends).push(ops[k]);
-    // Phase 1: close what matches the innermost frames.
-    let progress = true;
-    while (progress && ends.length) {
-      progress = false;
-      for (let k = 0; k < ends.length; k++) {
-        if (matchesTop(ends[k])) {
-          pop(t);
-          ends.splice(k, 1);
-          progress = true;
-          break;
+    // Phase 1: close what matches the innermost frames. Ends are indexed (X id → op, E name → ops)
+    // so a thousands-deep stack closing at one timestamp stays linear.
+    if (ends.length) {
+      const byX = new Map<number, DurationOp>();
+      const byName = new Map<string, { ops: DurationOp[]; next: number }>();
+      for (const o of ends) {
+        if (o.x >= 0) byX.set(o.x, o);
+        else {
+          const e = byName.get(o.name);
+          if (e) e.ops.push(o);
+          else byName.set(o.name, { ops: [o], next: 0 });
         }
       }
+      const used = new Set<DurationOp>();
+      for (;;) {
+        const d = openName.length - 1;
+        if (d < 0) break;
+        if (openX[d] >= 0) {
+          const op = byX.get(openX[d]);
+          if (!op) break;
+          byX.delete(openX[d]);
+          used.add(op);
+        } else {
+          const e = byName.get(openName[d]);
+          if (!e || e.next >= e.ops.length) break;
+          used.add(e.ops[e.next++]);
+        }
+        pop(t);
+      }
+      if (used.size) ends = ends.filter((o) => !used.has(o));
     }
     // Phase 2: open, B first (their end is unknown, so they are outermost), then X longest first.
     begins.sort((a, c) => c.end - a.end || a.seq - c.seq);
-    for (const o of begins) {
-      tl.open(b.frame(o.name, o.file, o.line, 0), t);
-      openName.push(o.name);
-      openX.push(o.x);
-    }
+    for (const o of begins) push(o, t);
     // Phase 3: the remaining ends (zero-length events, or ends of frames opened deeper).
     for (const o of ends.sort((a, c) => a.seq - c.seq)) {
       if (matchesTop(o)) {
         pop(t);
         continue;
       }
-      let d = openName.length - 1;
-      while (d >= 0 && !(o.x >= 0 ? openX[d] === o.x : openX[d] < 0 && openName[d] === o.name)) d--;
+      const d = openDepth(o);
       if (d < 0) {
         ignored++;
         continue;

@@ -117,6 +117,14 @@ describe('edge cases', () => {
     tryLoad(enc(JSON.stringify(nested)), 'old.cpuprofile');
   });
 
+  test('no quadratic recovery: 50k open frames, then 50k stray and deep ends', () => {
+    const ev: string[] = [];
+    for (let i = 0; i < 50_000; i++) ev.push(`{"ph":"B","ts":${i},"name":"f${i % 3}","pid":1,"tid":1}`);
+    for (let i = 0; i < 50_000; i++) ev.push(`{"ph":"E","ts":${60_000 + i},"name":"${i % 2 ? 'nope' : 'f0'}","pid":1,"tid":1}`);
+    const p = tryLoad(enc(`[${ev.join(',')}]`), 'stray.json')!;
+    assert.ok(Number(p.meta.ignoredEndEvents) > 0);
+  });
+
   test('a 10^6-character line', () => {
     tryLoad(enc(`${'x'.repeat(1_000_000)} 1\n`), 'long.folded');
     tryLoad(enc(`${'a;'.repeat(500_000)}b 1\n`), 'long2.folded');
