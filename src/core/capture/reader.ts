@@ -243,7 +243,7 @@ export function readCapture(bytes: Uint8Array, fileName: string): Profile {
   const fLine: number[] = [];
   const fKind: number[] = [];
   for (const f of frameDefs) {
-    if (!f || typeof f.id !== 'number' || frameRow.has(f.id)) continue;
+    if (!f || !Number.isSafeInteger(f.id) || frameRow.has(f.id)) continue;
     frameRow.set(f.id, fName.length);
     fName.push(String(f.name ?? ''));
     fFile.push(String(f.file ?? ''));
@@ -264,16 +264,20 @@ export function readCapture(bytes: Uint8Array, fileName: string): Profile {
     }
     return r;
   };
+  // Only well-formed [id, parent, frame] integer triples count; anything else is damage, skipped.
+  const validStacks = stackDefs.filter(
+    (d) => Array.isArray(d) && Number.isSafeInteger(d[0]) && d[0] >= 0 && Number.isSafeInteger(d[1]) && Number.isSafeInteger(d[2]),
+  );
+  unknownRefs += stackDefs.length - validStacks.length;
   let maxStackId = -1;
-  for (const d of stackDefs) if (Array.isArray(d) && d[0] > maxStackId) maxStackId = d[0];
-  const denseIds = maxStackId < 4 * stackDefs.length + 1024;
+  for (const d of validStacks) if (d[0] > maxStackId) maxStackId = d[0];
+  const denseIds = maxStackId < 4 * validStacks.length + 1024;
   const stackLookup = denseIds ? new Int32Array(maxStackId + 1).fill(-1) : undefined;
   const stackMap = denseIds ? undefined : new Map<number, number>();
   const stParent: number[] = [];
   const stFrame: number[] = [];
   const stParentId: number[] = [];
-  for (const d of stackDefs) {
-    if (!Array.isArray(d) || typeof d[0] !== 'number' || d[0] < 0) continue;
+  for (const d of validStacks) {
     const row = stFrame.length;
     if (stackLookup) {
       if (stackLookup[d[0]] !== -1) continue;
@@ -293,13 +297,18 @@ export function readCapture(bytes: Uint8Array, fileName: string): Profile {
   };
   for (let i = 0; i < stParent.length; i++) {
     const p = stParentId[i]!;
-    stParent[i] = p < 0 ? -1 : stackOf(p);
+    const parentRow = p < 0 ? -1 : stackOf(p);
+    // Parents are defined before children; a parent defined later (or itself) could form a cycle
+    // that would hang every tree walk, so such a stack becomes a root and is counted as damage.
+    stParent[i] = parentRow < i ? parentRow : -1;
     if (p >= 0 && stParent[i] === -1) unknownRefs++;
   }
   // A sample whose stack was never defined is kept, on a synthetic root, so no time goes missing.
   let unknownStackRow = -1;
   for (let i = 0; i < nSamples; i++) {
-    let r = stackOf(sStack[i]!);
+    const id = sStack[i]!;
+    // Hot loop (a million samples): the dense lookup inline, the Map only for sparse ids.
+    let r = stackLookup ? (id >= 0 && id < stackLookup.length ? stackLookup[id]! : -1) : stackOf(id);
     if (r < 0) {
       if (unknownStackRow < 0) {
         unknownStackRow = stFrame.length;

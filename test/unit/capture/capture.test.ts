@@ -234,3 +234,31 @@ describe('recordCapture against a live server', () => {
     await backend.dispose();
   });
 });
+
+describe('capture file: hostile definitions', () => {
+  test('malformed and cyclic stack definitions never produce a cycle or a crash', () => {
+    const sink = new MemorySink();
+    const w = new CaptureWriter(sink, header);
+    w.writeDefinitions(
+      [
+        { id: 1, name: 'a', file: 'x.lua', line: 1, kind: 0 },
+        { id: 'bad' as unknown as number, name: 'b', file: '', line: 0, kind: 0 },
+      ],
+      [
+        [10, 11, 1], // parent defined later: becomes a root
+        [11, 10, 1],
+        [12, 12, 1], // its own parent
+        ['x', 1, 1] as unknown as [number, number, number],
+        [13, -1, 99], // unknown frame
+        [1e15, -1, 1], // sparse id
+      ],
+    );
+    w.writeSampleColumns(Float64Array.of(0, 1, 2, 3, 4), Float64Array.of(1, 1, 1, 1, 1), Int32Array.of(10, 11, 12, 13, 77), Int32Array.of(0, 0, 0, 0, 0));
+    w.close({ stopTime: 5, reason: 'stopped', frames: 0, samples: 5, droppedFrames: 0 });
+    const p = readCapture(sink.bytes(), 'hostile');
+    assert.equal(p.samples.length, 5);
+    for (let i = 0; i < p.stacks.length; i++) assert.ok(p.stacks.parent[i]! < i, `stack ${i} parent ${p.stacks.parent[i]}`);
+    for (let i = 0; i < p.samples.length; i++) assert.ok(p.samples.stack[i]! >= 0 && p.samples.stack[i]! < p.stacks.length);
+    assert.ok((p.meta.unknownReferences as number) > 0);
+  });
+});
