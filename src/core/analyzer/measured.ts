@@ -1,0 +1,182 @@
+// Measured costs from a capture, as the editor receives them (`uevr/loadCapture`), and how they change
+// what the analyzer says: findings re-ranked and re-worded with ms per frame, hotspot diagnostics for
+// the costliest lines, hover text, CodeLens per hot function. No vscode import: used by the server.
+import type { Finding, Severity } from './types';
+import type { Range } from '../lua/positions';
+
+/** One measured line (or function, when `functionName` is set) of a capture. */
+export interface MeasuredRecord {
+  /** Script path as the capture names it (UEVR cuts it to 60 characters and may contain `..\UEVR\`). */
+  file: string;
+  /** 1-based line (for a function record: the line of its definition). */
+  line: number;
+  /** Time spent on this line itself per frame, averaged over the captured frames. */
+  selfMsPerFrame: number;
+  /** Time including everything called from it, per frame. */
+  totalMsPerFrame: number;
+  callsPerFrame: number;
+  /** 95th percentile over frames of the per-frame total (ms). */
+  p95Ms: number;
+  /** Biggest callers, costliest first. */
+  topCallers: { name: string; msPerFrame: number }[];
+  /** Frame budget (1000 / refreshRateHz). */
+  budgetMs: number;
+  refreshRateHz: number;
+  /** Set for function records: the function's name (its CodeLens shows these numbers). */
+  functionName?: string;
+  /** For function records: last line of the function (1-based), when known. */
+  endLine?: number;
+}
+
+export interface PathMapping {
+  from: string;
+  to: string;
+}
+
+export function fmtMs(ms: number): string {
+  return ms >= 10 ? ms.toFixed(1) : ms >= 0.1 ? ms.toFixed(2).replace(/0$/, '') : ms >= 0.001 ? ms.toFixed(3) : '0';
+}
+
+/** "1.9 ms/frame, 17% of the 11.1 ms budget at 90 Hz" */
+export function budgetPhrase(ms: number, budgetMs: number, hz: number): string {
+  const pct = budgetMs > 0 ? (ms / budgetMs) * 100 : 0;
+  const p = pct >= 10 ? pct.toFixed(0) : pct.toFixed(1);
+  return `${fmtMs(ms)} ms/frame, ${p}% of the ${budgetMs.toFixed(1)} ms budget at ${hz} Hz`;
+}
+
+function norm(p: string): string {
+  return p.replace(/\\/g, '/').replace(/\/\.\.\/UEVR\//gi, '/UEVR/').replace(/^\.\.\.+/, '').replace(/^file:\/\/\/?/, '/').toLowerCase();
+}
+
+function decodeUriPath(uri: string): string {
+  try {
+    return decodeURIComponent(uri.replace(/^file:\/\//, ''));
+  } catch {
+    return uri;
+  }
+}
+
+/**
+ * Does a capture's script path denote this workspace file? Mapped prefixes first; otherwise the longest
+ * common tail decides (UEVR's paths are cut at the front, so the end of the path is what survives).
+ */
+export function recordMatchesUri(file: string, uri: string, mappings: PathMapping[] = []): boolean {
+  const target = norm(decodeUriPath(uri));
+  let f = norm(file);
+  for (const m of mappings) {
+    const from = norm(m.from).replace(/\/+$/, '');
+    if (from && f.startsWith(from + '/')) {
+      const mapped = norm(m.to).replace(/\/+$/, '') + f.slice(from.length);
+      if (target.endsWith(mapped.replace(/^.*\$\{workspacefolder\}/, ''))) return true;
+    }
+  }
+  f = f.replace(/^\/+/, '');
+  if (!f) return false;
+  if (target.endsWith('/' + f) || target === f) return true;
+  // A truncated path ("...ipts/mod.lua") still has to agree on the whole file name.
+  const fname = f.split('/').pop()!;
+  return file.trim().startsWith('...') && target.endsWith('/' + fname) && target.endsWith(f);
+}
+
+/** Share of the budget → severity used for measured findings. */
+export function severityForShare(ms: number, budgetMs: number): Severity {
+  const share = budgetMs > 0 ? ms / budgetMs : 0;
+  if (share >= 0.1) return 'error';
+  if (share >= 0.02) return 'warning';
+  if (share >= 0.005) return 'information';
+  return 'hint';
+}
+
+/** Rough fraction of a line's time a rule's fix removes (for the "estimated saving" in hovers). */
+export const SAVING_FRACTION: Record<string, number> = {
+  UEVR001: 0.9, UEVR002: 0.9, UEVR003: 0.95, UEVR004: 0.6, UEVR005: 0.5, UEVR006: 0.5, UEVR007: 0.6, UEVR008: 0.6,
+  UEVR009: 0.6, UEVR010: 0.8, UEVR011: 0.95, UEVR012: 0.5, UEVR013: 0.2, UEVR014: 0.5, UEVR015: 0.9,
+  UEVR016: 0.9, UEVR017: 0.9, UEVR018: 0.9, UEVR019: 0.9, UEVR020: 0.9,
+};
+
+const SEV_RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
+
+/** Records per 1-based line (self time summed when a line appears more than once). */
+export function byLine(records: MeasuredRecord[]): Map<number, MeasuredRecord> {
+  const m = new Map<number, MeasuredRecord>();
+  for (const r of records) {
+    if (r.functionName) continue;
+    const old = m.get(r.line);
+    if (!old) m.set(r.line, r);
+    else m.set(r.line, { ...old, selfMsPerFrame: old.selfMsPerFrame + r.selfMsPerFrame, totalMsPerFrame: Math.max(old.totalMsPerFrame, r.totalMsPerFrame) });
+  }
+  return m;
+}
+
+/**
+ * Re-ranks and re-words static findings with the measured cost of their lines: a finding on a line that
+ * costs 1.9 ms/frame says so and gets the severity of that share; findings are ordered costliest first.
+ */
+export function applyMeasured(findings: Finding[], records: MeasuredRecord[]): Finding[] {
+  if (records.length === 0) return findings;
+  const lines = byLine(records);
+  const out = findings.map((f) => {
+    if (f.code === 'syntax') return f;
+    let best: MeasuredRecord | undefined;
+    for (let l = f.range.start.line + 1; l <= f.range.end.line + 1; l++) {
+      const r = lines.get(l);
+      if (r && (!best || r.totalMsPerFrame > best.totalMsPerFrame)) best = r;
+    }
+    if (!best) return f;
+    const ms = Math.max(best.selfMsPerFrame, best.totalMsPerFrame);
+    const sev = severityForShare(ms, best.budgetMs);
+    return {
+      ...f,
+      severity: SEV_RANK[sev] < SEV_RANK[f.severity] ? sev : f.severity,
+      message: `Measured ${budgetPhrase(ms, best.budgetMs, best.refreshRateHz)}. ${f.message}`,
+      measuredMsPerFrame: ms,
+    };
+  });
+  return out.sort((a, b) => (b.measuredMsPerFrame ?? -1) - (a.measuredMsPerFrame ?? -1));
+}
+
+/** Hotspot diagnostics (code UEVR100) for the costliest lines of a file. */
+export function hotspotFindings(records: MeasuredRecord[], lineRange: (line0: number) => Range, max = 10): Finding[] {
+  const lines = [...byLine(records).values()]
+    .filter((r) => r.selfMsPerFrame > 0 && r.budgetMs > 0 && r.selfMsPerFrame / r.budgetMs >= 0.002)
+    .sort((a, b) => b.selfMsPerFrame - a.selfMsPerFrame)
+    .slice(0, max);
+  return lines.map((r) => ({
+    code: 'UEVR100',
+    severity: severityForShare(r.selfMsPerFrame, r.budgetMs),
+    message: `Hotspot: ${budgetPhrase(r.selfMsPerFrame, r.budgetMs, r.refreshRateHz)} on this line (${fmtMs(r.totalMsPerFrame)} ms with callees, ${r.callsPerFrame.toFixed(r.callsPerFrame >= 10 ? 0 : 1)} calls/frame, p95 ${fmtMs(r.p95Ms)} ms).`,
+    range: lineRange(r.line - 1),
+    hot: null,
+    fixes: [],
+    measuredMsPerFrame: r.selfMsPerFrame,
+  }));
+}
+
+/** Markdown hover for a measured line, with the rules that apply there and what fixing them saves. */
+export function measuredHover(r: MeasuredRecord, findingsOnLine: Finding[]): string {
+  const parts = [
+    `**UEVR Profiler** — measured ${budgetPhrase(r.totalMsPerFrame, r.budgetMs, r.refreshRateHz)}`,
+    '',
+    `| | |`,
+    `|---|---|`,
+    `| self | ${fmtMs(r.selfMsPerFrame)} ms/frame |`,
+    `| total | ${fmtMs(r.totalMsPerFrame)} ms/frame |`,
+    `| calls | ${r.callsPerFrame.toFixed(r.callsPerFrame >= 10 ? 0 : 1)} per frame |`,
+    `| p95 over frames | ${fmtMs(r.p95Ms)} ms |`,
+  ];
+  if (r.topCallers.length) {
+    parts.push('', 'Top callers: ' + r.topCallers.slice(0, 5).map((c) => `\`${c.name.replace(/`/g, "'")}\` ${fmtMs(c.msPerFrame)} ms`).join(', '));
+  }
+  for (const f of findingsOnLine) {
+    if (f.code === 'syntax' || f.code === 'UEVR100') continue;
+    const saving = (SAVING_FRACTION[f.code] ?? 0.5) * Math.max(r.selfMsPerFrame, r.totalMsPerFrame);
+    parts.push('', `**${f.code}**: ${f.message.replace(/^Measured [^.]*\.\s*/, '')}`, `Estimated saving if fixed: ~${fmtMs(saving)} ms/frame.`);
+  }
+  return parts.join('\n');
+}
+
+/** CodeLens text for a hot function. */
+export function lensTitle(selfMs: number, totalMs: number, calls: number, budgetMs: number): string {
+  const pct = budgetMs > 0 ? (totalMs / budgetMs) * 100 : 0;
+  return `UEVR: ${fmtMs(selfMs)} ms self · ${fmtMs(totalMs)} ms total per frame (${pct.toFixed(pct >= 10 ? 0 : 1)}% of budget) · ${calls.toFixed(calls >= 10 ? 0 : 1)} calls/frame`;
+}

@@ -1,0 +1,52 @@
+// Starts the UEVR language server (dist/server.js) and exposes the capture notifications. The extension's
+// activate() calls startLanguageClient once and keeps the client for sendCapture/clearCapture.
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { MeasuredRecord, PathMapping } from '../../core/analyzer/measured';
+
+export const LOAD_CAPTURE = 'uevr/loadCapture';
+export const CLEAR_CAPTURE = 'uevr/clearCapture';
+
+export async function startLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<LanguageClient> {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const config = vscode.workspace.getConfiguration('uevrProfiler');
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'lua' },
+      { scheme: 'untitled', language: 'lua' },
+    ],
+    // The server reads uevrProfiler.analyzer.disabledRules and uevrProfiler.pathMappings from here and
+    // gets a didChangeConfiguration whenever the section changes.
+    synchronize: { configurationSection: 'uevrProfiler' },
+    initializationOptions: {
+      uevrProfiler: {
+        analyzer: { disabledRules: config.get<string[]>('analyzer.disabledRules', []) },
+        pathMappings: config.get<PathMapping[]>('pathMappings', []),
+      },
+    },
+    outputChannel: log,
+    traceOutputChannel: log,
+  };
+  const client = new LanguageClient('uevrProfiler', 'UEVR Analyzer', serverOptions, clientOptions);
+  await client.start();
+  context.subscriptions.push({ dispose: () => void client.stop() });
+  log.info('UEVR language server started');
+  return client;
+}
+
+/** Loads measured costs into the editor: re-ranked findings, hotspots, hover and CodeLens. */
+export async function sendCapture(client: LanguageClient, records: MeasuredRecord[], pathMappings?: PathMapping[]): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+  const maps = (pathMappings ?? vscode.workspace.getConfiguration('uevrProfiler').get<PathMapping[]>('pathMappings', []))
+    .map((m) => ({ from: m.from, to: m.to.replace(/\$\{workspaceFolder\}/g, folder) }));
+  await client.sendNotification(LOAD_CAPTURE, { records, pathMappings: maps });
+}
+
+/** Removes every measured annotation (diagnostics, hover numbers, CodeLens). */
+export async function clearCapture(client: LanguageClient): Promise<void> {
+  await client.sendNotification(CLEAR_CAPTURE);
+}

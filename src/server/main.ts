@@ -1,0 +1,130 @@
+// The UEVR language server (bundled to dist/server.js). Transport (stdio / IPC / socket) is whatever the
+// client started it with: vscode-languageserver reads it from the command line.
+// Analysis is debounced per document and runs off the request path: a keystroke never waits for it.
+import {
+  CodeActionKind, CodeLensRefreshRequest, ProposedFeatures, TextDocumentSyncKind, TextDocuments, createConnection,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { fileURLToPath } from 'node:url';
+import { AnalyzerService, FIX_ALL_KIND, type ServiceSettings } from './service';
+import type { MeasuredRecord, PathMapping } from '../core/analyzer/measured';
+
+/** Custom notifications (client → server). */
+export const LOAD_CAPTURE = 'uevr/loadCapture';
+export const CLEAR_CAPTURE = 'uevr/clearCapture';
+const DEBOUNCE_MS = 200;
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const service = new AnalyzerService();
+const timers = new Map<string, NodeJS.Timeout>();
+let canRefreshLenses = false;
+
+function settingsFrom(raw: unknown): Partial<ServiceSettings> {
+  // Settings arrive as JSON from the client: check the shape instead of trusting it.
+  const out: Partial<ServiceSettings> = {};
+  const root = (raw && typeof raw === 'object' ? (raw as Record<string, unknown>).uevrProfiler ?? raw : {}) as Record<string, unknown>;
+  const analyzer = root.analyzer as Record<string, unknown> | undefined;
+  const dr = analyzer?.disabledRules ?? root.disabledRules;
+  if (Array.isArray(dr)) out.disabledRules = dr.filter((x): x is string => typeof x === 'string');
+  const pm = root.pathMappings;
+  if (Array.isArray(pm)) {
+    out.pathMappings = pm.filter((m): m is PathMapping => !!m && typeof m === 'object' && typeof (m as PathMapping).from === 'string' && typeof (m as PathMapping).to === 'string');
+  }
+  return out;
+}
+
+function publish(uri: string): void {
+  try {
+    connection.sendDiagnostics({ uri, version: service.version(uri), diagnostics: service.diagnostics(uri) });
+  } catch (e) {
+    connection.console.error(`uevr: analysis of ${uri} failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function schedule(uri: string): void {
+  clearTimeout(timers.get(uri));
+  timers.set(uri, setTimeout(() => {
+    timers.delete(uri);
+    const d = documents.get(uri);
+    if (!d) return;
+    if (service.version(uri) !== d.version) service.open(uri, d.getText(), d.version);
+    publish(uri);
+  }, DEBOUNCE_MS));
+}
+
+function republishAll(): void {
+  for (const uri of service.uris()) schedule(uri);
+  if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+}
+
+connection.onInitialize((params): InitializeResult => {
+  service.setSettings(settingsFrom(params.initializationOptions));
+  for (const f of params.workspaceFolders ?? []) {
+    try {
+      service.workspaceRoots.push(fileURLToPath(f.uri));
+    } catch {
+      // non-file workspace folder: nothing to resolve from disk
+    }
+  }
+  canRefreshLenses = !!params.capabilities.workspace?.codeLens?.refreshSupport;
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+      hoverProvider: true,
+      codeLensProvider: { resolveProvider: false },
+    },
+    serverInfo: { name: 'uevr-profiler-analyzer', version: '0.1.0' },
+  };
+});
+
+connection.onDidChangeConfiguration((p) => {
+  service.setSettings(settingsFrom(p.settings));
+  republishAll();
+});
+
+documents.onDidOpen((e) => {
+  service.open(e.document.uri, e.document.getText(), e.document.version);
+  schedule(e.document.uri);
+});
+documents.onDidChangeContent((e) => schedule(e.document.uri));
+documents.onDidClose((e) => {
+  clearTimeout(timers.get(e.document.uri));
+  service.close(e.document.uri);
+  connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+});
+
+/** Requests read the latest text (an edit may still be inside its debounce window). */
+function sync(uri: string): void {
+  const d = documents.get(uri);
+  if (d && service.version(uri) !== d.version) service.open(uri, d.getText(), d.version);
+}
+
+connection.onCodeAction((p) => {
+  sync(p.textDocument.uri);
+  return service.codeActions(p.textDocument.uri, p.range, p.context.only);
+});
+connection.onHover((p) => {
+  sync(p.textDocument.uri);
+  return service.hover(p.textDocument.uri, p.position);
+});
+connection.onCodeLens((p) => {
+  sync(p.textDocument.uri);
+  return service.codeLenses(p.textDocument.uri);
+});
+
+connection.onNotification(LOAD_CAPTURE, (p: { records?: unknown; pathMappings?: unknown }) => {
+  const records = Array.isArray(p?.records) ? (p.records as MeasuredRecord[]) : [];
+  if (Array.isArray(p?.pathMappings)) service.setSettings(settingsFrom({ pathMappings: p.pathMappings }));
+  service.loadCapture(records);
+  republishAll();
+});
+connection.onNotification(CLEAR_CAPTURE, () => {
+  service.clearCapture();
+  republishAll();
+});
+
+documents.listen(connection);
+connection.listen();

@@ -1,0 +1,239 @@
+// The language server's logic without the connection: documents in, diagnostics / code actions / hover /
+// CodeLens out. main.ts wires it to LSP; the tests drive it directly.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  CodeAction, CodeActionKind, DiagnosticSeverity, MarkupKind,
+  type CodeLens, type Diagnostic, type Hover, type Position, type Range,
+} from 'vscode-languageserver';
+import { analyze, fixAll, fixKeepsSyntax } from '../core/analyzer/analyze';
+import { API_COSTS, RULE_BY_CODE } from '../core/analyzer/catalog';
+import {
+  applyMeasured, byLine, hotspotFindings, lensTitle, measuredHover, recordMatchesUri,
+  type MeasuredRecord, type PathMapping,
+} from '../core/analyzer/measured';
+import type { Finding, Severity } from '../core/analyzer/types';
+import { parse } from '../core/lua/parser';
+import { LineIndex } from '../core/lua/positions';
+import type { FunctionExpr } from '../core/lua/ast';
+import { walk } from '../core/analyzer/syntax';
+
+export const FIX_ALL_KIND = 'source.fixAll.uevr';
+/** Files bigger than this are not read from disk to resolve `require` (a script is never this big). */
+const MAX_REQUIRE_BYTES = 2_000_000;
+
+export interface ServiceSettings {
+  disabledRules: string[];
+  pathMappings: PathMapping[];
+}
+
+interface DocState {
+  uri: string;
+  text: string;
+  version: number;
+  findings: Finding[] | null;
+  lines: LineIndex;
+}
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export class AnalyzerService {
+  private docs = new Map<string, DocState>();
+  private records: MeasuredRecord[] = [];
+  settings: ServiceSettings = { disabledRules: [], pathMappings: [] };
+  workspaceRoots: string[] = [];
+
+  open(uri: string, text: string, version: number): void {
+    this.docs.set(uri, { uri, text, version, findings: null, lines: new LineIndex(text) });
+  }
+
+  close(uri: string): void {
+    this.docs.delete(uri);
+  }
+
+  uris(): string[] {
+    return [...this.docs.keys()];
+  }
+
+  version(uri: string): number | undefined {
+    return this.docs.get(uri)?.version;
+  }
+
+  setSettings(s: Partial<ServiceSettings>): void {
+    this.settings = { ...this.settings, ...s };
+    for (const d of this.docs.values()) d.findings = null;
+  }
+
+  loadCapture(records: MeasuredRecord[]): void {
+    this.records = records.filter((r) => r && typeof r.file === 'string' && Number.isFinite(r.line));
+    for (const d of this.docs.values()) d.findings = null;
+  }
+
+  clearCapture(): void {
+    this.loadCapture([]);
+  }
+
+  get hasCapture(): boolean {
+    return this.records.length > 0;
+  }
+
+  private recordsFor(uri: string): MeasuredRecord[] {
+    if (this.records.length === 0) return [];
+    return this.records.filter((r) => recordMatchesUri(r.file, uri, this.settings.pathMappings));
+  }
+
+  /** Resolves require("a.b") to an open document or a file next to the requiring one / in a workspace root. */
+  private resolveRequire = (name: string, fromUri: string): { uri: string; text: string } | undefined => {
+    if (!/^[\w.\-/]+$/.test(name)) return undefined;
+    const rel = name.replace(/\./g, '/') + '.lua';
+    const dirs: string[] = [];
+    if (fromUri.startsWith('file:')) {
+      try {
+        dirs.push(dirname(fileURLToPath(fromUri)));
+      } catch {
+        // not a local file
+      }
+    }
+    dirs.push(...this.workspaceRoots);
+    for (const d of dirs) {
+      for (const p of [join(d, rel), join(d, 'scripts', rel)]) {
+        const uri = pathToFileURL(p).href;
+        const open = this.docs.get(uri);
+        if (open) return { uri, text: open.text };
+        try {
+          if (existsSync(p) && statSync(p).size <= MAX_REQUIRE_BYTES) return { uri, text: readFileSync(p, 'utf8') };
+        } catch {
+          // unreadable: treat as absent
+        }
+      }
+    }
+    return undefined;
+  };
+
+  findings(uri: string): Finding[] {
+    const d = this.docs.get(uri);
+    if (!d) return [];
+    if (!d.findings) {
+      let f = analyze(d.text, uri, { disabledRules: this.settings.disabledRules, resolveRequire: this.resolveRequire });
+      const recs = this.recordsFor(uri);
+      if (recs.length) {
+        f = applyMeasured(f, recs);
+        const hs = hotspotFindings(recs, (l) => d.lines.range(d.lines.starts[l] ?? d.text.length, (d.lines.starts[l] ?? d.text.length) + d.lines.lineText(l).length));
+        f = [...f, ...hs.filter((h) => !this.settings.disabledRules.includes(h.code))];
+      }
+      d.findings = f;
+    }
+    return d.findings;
+  }
+
+  diagnostics(uri: string): Diagnostic[] {
+    return this.findings(uri).map((f) => ({
+      range: f.range,
+      severity: SEVERITY[f.severity],
+      code: f.code,
+      source: 'uevr',
+      message: f.message,
+    }));
+  }
+
+  codeActions(uri: string, range: Range, only?: string[]): CodeAction[] {
+    const d = this.docs.get(uri);
+    if (!d) return [];
+    const out: CodeAction[] = [];
+    const wantQuick = !only || only.some((k) => CodeActionKind.QuickFix.startsWith(k) || k === CodeActionKind.QuickFix);
+    const wantFixAll = !only || only.some((k) => FIX_ALL_KIND.startsWith(k));
+    if (wantQuick) {
+      const diags = this.diagnostics(uri);
+      this.findings(uri).forEach((f, i) => {
+        if (!overlaps(f.range, range)) return;
+        f.fixes.forEach((fix, k) => {
+          // Checked here, lazily, instead of for every finding at analysis time: cheap per request.
+          if (!fixKeepsSyntax(d.text, fix)) return;
+          const title = fix.kind === 'safe' ? fix.title : `${fix.title} (suggestion: ${fix.reason ?? 'review the change'})`;
+          const a = CodeAction.create(title, { changes: { [uri]: fix.edits } }, CodeActionKind.QuickFix);
+          a.diagnostics = [diags[i]];
+          a.isPreferred = fix.kind === 'safe' && k === f.fixes.findIndex((x) => x.kind === 'safe');
+          out.push(a);
+        });
+      });
+    }
+    if (wantFixAll && this.findings(uri).some((f) => f.fixes.some((x) => x.kind === 'safe'))) {
+      const r = fixAll(d.text, uri, { disabledRules: this.settings.disabledRules });
+      if (r.applied > 0 && r.text !== d.text) {
+        const end = d.lines.position(d.text.length);
+        out.push(CodeAction.create('Fix all safe UEVR issues in file',
+          { changes: { [uri]: [{ range: { start: { line: 0, character: 0 }, end }, newText: r.text }] } }, FIX_ALL_KIND));
+      }
+    }
+    return out;
+  }
+
+  hover(uri: string, pos: Position): Hover | null {
+    const d = this.docs.get(uri);
+    if (!d) return null;
+    const onLine = this.findings(uri).filter((f) => f.range.start.line <= pos.line && pos.line <= f.range.end.line);
+    const rec = byLine(this.recordsFor(uri)).get(pos.line + 1);
+    const parts: string[] = [];
+    if (rec) parts.push(measuredHover(rec, onLine));
+    // UEVR API call under the cursor: its cost.
+    const lineText = d.lines.lineText(pos.line);
+    const word = wordAt(lineText, pos.character);
+    if (word && API_COSTS[word]) parts.push(`**${word}** (UEVR API): ${API_COSTS[word]}`);
+    if (!rec) {
+      for (const f of onLine) if (f.code !== 'syntax' && f.code !== 'UEVR100') parts.push(`**${f.code}** ${RULE_BY_CODE.get(f.code)?.title ?? ''}: cost: ${RULE_BY_CODE.get(f.code)?.cost ?? 'measured'}`);
+    }
+    if (parts.length === 0) return null;
+    return { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n---\n\n') } };
+  }
+
+  /** A CodeLens per measured function: function records when the capture has them, else line sums. */
+  codeLenses(uri: string): CodeLens[] {
+    const d = this.docs.get(uri);
+    if (!d) return [];
+    const recs = this.recordsFor(uri);
+    if (recs.length === 0) return [];
+    const lenses: CodeLens[] = [];
+    const fnRecs = recs.filter((r) => r.functionName);
+    const lens = (line0: number, title: string): CodeLens => ({
+      range: { start: { line: line0, character: 0 }, end: { line: line0, character: 0 } },
+      command: { title, command: '' },
+    });
+    if (fnRecs.length) {
+      for (const r of fnRecs) lenses.push(lens(Math.max(0, r.line - 1), lensTitle(r.selfMsPerFrame, r.totalMsPerFrame, r.callsPerFrame, r.budgetMs)));
+      return lenses;
+    }
+    // Sum line self times into the innermost function holding each line.
+    const chunk = parse(d.text);
+    const fns: FunctionExpr[] = [];
+    walk(chunk.body, (n) => { if (n.kind === 'Function') fns.push(n); });
+    const span = fns.map((f) => ({ f, a: d.lines.lineOf(f.start) + 1, b: d.lines.lineOf(f.end) + 1, self: 0, total: 0, calls: 0, budget: 0 }));
+    for (const r of byLine(recs).values()) {
+      let best: (typeof span)[number] | undefined;
+      for (const s of span) if (s.a <= r.line && r.line <= s.b && (!best || s.b - s.a < best.b - best.a)) best = s;
+      if (!best) continue;
+      best.self += r.selfMsPerFrame;
+      best.total = Math.max(best.total, r.totalMsPerFrame, best.self);
+      if (r.line === best.a) best.calls = r.callsPerFrame;
+      best.budget = r.budgetMs;
+    }
+    for (const s of span) if (s.self > 0 || s.total > 0) lenses.push(lens(s.a - 1, lensTitle(s.self, s.total, s.calls, s.budget)));
+    return lenses;
+  }
+}
+
+function overlaps(a: Range, b: Range): boolean {
+  const before = (p: Position, q: Position): boolean => p.line < q.line || (p.line === q.line && p.character < q.character);
+  return !before(a.end, b.start) && !before(b.end, a.start);
+}
+
+function wordAt(line: string, ch: number): string | null {
+  const re = /[A-Za-z_][A-Za-z0-9_]*/g;
+  for (let m = re.exec(line); m; m = re.exec(line)) if (m.index <= ch && ch <= m.index + m[0].length) return m[0];
+  return null;
+}
