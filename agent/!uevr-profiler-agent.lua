@@ -21,10 +21,11 @@ local pcall, error, type, tostring = pcall, error, type, tostring
 local callbacks = uevr.sdk.callbacks
 
 -- Registration site without the debug library: error(msg, level) prefixes "chunk:line:" of the function
--- `level` levels up; pcall(error, '', n) makes that observable. Levels: 1 = pcall (C, no position),
--- 2 = the function calling site_by_error, 3 = its caller...
+-- at that stack level, and pcall(error, '', n) makes it observable. Stack levels seen by error: 0 =
+-- error, 1 = pcall (C, no position), 2 = site_by_error, 3 = its caller... `level` here counts from
+-- site_by_error itself (0), so error's level is level + 2.
 local function site_by_error(level)
-  local _, msg = pcall(error, '', level + 1)
+  local _, msg = pcall(error, '', level + 2)
   local file, line = tostring(msg):match('^(.-):(%d+): $')
   return file or '?', tonumber(line) or 0
 end
@@ -32,6 +33,7 @@ end
 if type(P) ~= 'table' or type(P.enter) ~= 'function' then
   -- No native plugin: announce registrations only (the plugin may be older than contract 1).
   local api = uevr.api
+  -- level counts from announce (0): 1 = the registrar wrapper, 2 = the mod's call.
   local function announce(name, level)
     local file, line = site_by_error(level + 1)
     pcall(api.dispatch_custom_event, api, 'uevr_profiler.register', name .. '\t' .. file .. '\t' .. line)

@@ -4,6 +4,7 @@
 //   node --import tsx bench/sim.bench.ts [--frames N] [--rounds R]
 // Configurations run interleaved, R rounds each, and the median is reported, because the machine is
 // shared: a run-to-run ratio measured in the same process is what to read, not the absolute times.
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createSimulatedSession, type SimulatedSessionOptions } from '../src/core/sim/session';
 import { loadLuaWasm, LUA_MASKCOUNT, RawLua } from '../src/core/sim/lua-runtime';
@@ -141,7 +142,7 @@ async function hookCost(): Promise<{ rawUs: number; debugUs: number; armedRatio:
 }
 
 async function main(): Promise<void> {
-  console.log(`# simulator benchmark: examples/, ${FRAMES} frames x ${ROUNDS} rounds (medians), node ${process.version}`);
+  console.log(`# simulator benchmark: examples/, ${FRAMES} frames x ${ROUNDS} rounds (medians), node ${process.version}, ${cpus().length} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   const results = new Map<string, Result[]>();
   for (let r = 0; r < ROUNDS; r++) {
     for (const c of CONFIGS) {
@@ -162,6 +163,7 @@ async function main(): Promise<void> {
       `| ${c.name} | ${f.toFixed(3)} | ${s.toFixed(3)} | ${(f / base).toFixed(3)} | ${(s / baseScripts).toFixed(3)} | ${median(rs.map((x) => x.overheadMs)).toFixed(3)} | ${median(rs.map((x) => x.fps)).toFixed(0)} |`,
     );
   }
+  console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   const h = await hookCost();
   console.log(`\nsampler hook (stack walk of ~4 frames), per call: raw C API from JS ${h.rawUs.toFixed(2)} µs, debug.sethook Lua hook ${h.debugUs.toFixed(2)} µs (ratio ${(h.debugUs / h.rawUs).toFixed(2)})`);
   console.log(`an armed count hook (never firing) slows plain Lua by x${h.armedRatio.toFixed(2)}`);

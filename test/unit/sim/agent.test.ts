@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { createSimulatedSession, defaultAgentPath, listScripts } from '../../../src/core/sim/session';
+
+const dirs: string[] = [];
+function tempScripts(files: Record<string, string>): string {
+  const d = mkdtempSync(join(tmpdir(), 'uevr-sim-'));
+  dirs.push(d);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(d, name), text);
+  return d;
+}
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('the Lua agent', () => {
+  test('is found, sorts first, and is not loaded twice when the scripts folder has a copy', async () => {
+    const agent = defaultAgentPath();
+    assert.ok(agent && agent.endsWith('!uevr-profiler-agent.lua'));
+    const d = tempScripts({ 'a.lua': 'uevr.sdk.callbacks.on_frame(function() end)', '0_first.lua': '' });
+    mkdirSync(join(d, 'sub'));
+    writeFileSync(join(d, 'sub', 'nested.lua'), 'error("nested scripts are not loaded")');
+    copyFileSync(agent, join(d, '!uevr-profiler-agent.lua'));
+    assert.deepEqual(listScripts(d).map((f) => f.slice(d.length + 1)), ['!uevr-profiler-agent.lua', '0_first.lua', 'a.lua']);
+    const sim = await createSimulatedSession({ scriptsDir: d });
+    const errors: string[] = [];
+    sim.subscribe({ scriptError: (e) => errors.push(e.message) });
+    await sim.runFrames(2);
+    assert.deepEqual(errors, []);
+    assert.equal(sim.scriptFiles().length, 3);
+    assert.equal(sim.callbacks().length, 1, 'one mod callback (the agent registers its own reset hook untimed)');
+    await sim.dispose();
+  });
+
+  test('keeps behaviour: return values pass through, errors keep their message and line', async () => {
+    const d = tempScripts({
+      'm.lua': [
+        'local fn = uevr.api:find_uobject("Function /Script/Engine.Actor.ReceiveTick")',
+        'local seen = {}',
+        'fn:hook_ptr(function() return false end, function() seen[#seen + 1] = "post" end)',
+        'uevr.sdk.callbacks.on_pre_engine_tick(function() error({ code = 7 }) end)',
+        'uevr.sdk.callbacks.on_post_engine_tick(function() local ok, e = pcall(error, "inner", 0) print(tostring(ok) .. " " .. e .. " " .. #seen) end)',
+      ].join('\n'),
+    });
+    const sim = await createSimulatedSession({ scriptsDir: d, hookCallsPerFrame: 1 });
+    const errors: Array<{ file: string; line: number; message: string }> = [];
+    const logs: string[] = [];
+    sim.subscribe({ scriptError: (e) => errors.push(e), log: (l) => logs.push(l.text) });
+    await sim.runFrames(1);
+    assert.deepEqual(logs, ['false inner 1']);
+    // A non-string error has no position: it is reported at the registration of the failing callback.
+    assert.equal(errors.length, 1);
+    assert.match(errors[0].file, /m\.lua$/);
+    assert.equal(errors[0].line, 4);
+    await sim.dispose();
+  });
+
+  test('without the native table it only announces registrations, with sites found without debug', async () => {
+    const agent = defaultAgentPath()!;
+    const d = tempScripts({
+      '!0_no_plugin.lua': 'uevr_profiler = nil',
+      'b.lua': '\n\nuevr.sdk.callbacks.on_pre_engine_tick(function() end)\n',
+    });
+    copyFileSync(agent, join(d, '!uevr-profiler-agent.lua'));
+    const sim = await createSimulatedSession({ scriptsDir: d });
+    const logs: string[] = [];
+    sim.subscribe({ log: (l) => logs.push(l.text) });
+    await sim.runFrames(2);
+    assert.equal(sim.callbacks().length, 0);
+    assert.equal(logs.length, 1);
+    const b = join(d, 'b.lua');
+    assert.ok(b.length < 60, 'short_src keeps the whole path');
+    assert.equal(logs[0], `custom event uevr_profiler.register: on_pre_engine_tick\t${b}\t3`);
+    await sim.dispose();
+  });
+});
