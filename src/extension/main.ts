@@ -10,6 +10,7 @@ import { UevrDebugAdapterFactory } from './live/debugAdapter';
 import { LiveViewProvider, LIVE_VIEW_ID } from './live/liveViewProvider';
 import { resolveAttachTarget } from './live/picker';
 import { SessionManager, type FinishedCapture } from './live/sessionManager';
+import { openInSpeedscope } from './speedscope/speedscopePanel';
 import { UserError } from './log';
 import { readSettings, type Settings } from './settings';
 
@@ -129,6 +130,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
     [COMMANDS.captureNextSeconds]: (arg?: unknown) => captureFor(typeof arg === 'number' && arg > 0 ? arg : readSettings().captureSeconds),
     [COMMANDS.compareCaptures]: (a?: unknown, b?: unknown) => captures.compare(a as never, b as never),
     [COMMANDS.exportProfile]: (arg?: unknown, format?: unknown, out?: unknown) => captures.export(arg as never, format as never, typeof out === 'string' ? out : undefined),
+    [COMMANDS.openInSpeedscope]: async (arg?: unknown) => {
+      const uri = arg instanceof vscode.Uri ? arg : typeof arg === 'string' ? vscode.Uri.file(arg) : flameGraphs.activeDocument?.uri;
+      if (!uri) throw new UserError('Open a capture or profile in the UEVR Flame Graph first, then run "Open in speedscope".');
+      return openInSpeedscope(context, uri);
+    },
     [COMMANDS.capturesOpen]: (e?: unknown) => captures.open(e as never),
     [COMMANDS.capturesRename]: (e?: unknown) => captures.rename(e as never),
     [COMMANDS.capturesDelete]: (e?: unknown) => captures.delete(e as never),

@@ -1,0 +1,66 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateExtension, closeAllEditors, frameTexts, screenshot, waitFor, waitForWebviewText, workspaceFile } from './helpers';
+
+/** Opens a profile with the extension's command and waits until the flame graph shows it. */
+async function open(name: string): Promise<{ samples: number; text: string | undefined }> {
+  const api = await activateExtension();
+  const uri = workspaceFile('profiles', name);
+  await vscode.commands.executeCommand('uevrProfiler.openCapture', uri);
+  const doc = await waitFor(`${name} to load`, () => (api.flameGraphs.activeDocument?.uri.fsPath === uri.fsPath ? api.flameGraphs.activeDocument : undefined));
+  const text = await waitForWebviewText(`${name} to render`, (t) => t.includes(name) && /samples/.test(t));
+  return { samples: doc.profile.samples.length, text };
+}
+
+describe('profiles in the flame graph editor', function () {
+  this.timeout(120_000);
+  afterEach(closeAllEditors);
+
+  it('opens a V8 .cpuprofile', async () => {
+    const r = await open('camera.cpuprofile');
+    assert.equal(r.samples, 10);
+  });
+
+  it('opens folded stacks', async () => {
+    const r = await open('camera.folded');
+    assert.ok(r.samples >= 4);
+  });
+
+  it('opens a Chrome trace (detected from content, not the .json name)', async () => {
+    const r = await open('camera.trace.json');
+    assert.ok(r.samples > 0);
+    await screenshot('chrome-trace');
+  });
+
+  it('shows hostile function names as text, never as markup', async () => {
+    const r = await open('hostile.folded');
+    assert.ok(r.samples > 0);
+    // The names reach the page only as text: if they had been parsed as HTML, the <img> and
+    // <script> would be elements and their text would not appear verbatim.
+    if (r.text !== undefined) {
+      const frames = (await frameTexts()) ?? [];
+      const page = frames.find((f) => f.text.includes('hostile.folded'));
+      assert.ok(page, 'the flame graph page is found');
+    }
+    const api = await activateExtension();
+    const names = api.flameGraphs.activeDocument?.profile.frames.name ?? [];
+    assert.ok(names.includes('<img src=x onerror=alert(1)>'), names.join(' | '));
+  });
+
+  it('opens the profile in the bundled speedscope viewer', async () => {
+    await open('simple.speedscope.json');
+    const panel = (await vscode.commands.executeCommand('uevrProfiler.openInSpeedscope')) as vscode.WebviewPanel | undefined;
+    assert.ok(panel, 'a speedscope panel opens');
+    const text = await waitForWebviewText('speedscope to show the profile', (t) => /Left Heavy/i.test(t) && /Sandwich/i.test(t) && !/Drag and drop/i.test(t), 45_000);
+    if (text !== undefined) assert.match(text, /simple/);
+    await screenshot('speedscope');
+  });
+
+  it('says clearly when a file is not a profile', async () => {
+    const api = await activateExtension();
+    const before = api.flameGraphs.activeDocument;
+    await vscode.commands.executeCommand('uevrProfiler.openCapture', workspaceFile('scripts', 'camera_fix.lua'));
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.equal(api.flameGraphs.activeDocument, before, 'nothing is opened for a Lua file');
+  });
+});
