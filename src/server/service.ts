@@ -71,7 +71,17 @@ export class AnalyzerService {
   }
 
   loadCapture(records: MeasuredRecord[]): void {
-    this.records = records.filter((r) => r && typeof r.file === 'string' && Number.isFinite(r.line));
+    // Records come over the wire from the extension: keep well-formed ones, coerce numbers, never throw.
+    const num = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) && x >= 0 ? x : 0);
+    this.records = (Array.isArray(records) ? records : [])
+      .filter((r) => r && typeof r === 'object' && typeof r.file === 'string' && Number.isInteger(r.line) && r.line > 0)
+      .map((r) => ({
+        ...r,
+        selfMsPerFrame: num(r.selfMsPerFrame), totalMsPerFrame: num(r.totalMsPerFrame), callsPerFrame: num(r.callsPerFrame),
+        p95Ms: num(r.p95Ms), budgetMs: num(r.budgetMs) || 1000 / (num(r.refreshRateHz) || 90), refreshRateHz: num(r.refreshRateHz) || 90,
+        topCallers: Array.isArray(r.topCallers) ? r.topCallers.filter((c) => c && typeof c.name === 'string').map((c) => ({ name: c.name, msPerFrame: num(c.msPerFrame) })) : [],
+        functionName: typeof r.functionName === 'string' ? r.functionName : undefined,
+      }));
     for (const d of this.docs.values()) d.findings = null;
   }
 
@@ -85,7 +95,9 @@ export class AnalyzerService {
 
   private recordsFor(uri: string): MeasuredRecord[] {
     if (this.records.length === 0) return [];
-    return this.records.filter((r) => recordMatchesUri(r.file, uri, this.settings.pathMappings));
+    const root = this.workspaceRoots[0] ?? '';
+    const maps = this.settings.pathMappings.map((m) => ({ from: m.from, to: m.to.replace(/\$\{workspaceFolder\}/g, root) }));
+    return this.records.filter((r) => recordMatchesUri(r.file, uri, maps));
   }
 
   /** Resolves require("a.b") to an open document or a file next to the requiring one / in a workspace root. */

@@ -57,25 +57,28 @@ function decodeUriPath(uri: string): string {
 }
 
 /**
- * Does a capture's script path denote this workspace file? Mapped prefixes first; otherwise the longest
- * common tail decides (UEVR's paths are cut at the front, so the end of the path is what survives).
+ * Does a capture's script path denote this workspace file? A mapping whose `from` prefixes the path
+ * decides alone; without one, files are matched by name (UEVR cuts paths at the front, so the file
+ * name is what survives; a cut first segment of a "..."-path only has to be a suffix).
  */
 export function recordMatchesUri(file: string, uri: string, mappings: PathMapping[] = []): boolean {
   const target = norm(decodeUriPath(uri));
-  let f = norm(file);
+  const raw = file.trim();
+  const f = norm(raw);
   for (const m of mappings) {
     const from = norm(m.from).replace(/\/+$/, '');
     if (from && f.startsWith(from + '/')) {
       const mapped = norm(m.to).replace(/\/+$/, '') + f.slice(from.length);
-      if (target.endsWith(mapped.replace(/^.*\$\{workspacefolder\}/, ''))) return true;
+      return target === mapped || target.endsWith(mapped.startsWith('/') ? mapped : '/' + mapped);
     }
   }
-  f = f.replace(/^\/+/, '');
-  if (!f) return false;
-  if (target.endsWith('/' + f) || target === f) return true;
-  // A truncated path ("...ipts/mod.lua") still has to agree on the whole file name.
-  const fname = f.split('/').pop()!;
-  return file.trim().startsWith('...') && target.endsWith('/' + fname) && target.endsWith(f);
+  const segs = f.split('/').filter(Boolean);
+  const tsegs = target.split('/').filter(Boolean);
+  if (segs.length === 0 || tsegs.length === 0) return false;
+  const name = segs[segs.length - 1];
+  const tname = tsegs[tsegs.length - 1];
+  if (name === tname) return true;
+  return raw.startsWith('...') && segs.length === 1 && tname.endsWith(name) && name.endsWith('.lua');
 }
 
 /** Share of the budget → severity used for measured findings. */

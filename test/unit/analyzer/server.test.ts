@@ -1,0 +1,122 @@
+// The language server end to end over stdio (a real child process speaking LSP), plus the service's
+// measured-capture behaviour.
+import { describe, test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { AnalyzerService } from '../../../src/server/service';
+import type { MeasuredRecord } from '../../../src/core/analyzer/measured';
+import { recordMatchesUri, budgetPhrase } from '../../../src/core/analyzer/measured';
+
+const root = join(__dirname, '../../..');
+const MOD = [
+  'local api = uevr.api',
+  'uevr.sdk.callbacks.on_pre_engine_tick(function(engine, delta)',
+  '  local c = api:find_uobject("Class /Script/Engine.Pawn")',
+  '  print("tick")',
+  'end)',
+].join('\n');
+const URI = 'file:///tmp/uevr-test/scripts/mod.lua';
+
+function record(line: number, ms: number, extra: Partial<MeasuredRecord> = {}): MeasuredRecord {
+  return {
+    file: 'C:\\Users\\me\\AppData\\Roaming\\UnrealVRMod\\Game\\scripts\\mod.lua', line, selfMsPerFrame: ms, totalMsPerFrame: ms * 1.2,
+    callsPerFrame: 1, p95Ms: ms * 2, topCallers: [{ name: 'on_pre_engine_tick', msPerFrame: ms }], budgetMs: 11.1, refreshRateHz: 90, ...extra,
+  };
+}
+
+describe('measured data', () => {
+  test('budget phrase', () => {
+    assert.equal(budgetPhrase(1.9, 11.1, 90), '1.9 ms/frame, 17% of the 11.1 ms budget at 90 Hz');
+  });
+  test('capture paths map to workspace files (truncated, ..\\UEVR\\, mappings)', () => {
+    assert.ok(recordMatchesUri('C:\\Users\\me\\AppData\\Roaming\\UnrealVRMod\\Game\\scripts\\mod.lua', URI));
+    assert.ok(recordMatchesUri('...ppData\\Roaming\\UnrealVRMod\\Game\\scripts\\mod.lua', URI));
+    assert.ok(!recordMatchesUri('...scripts\\other_mod.lua', URI));
+    assert.ok(recordMatchesUri('C:\\x\\UnrealVRMod\\..\\UEVR\\scripts\\lib.lua', 'file:///ws/UEVR/scripts/lib.lua'));
+    assert.ok(recordMatchesUri('D:\\game\\scripts\\a\\mod.lua', 'file:///ws/src/a/mod.lua', [{ from: 'D:\\game\\scripts', to: '/ws/src' }]));
+  });
+  test('findings are re-worded and re-ranked; hotspots, hover and CodeLens appear; clear removes them', () => {
+    const s = new AnalyzerService();
+    s.open(URI, MOD, 1);
+    const before = s.findings(URI);
+    assert.ok(before.every((f) => !/ms\/frame/.test(f.message)));
+    s.loadCapture([record(3, 1.9), record(4, 0.05), { ...record(2, 0.1), functionName: 'on_pre_engine_tick', selfMsPerFrame: 0.1, totalMsPerFrame: 2.0 }]);
+    const after = s.findings(URI);
+    const r3 = after.find((f) => f.code === 'UEVR003')!;
+    assert.match(r3.message, /ms\/frame, \d+% of the 11\.1 ms budget at 90 Hz/);
+    assert.equal(after[0].code === 'UEVR003' || after[0].code === 'UEVR100', true, 'costliest first');
+    assert.ok(after.some((f) => f.code === 'UEVR100' && f.range.start.line === 2));
+    const hover = s.hover(URI, { line: 2, character: 15 })!;
+    const text = typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : '';
+    assert.match(text, /self \| 1\.9 ms\/frame/);
+    assert.match(text, /p95/);
+    assert.match(text, /on_pre_engine_tick/);
+    assert.match(text, /UEVR003/);
+    assert.match(text, /Estimated saving/);
+    assert.equal(s.codeLenses(URI).length, 1);
+    s.clearCapture();
+    assert.ok(s.findings(URI).every((f) => f.code !== 'UEVR100' && !/ms\/frame/.test(f.message)));
+    assert.equal(s.codeLenses(URI).length, 0);
+  });
+  test('malformed capture records are ignored, not fatal', () => {
+    const s = new AnalyzerService();
+    s.open(URI, MOD, 1);
+    s.loadCapture([null, { file: 3 }, { line: 'x' }] as unknown as MeasuredRecord[]);
+    assert.doesNotThrow(() => s.findings(URI));
+  });
+});
+
+describe('language server over stdio', () => {
+  let proc: ChildProcess | undefined;
+  let conn: MessageConnection | undefined;
+  after(() => {
+    conn?.dispose();
+    proc?.kill();
+  });
+
+  test('diagnostics, quick fix, fix-all, hover with measured ms', async () => {
+    proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/server/main.ts'), '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+    conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+    const diags: { uri: string; diagnostics: { code: string; message: string; range: unknown }[] }[] = [];
+    let notify: (() => void) | null = null;
+    conn.onNotification('textDocument/publishDiagnostics', (p) => {
+      diags.push(p);
+      notify?.();
+    });
+    conn.listen();
+    const next = (): Promise<void> => new Promise((r) => { notify = r; });
+    await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
+    await conn.sendNotification('initialized', {});
+    let got = next();
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'lua', version: 1, text: MOD } });
+    await got;
+    const d = diags[diags.length - 1];
+    assert.deepEqual(d.diagnostics.map((x) => x.code).sort(), ['UEVR003', 'UEVR011']);
+
+    const actions: { title: string; kind: string; edit: unknown }[] = await conn.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: URI }, range: { start: { line: 2, character: 0 }, end: { line: 2, character: 60 } }, context: { diagnostics: d.diagnostics },
+    });
+    assert.ok(actions.some((a) => a.kind === 'quickfix' && /file scope/.test(a.title)));
+    assert.ok(actions.some((a) => a.kind === 'source.fixAll.uevr'));
+
+    got = next();
+    await conn.sendNotification('uevr/loadCapture', { records: [record(3, 1.9)] });
+    await got;
+    assert.ok(diags[diags.length - 1].diagnostics.some((x) => /1\.9 ms\/frame, 17% of the 11\.1 ms budget at 90 Hz/.test(x.message)));
+    const hover: { contents: { value: string } } = await conn.sendRequest('textDocument/hover', { textDocument: { uri: URI }, position: { line: 2, character: 20 } });
+    assert.match(hover.contents.value, /1\.9 ms\/frame/);
+
+    got = next();
+    await conn.sendNotification('uevr/clearCapture', {});
+    await got;
+    assert.ok(diags[diags.length - 1].diagnostics.every((x) => !/ms\/frame/.test(x.message)));
+
+    got = next();
+    await conn.sendNotification('workspace/didChangeConfiguration', { settings: { uevrProfiler: { analyzer: { disabledRules: ['UEVR011'] } } } });
+    await got;
+    assert.deepEqual(diags[diags.length - 1].diagnostics.map((x) => x.code), ['UEVR003']);
+    await conn.sendRequest('shutdown');
+  });
+});
