@@ -14,6 +14,7 @@ import type {
   LogLine,
   ScriptError,
   SessionBackend,
+  SessionClock,
   SessionInfo,
 } from '../session/backend';
 import { burn, costsAsLua, DEFAULT_COSTS, instancesOf, type CostModel } from './cost-model';
@@ -57,7 +58,7 @@ export interface SimulatedSessionOptions {
   autoStart?: boolean;
 }
 
-export interface SimulatedSession extends SessionBackend {
+export interface SimulatedSession extends SessionBackend, SessionClock {
   /** Runs n frames now (serialised with resets and other runFrames calls). */
   runFrames(n: number): Promise<void>;
   /** Runs frames continuously (paced when realtime) until stop() or dispose(). */
@@ -244,7 +245,8 @@ class Simulator implements SimulatedSession {
     return this.hz_;
   }
 
-  private now(): number {
+  /** SessionClock: ms since the session started (the clock of FrameMetrics.start and sample times). */
+  now(): number {
     return performance.now() - this.t0;
   }
 
@@ -302,6 +304,9 @@ class Simulator implements SimulatedSession {
   }
   stopSampling(): void {
     this.hz_ = 0;
+    // Deliver what is buffered now, synchronously, so a capture stopped here gets every sample.
+    const batch = this.interner.take();
+    if (batch) this.emit('samples', batch);
   }
   private jitter(): number {
     return this.periodMs * (0.7 + 0.6 * this.rand()); // ±30 %
