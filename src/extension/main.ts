@@ -135,6 +135,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
       if (!uri) throw new UserError('Open a capture or profile in the UEVR Flame Graph first, then run "Open in speedscope".');
       return openInSpeedscope(context, uri);
     },
+    [COMMANDS.exportReport]: (arg?: unknown, format?: unknown, out?: unknown) =>
+      captures.exportReport(arg as never, format === 'html' || format === 'markdown' ? format : undefined, typeof out === 'string' ? out : undefined),
     [COMMANDS.capturesOpen]: (e?: unknown) => captures.open(e as never),
     [COMMANDS.capturesRename]: (e?: unknown) => captures.rename(e as never),
     [COMMANDS.capturesDelete]: (e?: unknown) => captures.delete(e as never),

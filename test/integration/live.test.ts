@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { listSessions } from '../../src/core/session/discovery';
@@ -110,6 +110,19 @@ describe('live sessions', function () {
     const html = join(api.captureStore.folder, 'export.html');
     await vscode.commands.executeCommand('uevrProfiler.exportProfile', entry.file, 'html', html);
     assert.ok(existsSync(html));
+  });
+
+  it('exports a shareable report with the measured hotspots and the analyzer findings', async () => {
+    const api = await activateExtension();
+    const entry = api.captureStore.list()[0];
+    const out = join(api.captureStore.folder, 'report.md');
+    await vscode.commands.executeCommand('uevrProfiler.exportReport', entry.file, 'markdown', out);
+    const md = readFileSync(out, 'utf8');
+    assert.match(md, /# UEVR performance report/);
+    assert.match(md, /\*\*Scripts:\*\* \d+\.\d+ ms\/frame, [\d.]+% of the 11\.1 ms budget at 90 Hz/);
+    assert.match(md, /on\\_pre\\_engine\\_tick \| [\d.]+ \|/);
+    // camera_fix.lua calls vr.set_mod_value every frame: rule UEVR001.
+    assert.match(md, /\*\*UEVR001\*\*/);
   });
 
   it('disconnects from the debug toolbar (stopDebugging) and stops the simulator', async () => {

@@ -1,10 +1,13 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { EXPORT_FORMATS, exportFileExtension, type ExportFormat } from '../../core/formats';
 import type { CaptureEntry, CaptureStore } from '../../core/history/captureStore';
 import type { Profile } from '../../core/profile/types';
+import { analyze } from '../../core/analyzer/analyze';
+import { renderHtmlReport, renderMarkdownReport, type ReportFinding } from '../../core/report/render';
 import { summarizeProfile } from '../../core/report/summary';
+import { resolveScriptPath } from '../../core/scriptPaths';
 import { openComparison, type OpenComparison } from '../compare/comparePanel';
 import { FLAME_GRAPH_VIEW_TYPE, type FlameGraphEditorProvider } from '../flameGraphEditor';
 import { UserError } from '../log';
@@ -116,6 +119,63 @@ export class CaptureCommands {
       if (a === 'Reveal') void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(out as string));
     });
     return out;
+  }
+
+  /**
+   * Writes a shareable report (Markdown or HTML) of a capture: summary, hotspots, charts, and the
+   * analyzer's findings in the workspace scripts that the capture ran.
+   */
+  async exportReport(t: Target, format?: 'markdown' | 'html', out?: string): Promise<string | undefined> {
+    const e = this.entryOf(t);
+    const source = e?.file ?? (typeof t === 'string' ? t : t instanceof vscode.Uri ? t.fsPath : this.flameGraphs.activeDocument?.uri.fsPath) ?? (await this.pick('Report on a capture'))?.file;
+    if (!source) return undefined;
+    if (!format) {
+      const picked = await vscode.window.showQuickPick(
+        [
+          { label: 'Markdown', description: 'for a mod page, a forum post or a GitHub issue', format: 'markdown' as const },
+          { label: 'HTML', description: 'one self-contained page with charts', format: 'html' as const },
+        ],
+        { title: 'Report format' },
+      );
+      if (!picked) return undefined;
+      format = picked.format;
+    }
+    if (!out) {
+      const stem = basename(source).replace(/\.[^.]+$/, '');
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? dirname(source);
+      const uri = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(join(folder, `${stem}-report.${format === 'html' ? 'html' : 'md'}`)), title: 'Save report' });
+      if (!uri) return undefined;
+      out = uri.fsPath;
+    }
+    const settings = readSettings();
+    const doc = this.flameGraphs.activeDocument;
+    const profile = doc?.uri.fsPath === source ? doc.profile : await loadProfileFile(this.extensionUri, vscode.Uri.file(source));
+    const summary = summarizeProfile(profile, settings.refreshRateHz);
+    const findings = await this.findingsFor(profile, settings.pathMappings, settings.disabledRules);
+    const input = { summary, findings, generator: `UEVR Profiler ${vscode.extensions.getExtension('uevr-profiler.uevr-profiler')?.packageJSON.version ?? ''}`.trim() };
+    writeFileSync(out, format === 'html' ? renderHtmlReport(input) : renderMarkdownReport(input));
+    void vscode.window.showInformationMessage(`Wrote the report ${basename(out)}.`, 'Open').then((a) => {
+      if (a === 'Open') void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(out as string));
+    });
+    return out;
+  }
+
+  /** Analyzer findings in the workspace files a profile's frames point at. */
+  private async findingsFor(profile: Profile, mappings: { from: string; to: string }[], disabledRules: string[]): Promise<ReportFinding[]> {
+    const workspaceLua = (await vscode.workspace.findFiles('**/*.lua', '**/node_modules/**', 5000)).map((u) => u.fsPath);
+    const files = new Set<string>();
+    for (const f of new Set(profile.frames.file)) {
+      const hit = f ? resolveScriptPath(f, mappings, workspaceLua) : undefined;
+      if (hit && existsSync(hit)) files.add(hit);
+    }
+    const out: ReportFinding[] = [];
+    for (const file of files) {
+      for (const f of analyze(readFileSync(file, 'utf8'), vscode.Uri.file(file).toString(), { disabledRules })) {
+        out.push({ file, line: f.range.start.line + 1, code: f.code, severity: f.severity, message: f.message });
+      }
+    }
+    const rank: Record<string, number> = { error: 0, warning: 1, information: 2, hint: 3 };
+    return out.sort((a, b) => (rank[a.severity] ?? 9) - (rank[b.severity] ?? 9));
   }
 
   /**
