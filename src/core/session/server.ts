@@ -49,6 +49,8 @@ export interface ServerOptions {
   maxPendingFrames?: number;
   /** Malformed messages tolerated on one connection before it is closed. */
   maxBadMessages?: number;
+  /** Requests one connection may send per second (averaged over a 1 s bucket) before it is closed. */
+  maxRequestsPerSecond?: number;
   decoderLimits?: DecoderLimits;
 }
 
@@ -73,6 +75,9 @@ class Connection {
   private seq = 1;
   private readonly decoder: MessageDecoder;
   private badMessages = 0;
+  /** Token bucket for requests: a flood of valid requests must not starve the game loop. */
+  private requestBudget: number;
+  private budgetRefilledAt = Date.now();
   private handshakeTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   pendingFrames: FrameMetrics[] = [];
@@ -86,6 +91,7 @@ class Connection {
     decoderLimits: DecoderLimits | undefined,
   ) {
     this.decoder = new MessageDecoder(decoderLimits);
+    this.requestBudget = opts.maxRequestsPerSecond;
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 10_000);
     this.handshakeTimer = setTimeout(
@@ -119,8 +125,19 @@ class Connection {
       }
       // The session never sends reverse requests, so responses and events from a client are ignored.
       if (msg.type !== 'request') continue;
+      if (!this.takeRequestBudget()) return this.closeWithError(`request flood: more than ${this.opts.maxRequestsPerSecond} requests per second`);
       this.onRequest(msg);
     }
+  }
+
+  private takeRequestBudget(): boolean {
+    const now = Date.now();
+    const max = this.opts.maxRequestsPerSecond;
+    this.requestBudget = Math.min(max, this.requestBudget + ((now - this.budgetRefilledAt) / 1000) * max);
+    this.budgetRefilledAt = now;
+    if (this.requestBudget < 1) return false;
+    this.requestBudget -= 1;
+    return true;
   }
 
   private touch(): void {
@@ -263,6 +280,7 @@ export class SessionServer {
       maxQueuedBytes: options.maxQueuedBytes ?? 8 * 1024 * 1024,
       maxPendingFrames: options.maxPendingFrames ?? 4096,
       maxBadMessages: options.maxBadMessages ?? 20,
+      maxRequestsPerSecond: options.maxRequestsPerSecond ?? 2000,
     };
     this.decoderLimits = options.decoderLimits;
     this.net = createServer((socket) => this.onConnection(socket));

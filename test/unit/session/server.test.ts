@@ -148,6 +148,17 @@ describe('session server', () => {
     p.close();
   });
 
+  test('a flood of valid requests is cut off (the game loop is not starved)', async () => {
+    const p = await RawPeer.open(server.port);
+    const one = (seq: number) => {
+      const b = JSON.stringify({ seq, type: 'request', command: 'initialize' });
+      return `Content-Length: ${b.length}\r\n\r\n${b}`;
+    };
+    p.send(Array.from({ length: 5000 }, (_, i) => one(i + 1)).join(''));
+    await p.waitClosed();
+    assert.ok(p.messages.some((m) => /request flood/.test(JSON.stringify(m.body))));
+  });
+
   test('handshake timeout closes an idle unauthenticated connection', async () => {
     const p = await RawPeer.open(server.port);
     await p.waitClosed();
