@@ -306,3 +306,22 @@ describe('uevr-prof as a process', () => {
     assert.equal(readdirSync(sessions).length, 0);
   });
 });
+
+describe('uevr-prof demo', () => {
+  test('captures the example mods and writes the capture, speedscope and (when built) HTML files', async () => {
+    const scripts = mkdtempSync(join(tmpdir(), 'uevr-cli-demo-'));
+    writeFileSync(join(scripts, 'mod.lua'), 'local function work() local s = 0 for i = 1, 5000 do s = s + i end return s end\nuevr.sdk.callbacks.on_pre_engine_tick(function(e, d) work() end)\n');
+    const { webviewBundlePaths } = await import('../../../src/cli/paths');
+    const r = await run('demo', '--scripts', scripts, '--seconds', '1', '--out', 'demo-out');
+    const built = webviewBundlePaths() !== undefined;
+    assert.equal(r.code, built ? 0 : 2, r.err);
+    assert.match(r.out, /Callbacks \(exact, per frame\):/);
+    assert.match(r.out, /on_pre_engine_tick/);
+    assert.match(r.out, /demo-out[\\/]demo\.uevrcap/);
+    const p = readCapture(readFileSync(join(dir, 'demo-out', 'demo.uevrcap')), 'demo');
+    assert.ok(p.gameFrames!.length > 10);
+    const ss = JSON.parse(readFileSync(join(dir, 'demo-out', 'demo.speedscope.json'), 'utf8'));
+    assert.match(String(ss.$schema), /speedscope/);
+    if (built) assert.match(readFileSync(join(dir, 'demo-out', 'demo.html'), 'utf8'), /Content-Security-Policy/);
+  });
+});
