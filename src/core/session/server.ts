@@ -377,8 +377,12 @@ export class SessionServer {
   }
 
   private onConnection(socket: Socket): void {
-    if (this.closed || this.conns.size >= this.opts.maxConnections) {
-      const why = this.closed ? 'session is closing' : `too many connections (max ${this.opts.maxConnections})`;
+    if (this.closed || this.endedReason !== undefined || this.conns.size >= this.opts.maxConnections) {
+      const why = this.closed
+        ? 'session is closing'
+        : this.endedReason !== undefined
+          ? `session ended: ${this.endedReason}`
+          : `too many connections (max ${this.opts.maxConnections})`;
       socket.on('error', () => undefined);
       socket.end(encodeMessage({ seq: 1, type: 'event', event: 'output', body: { category: 'stderr', output: `uevr-profiler session: refused: ${why}\n` } }));
       setTimeout(() => socket.destroy(), 2000).unref();

@@ -21,6 +21,10 @@ describe('session server: backend end and slow clients', () => {
     assert.equal(await ended, 'game exited');
     await closed;
     assert.deepEqual(events, ['terminated', 'exited']);
+    // New connections after the end are refused with the reason.
+    const late = await RawPeer.open(server.port);
+    await late.waitClosed();
+    assert.ok(late.messages.some((m) => /session ended: game exited/.test(JSON.stringify(m.body))));
     await server.close();
   });
 
