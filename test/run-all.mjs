@@ -32,7 +32,8 @@ const problems = [];
 if (wantUnit) {
   let files = listFiles(join(root, 'test/unit'), '.test.ts').sort();
   if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
-  const tap = join(outDir, 'unit.tap');
+  // One file per run: two runs at once (a developer and a watcher) must not read each other's counts.
+  const tap = join(outDir, `unit-${process.pid}.tap`);
   rmSync(tap, { force: true });
   console.log(`\n== unit tests (${files.length} files)`);
   const r = spawnSync(
@@ -48,6 +49,7 @@ if (wantUnit) {
     { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '0' } },
   );
   const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+  rmSync(tap, { force: true });
   const count = (k) => Number((new RegExp(`^# ${k} (\\d+)$`, 'm').exec(text) ?? [])[1] ?? NaN);
   const [p, f] = [count('pass'), count('fail')];
   if (Number.isNaN(p) || Number.isNaN(f)) {
