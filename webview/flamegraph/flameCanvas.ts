@@ -206,24 +206,36 @@ export class FlameCanvas {
     const mask = this.mask;
     let highlighted = 0;
     const textRuns: number[] = [];
+    // Batch by fill colour: switching fillStyle (a CSS colour parse) per rect costs more than the rect.
+    const buckets = new Map<string, number[]>();
+    const merged: number[] = [];
     for (let k = 0; k < rects.count; k++) {
       const nd = rects.node[k];
-      const x = rects.x[k];
-      const w = rects.w[k];
-      const y = rects.row[k] * ROW_H;
       if (nd < 0) {
-        ctx.fillStyle = th.muted;
-        ctx.globalAlpha = 0.45;
-        ctx.fillRect(x, y, w, ROW_H - 1);
-        ctx.globalAlpha = 1;
+        merged.push(k);
         continue;
       }
       const f = tree.frame[nd];
       const hit = mask !== null && f >= 0 && mask[f] === 1;
       if (hit) highlighted++;
-      ctx.fillStyle = mask !== null && !hit ? this.hooks.dimFill(nd) : this.hooks.fill(nd);
-      ctx.fillRect(x, y, w > 1.5 ? w - 0.5 : w, ROW_H - 1);
-      if (w > 3 * charW + 6) textRuns.push(k);
+      const style = mask !== null && !hit ? this.hooks.dimFill(nd) : this.hooks.fill(nd);
+      let b = buckets.get(style);
+      if (!b) buckets.set(style, (b = []));
+      b.push(k);
+      if (rects.w[k] > 3 * charW + 6) textRuns.push(k);
+    }
+    for (const [style, ks] of buckets) {
+      ctx.fillStyle = style;
+      for (const k of ks) {
+        const w = rects.w[k];
+        ctx.fillRect(rects.x[k], rects.row[k] * ROW_H, w > 1.5 ? w - 0.5 : w, ROW_H - 1);
+      }
+    }
+    if (merged.length > 0) {
+      ctx.fillStyle = th.muted;
+      ctx.globalAlpha = 0.45;
+      for (const k of merged) ctx.fillRect(rects.x[k], rects.row[k] * ROW_H, rects.w[k], ROW_H - 1);
+      ctx.globalAlpha = 1;
     }
     ctx.fillStyle = '#111';
     for (const k of textRuns) {

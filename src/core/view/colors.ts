@@ -12,10 +12,14 @@ export function hashString(s: string): number {
   return h >>> 0;
 }
 
-/** Warm flame colour for a function name: hue 0–49 (red→orange→yellow), saturation and lightness varied. */
+/**
+ * Warm flame colour for a function name: 10 hues from red to yellow (0–45), 3 saturations and 2
+ * lightnesses. A palette of 60 colours (not a continuum) lets the canvas batch rects by colour,
+ * which is most of the cost of a redraw, while neighbours still differ.
+ */
 export function flameHsl(name: string): [number, number, number] {
   const h = hashString(name);
-  return [h % 50, 65 + ((h >>> 8) % 25), 50 + ((h >>> 16) % 14)];
+  return [(h % 10) * 5, 65 + ((h >>> 8) % 3) * 10, 50 + ((h >>> 16) % 2) * 8];
 }
 
 export function hslCss([h, s, l]: [number, number, number]): string {

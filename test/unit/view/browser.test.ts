@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Profile } from '../../../src/core/profile';
-import { renderStandaloneHtml } from '../../../src/core/view/standaloneHtml';
+import { inlineScriptText, renderStandaloneHtml } from '../../../src/core/view/standaloneHtml';
 import { buildFlamegraphBundle } from '../../webview/bundle';
 import { emptyProfile, foldedLikeProfile, HOSTILE_FILE, HOSTILE_NAME, smallProfile } from '../../webview/fixtures';
 import { browserUnavailable, htmlFileUrl, launchChromium, type PwBrowser, type PwPage } from '../../webview/harness';
@@ -13,6 +13,15 @@ import { browserUnavailable, htmlFileUrl, launchChromium, type PwBrowser, type P
 // the page through this module-local loose declaration (`any` on purpose: the browser run checks them).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const document: any;
+declare const window: any;
+
+/** A Profile as JSON-safe values: typed arrays become { __typed, values } (revived in the page). */
+function toPlain(v: unknown): unknown {
+  if (ArrayBuffer.isView(v)) return { __typed: v.constructor.name, values: Array.from(v as unknown as ArrayLike<number>) };
+  if (Array.isArray(v)) return v.map(toPlain);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toPlain(x)]));
+  return v;
+}
 
 const skip = browserUnavailable();
 const ROW_H = 18;
@@ -155,6 +164,65 @@ describe('flame-graph webview in headless Chromium', { skip: skip ?? false }, ()
     assert.ok((await text(empty)).includes('This profile is empty'));
     await empty.close();
     assert.deepEqual(problems, []);
+  });
+
+  test('inside VS Code: ready/openSource messages, profile by postMessage, state kept across reloads, CSP clean', async () => {
+    // A webview-like page: the bundle under a nonce CSP like the extension's, and a fake
+    // acquireVsCodeApi whose state survives a reload (as VS Code's does when a panel is hidden/shown).
+    const nonce = 'vscodeTestNonce1';
+    const html = [
+      '<!DOCTYPE html><html><head><meta charset="utf-8">',
+      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'">`,
+      `<style nonce="${nonce}">${bundle.css}</style></head><body>`,
+      `<script nonce="${nonce}">${inlineScriptText(bundle.js)}</script></body></html>`,
+    ].join('');
+    const page = await browser.newPage({ viewport: { width: 1000, height: 600 } });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    });
+    await page.addInitScript({
+      // __name: tsx's keepNames wraps inner functions of the page callbacks below in __name().
+      content: `window.__name = (f) => f;
+        window.__posted = [];
+        window.acquireVsCodeApi = () => ({
+          postMessage: (m) => window.__posted.push(m),
+          getState: () => { const s = sessionStorage.getItem('st'); return s ? JSON.parse(s) : undefined; },
+          setState: (s) => sessionStorage.setItem('st', JSON.stringify(s)),
+        });`,
+    });
+    const plain = toPlain(smallProfile());
+    const post = async (): Promise<void> => {
+      await page.waitForFunction(() => window.__posted.some((m: { type: string }) => m.type === 'ready'));
+      await page.evaluate((p: unknown) => {
+        const revive = (v: any): any => {
+          if (v && typeof v === 'object' && typeof v.__typed === 'string') return new (window as any)[v.__typed](v.values);
+          if (Array.isArray(v)) return v.map(revive);
+          if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x)]));
+          return v;
+        };
+        window.postMessage({ type: 'profile', profile: revive(p), settings: { refreshRateHz: 90, budgetMs: 1000 / 90 }, title: 'in vscode' }, '*');
+      }, plain);
+      await page.waitForSelector('body[data-ready]', { state: 'attached' });
+    };
+    await page.goto(htmlFileUrl(html));
+    await post();
+    assert.ok((await text(page)).includes('80 samples · 10 frames'));
+    const p = await flamePoint(page, 0.1, 3);
+    const box = await page.evaluate((sel: string) => document.querySelector(sel).getBoundingClientRect().toJSON(), flameCanvas);
+    await page.click(flameCanvas, { position: { x: p.x - box.left, y: p.y - box.top }, modifiers: ['Control'] });
+    await page.waitForFunction(() => window.__posted.some((m: { type: string }) => m.type === 'openSource'));
+    assert.deepEqual(await page.evaluate(() => window.__posted.find((m: { type: string }) => m.type === 'openSource')), { type: 'openSource', file: 'hands.lua', line: 55 });
+    await page.click('button[data-tab="sandwich"]');
+    await page.fill('.fg-search', 'hands');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('.fg-panel-sandwich .fg-note')?.textContent?.startsWith('2 functions matching'));
+    await page.reload();
+    await post();
+    await page.waitForFunction(() => document.querySelector('button[data-tab="sandwich"]').getAttribute('aria-selected') === 'true', undefined, { timeout: 10_000 });
+    assert.equal(await page.evaluate(() => document.querySelector('.fg-search').value), 'hands');
+    assert.deepEqual(problems, []);
+    await page.close();
   });
 
   test('diff view colours and summarises two captures', async () => {

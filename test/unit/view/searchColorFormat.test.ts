@@ -41,14 +41,19 @@ describe('colours', () => {
     assert.equal(hashString('foobar'), 0xbf9cf968);
   });
 
-  test('flame colours are stable and warm', () => {
+  test('flame colours are stable, warm, and from a 60-colour palette', () => {
     const c = flameHsl('update_hands');
     assert.deepEqual(c, flameHsl('update_hands'));
     for (const name of ['a', 'b', 'update_ui', HOSTILE_NAME, '']) {
       const [h, s, l] = flameHsl(name);
-      assert.ok(h >= 0 && h < 50 && s >= 65 && s < 90 && l >= 50 && l < 64, name);
+      assert.ok(h % 5 === 0 && h >= 0 && h <= 45, `hue ${h}`);
+      assert.ok([65, 75, 85].includes(s) && [50, 58].includes(l), name);
     }
     assert.equal(hslCss([10, 70, 55]), 'hsl(10 70% 55%)');
+    const distinct = new Set(Array.from({ length: 5000 }, (_, i) => hslCss(flameHsl(`fn_${i}`))));
+    assert.equal(distinct.size, 60);
+    // hashString('a') = 0xe40c292c: hue (0xe40c292c % 10) * 5, sat 65 + ((h >>> 8) % 3) * 10, light 50 + ((h >>> 16) % 2) * 8.
+    assert.deepEqual(flameHsl('a'), [0, 85, 50]); // 3826002220 % 10 = 0; 14945321 % 3 = 2; 58380 % 2 = 0
   });
 
   test('diff colours: red slower, blue faster, grey unchanged', () => {
