@@ -2,6 +2,7 @@
 // `node --import tsx src/cli/main.ts`. main(argv, io) is callable in-process (tests, the extension).
 // Exit codes: 0 ok, 1 a check failed, 2 bad usage or unreadable input — always with a one-line
 // message on stderr, never a stack trace.
+import { analyzeCommand } from './commands/analyze';
 import { captureCommand } from './commands/capture';
 import { convertCommand } from './commands/convert';
 import { demoCommand } from './commands/demo';
@@ -23,6 +24,7 @@ export const commands = new Map<string, Command>([
   ['convert', convertCommand],
   ['demo', demoCommand],
   ['sessions', sessionsCommand],
+  ['analyze', analyzeCommand],
 ]);
 
 export function registerCommand(name: string, command: Command): void {

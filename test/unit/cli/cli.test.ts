@@ -108,12 +108,21 @@ describe('uevr-prof', () => {
     assert.match(r.out, /report FILE/);
   });
 
-  test('the command table is extensible (analyze hook)', async () => {
-    registerCommand('analyze', { summary: 'test', usage: 'analyze DIR', run: async (argv, io) => (io.stdout(`analyzed ${argv[0]}\n`), 1) });
-    const r = await run('analyze', 'x');
+  test('the command table is extensible', async () => {
+    registerCommand('hello', { summary: 'test', usage: 'hello X', run: async (argv, io) => (io.stdout(`hello ${argv[0]}\n`), 1) });
+    const r = await run('hello', 'x');
     assert.equal(r.code, 1);
-    assert.equal(r.out, 'analyzed x\n');
-    commands.delete('analyze');
+    assert.equal(r.out, 'hello x\n');
+    commands.delete('hello');
+  });
+
+  test('analyze, the analyzer command, is wired', async () => {
+    const mods = mkdtempSync(join(tmpdir(), 'uevr-cli-an-'));
+    writeFileSync(join(mods, 'm.lua'), 'uevr.sdk.callbacks.on_pre_engine_tick(function(e, d)\n  local x = uevr.api:find_uobject("Class /Script/Engine.Actor")\nend)\n');
+    const r = await run('analyze', mods, '--json');
+    assert.ok(r.code === 0 || r.code === 1, r.err);
+    assert.ok(Array.isArray(JSON.parse(r.out)) || typeof JSON.parse(r.out) === 'object');
+    assert.equal((await run('analyze')).code, 2);
   });
 
   test('report --json: per-callback and per-function ms per frame match the truth', async () => {
