@@ -4,6 +4,8 @@ export interface CliIO {
   stderr(text: string): void;
   /** True when stderr is a terminal (progress redraws one line instead of printing many). */
   stderrIsTTY: boolean;
+  /** True when stdout is a terminal (secrets such as a session token are shown only there). */
+  stdoutIsTTY?: boolean;
   cwd: string;
   env: NodeJS.ProcessEnv;
   /** Aborted on SIGINT/SIGTERM (long-running commands stop cleanly). */
@@ -15,6 +17,7 @@ export function processIO(signal: AbortSignal): CliIO {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     stderrIsTTY: Boolean(process.stderr.isTTY),
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
     cwd: process.cwd(),
     env: process.env,
     signal,

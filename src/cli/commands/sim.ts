@@ -30,7 +30,8 @@ export const simCommand: Command = {
     }
     const disc = announceSession({ port: server.port, token, game: sim.info.game }, sessionsDir);
     io.stdout(`simulated session "${sim.info.game}" at ${hz} Hz on 127.0.0.1:${server.port}\n`);
-    io.stdout(`token ${token}\n`);
+    // The token is a secret: shown on a terminal (for `capture --attach`), never into pipes and logs.
+    io.stdout(io.stdoutIsTTY ? `token ${token}\n` : 'token: see the discovery file\n');
     io.stdout(`discovery file ${disc.file}\n`);
     io.stdout('press Ctrl+C to stop\n');
     const reason = await new Promise<string>((r) => {
