@@ -8,6 +8,7 @@ import { parseJson, parseJsonArrayLenient, isObject } from './json';
 import { LoadContext, type LoadOptions } from './loadContext';
 import { decodeText } from './text';
 import { importSpeedscope, looksLikeSpeedscope } from './speedscopeImport';
+import { scanSpeedscope } from './speedscopeFast';
 import { importChromeTrace, looksLikeChromeTrace } from './chromeTraceImport';
 import { importCpuprofile, looksLikeCpuprofile } from './cpuprofileImport';
 import { importFolded, looksLikeFolded } from './foldedImport';
@@ -72,6 +73,13 @@ function firstNonSpace(text: string): string {
   return '';
 }
 
+function finish(profile: Profile, format: ProfileFormat, ctx: LoadContext, opts?: LoadOptions): Profile {
+  profile.meta.format = LABEL[format];
+  if (ctx.notes.length) profile.meta.notes = ctx.notes.join('; ');
+  opts?.onProgress?.(1);
+  return profile;
+}
+
 export function loadProfile(bytes: Uint8Array, fileName: string, opts?: LoadOptions): Profile {
   const ctx = new LoadContext(fileName, opts);
   let format: ProfileFormat | 'unknown' = formatFromFileName(fileName);
@@ -85,6 +93,16 @@ export function loadProfile(bytes: Uint8Array, fileName: string, opts?: LoadOpti
     }
     if (format === 'uevrcap') throw new FormatProblem('no reader for UEVR captures is registered in this build');
     if (bytes.length === 0) throw new FormatProblem('the file is empty');
+    // Big speedscope files: read the sample arrays from the bytes (see speedscopeFast.ts).
+    const fast = scanSpeedscope(bytes, ctx);
+    if (fast) {
+      const value = parseJson(fast.skeleton);
+      if (looksLikeSpeedscope(value)) {
+        format = 'speedscope';
+        const profile = importSpeedscope(value, ctx, fast.raw);
+        return finish(profile, format, ctx, opts);
+      }
+    }
     const text = decodeText(bytes);
     const c = firstNonSpace(text);
     let profile: Profile;
@@ -119,10 +137,7 @@ export function loadProfile(bytes: Uint8Array, fileName: string, opts?: LoadOpti
     } else {
       throw new FormatProblem('not a recognised profile format (expected speedscope or Chrome trace JSON, .cpuprofile, folded stacks or a UEVR capture)');
     }
-    profile.meta.format = LABEL[format];
-    if (ctx.notes.length) profile.meta.notes = ctx.notes.join('; ');
-    opts?.onProgress?.(1);
-    return profile;
+    return finish(profile, format, ctx, opts);
   } catch (err) {
     if (err instanceof ProfileFormatError || err instanceof ProfileLoadAbortedError) throw err;
     if (err instanceof FormatProblem) throw new ProfileFormatError(fileName, LABEL[format], err.message);
