@@ -3,7 +3,7 @@
 // hide/show through the host's setState, and never puts profile text into markup (textContent only).
 import type { Profile, SampleFilter } from '../../src/core/profile';
 import { buildCallTree } from '../../src/core/profile';
-import { costContext, formatCount, formatMs, summaryLine } from '../../src/core/view/format';
+import { costContext, formatCount, formatMs, summaryLine, totalWeight } from '../../src/core/view/format';
 import { DEFAULT_VIEW_STATE, type ToWebviewMessage, type ViewSettings, type ViewState, type ViewTab } from '../../src/core/view/messages';
 import { el } from './dom';
 import type { Host } from './host';
@@ -171,7 +171,7 @@ export class App {
     this.titleEl.textContent = title || profile.name || 'Profile';
     this.tabButtons.get('diff')!.hidden = !isDiff;
     this.tabButtons.get('frames')!.hidden = gfCount === 0;
-    const empty = profile.samples.length === 0 || buildCallTree(profile).total[0] <= 0;
+    const empty = profile.samples.length === 0 || !(totalWeight(profile) > 0);
     if (empty) {
       this.summaryEl.textContent = summaryLine(profile, settings);
       this.emptyEl.textContent = 'This profile is empty: it has no samples with weight, so there is nothing to draw.';

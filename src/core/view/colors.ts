@@ -28,11 +28,12 @@ export function hslCss([h, s, l]: [number, number, number]): string {
 
 /**
  * Diff colour: red when `delta` > 0 (slower after), blue when < 0 (faster), grey near 0.
- * Intensity is |delta| / maxAbs, clamped; returns HSL.
+ * Intensity is sqrt(|delta| / maxAbs), clamped: the square root keeps small changes visible next to
+ * one large one (a single hot function would otherwise wash every other node out to grey).
  */
 export function deltaHsl(delta: number, maxAbs: number): [number, number, number] {
   if (!(maxAbs > 0) || !Number.isFinite(delta) || delta === 0) return [0, 0, 70];
-  const t = Math.min(1, Math.abs(delta) / maxAbs);
+  const t = Math.sqrt(Math.min(1, Math.abs(delta) / maxAbs));
   const hue = delta > 0 ? 0 : 215;
   return [hue, Math.round(20 + 70 * t), Math.round(78 - 28 * t)];
 }

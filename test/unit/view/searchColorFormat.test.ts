@@ -58,7 +58,8 @@ describe('colours', () => {
 
   test('diff colours: red slower, blue faster, grey unchanged', () => {
     assert.deepEqual(deltaHsl(1, 1), [0, 90, 50]);
-    assert.deepEqual(deltaHsl(-0.5, 1), [215, 55, 64]);
+    assert.deepEqual(deltaHsl(-0.5, 1), [215, 69, 58]); // t = sqrt(0.5)
+    assert.deepEqual(deltaHsl(0.25, 1), [0, 55, 64]); // t = 0.5
     assert.deepEqual(deltaHsl(0, 1), [0, 0, 70]);
     assert.deepEqual(deltaHsl(5, 0), [0, 0, 70]);
     assert.deepEqual(deltaHsl(NaN, 1), [0, 0, 70]);
