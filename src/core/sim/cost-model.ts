@@ -95,11 +95,28 @@ export function costsAsLua(c: CostModel): string {
   return `{ ${fields.join(', ')} }`;
 }
 
-/** Burns `us` microseconds of CPU on the high-resolution clock (deterministic time, not work). */
-export function burn(us: number): void {
-  if (!(us > 0)) return;
-  const end = performance.now() + us / 1000;
-  while (performance.now() < end) {
-    /* busy wait: the modelled host work */
+/** Gap between two clock reads of the busy wait that can only be a preemption (one read takes ~0.1 µs). */
+const PREEMPTED_MS = 0.1;
+
+/**
+ * Burns `us` microseconds of CPU on the high-resolution clock (deterministic time, not work). When the
+ * OS takes the thread away mid-burn (a jump of the clock between two reads), the deadline moves by the
+ * gap, so the modelled work still gets its full time; returns the stolen ms so the caller can keep it
+ * out of measured API and callback times.
+ */
+export function burn(us: number): number {
+  if (!(us > 0)) return 0;
+  let prev = performance.now();
+  let end = prev + us / 1000;
+  let stolen = 0;
+  for (;;) {
+    const now = performance.now();
+    const gap = now - prev;
+    if (gap > PREEMPTED_MS) {
+      stolen += gap;
+      end += gap;
+    }
+    if (now >= end) return stolen;
+    prev = now;
   }
 }

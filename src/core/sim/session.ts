@@ -79,6 +79,8 @@ export interface SimulatedSession extends SessionBackend, SessionClock {
 const WATCH_STEP = 100_000; // instructions between watchdog hook calls when not sampling
 const SAMPLE_COUNT = 4000; // instructions between sampler hook calls while sampling (~10-40 µs of Lua)
 const MAX_DEPTH = 64;
+const STEAL_GAP_MS = 0.5; // a gap between sampler hook calls longer than this is a preemption
+const HOOK_CHUNK_MS = 0.05; // what 4,000 VM instructions take at most when not preempted
 
 /** Deterministic PRNG (mulberry32) for the sampler's jitter. */
 function prng(seed: number): () => number {
@@ -115,6 +117,7 @@ interface OpenCallback {
   eye: Eye;
   start: number;
   profilerMsAtStart: number;
+  stolenAtStart: number;
 }
 
 interface Generation {
@@ -198,6 +201,15 @@ class Simulator implements SimulatedSession {
   private scriptAcc = 0;
   private enterT = 0;
   private enterProf = 0;
+  /**
+   * Time the OS took the thread away while Lua ran: a gap of more than STEAL_GAP_MS between two hook
+   * calls (4,000 VM instructions take ~10-40 µs) is a preemption, not work (a C function that runs
+   * 0.5 ms without returning to Lua would be misread as one: rare in mods, and documented). It is kept off the sample
+   * axis, so a loaded machine does not inflate whichever function happened to be preempted.
+   */
+  private stolen = 0;
+  private enterStolen = 0;
+  private lastFire = 0;
   private nextPoint = 0;
   private apiStartS = 0;
   private apiDepth = 0;
@@ -266,6 +278,33 @@ class Simulator implements SimulatedSession {
       this.listeners = this.listeners.filter((l) => l !== listener);
     };
   }
+  /**
+   * Events raised while Lua runs (logs, errors, registrations) are queued and delivered when control is
+   * back in the host, so listener work (a protocol server serialising a log line) is never timed as the
+   * mod's API call or as profiler overhead.
+   */
+  private deferred: Array<() => void> = [];
+  private inLua = 0;
+  private later<K extends keyof BackendListener>(kind: K, arg: Parameters<NonNullable<BackendListener[K]>>[0]): void {
+    if (this.inLua > 0) this.deferred.push(() => this.emit(kind, arg));
+    else this.emit(kind, arg);
+  }
+  private flushDeferred(): void {
+    const q = this.deferred;
+    if (q.length === 0) return;
+    this.deferred = [];
+    for (const f of q) f();
+  }
+  /** Runs a Lua entry (pcall from the host) with events deferred; the caller flushes after its timing. */
+  private luaEntry<T>(fn: () => T): T {
+    this.inLua++;
+    try {
+      return fn();
+    } finally {
+      this.inLua--;
+    }
+  }
+
   private emit<K extends keyof BackendListener>(kind: K, arg: Parameters<NonNullable<BackendListener[K]>>[0]): void {
     if (this.loading && (kind === 'scriptError' || kind === 'log') && this.loadBacklog.length < 200) {
       this.loadBacklog.push(arg as ScriptError | LogLine);
@@ -382,7 +421,8 @@ class Simulator implements SimulatedSession {
       return;
     }
     this.resetWatch();
-    const rerr = g.lua.pcall(0, 0);
+    const rerr = this.luaEntry(() => g.lua.pcall(0, 0));
+    this.flushDeferred();
     if (rerr) this.reportLuaError(rerr, file, 0);
   }
 
@@ -468,7 +508,8 @@ class Simulator implements SimulatedSession {
       g.lua.pushstring(g.lua.L, name);
       g.lua.pushstring(g.lua.L, data);
       this.enterLua();
-      const err = g.lua.pcall(2, 0);
+      const err = this.luaEntry(() => g.lua.pcall(2, 0));
+      this.flushDeferred();
       if (err) this.reportLuaError(err, '', 0);
     });
   }
@@ -492,7 +533,7 @@ class Simulator implements SimulatedSession {
     const gcMs = performance.now() - gcT;
     if (this.menuOpen) this.callDispatch(CB_INDEX.on_draw_ui, -1, delta);
     this.callDispatch(CB_INDEX.on_pre_engine_tick, -1, delta);
-    burn(this.gameWorkMs * 1000);
+    this.stolen += burn(this.gameWorkMs * 1000);
     this.callDispatch(0, -1, delta); // hook_ptr'd engine functions called during the game tick
     this.callDispatch(CB_INDEX.on_post_engine_tick, -1, delta);
     for (const eye of [0, 1] as const) {
@@ -538,17 +579,18 @@ class Simulator implements SimulatedSession {
     g.lua.pushnumber(g.lua.L, eye);
     g.lua.pushnumber(g.lua.L, delta);
     this.enterLua();
-    const err = g.lua.pcall(3, 0);
-    if (err) this.reportLuaError(err, '', 0);
+    const err = this.luaEntry(() => g.lua.pcall(3, 0));
     this.open = [];
     this.dispatchMs += performance.now() - t;
+    this.flushDeferred();
+    if (err) this.reportLuaError(err, '', 0);
   }
 
   private callGc(): number {
     const g = this.gen!;
     g.lua.pushref(g.gcRef);
     this.enterLua();
-    const err = g.lua.pcall(0, 1);
+    const err = this.luaEntry(() => g.lua.pcall(0, 1));
     if (err) {
       this.reportLuaError(err, '', 0);
       return NaN;
@@ -560,7 +602,7 @@ class Simulator implements SimulatedSession {
 
   // ------------------------------------------------------------------ errors and logs
   private scriptError(message: string, file: string, line: number): void {
-    this.emit('scriptError', { time: this.now(), file, line, message });
+    this.later('scriptError', { time: this.now(), file, line, message });
   }
 
   /** Splits "chunk:line: message" (Lua's position prefix) and maps a cut short_src back to the full path. */
@@ -584,7 +626,7 @@ class Simulator implements SimulatedSession {
     void L0;
     return {
       burn: lua.cfunction((L) => {
-        burn(lua.tonumber(L, 1));
+        this.stolen += burn(lua.tonumber(L, 1));
         return 0;
       }),
       api_id: lua.cfunction((L) => {
@@ -610,7 +652,7 @@ class Simulator implements SimulatedSession {
       }),
       log: lua.cfunction((L) => {
         const lv = lua.tonumber(L, 1);
-        this.emit('log', { time: this.now(), level: lv >= 2 ? 'error' : lv >= 1 ? 'warn' : 'info', text: lua.tostring(L, 2) });
+        this.later('log', { time: this.now(), level: lv >= 2 ? 'error' : lv >= 1 ? 'warn' : 'info', text: lua.tostring(L, 2) });
         return 0;
       }),
       script_error: lua.cfunction((L) => {
@@ -637,7 +679,7 @@ class Simulator implements SimulatedSession {
         return 2;
       }),
       custom_event: lua.cfunction((L) => {
-        this.emit('log', { time: this.now(), level: 'info', text: `custom event ${lua.tostring(L, 1)}: ${lua.tostring(L, 2)}` });
+        this.later('log', { time: this.now(), level: 'info', text: `custom event ${lua.tostring(L, 1)}: ${lua.tostring(L, 2)}` });
         return 0;
       }),
       watch_reset: lua.cfunction(() => {
@@ -678,7 +720,7 @@ class Simulator implements SimulatedSession {
         const info: CallbackInfo = { id: this.nextCallbackId++, name, file: site.file, line: site.line, generation: this.generationNo };
         this.regs.push(info);
         this.regById.set(info.id, info);
-        this.emit('callbackRegistered', info);
+        this.later('callbackRegistered', info);
         lua.pushnumber(L, info.id);
         lua.pushstring(L, info.file);
         lua.pushnumber(L, info.line);
@@ -701,8 +743,10 @@ class Simulator implements SimulatedSession {
         if (this.open.length === 0) {
           this.enterT = end;
           this.enterProf = this.profilerMs;
+          this.enterStolen = this.stolen;
+          this.lastFire = end;
         }
-        this.open.push({ id, eye, start: end, profilerMsAtStart: this.profilerMs });
+        this.open.push({ id, eye, start: end, profilerMsAtStart: this.profilerMs, stolenAtStart: this.stolen });
         this.overheadMs += end - t;
         return 0;
       }),
@@ -713,7 +757,8 @@ class Simulator implements SimulatedSession {
         while (top && top.id !== id) top = this.open.pop(); // a callback that errored without leave()
         if (top) {
           this.lastLeft = top.id;
-          const ms = Math.max(0, t - top.start - (this.profilerMs - top.profilerMsAtStart));
+          // Callback time = work time: the profiler's own time and detected preemptions are left out.
+          const ms = Math.max(0, t - top.start - (this.profilerMs - top.profilerMsAtStart) - (this.stolen - top.stolenAtStart));
           const key = `${top.id}:${top.eye}`;
           let c = this.costsThisFrame.get(key);
           if (!c) {
@@ -724,7 +769,7 @@ class Simulator implements SimulatedSession {
           c.calls += 1;
           if (this.open.length === 0) {
             this.cbSumMs += ms;
-            this.scriptAcc += ms;
+            this.scriptAcc = this.scriptNow(t);
           }
         }
         if (this.open.length === 0) {
@@ -807,6 +852,9 @@ class Simulator implements SimulatedSession {
     }
     const sampling = this.hz_ > 0 && this.open.length > 0;
     if (sampling) {
+      const gap = t - this.lastFire;
+      if (gap > STEAL_GAP_MS && this.apiDepth === 0) this.stolen += gap - HOOK_CHUNK_MS;
+      this.lastFire = t;
       if (this.apiDepth === 0) {
         const w = this.pointsUpTo(this.scriptNow(t));
         if (w > 0) this.recordSample(L, w, -1, t);
@@ -824,7 +872,7 @@ class Simulator implements SimulatedSession {
 
   /** Script time now: callback time so far, minus the profiler's own time inside callbacks. */
   private scriptNow(t: number): number {
-    return this.scriptAcc + (t - this.enterT) - (this.profilerMs - this.enterProf);
+    return this.scriptAcc + (t - this.enterT) - (this.profilerMs - this.enterProf) - (this.stolen - this.enterStolen);
   }
 
   /**
@@ -846,6 +894,7 @@ class Simulator implements SimulatedSession {
   private apiDone(L: LuaState): void {
     if (this.hz_ <= 0 || this.open.length === 0) return;
     const t = performance.now();
+    this.lastFire = t; // an API call's length is work, not a preemption
     const before = this.pointsUpTo(this.apiStartS); // Lua time the hook did not reach before the call
     const inside = this.pointsUpTo(this.scriptNow(t));
     if (before > 0) this.recordSample(L, before, -1, t);
