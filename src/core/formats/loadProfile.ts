@@ -88,7 +88,7 @@ export function loadProfile(bytes: Uint8Array, fileName: string, opts?: LoadOpti
     for (const imp of binaryImporters) {
       if (imp.sniff(bytes)) {
         format = imp.format;
-        return imp.load(bytes, fileName, opts);
+        return finish(imp.load(bytes, fileName, opts), format, ctx, opts);
       }
     }
     if (format === 'uevrcap') throw new FormatProblem('no reader for UEVR captures is registered in this build');
@@ -141,6 +141,11 @@ export function loadProfile(bytes: Uint8Array, fileName: string, opts?: LoadOpti
   } catch (err) {
     if (err instanceof ProfileFormatError || err instanceof ProfileLoadAbortedError) throw err;
     if (err instanceof FormatProblem) throw new ProfileFormatError(fileName, LABEL[format], err.message);
+    // A registered binary reader (the capture reader) reports its own problems in its messages.
+    if (format === 'uevrcap' && err instanceof Error && !(err instanceof RangeError)) {
+      const msg = err.message.startsWith(`${fileName}:`) ? err.message.slice(fileName.length + 1).trim() : err.message;
+      throw new ProfileFormatError(fileName, LABEL[format], msg);
+    }
     // Anything else is a bug or a resource limit hit by hostile input: still one clear line.
     const what = err instanceof RangeError ? 'the file is too large or too deeply nested to load' : `unexpected problem while reading (${err instanceof Error ? err.message : String(err)})`;
     throw new ProfileFormatError(fileName, LABEL[format], what);

@@ -206,3 +206,23 @@ describe('fuzz (seeded)', () => {
     }
   });
 });
+
+describe('binary importers', () => {
+  test('dispatch by magic, errors become one-line ProfileFormatErrors', async () => {
+    const { registerBinaryImporter } = await import('../../../src/core/formats');
+    const { ProfileBuilder } = await import('../../../src/core/profile/builder');
+    registerBinaryImporter({
+      format: 'uevrcap',
+      sniff: (b) => b[0] === 0x55 && b[1] === 0x45 && b[2] === 0x56 && b[3] === 0x31, // "UEV1", test only
+      load: (b, name) => {
+        if (b.length < 8) throw new Error(`${name}: header is cut short`);
+        const pb = new ProfileBuilder({ name, source: 'uevrcap', weightUnit: 'milliseconds' });
+        pb.sample(pb.stackOf([pb.frame('cb')]), 1, 0);
+        return pb.build();
+      },
+    });
+    const ok = loadProfile(enc('UEV1....'), 'a.bin');
+    assert.equal(ok.meta.format, 'UEVR capture');
+    assert.throws(() => loadProfile(enc('UEV1'), 'b.uevrcap'), (e: unknown) => e instanceof ProfileFormatError && e.message === 'b.uevrcap: UEVR capture: header is cut short');
+  });
+});
