@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// Builds the native agent.
+//   node agent/native/build.mjs            Windows x64 plugin DLL with Debian's mingw-w64 → agent/native/build-win64/uevr_profiler.dll
+//   node agent/native/build.mjs --linux    the core + test host against Debian's liblua5.4-dev → agent/native/build-linux/uevrprof-host
+//
+// Lua 5.4.4 sources for the DLL are obtained at build time, never committed: UEVR_PROFILER_LUA_SRC (a
+// lua-5.4.4/src folder) when set, else Debian bookworm's source package lua5.4 (pristine upstream
+// 5.4.4 tarball, checksummed by apt through the signed archive) fetched with `apt-get source
+// --download-only` into agent/native/build-deps/ using private apt lists (the system's apt
+// configuration is not touched). The DLL must embed exactly UEVR's Lua release (see docs/agent.md).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const linux = process.argv.includes('--linux');
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
+  if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}`);
+}
+
+function have(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+function luaSources() {
+  if (process.env.UEVR_PROFILER_LUA_SRC) return resolve(process.env.UEVR_PROFILER_LUA_SRC);
+  const deps = join(here, 'build-deps');
+  const src = join(deps, 'lua-5.4.4', 'src');
+  if (existsSync(join(src, 'lua.h'))) return src;
+  const apt = join(deps, 'apt');
+  mkdirSync(join(apt, 'lists', 'partial'), { recursive: true });
+  mkdirSync(join(apt, 'cache', 'archives', 'partial'), { recursive: true });
+  writeFileSync(join(apt, 'sources.list'), 'deb-src http://deb.debian.org/debian bookworm main\n');
+  const o = [
+    '-o', `Dir::Etc::SourceList=${join(apt, 'sources.list')}`,
+    '-o', 'Dir::Etc::SourceParts=/dev/null',
+    '-o', `Dir::State::Lists=${join(apt, 'lists')}`,
+    '-o', `Dir::Cache=${join(apt, 'cache')}`,
+    '-o', 'Debug::NoLocking=1',
+  ];
+  console.log('build-agent: fetching Lua 5.4.4 sources (Debian source package lua5.4)…');
+  run('apt-get', [...o, '-qq', 'update']);
+  run('apt-get', [...o, 'source', '--download-only', 'lua5.4=5.4.4-3+deb12u1'], { cwd: deps });
+  const tarball = readdirSync(deps).find((f) => f === 'lua5.4_5.4.4.orig.tar.gz');
+  if (!tarball) throw new Error('apt-get source did not deliver lua5.4_5.4.4.orig.tar.gz');
+  run('tar', ['-xzf', tarball], { cwd: deps });
+  if (!existsSync(join(src, 'lua.h'))) throw new Error(`no lua-5.4.4/src in ${tarball}`);
+  return src;
+}
+
+try {
+  if (!have('cmake')) throw new Error('cmake is missing: apt-get install -y cmake');
+  if (linux) {
+    const out = join(here, 'build-linux');
+    run('cmake', ['-S', here, '-B', out, '-DCMAKE_BUILD_TYPE=Release']);
+    run('cmake', ['--build', out, '-j2']);
+    console.log(`build-agent: ${join(out, 'uevrprof-host')}`);
+  } else {
+    if (!have('x86_64-w64-mingw32-g++-posix')) throw new Error('mingw-w64 is missing: apt-get install -y mingw-w64');
+    const lua = luaSources();
+    const out = join(here, 'build-win64');
+    run('cmake', ['-S', here, '-B', out, '-DCMAKE_BUILD_TYPE=Release', `-DCMAKE_TOOLCHAIN_FILE=${join(here, 'cmake', 'mingw-w64-x86_64.cmake')}`, `-DUEVRPROF_LUA_SRC=${lua}`]);
+    run('cmake', ['--build', out, '-j2']);
+    const dll = join(out, 'uevr_profiler.dll');
+    const dump = execFileSync('x86_64-w64-mingw32-objdump', ['-p', dll], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    for (const sym of ['uevr_plugin_required_version', 'uevr_plugin_initialize']) {
+      if (!new RegExp(`\\]\\s+${sym}\\b`).test(dump)) throw new Error(`${dll} does not export ${sym}`);
+    }
+    const dlls = [...dump.matchAll(/DLL Name: (\S+)/g)].map((m) => m[1]);
+    console.log(`build-agent: ${dll} exports uevr_plugin_required_version, uevr_plugin_initialize; imports ${dlls.join(', ')}`);
+  }
+} catch (e) {
+  console.error(`build-agent: ${e instanceof Error ? e.message : e}`);
+  process.exit(1);
+}

@@ -1,0 +1,360 @@
+#include "profiler.hpp"
+
+#include <lua.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <random>
+
+namespace uevrprof {
+
+namespace {
+
+// The one profiler whose hook is armed. A Lua hook is a plain C function with no user data; UEVR has
+// one script state, so one active instance is all there is.
+std::atomic<Profiler*> g_hooked{nullptr};
+
+void hookTrampoline(lua_State* L, lua_Debug* ar) {
+  if (Profiler* p = g_hooked.load()) p->hook(L, ar);
+}
+
+Profiler* self(lua_State* L) { return static_cast<Profiler*>(lua_touserdata(L, lua_upvalueindex(1))); }
+int cClock(lua_State* L) { return self(L)->luaClock(L); }
+int cRegister(lua_State* L) { return self(L)->luaRegister(L); }
+int cSite(lua_State* L) { return self(L)->luaSite(L); }
+int cEnter(lua_State* L) { return self(L)->luaEnter(L); }
+int cLeave(lua_State* L) { return self(L)->luaLeave(L); }
+int cReset(lua_State* L) { return self(L)->luaReset(L); }
+
+bool isAgentChunk(const char* source) {
+  return source && std::strstr(source, "uevr-profiler-agent") != nullptr;
+}
+
+std::string chunkFile(const char* source) {
+  if (!source) return "?";
+  return source[0] == '@' || source[0] == '=' ? std::string(source + 1) : std::string("[string]");
+}
+
+}  // namespace
+
+Profiler::Profiler(Sink& sink, std::string hostName) : sink_(sink), host_(std::move(hostName)) {
+  sampler_ = std::thread([this] { samplerLoop(); });
+}
+
+Profiler::~Profiler() { shutdown(); }
+
+void Profiler::shutdown() {
+  {
+    std::lock_guard<std::mutex> g(armMu_);
+    disarmLocked();
+  }
+  stop_ = true;
+  { std::lock_guard<std::mutex> g(wakeMu_); }
+  wake_.notify_all();
+  if (sampler_.joinable()) sampler_.join();
+  Profiler* me = this;
+  g_hooked.compare_exchange_strong(me, nullptr);
+}
+
+void Profiler::installLua(lua_State* L) {
+  if (L_ != nullptr && L_ != L) scriptReset();  // a new state: the old one is gone
+  {
+    std::lock_guard<std::mutex> g(armMu_);
+    L_ = L;
+  }
+  g_hooked = this;
+  lua_newtable(L);
+  lua_pushinteger(L, 1);
+  lua_setfield(L, -2, "version");
+  lua_pushstring(L, host_.c_str());
+  lua_setfield(L, -2, "host");
+  const luaL_Reg fns[] = {{"clock", cClock}, {"register", cRegister}, {"site", cSite}, {"enter", cEnter},
+                          {"leave", cLeave}, {"reset", cReset}, {nullptr, nullptr}};
+  lua_pushlightuserdata(L, this);
+  luaL_setfuncs(L, fns, 1);
+  lua_setglobal(L, "uevr_profiler");
+}
+
+void Profiler::scriptReset() {
+  {
+    std::lock_guard<std::mutex> g(armMu_);
+    disarmLocked();
+    inCallback_ = false;
+    L_ = nullptr;
+  }
+  open_.clear();
+  generation_++;
+  sink_.scriptReset(now(), generation_);
+}
+
+// --- the contract -------------------------------------------------------------------------------
+
+int Profiler::luaClock(lua_State* L) {
+  lua_pushnumber(L, now());
+  return 1;
+}
+
+void Profiler::siteOf(lua_State* L, int level, std::string& file, int& line) {
+  lua_Debug ar;
+  file = "?";
+  line = 0;
+  if (level >= 0 && lua_getstack(L, level, &ar) && lua_getinfo(L, "Sl", &ar)) {
+    file = chunkFile(ar.source);
+    line = ar.currentline > 0 ? ar.currentline : 0;
+  }
+}
+
+int Profiler::luaRegister(lua_State* L) {
+  double t0 = now();
+  size_t n = 0;
+  const char* name = luaL_checklstring(L, 1, &n);
+  int level = int(luaL_optinteger(L, 2, 2));
+  CallbackInfo cb;
+  cb.id = nextId_++;
+  cb.name.assign(name, std::min<size_t>(n, 512));
+  siteOf(L, level, cb.file, cb.line);
+  cb.generation = generation_;
+  sink_.callbackRegistered(cb);
+  if (callbacks_.size() < 100000) callbacks_[cb.id] = cb;
+  overhead_ += now() - t0;
+  lua_pushinteger(L, cb.id);
+  lua_pushstring(L, cb.file.c_str());
+  lua_pushinteger(L, cb.line);
+  return 3;
+}
+
+void Profiler::registerExternal(const std::string& name, const std::string& file, int line) {
+  CallbackInfo cb;
+  cb.id = nextId_++;
+  cb.name = name.substr(0, 512);
+  cb.file = file.substr(0, 4096);
+  cb.line = line;
+  cb.generation = generation_;
+  sink_.callbackRegistered(cb);
+  if (callbacks_.size() < 100000) callbacks_[cb.id] = cb;
+}
+
+int Profiler::luaSite(lua_State* L) {
+  std::string file;
+  int line;
+  siteOf(L, int(luaL_optinteger(L, 1, 1)), file, line);
+  lua_pushstring(L, file.c_str());
+  lua_pushinteger(L, line);
+  return 2;
+}
+
+int Profiler::luaEnter(lua_State* L) {
+  double t = now();
+  int id = int(luaL_checkinteger(L, 1));
+  int eye = int(luaL_optinteger(L, 2, -1));
+  if (eye != 0 && eye != 1) eye = -1;
+  if (open_.size() >= 64) return 0;  // runaway recursion through proxies: stop tracking, never grow
+  open_.push_back({id, eye, t, 0});
+  if (open_.size() == 1 && L == L_) {
+    std::lock_guard<std::mutex> g(armMu_);
+    inCallback_ = true;
+  }
+  overhead_ += now() - t;
+  return 0;
+}
+
+int Profiler::luaLeave(lua_State* L) {
+  double t = now();
+  int id = int(luaL_checkinteger(L, 1));
+  // Pop up to the matching id, so a missing leave cannot wedge the stack.
+  auto it = std::find_if(open_.rbegin(), open_.rend(), [id](const Open& o) { return o.id == id; });
+  if (it == open_.rend()) return 0;
+  size_t index = size_t(open_.rend() - it) - 1;
+  Open o = open_[index];
+  open_.resize(index);
+  double ms = std::max(0.0, t - o.start - o.own);
+  if (!open_.empty()) open_.back().own += o.own;  // nested profiler time is excluded from the outer too
+  auto& c = costs_[{o.id, o.eye}];
+  c.id = o.id;
+  c.eye = o.eye;
+  c.ms += ms;
+  c.calls++;
+  if (open_.empty()) {
+    scripts_ += ms;
+    std::lock_guard<std::mutex> g(armMu_);
+    inCallback_ = false;
+    disarmLocked();  // leave cancels a pending arm
+  }
+  (void)L;
+  overhead_ += now() - t;
+  return 0;
+}
+
+int Profiler::luaReset(lua_State* L) {
+  (void)L;
+  scriptReset();
+  return 0;
+}
+
+// --- frames -------------------------------------------------------------------------------------
+
+void Profiler::preEngineTick() {
+  double t = now();
+  if (frameStart_ >= 0) {
+    FrameRecord f;
+    f.frame = frameIndex_;
+    f.start = frameStart_;
+    f.frameMs = t - frameStart_;
+    f.scriptsMs = scripts_;
+    f.overheadMs = overhead_;
+    f.engineTickMs = postTick_ >= preTick_ && preTick_ >= 0 ? postTick_ - preTick_ : -1;
+    f.presentIntervalMs = presentInterval_.load();
+    if (L_) {
+      // Lua memory is a field read (no allocation); safe on the game thread that runs the scripts.
+      f.luaMemoryKb = double(lua_gc(L_, LUA_GCCOUNT, 0)) + double(lua_gc(L_, LUA_GCCOUNTB, 0)) / 1024.0;
+    }
+    f.callbacks.reserve(costs_.size());
+    for (auto& kv : costs_) f.callbacks.push_back(kv.second);
+    SampleBatch b;
+    std::swap(b, batch_);
+    sink_.frameDone(std::move(f), std::move(b), t);
+    frameIndex_++;
+  }
+  costs_.clear();
+  scripts_ = overhead_ = 0;
+  frameStart_ = preTick_ = t;
+  postTick_ = -1;
+}
+
+void Profiler::postEngineTick() { postTick_ = now(); }
+
+void Profiler::present() {
+  double t = now();
+  double last = lastPresent_.exchange(t);
+  if (last >= 0) presentInterval_ = t - last;
+}
+
+// --- sampling -----------------------------------------------------------------------------------
+
+double Profiler::setSamplingHz(double hz) {
+  if (!(hz > 0)) hz = 0;
+  else hz = std::min(kMaxHz, std::max(kMinHz, hz));
+  hz_ = hz;
+  { std::lock_guard<std::mutex> g(wakeMu_); }
+  wake_.notify_all();
+  return hz;
+}
+
+void Profiler::disarmLocked() {
+  if (armed_ && L_) lua_sethook(L_, nullptr, 0, 0);
+  armed_ = false;
+}
+
+void Profiler::samplerLoop() {
+  std::mt19937_64 rng(std::random_device{}());
+  std::uniform_real_distribution<double> jitter(0.7, 1.3);
+  while (!stop_) {
+    double hz = hz_.load();
+    if (hz <= 0) {
+      std::unique_lock<std::mutex> lk(wakeMu_);
+      wake_.wait_for(lk, std::chrono::milliseconds(200), [this] { return stop_.load() || hz_.load() > 0; });
+      continue;
+    }
+    double period = 1000.0 / hz * jitter(rng);
+    {
+      std::unique_lock<std::mutex> lk(wakeMu_);
+      wake_.wait_for(lk, std::chrono::duration<double, std::milli>(period), [this] { return stop_.load(); });
+    }
+    // A sample stands for the period that follows its wake-up ("weight ahead", as the simulator does):
+    // that weight does not depend on where the wake-up fell. Weighting by the measured gap since the
+    // previous wake-up was tried first and biased shares by up to 8 pp on a loaded machine: a sampler
+    // starved of CPU wakes late, and its long gaps are not independent of what the game thread runs.
+    std::lock_guard<std::mutex> g(armMu_);
+    if (armed_) {
+      // Still armed: the callback is inside a long C call (a UEVR API call) and the hook has not had an
+      // instruction to fire on yet. This period belongs to the same pending sample.
+      armWeight_ += 1000.0 / hz;
+    } else if (inCallback_ && L_) {
+      armWeight_ = 1000.0 / hz;
+      armed_ = true;
+      // lua_sethook is documented as safe to call from another thread (it only sets fields the VM
+      // polls); the hook itself runs on the game thread at the next instruction.
+      lua_sethook(L_, hookTrampoline, LUA_MASKCOUNT, 1);
+    }
+  }
+}
+
+int Profiler::internFrame(const SampledFrame& f) {
+  std::string key = std::to_string(f.kind) + '\x1f' + f.name + '\x1f' + f.file + '\x1f' + std::to_string(f.line);
+  auto it = frameIds_.find(key);
+  if (it != frameIds_.end()) return it->second;
+  if (frameIds_.size() >= 200000) return -1;  // a mod generating endless chunk names: stop interning
+  int id = int(frameIds_.size());
+  frameIds_.emplace(key, id);
+  SampledFrame copy = f;
+  copy.id = id;
+  batch_.newFrames.push_back(std::move(copy));
+  return id;
+}
+
+int Profiler::internStack(int parent, int frame) {
+  auto it = stackIds_.find({parent, frame});
+  if (it != stackIds_.end()) return it->second;
+  int id = int(stackIds_.size());
+  stackIds_.emplace(std::make_pair(parent, frame), id);
+  batch_.newStacks.push_back({id, {parent, frame}});
+  return id;
+}
+
+void Profiler::hook(lua_State* L, lua_Debug* /*ar*/) {
+  double t0 = now();
+  double weight;
+  {
+    std::lock_guard<std::mutex> g(armMu_);
+    if (!armed_ || L != L_) {
+      lua_sethook(L, nullptr, 0, 0);
+      return;
+    }
+    lua_sethook(L, nullptr, 0, 0);  // disarm first: nothing runs between samples
+    armed_ = false;
+    weight = armWeight_;
+  }
+  if (open_.empty()) return;
+  // Walk innermost → outermost, keep mod frames (skip C functions and the agent's own proxies).
+  struct Level { SampledFrame f; };
+  Level levels[48];
+  int n = 0;
+  lua_Debug d;
+  for (int lv = 0; n < 48 && lua_getstack(L, lv, &d); lv++) {
+    if (!lua_getinfo(L, "Sn", &d)) break;
+    if (d.what && std::strcmp(d.what, "C") == 0) continue;
+    if (isAgentChunk(d.source)) break;  // the proxy: everything above it is UEVR's dispatch
+    SampledFrame& f = levels[n++].f;
+    f.kind = 0;
+    f.file = chunkFile(d.source);
+    f.line = d.linedefined > 0 ? d.linedefined : 0;
+    if (d.what && std::strcmp(d.what, "main") == 0) f.name = "main chunk";
+    else if (d.name) f.name = d.name;
+    else f.name = "function <" + f.file + ":" + std::to_string(f.line) + ">";
+  }
+  // Root: the innermost open callback (its registration is known to the session by id).
+  const Open& top = open_.back();
+  SampledFrame root;
+  root.kind = 2;
+  auto cbi = callbacks_.find(top.id);
+  if (cbi != callbacks_.end()) {
+    root.name = cbi->second.name;
+    root.file = cbi->second.file;
+    root.line = cbi->second.line;
+  } else {
+    root.name = "callback#" + std::to_string(top.id);
+  }
+  int stack = internStack(-1, internFrame(root));
+  for (int i = n - 1; i >= 0 && stack >= 0; i--) {
+    int fid = internFrame(levels[i].f);
+    if (fid < 0) break;
+    stack = internStack(stack, fid);
+  }
+  if (batch_.samples.size() < 100000) batch_.samples.push_back({stack, t0, weight, frameIndex_});
+  double cost = now() - t0;
+  overhead_ += cost;
+  open_.back().own += cost;
+}
+
+}  // namespace uevrprof

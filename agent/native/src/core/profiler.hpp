@@ -1,0 +1,109 @@
+// The game-thread half of the plugin: the Lua-visible agent contract (docs/simulator.md, "agent
+// contract": the `uevr_profiler` table), per-frame accounting from engine-tick boundaries, and the
+// stack sampler (a thread that arms a one-instruction Lua count hook only while a callback runs).
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "clock.hpp"
+#include "types.hpp"
+
+struct lua_State;
+struct lua_Debug;
+
+namespace uevrprof {
+
+class Profiler {
+ public:
+  Profiler(Sink& sink, std::string hostName);
+  ~Profiler();
+  Profiler(const Profiler&) = delete;
+  Profiler& operator=(const Profiler&) = delete;
+
+  // Creates the `uevr_profiler` table in L (before the Lua agent runs) and makes L the sampled state.
+  void installLua(lua_State* L);
+  // Whether L already carries this profiler's table.
+  bool installedIn(lua_State* L) const { return L != nullptr && L == L_; }
+  // The scripts are being reset or the state is going away: remove the hook, forget L.
+  void scriptReset();
+
+  // Frame boundaries, game thread. preEngineTick closes the previous frame and opens the next.
+  void preEngineTick();
+  void postEngineTick();
+  void present();  // any thread
+
+  // A registration announced without the contract (the agent's fallback through on_custom_event).
+  void registerExternal(const std::string& name, const std::string& file, int line);
+
+  // Any thread. 0 stops sampling. Clamped to [kMinHz, kMaxHz].
+  double setSamplingHz(double hz);
+  double samplingHz() const { return hz_.load(); }
+  double now() const { return clock_.nowMs(); }
+  const std::string& hostName() const { return host_; }
+
+  // Stops the sampler thread and removes the hook; call before unload.
+  void shutdown();
+
+  static constexpr double kMinHz = 10, kMaxHz = 10000;
+
+  // Lua C functions of the contract (static trampolines find the instance in an upvalue).
+  int luaClock(lua_State* L);
+  int luaRegister(lua_State* L);
+  int luaSite(lua_State* L);
+  int luaEnter(lua_State* L);
+  int luaLeave(lua_State* L);
+  int luaReset(lua_State* L);
+  void hook(lua_State* L, lua_Debug* ar);
+
+ private:
+  struct Open {
+    int id, eye;
+    double start, own;  // own: profiler time spent inside this callback (hook), excluded from it
+  };
+  void samplerLoop();
+  void disarmLocked();
+  int internFrame(const SampledFrame& f);
+  int internStack(int parent, int frame);
+  void siteOf(lua_State* L, int level, std::string& file, int& line);
+
+  Sink& sink_;
+  std::string host_;
+  Clock clock_;
+  lua_State* L_ = nullptr;
+  int generation_ = 0;
+  int nextId_ = 1;
+
+  // Frame accounting (game thread only).
+  int64_t frameIndex_ = 0;
+  double frameStart_ = -1, postTick_ = -1, preTick_ = -1;
+  double scripts_ = 0, overhead_ = 0;
+  std::map<std::pair<int, int>, CallbackCost> costs_;
+  std::vector<Open> open_;
+  std::atomic<double> lastPresent_{-1}, presentInterval_{-1};
+
+  // Sampling. armMu_ orders the sampler's check-and-arm against leave's disarm, so an arm taken just
+  // as a callback ends can never survive into the game's own work.
+  std::mutex armMu_;
+  bool inCallback_ = false;
+  bool armed_ = false;
+  double armWeight_ = 0;
+  std::atomic<double> hz_{0};
+  std::atomic<bool> stop_{false};
+  std::mutex wakeMu_;
+  std::condition_variable wake_;
+  std::thread sampler_;
+
+  // Interned sample frames/stacks (game thread), and what is new since the last flush.
+  std::unordered_map<std::string, int> frameIds_;
+  std::map<std::pair<int, int>, int> stackIds_;
+  SampleBatch batch_;
+  std::unordered_map<int, CallbackInfo> callbacks_;  // id → registration, for sample root frames
+};
+
+}  // namespace uevrprof

@@ -1,0 +1,367 @@
+// Linux test host for the native plugin's core: plays UEVR's part. It creates a Lua 5.4 state like
+// UEVR's (no debug library), installs the profiler's `uevr_profiler` table (what the plugin does when
+// the Lua agent says hello), runs test/native/uevr_stub.lua, the Lua agent and real mod scripts, then
+// drives frames: pre engine tick (plugin first, then Lua callbacks), stereo callbacks per eye, the
+// game's own work (a busy wait), post engine tick, present.
+//
+//   uevrprof-host --stub F --agent F [--mods DIR|FILE]... [--serve] [--seconds S] [--frames N]
+//                 [--game-ms X] [--fps F] [--hz N] [--bench] [--no-agent] [--reset-every N]
+//                 [--sessions-dir D] [--port P] [--game NAME]
+//
+// --serve starts the protocol server and prints one JSON line {"port","token","discovery"}; it runs
+// until stdin closes, SIGINT/SIGTERM, or --seconds. --bench samples in-process (no network) and prints
+// one JSON line of frame statistics and sampled shares.
+#include <lua.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <dirent.h>
+#include <map>
+#include <poll.h>
+#include <string>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+#include "json.hpp"
+#include "profiler.hpp"
+#include "session.hpp"
+
+using namespace uevrprof;
+
+namespace {
+
+std::atomic<bool> g_quit{false};
+uevrprof::Profiler* g_prof = nullptr;
+long g_errors = 0;
+
+void onSignal(int) { g_quit = true; }
+
+double nowMs() {
+  static const auto o = std::chrono::steady_clock::now();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - o).count();
+}
+
+void burnMs(double ms) {
+  double end = nowMs() + ms;
+  while (nowMs() < end) {
+  }
+}
+
+int lBurn(lua_State* L) {
+  burnMs(luaL_checknumber(L, 1));
+  return 0;
+}
+
+int lHostError(lua_State* L) {
+  g_errors++;
+  if (g_errors <= 5) std::fprintf(stderr, "host: script error: %s\n", luaL_tolstring(L, 1, nullptr));
+  return 0;
+}
+
+int lCustomEvent(lua_State* L) {
+  // UEVR's dispatch_custom_event reaches the plugin's on_custom_event synchronously (what plugin.cpp does).
+  std::string name = luaL_checkstring(L, 1), data = luaL_checkstring(L, 2);
+  if (name == "uevr_profiler.register" && g_prof) {
+    size_t a = data.find('\t'), b = data.rfind('\t');
+    if (a != std::string::npos && b != a) g_prof->registerExternal(data.substr(0, a), data.substr(a + 1, b - a - 1), std::atoi(data.c_str() + b + 1));
+  } else if (name == "uevr_profiler.hello" && g_prof && !g_prof->installedIn(L)) {
+    g_prof->installLua(L);
+  }
+  return 0;
+}
+
+std::vector<std::string> listLua(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) return {};
+  if (!S_ISDIR(st.st_mode)) return {path};
+  std::vector<std::string> out;
+  if (DIR* d = opendir(path.c_str())) {
+    while (dirent* e = readdir(d)) {
+      std::string n = e->d_name;
+      if (n.size() > 4 && n.substr(n.size() - 4) == ".lua") out.push_back(path + "/" + n);
+    }
+    closedir(d);
+  }
+  std::sort(out.begin(), out.end());  // UEVR loads a folder's scripts in name order
+  return out;
+}
+
+bool runFile(lua_State* L, const std::string& f) {
+  if (luaL_loadfilex(L, f.c_str(), "t") != LUA_OK || lua_pcall(L, 0, 0, 0) != LUA_OK) {
+    std::fprintf(stderr, "host: %s\n", lua_tostring(L, -1));
+    lua_pop(L, 1);
+    g_errors++;
+    return false;
+  }
+  return true;
+}
+
+struct Options {
+  std::string stub, agent, sessionsDir, game = "uevrprof-test-host";
+  std::vector<std::string> mods;
+  bool serve = false, bench = false, noAgent = false;
+  double seconds = 0, gameMs = 2, fps = 90, hz = 1000;
+  long frames = 600, resetEvery = 0;
+  int port = -1;
+};
+
+lua_State* newState(const Options& o, Profiler* prof) {
+  lua_State* L = luaL_newstate();
+  // UEVR opens these and not `debug` (docs: uevr-host.md).
+  const luaL_Reg libs[] = {{LUA_GNAME, luaopen_base}, {LUA_LOADLIBNAME, luaopen_package}, {LUA_COLIBNAME, luaopen_coroutine},
+                           {LUA_TABLIBNAME, luaopen_table}, {LUA_STRLIBNAME, luaopen_string}, {LUA_MATHLIBNAME, luaopen_math},
+                           {LUA_UTF8LIBNAME, luaopen_utf8}, {LUA_OSLIBNAME, luaopen_os}};
+  for (const auto& l : libs) {
+    luaL_requiref(L, l.name, l.func, 1);
+    lua_pop(L, 1);
+  }
+  lua_register(L, "__host_burn", lBurn);
+  lua_register(L, "__host_error", lHostError);
+  lua_register(L, "__host_custom_event", lCustomEvent);
+  if (prof && !o.noAgent) prof->installLua(L);
+  runFile(L, o.stub);
+  if (!o.noAgent) runFile(L, o.agent);
+  for (const auto& m : o.mods)
+    for (const auto& f : listLua(m)) runFile(L, f);
+  return L;
+}
+
+void run(lua_State* L, const char* name, int eye = -2) {
+  lua_getglobal(L, "__host_run");
+  lua_pushstring(L, name);
+  int n = 1;
+  if (eye >= -1) {
+    lua_pushnil(L);  // device
+    lua_pushinteger(L, eye);
+    lua_pushnumber(L, 100.0);
+    lua_newtable(L);
+    lua_newtable(L);
+    lua_pushboolean(L, 0);
+    n += 6;
+  } else {
+    lua_pushnil(L);
+    lua_pushnumber(L, 0.011);
+    n += 2;
+  }
+  if (lua_pcall(L, n, 1, 0) != LUA_OK) {
+    std::fprintf(stderr, "host: %s\n", lua_tostring(L, -1));
+  }
+  lua_pop(L, 1);
+}
+
+// Bench sink: keeps frames and samples in memory (no network).
+struct BenchSink : Sink {
+  std::vector<FrameRecord> frames;
+  std::map<int, CallbackInfo> cbs;
+  std::vector<SampledFrame> ftab;
+  std::vector<std::pair<int, int>> stab;
+  std::vector<Sample> samples;
+  void callbackRegistered(const CallbackInfo& cb) override { cbs[cb.id] = cb; }
+  void frameDone(FrameRecord&& f, SampleBatch&& b, double) override {
+    frames.push_back(std::move(f));
+    for (auto& x : b.newFrames) { if (size_t(x.id) >= ftab.size()) ftab.resize(size_t(x.id) + 1); ftab[size_t(x.id)] = x; }
+    for (auto& s : b.newStacks) { if (size_t(s.first) >= stab.size()) stab.resize(size_t(s.first) + 1); stab[size_t(s.first)] = s.second; }
+    samples.insert(samples.end(), b.samples.begin(), b.samples.end());
+  }
+  void scriptReset(double, int) override {}
+  void log(const std::string&, const std::string&) override {}
+};
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; i++) {
+    std::string a = argv[i];
+    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    if (a == "--stub") o.stub = next();
+    else if (a == "--agent") o.agent = next();
+    else if (a == "--mods") o.mods.push_back(next());
+    else if (a == "--serve") o.serve = true;
+    else if (a == "--bench") o.bench = true;
+    else if (a == "--no-agent") o.noAgent = true;
+    else if (a == "--seconds") o.seconds = std::atof(next().c_str());
+    else if (a == "--frames") o.frames = std::atol(next().c_str());
+    else if (a == "--game-ms") o.gameMs = std::atof(next().c_str());
+    else if (a == "--fps") o.fps = std::atof(next().c_str());
+    else if (a == "--hz") o.hz = std::atof(next().c_str());
+    else if (a == "--reset-every") o.resetEvery = std::atol(next().c_str());
+    else if (a == "--sessions-dir") o.sessionsDir = next();
+    else if (a == "--port") o.port = std::atoi(next().c_str());
+    else if (a == "--game") o.game = next();
+    else { std::fprintf(stderr, "host: unknown option %s\n", a.c_str()); return 2; }
+  }
+  if (o.stub.empty() || (o.agent.empty() && !o.noAgent)) {
+    std::fprintf(stderr, "usage: uevrprof-host --stub uevr_stub.lua --agent agent.lua [--mods DIR]... [--serve|--bench]\n");
+    return 2;
+  }
+  std::signal(SIGINT, onSignal);
+  std::signal(SIGTERM, onSignal);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  SessionConfig cfg;
+  cfg.game = o.game;
+  cfg.sessionsDir = o.sessionsDir;
+  cfg.port = o.port;
+  cfg.refreshRateHz = o.fps;
+  cfg.hostVersion = "uevrprof-test-host 1 (" LUA_RELEASE ")";
+  Session session(cfg);
+  BenchSink bench;
+  Sink& sink = o.bench ? static_cast<Sink&>(bench) : static_cast<Sink&>(session);
+  Profiler prof(sink, "uevr-profiler-native 1 (test host)");
+  g_prof = &prof;
+  session.setProfiler(&prof);
+
+  if (o.serve) {
+    std::string err;
+    if (!session.start(err)) { std::fprintf(stderr, "host: %s\n", err.c_str()); return 1; }
+    std::string line = "{\"port\":" + std::to_string(session.port()) + ",\"token\":";
+    jsonString(line, session.token());
+    line += ",\"discovery\":";
+    jsonString(line, session.discoveryFile());
+    std::printf("%s}\n", line.c_str());
+    std::fflush(stdout);
+  }
+
+  lua_State* L = newState(o, &prof);
+  const double budget = 1000.0 / o.fps;
+  const long warm = o.bench ? std::min<long>(60, o.frames / 5) : 0;
+  std::vector<double> frameMs, scriptsMs, overheadMs;
+  double t0 = nowMs();
+  for (long f = 0; !g_quit; f++) {
+    if (!o.serve && f >= o.frames + warm) break;
+    if (o.seconds > 0 && nowMs() - t0 > o.seconds * 1000) break;
+    if (o.serve) {
+      pollfd p{0, POLLIN, 0};
+      if (poll(&p, 1, 0) > 0) {
+        char c;
+        if (read(0, &c, 1) <= 0) break;  // stdin closed: the test runner is gone
+      }
+    }
+    if (o.bench && f == warm) prof.setSamplingHz(o.hz);
+    double fs = nowMs();
+    // Frame order (uevr-host.md): native plugins' pre-tick first, then Lua's.
+    session.runGameThreadWork();
+    prof.preEngineTick();
+    run(L, "on_pre_engine_tick");
+    run(L, "on_early_calculate_stereo_view_offset", 0);
+    run(L, "on_pre_calculate_stereo_view_offset", 0);
+    run(L, "on_post_calculate_stereo_view_offset", 0);
+    run(L, "on_early_calculate_stereo_view_offset", 1);
+    run(L, "on_pre_calculate_stereo_view_offset", 1);
+    run(L, "on_post_calculate_stereo_view_offset", 1);
+    run(L, "on_xinput_get_state");
+    burnMs(o.gameMs);  // the game's own tick
+    run(L, "on_post_engine_tick");
+    prof.postEngineTick();
+    prof.present();
+    lua_gc(L, LUA_GCSTEP, 0);  // UEVR steps the collector once per frame
+    if (o.resetEvery > 0 && f > 0 && f % o.resetEvery == 0) {
+      run(L, "on_script_reset");  // the agent's own handler calls uevr_profiler.reset()
+      lua_close(L);
+      L = newState(o, &prof);
+    }
+    if (o.serve) {
+      double left = budget - (nowMs() - fs);
+      if (left > 0) std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(left));
+    }
+  }
+  prof.preEngineTick();  // close the last frame
+  prof.setSamplingHz(0);
+  prof.shutdown();
+  lua_close(L);
+  if (o.serve) session.stop("host stopped");
+
+  if (o.bench) {
+    // Frames after warm-up; the sampling switch happens at `warm`.
+    for (auto& fr : bench.frames) {
+      if (fr.frame < warm) continue;
+      frameMs.push_back(fr.frameMs);
+      scriptsMs.push_back(fr.scriptsMs);
+      overheadMs.push_back(fr.overheadMs);
+    }
+    // Inclusive share per frame name (each name counted once per sample), and per callback root.
+    std::map<std::string, double> incl, roots;
+    double total = 0;
+    for (auto& s : bench.samples) {
+      total += s.weight;
+      std::vector<std::string> seen;
+      for (int id = s.stack; id >= 0 && size_t(id) < bench.stab.size();) {
+        auto& st = bench.stab[size_t(id)];
+        const SampledFrame& fr = bench.ftab[size_t(st.second)];
+        std::string key = fr.name;
+        if (fr.kind == 2) roots[key + (fr.name.find("stereo") != std::string::npos ? "" : "")] += s.weight;
+        if (std::find(seen.begin(), seen.end(), key) == seen.end()) { seen.push_back(key); incl[key] += s.weight; }
+        id = st.first;
+      }
+    }
+    // Exact per-callback time from enter/leave, for comparison with sampled root shares.
+    std::map<std::string, double> exact;
+    double exactTotal = 0;
+    for (auto& fr : bench.frames) {
+      if (fr.frame < warm) continue;
+      for (auto& c : fr.callbacks) {
+        exact[bench.cbs[c.id].name] += c.ms;
+        exactTotal += c.ms;
+      }
+    }
+    double sumScripts = 0;
+    for (double v : scriptsMs) sumScripts += v;
+    std::string out = "{\"frames\":" + std::to_string(frameMs.size()) + ",\"medianFrameMs\":";
+    jsonNumber(out, median(frameMs));
+    double mean = 0;
+    for (double v : frameMs) mean += v;
+    out += ",\"meanFrameMs\":";
+    jsonNumber(out, frameMs.empty() ? 0 : mean / double(frameMs.size()));
+    out += ",\"medianScriptsMs\":";
+    jsonNumber(out, median(scriptsMs));
+    out += ",\"medianOverheadMs\":";
+    jsonNumber(out, median(overheadMs));
+    out += ",\"samples\":" + std::to_string(bench.samples.size()) + ",\"sampledMs\":";
+    jsonNumber(out, total);
+    out += ",\"scriptsMsTotal\":";
+    jsonNumber(out, sumScripts);
+    out += ",\"errors\":" + std::to_string(g_errors) + ",\"inclusiveShare\":{";
+    bool first = true;
+    for (auto& kv : incl) {
+      if (!first) out += ',';
+      first = false;
+      jsonString(out, kv.first);
+      out += ':';
+      jsonNumber(out, total > 0 ? kv.second / total * 100 : 0);
+    }
+    out += "},\"rootShare\":{";
+    first = true;
+    for (auto& kv : roots) {
+      if (!first) out += ',';
+      first = false;
+      jsonString(out, kv.first);
+      out += ':';
+      jsonNumber(out, total > 0 ? kv.second / total * 100 : 0);
+    }
+    out += "},\"exactCallbackShare\":{";
+    first = true;
+    for (auto& kv : exact) {
+      if (!first) out += ',';
+      first = false;
+      jsonString(out, kv.first);
+      out += ':';
+      jsonNumber(out, exactTotal > 0 ? kv.second / exactTotal * 100 : 0);
+    }
+    out += "}}";
+    std::printf("%s\n", out.c_str());
+  }
+  return 0;
+}
