@@ -64,6 +64,12 @@ int lHostError(lua_State* L) {
   return 0;
 }
 
+uevrprof::Sink* g_sink = nullptr;
+int lLog(lua_State* L) {
+  if (g_sink) g_sink->log("console", luaL_checkstring(L, 1));
+  return 0;
+}
+
 int lCustomEvent(lua_State* L) {
   // UEVR's dispatch_custom_event reaches the plugin's on_custom_event synchronously (what plugin.cpp does).
   std::string name = luaL_checkstring(L, 1), data = luaL_checkstring(L, 2);
@@ -124,6 +130,7 @@ lua_State* newState(const Options& o, Profiler* prof) {
   lua_register(L, "__host_burn", lBurn);
   lua_register(L, "__host_error", lHostError);
   lua_register(L, "__host_custom_event", lCustomEvent);
+  lua_register(L, "__host_log", lLog);
   if (prof && !o.noAgent) prof->installLua(L);
   runFile(L, o.stub);
   if (!o.noAgent) runFile(L, o.agent);
@@ -132,26 +139,11 @@ lua_State* newState(const Options& o, Profiler* prof) {
   return L;
 }
 
-void run(lua_State* L, const char* name, int eye = -2) {
+void run(lua_State* L, const char* name, int eye = -1) {
   lua_getglobal(L, "__host_run");
   lua_pushstring(L, name);
-  int n = 1;
-  if (eye >= -1) {
-    lua_pushnil(L);  // device
-    lua_pushinteger(L, eye);
-    lua_pushnumber(L, 100.0);
-    lua_newtable(L);
-    lua_newtable(L);
-    lua_pushboolean(L, 0);
-    n += 6;
-  } else {
-    lua_pushnil(L);
-    lua_pushnumber(L, 0.011);
-    n += 2;
-  }
-  if (lua_pcall(L, n, 1, 0) != LUA_OK) {
-    std::fprintf(stderr, "host: %s\n", lua_tostring(L, -1));
-  }
+  lua_pushinteger(L, eye);
+  if (lua_pcall(L, 2, 1, 0) != LUA_OK) std::fprintf(stderr, "host: %s\n", lua_tostring(L, -1));
   lua_pop(L, 1);
 }
 
@@ -222,6 +214,7 @@ int main(int argc, char** argv) {
   Sink& sink = o.bench ? static_cast<Sink&>(bench) : static_cast<Sink&>(session);
   Profiler prof(sink, "uevr-profiler-native 1 (test host)");
   g_prof = &prof;
+  g_sink = &sink;
   session.setProfiler(&prof);
 
   if (o.serve) {

@@ -68,13 +68,31 @@ UEVR_Quaternionf = { new = function() return { w = 1, x = 0, y = 0, z = 0 } end 
 StructObject = { new = function() return dummy end }
 uevr_sim = { burn = burn }
 
+-- Mod log lines go where UEVR sends them (its log); here to the session's output events.
+print = function(...)
+  local parts = {}
+  for i = 1, select('#', ...) do parts[#parts + 1] = tostring((select(i, ...))) end
+  __host_log(table.concat(parts, '\t'))
+end
+
+local pad = { wButtons = 0, bLeftTrigger = 0, bRightTrigger = 0, sThumbLX = 0, sThumbLY = 0, sThumbRX = 0, sThumbRY = 0 }
+local xstate = { Gamepad = pad, dwPacketNumber = 0 }
+local position, rotation = { x = 0, y = 0, z = 0 }, { x = 0, y = 0, z = 0, pitch = 0, yaw = 0, roll = 0 }
+function __host_args(name, eye)
+  if name:find('stereo_view_offset', 1, true) then return nil, eye, 100.0, position, rotation, false end
+  if name:find('xinput', 1, true) then return 0, 0, xstate end
+  if name:find('engine_tick', 1, true) then return dummy, 0.011 end
+  return dummy, dummy, dummy
+end
+
 -- The host calls this to run every function registered for a callback, like UEVR does: each in its own
 -- protected call, errors reported and the rest still run.
-function __host_run(name, ...)
+function __host_run(name, eye)
   local list = registry[name]
+  if #list == 0 then return 0 end
   local errors = 0
   for i = 1, #list do
-    local ok, err = pcall(list[i], ...)
+    local ok, err = pcall(list[i], __host_args(name, eye))
     if not ok then
       errors = errors + 1
       __host_error(tostring(err))
