@@ -8,7 +8,7 @@
 // d3-flame-graph is not installed in this repository, so it is not measured here (docs/bench/render.md).
 //   node --import tsx bench/render.bench.ts [--quick] [--speedscope-1m]
 import { writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildCallTree } from '../src/core/profile';
@@ -17,7 +17,7 @@ import type { Profile } from '../src/core/profile';
 import { renderStandaloneHtml } from '../src/core/view/standaloneHtml';
 import { buildFlamegraphBundle, repoRoot } from '../test/webview/bundle';
 import { browserUnavailable, launchChromium, type PwBrowser, type PwPage } from '../test/webview/harness';
-import { synthProfile } from './render/synthetic';
+import { syntheticProfile } from './lib/synthetic';
 
 // Page-side code runs in Chromium; the Node tsconfig has no DOM types (`any` on purpose).
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -27,12 +27,14 @@ declare const requestAnimationFrame: (cb: (t: number) => void) => number;
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
-const CASES: Array<{ label: string; samples: number; churn: number; speedscope: boolean }> = [
-  { label: '1k nodes', samples: 200, churn: 5, speedscope: true },
-  { label: '10k nodes', samples: 2_000, churn: 5, speedscope: true },
-  { label: '100k nodes', samples: 21_000, churn: 5, speedscope: true },
-  { label: '100k samples', samples: 100_000, churn: 5, speedscope: !quick },
-  { label: '1M samples', samples: 1_000_000, churn: 0.87, speedscope: args.has('--speedscope-1m') },
+// The shared synthetic profile (bench/lib/synthetic.ts: depth ~30, ~5k functions, hot stacks repeat);
+// `stacks` distinct leaf paths set the call-tree size (≈ 20 nodes per path).
+const CASES: Array<{ label: string; samples: number; stacks: number; speedscope: boolean }> = [
+  { label: '1k nodes', samples: 1_000, stacks: 40, speedscope: true },
+  { label: '10k nodes', samples: 10_000, stacks: 450, speedscope: true },
+  { label: '100k nodes', samples: 50_000, stacks: 4_500, speedscope: true },
+  { label: '100k samples', samples: 100_000, stacks: 25_000, speedscope: !quick },
+  { label: '1M samples', samples: 1_000_000, stacks: 40_000, speedscope: args.has('--speedscope-1m') },
 ];
 const VIEWPORT = { width: 1280, height: 800 };
 const TIMEOUT = 180_000;
@@ -147,10 +149,11 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'uevr-render-bench-'));
   const browser = await launchChromium(['--enable-precise-memory-info']);
   console.log(`bundle ${(bundle.js.length / 1024).toFixed(0)} KiB js; viewport ${VIEWPORT.width}×${VIEWPORT.height}; Chromium headless, software rendering`);
+  console.log(`${cpus().length} cores, load average at start ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   console.log('case          | samples   | nodes   | ours first paint | speedscope first paint | ratio | ours redraw mean/max | ours anim fps | wheel fps ours / speedscope | heap MB ours / ss');
   try {
     for (const c of CASES) {
-      const profile: Profile = synthProfile({ samples: c.samples, churn: c.churn });
+      const profile: Profile = syntheticProfile({ samples: c.samples, stacks: c.stacks, gameFrames: true });
       const nodes = buildCallTree(profile).length;
       const htmlPath = join(dir, `ours-${c.samples}.html`);
       writeFileSync(htmlPath, renderStandaloneHtml(profile, { title: c.label, refreshRateHz: 90 }, bundle));
@@ -187,6 +190,7 @@ async function main(): Promise<void> {
         ].join(' | '),
       );
       if (ours.error) console.log(`  ours failed: ${ours.error}`);
+      console.log(`  (load average now ${loadavg()[0].toFixed(1)})`);
       if (ss?.error) console.log(`  speedscope failed: ${ss.error}`);
     }
   } finally {

@@ -1,5 +1,7 @@
 // Entry points of the analyzer: analyze one file (with its required files for hot-path inference),
 // analyze a set of files sharing one Lua state, and apply all safe fixes.
+import type { Chunk } from '../lua/ast';
+import { reparseIncrementally } from '../lua/incremental';
 import { parse } from '../lua/parser';
 import { LineIndex } from '../lua/positions';
 import { FixContext } from './fixctx';
@@ -13,6 +15,22 @@ const MAX_REQUIRED_FILES = 64;
 
 function unitOf(uri: string, text: string): FileUnit {
   return { uri, text, chunk: parse(text), lines: new LineIndex(text) };
+}
+
+/** Last parse per uri, for incremental re-analysis (small LRU: the editor has few files changing). */
+const parseCache = new Map<string, { text: string; chunk: Chunk }>();
+const PARSE_CACHE_SIZE = 32;
+
+function unitIncremental(uri: string, text: string): FileUnit {
+  const prev = parseCache.get(uri);
+  let chunk: Chunk;
+  if (prev && prev.text === text) chunk = prev.chunk;
+  else if (prev && reparseIncrementally(prev.text, prev.chunk, text)) chunk = prev.chunk;
+  else chunk = parse(text);
+  parseCache.delete(uri);
+  parseCache.set(uri, { text, chunk });
+  if (parseCache.size > PARSE_CACHE_SIZE) parseCache.delete(parseCache.keys().next().value as string);
+  return { uri, text, chunk, lines: new LineIndex(text) };
 }
 
 function syntaxFindings(u: FileUnit): Finding[] {
@@ -52,7 +70,7 @@ function buildProject(units: FileUnit[], resolveUri: (name: string, from: string
  * a function passed to a registrar defined in a library file is hot, calls into modules propagate.
  */
 export function analyze(text: string, uri: string, opts: AnalyzeOptions = {}): Finding[] {
-  const main = unitOf(uri, text);
+  const main = opts.incremental ? unitIncremental(uri, text) : unitOf(uri, text);
   const units: FileUnit[] = [main];
   const byName = new Map<string, string>();
   if (opts.resolveRequire) {

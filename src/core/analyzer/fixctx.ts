@@ -2,7 +2,6 @@
 // file-scope code can be inserted so that the names it uses are already declared, and helpers that
 // a fix shares (one helper / one cache per literal per file, reused when an earlier fix added it).
 import type { Chunk, Expr, LocalVar, Stmt } from '../lua/ast';
-import { T, lex } from '../lua/lexer';
 import type { LineIndex } from '../lua/positions';
 import { pathRoot, walk } from './syntax';
 import type { TextEdit } from './types';
@@ -17,11 +16,14 @@ export const BUILTIN_GLOBALS = new Set([
 export const HELPER_MARK = '-- uevr-prof helper:';
 
 export class FixContext {
-  private used = new Set<string>();
+  private used: Set<string>;
   private fresh = new Map<string, string>();
+  /** Globals the script assigns somewhere (an alias of those could go stale). */
+  readonly writtenGlobals: Set<string>;
 
   constructor(readonly text: string, readonly chunk: Chunk, readonly lines: LineIndex) {
-    for (const t of lex(text).tokens) if (t.t === T.Name) this.used.add(t.v);
+    this.used = new Set(chunk.names);
+    this.writtenGlobals = new Set(chunk.globals.filter((g) => g.isWrite).map((g) => g.name));
   }
 
   /**

@@ -5,7 +5,6 @@
 import type { Expr, FunctionExpr, LocalVar, Stmt } from '../lua/ast';
 import { BUILTIN_GLOBALS, HELPER_MARK, type FixContext } from './fixctx';
 import type { HotCtx } from './guards';
-import type { FileUnit } from './hot';
 import { luaQuote } from './luastr';
 import { callName, containsCall, isCall, isConstant, pathRoot, pathText, walk, type AnyCall } from './syntax';
 import type { Fix, HotInfo, TextEdit } from './types';
@@ -395,11 +394,11 @@ export function hoistConstantConcat(fx: FixContext, b: Expr, ops: Expr[]): Fix |
 }
 
 // ---- R13 ----
-export function aliasGlobal(fx: FixContext, e: Expr, unit: FileUnit): Fix | null {
+export function aliasGlobal(fx: FixContext, e: Expr): Fix | null {
   const root = pathRoot(e);
   if (!root || root.decl !== null) return null;
   // The library table must never be reassigned by the script.
-  if (unit.chunk.globals.some((g) => g.name === root.name && g.isWrite)) return null;
+  if (fx.writtenGlobals.has(root.name)) return null;
   // Alias the longest prefix that is a library table or function: math.sin, uevr.params.vr, uevr.api.
   const parts: Expr[] = [];
   let c: Expr = e;
@@ -417,8 +416,6 @@ export function aliasGlobal(fx: FixContext, e: Expr, unit: FileUnit): Fix | null
   if (!target) return null;
   const text = pathText(target);
   if (text === null) return null;
-  // Writes to fields under the alias (uevr.params.vr = x) would make the alias stale.
-  if (unit.chunk.globals.some((g) => g.name === root.name && g.isWrite)) return null;
   const existing = fx.existingFileLocal(text, fx.topStatementAt(e.start)?.start ?? e.start);
   if (existing) return safe(`Use the file-scope alias '${existing}'`, [fx.replace(target.start, target.end, existing)]);
   const off = fx.fileScopeInsertOffset([], e.start);

@@ -59,20 +59,41 @@ function persistentReads(cond: Expr, fn: FunctionExpr): Set<string> {
   return out;
 }
 
+/**
+ * Paths assigned by a statement, not counting nested functions. Assignments only occur in statements,
+ * so this recurses over nested blocks and never walks expressions; memoised per statement object
+ * (paths are text, so an incremental re-parse that shifts offsets leaves them valid).
+ */
+const writesMemo = new WeakMap<Stmt, Set<string>>();
+const EMPTY = new Set<string>();
+
+function stmtWrites(s: Stmt): Set<string> {
+  const m = writesMemo.get(s);
+  if (m) return m;
+  let out: Set<string> = EMPTY;
+  const add = (p: string | null): void => {
+    if (p === null) return;
+    if (out === EMPTY) out = new Set();
+    out.add(p);
+  };
+  const addAll = (b: Block): void => {
+    for (const x of b.body) for (const p of stmtWrites(x)) add(p);
+  };
+  switch (s.kind) {
+    case 'Assign': for (const t of s.targets) add(pathText(t)); break;
+    case 'If': for (const c of s.clauses) addAll(c.body); break;
+    case 'While': case 'Repeat': case 'NumFor': case 'GenFor': case 'Do': addAll(s.body); break;
+    default:
+  }
+  writesMemo.set(s, out);
+  return out;
+}
+
 /** Paths assigned in a list of statements (not inside nested functions). */
 export function writtenPaths(stmts: Stmt[]): Set<string> {
+  if (stmts.length === 1) return stmtWrites(stmts[0]);
   const out = new Set<string>();
-  for (const s of stmts) {
-    walk(s, (n) => {
-      if (n.kind === 'Function') return false;
-      if (n.kind === 'Assign') {
-        for (const t of n.targets) {
-          const p = pathText(t);
-          if (p !== null) out.add(p);
-        }
-      }
-    });
-  }
+  for (const s of stmts) for (const p of stmtWrites(s)) out.add(p);
   return out;
 }
 
@@ -137,7 +158,7 @@ export class GuardWalker {
     const writtenAfterIndex = (i: number) => (p: string): boolean => {
       if (!lastWrite) {
         lastWrite = new Map();
-        stmts.forEach((st, k) => { for (const w of writtenPaths([st])) lastWrite!.set(w, k); });
+        stmts.forEach((st, k) => { for (const w of stmtWrites(st)) lastWrite!.set(w, k); });
       }
       return (lastWrite.get(p) ?? -1) > i;
     };

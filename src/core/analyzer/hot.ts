@@ -57,6 +57,8 @@ export class Project {
   private exportKey = new Map<string, string>();
   /** Parameters that end up registered as callbacks: function → param index → registration. */
   private registrarParams = new Map<FunctionExpr, Map<number, Registration>>();
+  private builtinReg = new Map<AnyCall, ReturnType<typeof registrationOf>>();
+  private callees = new Map<AnyCall, FunctionExpr[]>();
 
   addFile(f: FileUnit): void {
     this.files.push(f);
@@ -138,6 +140,29 @@ export class Project {
 
   /** Runs the whole inference. Call once after adding every file. */
   build(resolveRequireUri: (name: string, fromUri: string) => string | undefined): void {
+    // One walk per file collects everything the stages below need (walking is the expensive part).
+    const calls: AnyCall[] = [];
+    const stmts: Stmt[] = [];
+    for (const f of this.files) {
+      walk(f.chunk.body, (n) => {
+        switch (n.kind) {
+          case 'Call':
+          case 'MethodCall':
+            calls.push(n);
+            break;
+          case 'Function':
+            this.fnFile.set(n, f);
+            break;
+          case 'Local':
+          case 'LocalFunction':
+          case 'FunctionStat':
+          case 'Assign':
+            stmts.push(n);
+            (n as Stmt & { file?: FileUnit }).file = f;
+            break;
+        }
+      });
+    }
     // 1. Modules: what each file returns, and which locals hold a required module.
     for (const f of this.files) {
       const body = f.chunk.body.body;
@@ -147,47 +172,42 @@ export class Project {
         if (k) this.exportKey.set(f.uri, k);
       }
     }
-    for (const f of this.files) {
-      walk(f.chunk.body, (n) => {
-        if (n.kind !== 'Local') return;
-        n.exprs.forEach((e, i) => {
-          const v = n.names[i]?.v;
-          if (!v || e.kind !== 'Call' || e.callee.kind !== 'Name' || e.callee.name !== 'require') return;
-          const s = stringArg(e);
-          const uri = s !== null ? resolveRequireUri(s, f.uri) : undefined;
-          const k = uri ? this.exportKey.get(uri) : undefined;
-          if (k) this.aliasKey.set(v, k);
-        });
+    for (const n of stmts) {
+      if (n.kind !== 'Local') continue;
+      const f = (n as Stmt & { file?: FileUnit }).file!;
+      n.exprs.forEach((e, i) => {
+        const v = n.names[i]?.v;
+        if (!v || e.kind !== 'Call' || e.callee.kind !== 'Name' || e.callee.name !== 'require') return;
+        const s = stringArg(e);
+        const uri = s !== null ? resolveRequireUri(s, f.uri) : undefined;
+        const k = uri ? this.exportKey.get(uri) : undefined;
+        if (k) this.aliasKey.set(v, k);
       });
     }
     // 2. Definitions (methods also bind `self` to their table).
-    for (const f of this.files) {
-      walk(f.chunk.body, (n) => {
-        if (n.kind === 'Function') this.fnFile.set(n, f);
-        this.collectDefs(n as Stmt);
-      });
+    for (const n of stmts) this.collectDefs(n);
+    // Per call, once: its builtin registration and the functions it may invoke.
+    for (const n of calls) {
+      this.builtinReg.set(n, registrationOf(n));
+      this.callees.set(n, this.calleesOf(n));
     }
     // 3. Registrar parameters, to a fixpoint (a registrar may pass its parameter to another one).
     for (let round = 0; round < 6; round++) {
       let changed = false;
-      for (const f of this.files) {
-        walk(f.chunk.body, (n) => {
-          if (!isCall(n)) return;
-          const regs = this.registrationsOfCall(n);
-          for (const [i, reg] of regs) {
-            const a = n.args[i];
-            if (a?.kind !== 'Name' || !a.decl || a.decl.kind !== 'param') continue;
-            const fn = a.decl.fn;
-            if (fn.kind !== 'Function') continue;
-            const idx = fn.params.indexOf(a.decl);
-            let m = this.registrarParams.get(fn);
-            if (!m) this.registrarParams.set(fn, (m = new Map()));
-            if (!m.has(idx)) {
-              m.set(idx, reg);
-              changed = true;
-            }
+      for (const n of calls) {
+        for (const [i, reg] of this.registrationsOfCall(n)) {
+          const a = n.args[i];
+          if (a?.kind !== 'Name' || !a.decl || a.decl.kind !== 'param') continue;
+          const fn = a.decl.fn;
+          if (fn.kind !== 'Function') continue;
+          const idx = fn.params.indexOf(a.decl);
+          let m = this.registrarParams.get(fn);
+          if (!m) this.registrarParams.set(fn, (m = new Map()));
+          if (!m.has(idx)) {
+            m.set(idx, reg);
+            changed = true;
           }
-        });
+        }
       }
       if (!changed) break;
     }
@@ -200,26 +220,25 @@ export class Project {
       this.hot.set(fn, info);
       work.push(fn);
     };
-    for (const f of this.files) {
-      walk(f.chunk.body, (n) => {
-        if (isCall(n)) {
-          for (const [i, reg] of this.registrationsOfCall(n)) {
-            const a = n.args[i];
-            if (!a) continue;
-            for (const fn of this.functionsOf(a)) mark(fn, { callback: reg.callback, frequency: reg.frequency, via: [fn.name || reg.callback] });
+    for (const n of calls) {
+      for (const [i, reg] of this.registrationsOfCall(n)) {
+        const a = n.args[i];
+        if (!a) continue;
+        for (const fn of this.functionsOf(a)) mark(fn, { callback: reg.callback, frequency: reg.frequency, via: [fn.name || reg.callback] });
+      }
+    }
+    for (const n of stmts) {
+      if (n.kind === 'FunctionStat' && n.target.kind === 'Name' && n.target.decl === null) {
+        const freq = GLOBAL_CONVENTION[n.target.name];
+        if (freq) mark(n.func, { callback: n.target.name, frequency: freq, via: [n.target.name] });
+      } else if (n.kind === 'Assign') {
+        n.targets.forEach((t, i) => {
+          const v = n.exprs[i];
+          if (t.kind === 'Name' && t.decl === null && v?.kind === 'Function' && GLOBAL_CONVENTION[t.name]) {
+            mark(v, { callback: t.name, frequency: GLOBAL_CONVENTION[t.name], via: [t.name] });
           }
-        } else if (n.kind === 'FunctionStat' && n.target.kind === 'Name' && n.target.decl === null) {
-          const freq = GLOBAL_CONVENTION[n.target.name];
-          if (freq) mark(n.func, { callback: n.target.name, frequency: freq, via: [n.target.name] });
-        } else if (n.kind === 'Assign') {
-          n.targets.forEach((t, i) => {
-            const v = n.exprs[i];
-            if (t.kind === 'Name' && t.decl === null && v?.kind === 'Function' && GLOBAL_CONVENTION[t.name]) {
-              mark(v, { callback: t.name, frequency: GLOBAL_CONVENTION[t.name], via: [t.name] });
-            }
-          });
-        }
-      });
+        });
+      }
     }
     // 5. Propagate through unguarded calls.
     for (let guardN = 0; work.length && guardN < 100_000; guardN++) {
@@ -227,7 +246,7 @@ export class Project {
       const info = this.hot.get(fn)!;
       const walker = new GuardWalker((n, ctx) => {
         if (ctx.guarded || !isCall(n)) return;
-        for (const callee of this.calleesOf(n)) {
+        for (const callee of this.callees.get(n) ?? this.calleesOf(n)) {
           if (callee === fn) continue;
           const via = [...(info.via ?? []), fnLabel(callee)];
           mark(callee, { callback: info.callback, frequency: info.frequency, via: via.slice(-6) });
@@ -240,9 +259,10 @@ export class Project {
   /** Registrations a call makes: builtin ones, and calls of functions whose parameter is registered. */
   private registrationsOfCall(c: AnyCall): [number, Registration][] {
     const out: [number, Registration][] = [];
-    const r = registrationOf(c);
+    const r = this.builtinReg.has(c) ? this.builtinReg.get(c)! : registrationOf(c);
     if (r) for (const i of r.argIndexes) out.push([i, r.reg]);
-    for (const callee of this.calleesOf(c)) {
+    if (this.registrarParams.size === 0) return out;
+    for (const callee of this.callees.get(c) ?? this.calleesOf(c)) {
       const m = this.registrarParams.get(callee);
       if (!m) continue;
       // Method calls pass the receiver as the implicit first parameter.

@@ -128,12 +128,12 @@ export function applyMeasured(findings: Finding[], records: MeasuredRecord[]): F
     if (!best) return f;
     const ms = Math.max(best.selfMsPerFrame, best.totalMsPerFrame);
     const sev = severityForShare(ms, best.budgetMs);
-    return {
-      ...f,
-      severity: SEV_RANK[sev] < SEV_RANK[f.severity] ? sev : f.severity,
-      message: `Measured ${budgetPhrase(ms, best.budgetMs, best.refreshRateHz)}. ${f.message}`,
-      measuredMsPerFrame: ms,
-    };
+    // Copy with property descriptors: `fixes` may be a lazy getter that should stay lazy.
+    const g = Object.defineProperties({}, Object.getOwnPropertyDescriptors(f)) as Finding;
+    g.severity = SEV_RANK[sev] < SEV_RANK[f.severity] ? sev : f.severity;
+    g.message = `Measured ${budgetPhrase(ms, best.budgetMs, best.refreshRateHz)}. ${f.message}`;
+    g.measuredMsPerFrame = ms;
+    return g;
   });
   return out.sort((a, b) => (b.measuredMsPerFrame ?? -1) - (a.measuredMsPerFrame ?? -1));
 }

@@ -58,16 +58,31 @@ export class RuleChecker {
     return `${frequencyPhrase(info.frequency)} in ${info.callback}${chain}`;
   }
 
-  private add(code: string, node: { start: number; end: number }, info: HotInfo, message: string, fixList: (Fix | null)[] = [], severity?: Severity): void {
+  private add(code: string, node: { start: number; end: number }, info: HotInfo, message: string, fixList?: () => (Fix | null)[], severity?: Severity): void {
     const rule = RULE_BY_CODE.get(code)!;
-    this.findings.push({
+    const finding = {
       code,
       severity: severity ?? rule.severity,
       message,
       range: this.unit.lines.range(node.start, node.end),
       hot: { callback: info.callback, frequency: info.frequency, via: info.via },
-      fixes: fixList.filter((f): f is Fix => f !== null),
+    } as Finding;
+    // Fixes are built on first access: diagnostics need only the message, and a big file can have
+    // hundreds of findings (re-analysis on every keystroke must stay well under 50 ms).
+    // An incremental re-parse updates the AST in place: fixes built after that would use moved
+    // offsets against the old text, so a stale finding offers no fixes instead of wrong ones.
+    let cache: Fix[] | undefined;
+    const chunk = this.unit.chunk;
+    const gen = chunk.generation ?? 0;
+    Object.defineProperty(finding, 'fixes', {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        if ((chunk.generation ?? 0) !== gen) return [];
+        return (cache ??= fixList ? fixList().filter((f): f is Fix => f !== null) : []);
+      },
     });
+    this.findings.push(finding);
   }
 
   private src(n: { start: number; end: number }): string {
@@ -118,26 +133,26 @@ export class RuleChecker {
     }
     if (configWrite) {
       this.add('UEVR001', c, info, `${this.src(c)} writes configuration ${w}: ${RULE_BY_CODE.get('UEVR001')!.cost}. Write only when the value changes.`,
-        [fixes.setModValueOnChange(this.fx, c, ctx)]);
+        () => [fixes.setModValueOnChange(this.fx, c, ctx)]);
     }
     // R2: object scans
     if (SCANS.has(name)) {
       this.add('UEVR002', c, info, `${name} scans every instance of the class ${w}: ${RULE_BY_CODE.get('UEVR002')!.cost}. Cache the object and re-validate it.`,
-        [fixes.engineParam(this.fx, c, ctx, info), FIRST_SCANS.has(name) ? fixes.cachedFirstObject(this.fx, c, ctx) : null]);
+        () => [fixes.engineParam(this.fx, c, ctx, info), FIRST_SCANS.has(name) ? fixes.cachedFirstObject(this.fx, c, ctx) : null]);
     }
     // R3: lookups by name with a literal
     if (FINDERS.has(name)) {
       const lit = c.args.find((a) => a.kind === 'String');
       if (lit && lit.kind === 'String') {
         this.add('UEVR003', c, info, `${name}("${lit.value}") looks an object up by name ${w}: ${RULE_BY_CODE.get('UEVR003')!.cost}. Look it up once and cache it.`,
-          [fixes.hoistScriptClass(this.fx, c, lit.value), fixes.lazyFindCache(this.fx, c, lit.value)]);
+          () => [fixes.hoistScriptClass(this.fx, c, lit.value), fixes.lazyFindCache(this.fx, c, lit.value)]);
       }
     }
     // R4: name strings in loops (if/elseif chains are handled at the If statement)
     if ((name === 'get_full_name' || (name === 'to_string' && cn.receiver && isCall(cn.receiver) && callName(cn.receiver)?.name === 'get_fname'))
       && ctx.loop > 0) {
       this.add('UEVR004', c, info, `${this.src(c)} builds the object's name string inside a loop ${w}. Compute it once per object (or compare with is_a(cached_class)).`,
-        [fixes.hoistNameInLoop(this.fx, c, ctx)]);
+        () => [fixes.hoistNameInLoop(this.fx, c, ctx)]);
     }
     // R6: pawn/controller/world fetches (evaluated per function afterwards)
     if (PAWN_GETTERS.has(name) && (cn.receiver === null || receiverText !== null)) {
@@ -150,7 +165,7 @@ export class RuleChecker {
     if (name === 'new' && receiverText !== null && VALUE_TYPES.test(receiverText)) {
       const sev: Severity = ctx.loop > 0 || info.frequency === 'stereo' ? 'warning' : 'information';
       this.add('UEVR009', c, info, `${receiverText}.new allocates a value object ${w}${ctx.loop > 0 ? ', inside a loop' : ''}: ${RULE_BY_CODE.get('UEVR009')!.cost}. Preallocate once and update its fields.`,
-        [fixes.preallocValue(this.fx, c, ctx)], sev);
+        () => [fixes.preallocValue(this.fx, c, ctx)], sev);
     }
     // R10: motion-controller state reconfigured
     if (name === 'get_or_add_motion_controller_state' && this.configuresState(c, ctx)) {
@@ -160,14 +175,14 @@ export class RuleChecker {
     if (name === 'print' && c.kind === 'Call' && c.callee.kind === 'Name' && c.callee.decl === null) {
       const unconditional = !ctx.conditional || ctx.loop > 0;
       this.add('UEVR011', c, info, `print ${w}${ctx.loop > 0 ? ', inside a loop' : unconditional ? ', unconditionally' : ''}: ${RULE_BY_CODE.get('UEVR011')!.cost}. Gate it behind a debug flag or log only on change.`,
-        [fixes.gatePrint(this.fx, c, ctx)], unconditional ? 'error' : 'information');
+        () => [fixes.gatePrint(this.fx, c, ctx)], unconditional ? 'error' : 'information');
     }
     // R15: FName from a literal
     if (FNAME_MAKERS.has(name)) {
       const lit = c.args.find((a) => a.kind === 'String');
       if (lit && lit.kind === 'String') {
         this.add('UEVR015', c, info, `${name}("${lit.value}") builds an FName ${w}: ${RULE_BY_CODE.get('UEVR015')!.cost}. Build it once at file scope.`,
-          [fixes.hoistExpression(this.fx, c, `fname:${this.fx.src(c)}`, `${lit.value}_fname`, 'Build the FName once at file scope')]);
+          () => [fixes.hoistExpression(this.fx, c, `fname:${this.fx.src(c)}`, `${lit.value}_fname`, 'Build the FName once at file scope')]);
       }
     }
     // Rare rules
@@ -226,7 +241,7 @@ export class RuleChecker {
     const what = constant ? 'a constant table' : t.fields.length === 0 ? 'an empty table' : 'a table';
     this.add('UEVR007', t, info,
       `${this.src(t)} allocates ${what} ${this.where(info)}${ctx.loop > 0 ? ', inside a loop' : ''}: ${RULE_BY_CODE.get('UEVR007')!.cost}. ${constant ? 'Build it once at file scope.' : 'Reuse a scratch table kept in an upvalue and reset its fields.'}`,
-      [fixes.hoistConstantTable(this.fx, t, ctx)], sev);
+      () => [fixes.hoistConstantTable(this.fx, t, ctx)], sev);
   }
 
   private closure(f: FunctionExpr, ctx: HotCtx, info: HotInfo): void {
@@ -234,7 +249,7 @@ export class RuleChecker {
     const sev: Severity = ctx.loop > 0 ? 'warning' : 'information';
     this.add('UEVR008', { start: f.start, end: Math.min(f.end, f.body.start) }, info,
       `A closure is created ${this.where(info)}${ctx.loop > 0 ? ', inside a loop' : ''}: ${RULE_BY_CODE.get('UEVR008')!.cost}. Define the function once at file scope and pass what it needs as arguments.`,
-      [fixes.liftPcallClosure(this.fx, f, ctx)], sev);
+      () => [fixes.liftPcallClosure(this.fx, f, ctx)], sev);
   }
 
   private concat(b: Expr, ctx: HotCtx, info: HotInfo): void {
@@ -243,7 +258,7 @@ export class RuleChecker {
     const sev: Severity = ctx.loop > 0 ? 'information' : 'hint';
     this.add('UEVR012', b, info,
       `String built with .. ${this.where(info)}${ctx.loop > 0 ? ', inside a loop' : ''} (${ops.length} parts): ${RULE_BY_CODE.get('UEVR012')!.cost}. Precompute constant parts${ctx.loop > 0 ? '; collect pieces and table.concat them' : ''}.`,
-      [fixes.hoistConstantConcat(this.fx, b, ops)], sev);
+      () => [fixes.hoistConstantConcat(this.fx, b, ops)], sev);
   }
 
   private chain(e: Expr, ctx: HotCtx, info: HotInfo): void {
@@ -258,7 +273,7 @@ export class RuleChecker {
     // R13: global lookups in loops
     if (ctx.loop > 0 && root.decl === null && STD_LIBS.has(root.name) && e.kind === 'Member') {
       this.add('UEVR013', e, info, `${this.src(e)} looks up globals on every iteration of a loop ${this.where(info)}. Use a file-scope alias.`,
-        [fixes.aliasGlobal(this.fx, e, this.unit)]);
+        () => [fixes.aliasGlobal(this.fx, e)]);
     }
     // R5 candidates (evaluated per function)
     if (memberHops(e) >= 2) {
@@ -291,7 +306,7 @@ export class RuleChecker {
       if (ctx.loop > 0) continue; // already reported per call in the loop
       this.add('UEVR004', calls[1], info,
         `${this.src(calls[0])} is recomputed in ${calls.length} branches of one if/elseif chain ${this.where(info)}: each call builds a string. Compute it once above the chain.`,
-        [fixes.hoistNameAboveIf(this.fx, s, calls, ctx)]);
+        () => [fixes.hoistNameAboveIf(this.fx, s, calls, ctx)]);
     }
   }
 
@@ -304,7 +319,7 @@ export class RuleChecker {
         if (list.length < 2) continue;
         this.add('UEVR006', list[1].call, info,
           `${key} is fetched ${list.length} times in one run of ${fnLabel(f) === 'function' ? 'this callback' : fnLabel(f)} (${this.where(info)}): ${RULE_BY_CODE.get('UEVR006')!.cost} each. Fetch it once into a local.`,
-          [fixes.fetchOnce(this.fx, f, list.map((o) => o.call), key)]);
+          () => [fixes.fetchOnce(this.fx, f, list.map((o) => o.call), key)]);
       }
     }
     this.pawnByFn.clear();
@@ -334,7 +349,7 @@ export class RuleChecker {
       reported.add(p);
       this.add('UEVR005', l[0].e, info,
         `${p} is read ${l.length} times in ${fnLabel(fn) === 'function' ? 'this callback' : fnLabel(fn)} (${this.where(info)}): ${RULE_BY_CODE.get('UEVR005')!.cost}. Read it once into a local.`,
-        [fixes.hoistPrefix(this.fx, fn, l.map((x) => x.e), p)]);
+        () => [fixes.hoistPrefix(this.fx, fn, l.map((x) => x.e), p)]);
     }
   }
 

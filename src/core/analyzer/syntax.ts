@@ -1,51 +1,9 @@
 // Small helpers over the Lua AST: child iteration, access paths (`a.b["c"]`), call names.
-import type { Block, CallExpr, Expr, FunctionExpr, MethodCallExpr, NameExpr, Stmt } from '../lua/ast';
+import type { CallExpr, Expr, FunctionExpr, MethodCallExpr, NameExpr } from '../lua/ast';
 
-export type Node = Expr | Stmt | Block;
-
-/** Calls cb on each direct child expression or block of a node (not recursively). */
-export function eachChild(n: Node, cb: (c: Expr | Block | Stmt) => void): void {
-  switch (n.kind) {
-    case 'Block': for (const s of n.body) cb(s); return;
-    case 'Local': for (const e of n.exprs) cb(e); return;
-    case 'Assign': for (const t of n.targets) cb(t); for (const e of n.exprs) cb(e); return;
-    case 'CallStat': cb(n.call); return;
-    case 'Do': cb(n.body); return;
-    case 'While': cb(n.cond); cb(n.body); return;
-    case 'Repeat': cb(n.body); cb(n.cond); return;
-    case 'If': for (const c of n.clauses) { if (c.cond) cb(c.cond); cb(c.body); } return;
-    case 'NumFor': cb(n.from); cb(n.to); if (n.step) cb(n.step); cb(n.body); return;
-    case 'GenFor': for (const e of n.exprs) cb(e); cb(n.body); return;
-    case 'FunctionStat': cb(n.target); cb(n.func); return;
-    case 'LocalFunction': cb(n.func); return;
-    case 'Return': for (const e of n.exprs) cb(e); return;
-    case 'Function': cb(n.body); return;
-    case 'Table': for (const f of n.fields) { if (f.type === 'expr') cb(f.key as Expr); cb(f.value); } return;
-    case 'Binary': cb(n.left); cb(n.right); return;
-    case 'Unary': cb(n.arg); return;
-    case 'Member': cb(n.obj); return;
-    case 'Index': cb(n.obj); cb(n.key); return;
-    case 'Call': cb(n.callee); for (const a of n.args) cb(a); return;
-    case 'MethodCall': cb(n.obj); for (const a of n.args) cb(a); return;
-    case 'Paren': cb(n.expr); return;
-    default: return;
-  }
-}
-
-/**
- * Visits every node below `n` (pre-order) with an explicit stack, so deeply left-nested expressions
- * (Lua accepts `1+1+...` with 100k terms) cannot overflow the JS stack. Return false to skip children.
- */
-export function walk(n: Node, visit: (c: Node) => boolean | void): void {
-  const stack: Node[] = [n];
-  while (stack.length) {
-    const c = stack.pop()!;
-    if (visit(c) === false) continue;
-    const kids: Node[] = [];
-    eachChild(c, (k) => kids.push(k));
-    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
-  }
-}
+export { eachChild, walk, type Node } from '../lua/walk';
+import type { Node } from '../lua/walk';
+import { walk } from '../lua/walk';
 
 /** `a.b.c`, `a["k"]`, `a[i]` as text when the expression is a pure access path; else null. */
 export function pathText(e: Expr): string | null {

@@ -52,4 +52,9 @@ export interface AnalyzeOptions {
   disabledRules?: string[];
   /** Maps a `require("name")` to a workspace file, for hot-path inference across files. */
   resolveRequire?(name: string, fromUri: string): RequireResolution | undefined;
+  /**
+   * Reuse the previous parse of the same uri and re-parse only the edited top-level statement when
+   * possible (the language server sets this; one-shot callers should not, to keep no state).
+   */
+  incremental?: boolean;
 }

@@ -170,4 +170,8 @@ export interface Chunk extends Span {
   errors: SyntaxDiag[];
   /** Global names read or written anywhere in the chunk. */
   globals: NameExpr[];
+  /** Every identifier in the text. */
+  names: Set<string>;
+  /** Bumped each time the chunk is updated in place by an incremental re-parse (see incremental.ts). */
+  generation?: number;
 }

@@ -45,6 +45,8 @@ export const KEYWORDS = new Set([
 ]);
 
 export interface LexResult {
+  /** Every identifier used in the text (fixes pick names that collide with none of them). */
+  names: Set<string>;
   tokens: Token[];
   comments: Comment[];
   errors: LexError[];
@@ -70,14 +72,16 @@ const OPS2 = new Set(['==', '~=', '<=', '>=', '//', '::', '<<', '>>', '..'].map(
 const OPS1 = new Uint8Array(128);
 for (const o of '+-*/%^#&~|<>=(){}[];:,.') OPS1[o.charCodeAt(0)] = 1;
 
-export function lex(src: string, opts: { allowShebang?: boolean } = {}): LexResult {
+/** `from`/`to` lex a slice of the text with absolute offsets (incremental re-parsing of one statement). */
+export function lex(src: string, opts: { allowShebang?: boolean; from?: number; to?: number } = {}): LexResult {
   const tokens: Token[] = [];
   const comments: Comment[] = [];
   const errors: LexError[] = [];
-  const n = src.length;
-  let i = 0;
+  const names = new Set<string>();
+  const n = Math.min(src.length, opts.to ?? src.length);
+  let i = opts.from ?? 0;
   let nl = true;
-  if (opts.allowShebang && src.charCodeAt(0) === 35 /* # */) {
+  if (opts.allowShebang && i === 0 && src.charCodeAt(0) === 35 /* # */) {
     while (i < n && src.charCodeAt(i) !== 10) i++;
   }
 
@@ -104,9 +108,9 @@ export function lex(src: string, opts: { allowShebang?: boolean } = {}): LexResu
     }
     const closer = ']' + '='.repeat(level) + ']';
     const k = src.indexOf(closer, j);
-    if (k < 0) {
+    if (k < 0 || k + closer.length > n) {
       errors.push({ message: `unfinished long ${what}`, start: at, end: n });
-      return { text: src.slice(j), end: n, ok: false };
+      return { text: src.slice(j, n), end: n, ok: false };
     }
     return { text: src.slice(j, k), end: k + closer.length, ok: true };
   }
@@ -271,7 +275,11 @@ export function lex(src: string, opts: { allowShebang?: boolean } = {}): LexResu
       let j = i + 1;
       while (j < n && isAlnum(src.charCodeAt(j))) j++;
       const word = src.slice(i, j);
-      push(KEYWORDS.has(word) ? T.Keyword : T.Name, word, j);
+      if (KEYWORDS.has(word)) push(T.Keyword, word, j);
+      else {
+        names.add(word);
+        push(T.Name, word, j);
+      }
       continue;
     }
     if (isDigit(c) || (c === 46 && isDigit(src.charCodeAt(i + 1)))) {
@@ -343,5 +351,5 @@ export function lex(src: string, opts: { allowShebang?: boolean } = {}): LexResu
     push(T.Error, src.slice(i, j), j);
   }
   tokens.push({ t: T.EOF, v: '<eof>', s: n, e: n, nl: true });
-  return { tokens, comments, errors };
+  return { names, tokens, comments, errors };
 }

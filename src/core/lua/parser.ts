@@ -9,7 +9,7 @@ import type {
   Block, Chunk, Expr, FunctionExpr, Ident, IfClause, LocalAttName, LocalVar, NameExpr, Stmt, SyntaxDiag,
   TableField, VarKind,
 } from './ast';
-import { lex, T, type Token } from './lexer';
+import { lex, T, type Comment, type Token } from './lexer';
 import { LineIndex } from './positions';
 
 /** Lua's own C-stack limit (LUAI_MAXCCALLS) is 200; deeper nesting is rejected by Lua too. */
@@ -60,6 +60,11 @@ export function parse(src: string, opts: ParseOptions = {}): Chunk {
   return new Parser(src, opts).parseChunk();
 }
 
+/** See Parser.parseOneStatement (used by incremental.ts). */
+export function parseStatementAt(src: string, from: number, to: number, chunk: Chunk, prelude: LocalVar[]) {
+  return new Parser(src, { allowShebang: false }, { from, to }).parseOneStatement(chunk, prelude);
+}
+
 class Parser {
   private toks: Token[];
   private p = 0;
@@ -71,12 +76,13 @@ class Parser {
   private tooDeep = false;
   private globals: NameExpr[] = [];
   private comments;
-  private lines: LineIndex;
+  private linesCache: LineIndex | null = null;
+  private names: Set<string>;
 
-  constructor(private src: string, opts: ParseOptions) {
-    this.lines = new LineIndex(src);
-    const lx = lex(src, { allowShebang: opts.allowShebang ?? true });
+  constructor(private src: string, opts: ParseOptions, range?: { from: number; to: number }) {
+    const lx = lex(src, { allowShebang: opts.allowShebang ?? true, from: range?.from, to: range?.to });
     this.toks = lx.tokens;
+    this.names = lx.names;
     this.comments = lx.comments;
     for (const e of lx.errors) this.errors.push({ message: e.message, start: e.start, end: e.end });
     this.tok = this.toks[0];
@@ -118,7 +124,8 @@ class Parser {
   }
   /** 1-based line, for messages that quote a line like Lua's do. */
   private lineOf(off: number): number {
-    return this.lines.lineOf(off) + 1;
+    this.linesCache ??= new LineIndex(this.src);
+    return this.linesCache.lineOf(off) + 1;
   }
   private ident(): Ident {
     if (this.tok.t !== T.Name) this.fail('<name> expected');
@@ -183,12 +190,33 @@ class Parser {
     return e;
   }
 
+  /**
+   * Parses exactly one top-level statement in [from, to) of the text, as part of `chunk`, with the
+   * chunk's earlier file-scope locals visible. Returns null unless it is one error-free statement.
+   */
+  parseOneStatement(chunk: Chunk, prelude: LocalVar[]): { stmt: Stmt; comments: Comment[]; globals: NameExpr[]; names: Set<string> } | null {
+    if (this.errors.length) return null;
+    this.openFunc(chunk, true);
+    this.openBlock(false);
+    this.activate(prelude);
+    let stmt: Stmt | null = null;
+    try {
+      stmt = this.statement();
+    } catch (e) {
+      if (e instanceof ParseError) return null;
+      throw e;
+    }
+    const b = this.fs.blocks[0];
+    if (!stmt || this.tok.t !== T.EOF || this.errors.length || b.gotos.length || b.labels.length) return null;
+    return { stmt, comments: this.comments, globals: this.globals, names: this.names };
+  }
+
   // ---- chunk and blocks ----
   parseChunk(): Chunk {
     const chunk: Chunk = {
       kind: 'Chunk', start: 0, end: this.src.length,
       body: { kind: 'Block', body: [], start: 0, end: this.src.length },
-      comments: this.comments, errors: this.errors, globals: this.globals,
+      comments: this.comments, errors: this.errors, globals: this.globals, names: this.names,
     };
     this.openFunc(chunk, true);
     this.openBlock(false);
