@@ -8,14 +8,33 @@ import { webviewHtml } from './webviewShell';
 
 export const FLAME_GRAPH_VIEW_TYPE = 'uevrProfiler.flameGraph';
 
-/** A profile file opened in the flame graph editor. Read-only: captures are never edited in place. */
+/**
+ * A profile file opened in the flame graph editor. Read-only: captures are never edited in place.
+ * The document opens at once and parses in a worker meanwhile, so the webview starts up in parallel
+ * with the parse instead of after it.
+ */
 export class ProfileDocument implements vscode.CustomDocument {
+  profile: Profile | undefined;
+  readonly loaded: Promise<Profile>;
+  private readonly cancel = new vscode.CancellationTokenSource();
+
   constructor(
     readonly uri: vscode.Uri,
-    readonly profile: Profile,
-  ) {}
-  dispose(): void {}
+    load: (token: vscode.CancellationToken) => Promise<Profile>,
+  ) {
+    this.loaded = load(this.cancel.token).then((p) => (this.profile = p));
+    // Failures are reported where the document is shown; keep Node from calling them unhandled.
+    this.loaded.catch(() => undefined);
+  }
+
+  dispose(): void {
+    this.cancel.cancel();
+    this.cancel.dispose();
+  }
 }
+
+/** A document whose profile has loaded. */
+export type LoadedProfileDocument = ProfileDocument & { profile: Profile };
 
 /** Messages the flame graph webview sends (see src/core/view/messages.ts for the full set). */
 interface FromWebview {
@@ -32,7 +51,7 @@ interface FromWebview {
 export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProvider<ProfileDocument> {
   private readonly panels = new Map<vscode.WebviewPanel, ProfileDocument>();
   private active: ProfileDocument | undefined;
-  private readonly onDidLoadEmitter = new vscode.EventEmitter<ProfileDocument>();
+  private readonly onDidLoadEmitter = new vscode.EventEmitter<LoadedProfileDocument>();
   /** Fires when a profile has been loaded into an editor (the editor annotations listen). */
   readonly onDidLoadProfile = this.onDidLoadEmitter.event;
 
@@ -55,17 +74,19 @@ export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProv
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
-  /** The profile of the focused flame graph editor, if any. */
-  get activeDocument(): ProfileDocument | undefined {
-    return this.active;
+  /** The focused flame graph editor's document, once its profile has loaded. */
+  get activeDocument(): LoadedProfileDocument | undefined {
+    return this.active?.profile ? (this.active as LoadedProfileDocument) : undefined;
   }
 
-  async openCustomDocument(uri: vscode.Uri, _ctx: vscode.CustomDocumentOpenContext, token: vscode.CancellationToken): Promise<ProfileDocument> {
+  openCustomDocument(uri: vscode.Uri): ProfileDocument {
     const started = Date.now();
-    const profile = await loadProfileFile(this.context.extensionUri, uri, token);
-    this.log.info(`opened ${uri.fsPath}: ${profile.samples.length} samples, ${profile.stacks.length} stacks (${profile.source}) in ${Date.now() - started} ms`);
-    const doc = new ProfileDocument(uri, profile);
-    this.onDidLoadEmitter.fire(doc);
+    const doc = new ProfileDocument(uri, async (token) => {
+      const profile = await loadProfileFile(this.context.extensionUri, uri, token);
+      this.log.info(`opened ${uri.fsPath}: ${profile.samples.length} samples, ${profile.stacks.length} stacks (${profile.source}) in ${Date.now() - started} ms`);
+      return profile;
+    });
+    void doc.loaded.then(() => this.onDidLoadEmitter.fire(doc as LoadedProfileDocument));
     return doc;
   }
 
@@ -77,14 +98,26 @@ export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProv
     this.panels.set(panel, doc);
     this.active = doc;
 
-    const postProfile = (): void => {
+    const opened = Date.now();
+    // A file that is not a profile: close the editor and say why (once, from the load).
+    doc.loaded.catch(async (err: unknown) => {
+      if (err instanceof vscode.CancellationError) return;
+      panel.dispose();
+      await showError(this.log, `Could not open ${title}`, err);
+    });
+    const postProfile = async (): Promise<void> => {
+      const ready = Date.now();
+      this.log.debug(`${title}: webview ready ${ready - opened} ms after the editor opened`);
+      const profile = await doc.loaded.catch(() => undefined);
+      if (!profile) return;
       const s = readSettings(doc.uri);
+      const t = Date.now();
       void panel.webview.postMessage({
         type: 'profile',
         title,
-        profile: doc.profile,
+        profile,
         settings: { refreshRateHz: s.refreshRateHz, budgetMs: s.budgetMs },
-      });
+      }).then(() => this.log.debug(`${title}: profile delivered to the webview in ${Date.now() - t} ms`));
     };
     panel.onDidChangeViewState((e) => {
       if (e.webviewPanel.active) this.active = doc;
@@ -101,9 +134,11 @@ export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProv
     });
     panel.onDidDispose(() => cfg.dispose());
     panel.webview.onDidReceiveMessage(async (msg: FromWebview) => {
-      if (msg.type === 'ready') postProfile();
+      if (msg.type === 'ready') void postProfile();
       else if (msg.type === 'openSource' && typeof msg.file === 'string' && typeof msg.line === 'number') {
         await this.openSource(msg.file, msg.line);
+      } else if (msg.type === 'rendered') {
+        this.log.debug(`${title}: first paint ${Date.now() - opened} ms after the editor opened`);
       } else if (msg.type === 'error' && typeof msg.message === 'string') {
         this.log.warn(`flame graph: ${msg.message}`);
       }

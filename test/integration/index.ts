@@ -7,7 +7,9 @@ import Mocha from 'mocha';
 
 export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 120_000, reporter: 'spec' });
-  for (const f of readdirSync(__dirname).filter((n) => n.endsWith('.test.js')).sort()) mocha.addFile(join(__dirname, f));
+  // UEVR_TEST_FILTER runs only the test files whose name contains it (the benchmarks use this).
+  const filter = process.env.UEVR_TEST_FILTER;
+  for (const f of readdirSync(__dirname).filter((n) => n.endsWith('.test.js') && (!filter || n.includes(filter))).sort()) mocha.addFile(join(__dirname, f));
   const failures: Array<{ title: string; error: string }> = [];
   let passed = 0;
   await new Promise<void>((resolve) => {

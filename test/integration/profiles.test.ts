@@ -58,9 +58,11 @@ describe('profiles in the flame graph editor', function () {
 
   it('says clearly when a file is not a profile', async () => {
     const api = await activateExtension();
-    const before = api.flameGraphs.activeDocument;
     await vscode.commands.executeCommand('uevrProfiler.openCapture', workspaceFile('scripts', 'camera_fix.lua'));
-    await new Promise((r) => setTimeout(r, 3000));
-    assert.equal(api.flameGraphs.activeDocument, before, 'nothing is opened for a Lua file');
+    // The notification names the file and the problem, in one line, without a stack trace.
+    const shown = await waitForWebviewText('the error notification', (t) => /Could not open camera_fix\.lua: .+/.test(t));
+    if (shown !== undefined) assert.ok(!/\bat .+:\d+:\d+/.test(shown.match(/Could not open camera_fix\.lua: [^\n]*/)?.[0] ?? ''), 'no stack trace');
+    assert.equal(api.flameGraphs.activeDocument, undefined, 'no profile is shown for a Lua file');
+    assert.ok(!vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.label === 'camera_fix.lua' && t.input instanceof vscode.TabInputCustom)), 'the flame graph editor closed itself');
   });
 });
