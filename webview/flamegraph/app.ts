@@ -60,6 +60,17 @@ export class App {
       b.addEventListener('click', () => this.setTab(t.id));
       this.tabButtons.set(t.id, b);
     }
+    // Roving tab index: Tab reaches the selected tab, arrows move between the visible tabs.
+    tabs.addEventListener('keydown', (ev) => {
+      if (ev.key !== 'ArrowLeft' && ev.key !== 'ArrowRight' && ev.key !== 'Home' && ev.key !== 'End') return;
+      const visible = TABS.map((t) => t.id).filter((id) => !this.tabButtons.get(id)?.hidden);
+      const at = visible.indexOf(this.state.tab);
+      const next =
+        ev.key === 'Home' ? 0 : ev.key === 'End' ? visible.length - 1 : (at + (ev.key === 'ArrowRight' ? 1 : -1) + visible.length) % visible.length;
+      this.setTab(visible[next]);
+      this.tabButtons.get(visible[next])?.focus();
+      ev.preventDefault();
+    });
     this.search = el('input', 'fg-search', undefined, bar);
     this.search.type = 'search';
     this.search.placeholder = 'Search functions and files (/)';
