@@ -14,9 +14,20 @@ export function exportFileExtension(format: ExportFormat): string {
   return format === 'speedscope' ? '.speedscope.json' : format === 'chrome' ? '.trace.json' : format === 'folded' ? '.folded' : '.cpuprofile';
 }
 
+/**
+ * The whole export as one string. JS strings stop at ~512 MB (a Chrome trace of a million samples
+ * with deep, fast-changing stacks can be larger): write such exports with exportProfileChunks.
+ */
 export function exportProfile(profile: Profile, format: ExportFormat): string {
-  return Array.from(exportProfileChunks(profile, format)).join('');
+  const chunks = Array.from(exportProfileChunks(profile, format));
+  let size = 0;
+  for (const c of chunks) size += c.length;
+  if (size > MAX_STRING) throw new RangeError(`the ${format} export is ${Math.round(size / 1048576)} MB, more than one string can hold; stream it with exportProfileChunks`);
+  return chunks.join('');
 }
+
+/** V8's string length limit (2^29 − 24 characters). */
+const MAX_STRING = 2 ** 29 - 24;
 
 export function exportProfileChunks(profile: Profile, format: ExportFormat): Iterable<string> {
   switch (format) {
