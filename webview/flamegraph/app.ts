@@ -128,16 +128,19 @@ export class App {
   }
 
   handle(msg: ToWebviewMessage): void {
+    const received = performance.now();
     try {
       switch (msg.type) {
         case 'profile':
           this.diff.setInput(null);
           this.load(msg.profile, msg.title, msg.settings, false);
+          this.postRendered(received);
           break;
         case 'diff':
           this.load(msg.after, msg.title, msg.settings, true);
           this.diff.setInput({ before: msg.before, after: msg.after, beforeLabel: msg.beforeLabel ?? 'before', afterLabel: msg.afterLabel ?? 'after' });
           this.setTab('diff');
+          this.postRendered(received);
           break;
         case 'settings':
           if (this.ctx) {
@@ -302,6 +305,18 @@ export class App {
     this.applySearch(name);
     this.setTab(tab);
     if (tab === 'flame') this.flame.zoomToHeaviestMatch();
+  }
+
+  /** Tell the host when the first frame after a load is on screen: the canvases draw in the next
+   *  animation frame, so the one after it has been presented. */
+  private postRendered(received: number): void {
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        const ms = performance.now() - received;
+        document.body.dataset.renderedMs = ms.toFixed(0);
+        this.host.post({ type: 'rendered', ms });
+      }),
+    );
   }
 
   private openSource(file: string, line: number): void {

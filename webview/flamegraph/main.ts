@@ -16,9 +16,11 @@ performance.mark('uevr-script-start');
 
 function start(): void {
   const host = createHost();
+  // Mount into the extension shell's #app when there is one (its loading note hides once #app has
+  // content); the standalone page has no shell, so the app goes straight into <body>.
   const root = document.createElement('div');
   root.className = 'fg-app';
-  document.body.appendChild(root);
+  (document.getElementById('app') ?? document.body).appendChild(root);
   const app = new App(host, root);
   window.__uevrFlame = app;
   host.listen((msg) => app.handle(msg));

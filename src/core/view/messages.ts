@@ -89,7 +89,16 @@ export interface StateMessage {
   state: ViewState;
 }
 
-export type FromWebviewMessage = ReadyMessage | OpenSourceMessage | ErrorMessage | StateMessage;
+/**
+ * The first frame of a loaded profile has been drawn (posted once per `profile`/`diff` message).
+ * `ms` is the webview's own time from receiving the message to that frame, for logs and benchmarks.
+ */
+export interface RenderedMessage {
+  type: 'rendered';
+  ms: number;
+}
+
+export type FromWebviewMessage = ReadyMessage | OpenSourceMessage | ErrorMessage | StateMessage | RenderedMessage;
 
 /** What the webview keeps across hide/show (acquireVsCodeApi().setState) — small and JSON-safe. */
 export interface ViewState {
@@ -143,6 +152,8 @@ export function parseFromWebview(value: unknown): FromWebviewMessage | undefined
       };
     case 'error':
       return { type: 'error', message: typeof v.message === 'string' ? v.message.slice(0, 2000) : 'unknown error' };
+    case 'rendered':
+      return { type: 'rendered', ms: typeof v.ms === 'number' && Number.isFinite(v.ms) && v.ms >= 0 ? v.ms : 0 };
     case 'state':
       return typeof v.state === 'object' && v.state !== null ? { type: 'state', state: v.state as ViewState } : undefined;
     default:

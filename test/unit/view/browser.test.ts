@@ -208,6 +208,7 @@ describe('flame-graph webview in headless Chromium', { skip: skip ?? false }, ()
     await page.goto(htmlFileUrl(html));
     await post();
     assert.ok((await text(page)).includes('80 samples · 10 frames'));
+    await page.waitForFunction(() => window.__posted.some((m: { type: string; ms: number }) => m.type === 'rendered' && m.ms >= 0));
     const p = await flamePoint(page, 0.1, 3);
     const box = await page.evaluate((sel: string) => document.querySelector(sel).getBoundingClientRect().toJSON(), flameCanvas);
     await page.click(flameCanvas, { position: { x: p.x - box.left, y: p.y - box.top }, modifiers: ['Control'] });

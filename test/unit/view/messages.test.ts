@@ -3,11 +3,13 @@ import assert from 'node:assert/strict';
 import { parseFromWebview } from '../../../src/core/view/messages';
 
 describe('parseFromWebview (the host must not trust the webview)', () => {
-  test('accepts the four message kinds', () => {
+  test('accepts the five message kinds', () => {
     assert.deepEqual(parseFromWebview({ type: 'ready' }), { type: 'ready' });
     assert.deepEqual(parseFromWebview({ type: 'openSource', file: 'a.lua', line: 12 }), { type: 'openSource', file: 'a.lua', line: 12 });
     assert.deepEqual(parseFromWebview({ type: 'error', message: 'boom' }), { type: 'error', message: 'boom' });
     assert.equal(parseFromWebview({ type: 'state', state: { tab: 'flame' } })?.type, 'state');
+    assert.deepEqual(parseFromWebview({ type: 'rendered', ms: 812.5 }), { type: 'rendered', ms: 812.5 });
+    assert.deepEqual(parseFromWebview({ type: 'rendered', ms: -1 }), { type: 'rendered', ms: 0 });
   });
 
   test('rejects or sanitises hostile input', () => {
