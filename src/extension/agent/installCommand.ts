@@ -1,0 +1,90 @@
+// "UEVR: Install Profiler Agent into a Game…" and its uninstall counterpart: VS Code glue over
+// src/core/agent/install.ts (quick pick of game profiles, asking before replacing a user's file).
+import * as vscode from 'vscode';
+import {
+  type GameProfile,
+  findPayload,
+  installAgent,
+  listGameProfiles,
+  planInstall,
+  uevrRoot,
+  uninstallAgent,
+} from '../../core/agent/install';
+import { UserError, showError } from '../log';
+
+interface ProfileItem extends vscode.QuickPickItem {
+  profile: GameProfile;
+}
+
+async function pickProfile(title: string, filter: (p: GameProfile) => boolean, emptyMessage: string): Promise<GameProfile | undefined> {
+  const root = uevrRoot();
+  const profiles = listGameProfiles(root).filter(filter);
+  if (profiles.length === 0) throw new UserError(emptyMessage.replace('{root}', root));
+  const items: ProfileItem[] = profiles.map((p) => ({
+    label: p.global ? 'UEVR (global: every game)' : p.name,
+    description: p.installed ? 'agent installed' : undefined,
+    detail: p.dir,
+    profile: p,
+  }));
+  return (await vscode.window.showQuickPick(items, { title, placeHolder: 'Game profile (a folder under UEVR\'s UnrealVRMod folder)' }))?.profile;
+}
+
+/** Installs the plugin DLL and the Lua agent into a game profile the user picks. */
+export async function installAgentCommand(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<void> {
+  try {
+    if (!vscode.workspace.isTrusted) {
+      throw new UserError('Installing the profiler agent copies a native plugin into a game: trust this workspace first (Manage Workspace Trust).');
+    }
+    const payload = findPayload(context.extensionPath);
+    if (typeof payload === 'string') throw new UserError(`Cannot install the profiler agent: ${payload}.`);
+    const profile = await pickProfile(
+      'Install the UEVR Profiler agent into…',
+      () => true,
+      'No UEVR game profiles found in {root}. Inject UEVR into the game once (it creates the profile folder), or set UEVR_PROFILER_UEVR_DIR.',
+    );
+    if (!profile) return;
+    let replace = false;
+    const conflicts = planInstall(profile.dir, payload).filter((a) => a.kind === 'conflict' && !a.ours);
+    if (conflicts.length) {
+      const names = conflicts.map((c) => c.to).join(', ');
+      const answer = await vscode.window.showWarningMessage(
+        `${names} already exists and differs from the profiler's file. Replace it? Your file is kept as a backup and put back on uninstall.`,
+        { modal: true },
+        'Replace',
+      );
+      if (answer !== 'Replace') return;
+      replace = true;
+    }
+    const r = installAgent(profile.dir, payload, { replace });
+    log.info(`installed the agent into ${profile.dir}: written ${r.written.join(', ') || 'nothing'}; unchanged ${r.unchanged.join(', ') || 'nothing'}; backed up ${r.backedUp.join(', ') || 'nothing'}`);
+    const what = r.written.length ? `Installed ${r.written.join(' and ')}` : 'The agent was already installed';
+    const picked = await vscode.window.showInformationMessage(
+      `UEVR Profiler: ${what} in ${profile.name}${r.backedUp.length ? ` (your ${r.backedUp.join(', ')} kept as backup)` : ''}. Start the game with UEVR (a build with plugin API 2.39+), then attach.`,
+      'Open Folder',
+      'Uninstall',
+    );
+    if (picked === 'Open Folder') await vscode.env.openExternal(vscode.Uri.file(profile.dir));
+    if (picked === 'Uninstall') await uninstallFrom(profile, log);
+  } catch (e) {
+    await showError(log, 'Installing the profiler agent', e);
+  }
+}
+
+/** Removes what the installer put into a game profile (only files it wrote and the user did not change). */
+export async function uninstallAgentCommand(_context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<void> {
+  try {
+    const profile = await pickProfile('Uninstall the UEVR Profiler agent from…', (p) => p.installed, 'The profiler agent is not installed in any game profile under {root}.');
+    if (profile) await uninstallFrom(profile, log);
+  } catch (e) {
+    await showError(log, 'Uninstalling the profiler agent', e);
+  }
+}
+
+async function uninstallFrom(profile: GameProfile, log: vscode.LogOutputChannel): Promise<void> {
+  const u = uninstallAgent(profile.dir);
+  log.info(`uninstalled the agent from ${profile.dir}: removed ${u.removed.join(', ') || 'nothing'}; kept ${u.kept.join(', ') || 'nothing'}; restored ${u.restored.join(', ') || 'nothing'}`);
+  const parts = [`removed ${u.removed.join(' and ') || 'nothing'}`];
+  if (u.kept.length) parts.push(`kept ${u.kept.join(', ')} (changed since install)`);
+  if (u.restored.length) parts.push(`restored your ${u.restored.join(', ')}`);
+  void vscode.window.showInformationMessage(`UEVR Profiler: ${profile.name}: ${parts.join('; ')}. A running game keeps the plugin loaded until it exits.`);
+}

@@ -1,0 +1,120 @@
+// The native agent's portable core, built with cmake against Debian's Lua 5.4.4 and driven by the Linux
+// test host (test/native/host.cpp), which plays UEVR's part with real mod scripts and the real Lua agent.
+// Skips (with the reason) only when cmake, g++ or liblua5.4-dev are missing.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+
+const root = resolve(__dirname, '../../..');
+const host = join(root, 'agent/native/build-linux/uevrprof-host');
+const stub = join(root, 'test/native/uevr_stub.lua');
+const agent = join(root, 'agent/!uevr-profiler-agent.lua');
+const mods = (name: string) => join(root, 'test/fixtures/mods', name);
+
+function missingTools(): string | undefined {
+  for (const t of ['cmake', 'g++']) if (spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0) return `${t} is not installed (apt-get install -y cmake g++ liblua5.4-dev)`;
+  if (!existsSync('/usr/include/lua5.4/lua.h')) return 'liblua5.4-dev is not installed (apt-get install -y liblua5.4-dev)';
+  return undefined;
+}
+
+const skip = missingTools();
+
+interface BenchResult {
+  frames: number;
+  samples: number;
+  sampledMs: number;
+  scriptsMsTotal: number;
+  errors: number;
+  inclusiveShare: Record<string, number>;
+  rootShare: Record<string, number>;
+  exactCallbackShare: Record<string, number>;
+}
+
+function bench(args: string[]): BenchResult {
+  const r = spawnSync(host, ['--stub', stub, '--agent', agent, '--bench', ...args], { encoding: 'utf8', timeout: 60000 });
+  assert.equal(r.status, 0, `host exited ${r.status}: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as BenchResult;
+}
+
+describe('native agent core (Linux test host)', { skip }, () => {
+  before(() => {
+    const r = spawnSync(process.execPath, [join(root, 'agent/native/build.mjs'), '--linux'], { encoding: 'utf8', timeout: 300000 });
+    assert.equal(r.status, 0, `build failed:\n${r.stdout}\n${r.stderr}`);
+  });
+
+  test('the independent protocol checks pass against the native session; discovery file appears (0600) and goes on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uevrprof-native-'));
+    const child = spawn(host, ['--stub', stub, '--agent', agent, '--mods', join(root, 'examples'), '--mods', mods('known-cost-loops'), '--serve', '--port', '0', '--sessions-dir', dir], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    try {
+      const line = await new Promise<string>((res, rej) => {
+        createInterface({ input: child.stdout }).once('line', res);
+        child.once('exit', (code) => rej(new Error(`host exited ${code}`)));
+      });
+      const info = JSON.parse(line) as { port: number; token: string; discovery: string };
+      assert.ok(existsSync(info.discovery));
+      assert.equal(statSync(info.discovery).mode & 0o777, 0o600);
+      const checkUrl = pathToFileURL(join(root, 'test/independent-client/check.mjs')).href;
+      const { runChecks } = (await import(checkUrl)) as { runChecks: (h: string, p: number, t: string, log?: (l: string) => void) => Promise<number> };
+      const lines: string[] = [];
+      const failures = await runChecks('127.0.0.1', info.port, info.token, (l) => lines.push(l));
+      assert.equal(failures, 0, lines.filter((l) => l.startsWith('not ok')).join('\n'));
+      const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0);
+      assert.deepEqual(readdirSync(dir), [], 'the discovery file is removed at exit');
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('sampling on: real mod stacks with file and names, the heavier function weighs more; exact per-callback times', () => {
+    const r = bench(['--mods', mods('known-cost-loops'), '--frames', '150', '--game-ms', '0.5', '--hz', '4000']);
+    assert.equal(r.errors, 0);
+    assert.ok(r.samples > 20, `only ${r.samples} samples`);
+    assert.ok(r.inclusiveShare.f60 > r.inclusiveShare.f10, JSON.stringify(r.inclusiveShare));
+    assert.ok(r.inclusiveShare.work > 90, 'nearly every sample is inside work()');
+    assert.equal(r.rootShare.on_pre_engine_tick, 100);
+    assert.equal(r.exactCallbackShare.on_pre_engine_tick, 100);
+  });
+
+  test('sampling off: no samples, callbacks still timed exactly', () => {
+    const r = bench(['--mods', mods('known-cost-callbacks'), '--frames', '60', '--game-ms', '0.5', '--hz', '0']);
+    assert.equal(r.samples, 0);
+    assert.deepEqual(Object.keys(r.exactCallbackShare).sort(), ['on_post_engine_tick', 'on_pre_calculate_stereo_view_offset', 'on_pre_engine_tick']);
+  });
+
+  test('script resets: the hook is dropped with the old state, the new state is instrumented and sampled again', () => {
+    const r = bench(['--mods', mods('known-cost-loops'), '--frames', '200', '--game-ms', '0.5', '--hz', '4000', '--reset-every', '40']);
+    assert.equal(r.errors, 0);
+    assert.ok(r.samples > 20);
+    assert.ok(r.inclusiveShare.f60 > 0);
+  });
+
+  test('mods with errors and the demo examples run under the agent without breaking the host', () => {
+    const r = bench(['--mods', mods('errors'), '--mods', join(root, 'examples'), '--frames', '40', '--game-ms', '0.2', '--hz', '2000']);
+    assert.ok(r.errors > 0, 'the error fixtures do raise');
+    assert.ok(Object.keys(r.exactCallbackShare).length > 3, JSON.stringify(r.exactCallbackShare));
+  });
+
+  test('the Windows DLL (when built by npm run build:agent) exports UEVR\'s entry points', (t) => {
+    const dll = join(root, 'agent/native/build-win64/uevr_profiler.dll');
+    if (!existsSync(dll) || spawnSync('sh', ['-c', 'command -v x86_64-w64-mingw32-objdump']).status !== 0) {
+      t.skip('no Windows build here (npm run build:agent needs mingw-w64)');
+      return;
+    }
+    const dump = spawnSync('x86_64-w64-mingw32-objdump', ['-p', dll], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }).stdout;
+    assert.match(dump, /\]\s+uevr_plugin_required_version\b/);
+    assert.match(dump, /\]\s+uevr_plugin_initialize\b/);
+    assert.doesNotMatch(dump, /DLL Name: (libstdc|libgcc|libwinpthread|lua)/i, 'no runtime DLLs a game folder lacks');
+  });
+
+  after(() => {});
+});
