@@ -574,6 +574,7 @@ class Simulator implements SimulatedSession {
     const g = this.gen;
     if (!g) return;
     const t = performance.now();
+    const stolen0 = this.stolen;
     g.lua.pushref(g.dispatchRef);
     g.lua.pushnumber(g.lua.L, kind);
     g.lua.pushnumber(g.lua.L, eye);
@@ -581,7 +582,7 @@ class Simulator implements SimulatedSession {
     this.enterLua();
     const err = this.luaEntry(() => g.lua.pcall(3, 0));
     this.open = [];
-    this.dispatchMs += performance.now() - t;
+    this.dispatchMs += performance.now() - t - (this.stolen - stolen0);
     this.flushDeferred();
     if (err) this.reportLuaError(err, '', 0);
   }
