@@ -26,36 +26,40 @@ export function parseJson(text: string): unknown {
 }
 
 /**
- * Parses a Chrome trace that may be cut short: `[ {...}, {...},` or `[ {...}` with no `]`. Only a
- * missing bracket and trailing comma/whitespace are repaired; a record cut in the middle is dropped
- * back to the last complete `}` at top level so the rest still loads.
+ * Parses a Chrome trace that may be cut short or sloppy: `[ {...}, {...},` with no `]`, a trailing
+ * comma before the `]`, or the object form `{"traceEvents": [ ...` cut short. A record cut in the
+ * middle is dropped back to the last complete event so the rest still loads.
  */
-export function parseJsonArrayLenient(text: string): { value: unknown; repaired: string | null } {
+export function parseTraceLenient(text: string): { value: unknown; repaired: string | null } {
   try {
     return { value: JSON.parse(text), repaired: null };
   } catch (first) {
-    const trimmed = text.trimEnd();
-    if (!trimmed.trimStart().startsWith('[')) fail(describeJsonError(first, text));
-    const body = trimmed.replace(/,\s*$/, '');
-    try {
-      return { value: JSON.parse(`${body}]`), repaired: 'the file had no closing bracket (a partial trace); it was closed' };
-    } catch {
-      // Cut inside a record: retry from the last "}" that closes a top-level element.
-      const cut = lastTopLevelObjectEnd(body);
-      if (cut > 0) {
-        try {
-          return { value: JSON.parse(`${body.slice(0, cut + 1)}]`), repaired: 'the file ended inside an event (a partial trace); the incomplete event was dropped' };
-        } catch {
-          /* fall through to the original error */
-        }
+    const trimmed = text.trim();
+    const isArray = trimmed.startsWith('[');
+    const eventsAt = isArray ? 0 : trimmed.indexOf('"traceEvents"');
+    if (!isArray && eventsAt < 0) fail(describeJsonError(first, text));
+    const attempts: Array<[string, string]> = [];
+    // A trailing comma before the closing bracket (or brace).
+    attempts.push([trimmed.replace(/,(\s*[\]}])\s*$/, '$1'), 'a trailing comma was removed']);
+    const open = trimmed.replace(/,\s*$/, '');
+    const closer = isArray ? ']' : ']}';
+    attempts.push([`${open}${closer}`, 'the file had no closing bracket (a partial trace); it was closed']);
+    const cut = lastEventEnd(open, isArray ? 1 : 2);
+    if (cut > 0) attempts.push([`${open.slice(0, cut + 1)}${closer}`, 'the file ended inside an event (a partial trace); the incomplete event was dropped']);
+    for (const [candidate, note] of attempts) {
+      if (candidate === text) continue;
+      try {
+        return { value: JSON.parse(candidate), repaired: note };
+      } catch {
+        /* try the next repair */
       }
-      fail(describeJsonError(first, text));
     }
+    fail(describeJsonError(first, text));
   }
 }
 
-/** Index of the last `}` that closes an element of the top-level array, or -1. Strings are skipped. */
-function lastTopLevelObjectEnd(text: string): number {
+/** Index of the last `}` that closes an event (an object at `depth`), or -1. Strings are skipped. */
+function lastEventEnd(text: string, eventDepth: number): number {
   let depth = 0;
   let inString = false;
   let last = -1;
@@ -70,7 +74,7 @@ function lastTopLevelObjectEnd(text: string): number {
     else if (c === 91 || c === 123) depth++;
     else if (c === 93 || c === 125) {
       depth--;
-      if (depth === 1 && c === 125) last = i;
+      if (depth === eventDepth && c === 125) last = i;
     }
   }
   return last;

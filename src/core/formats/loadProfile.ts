@@ -4,7 +4,7 @@
 
 import type { Profile } from '../profile/types';
 import { FormatProblem, ProfileFormatError, ProfileLoadAbortedError } from './errors';
-import { parseJson, parseJsonArrayLenient, isObject } from './json';
+import { parseJson, parseTraceLenient, isObject } from './json';
 import { LoadContext, type LoadOptions } from './loadContext';
 import { decodeText } from './text';
 import { importSpeedscope, looksLikeSpeedscope } from './speedscopeImport';
@@ -111,7 +111,8 @@ export function loadProfile(bytes: Uint8Array, fileName: string, opts?: LoadOpti
     let isJson = c === '{' || c === '[';
     if (isJson) {
       try {
-        if (c === '[') ({ value, repaired } = parseJsonArrayLenient(text));
+        // Chrome traces may be partial: the lenient parser repairs them (only when plain parsing fails).
+        if (c === '[' || text.includes('"traceEvents"')) ({ value, repaired } = parseTraceLenient(text));
         else value = parseJson(text);
       } catch (err) {
         // Folded stacks may start with "[" too (e.g. "[root];main 12"): not JSON after all.

@@ -66,6 +66,20 @@ describe('edge cases', () => {
     rejects('# only\n# comments\n', 'f.folded', /recognised|no valid/);
   });
 
+  test('sloppy and partial Chrome traces', () => {
+    const ev = '{"ph":"X","ts":0,"dur":5,"name":"a","pid":1,"tid":1},{"ph":"X","ts":1,"dur":2,"name":"b","pid":1,"tid":1}';
+    const want = { a: 0.003, 'a;b': 0.002 };
+    const close = (p: ReturnType<typeof tryLoad>) => Object.fromEntries([...pathWeights(p!)].map(([k, v]) => [k, Math.round(v * 1e6) / 1e6]));
+    assert.deepEqual(close(tryLoad(enc(`[${ev},]`), 't1.json')), want);
+    assert.deepEqual(close(tryLoad(enc(`{"traceEvents":[${ev},]}`), 't2.json')), want);
+    assert.deepEqual(close(tryLoad(enc(`{"traceEvents":[${ev},`), 't3.json')), want);
+    assert.deepEqual(close(tryLoad(enc(`{"traceEvents":[${ev},{"ph":"X","ts":`), 't4.json')), want);
+    assert.match(String(tryLoad(enc(`[${ev},{"ph":"B","na`), 't5.json')!.meta.notes), /incomplete event was dropped/);
+    // Garbage after the events: the events still load, and the note says what was dropped.
+    assert.match(String(tryLoad(enc(`{"traceEvents":[${ev}]} trailing`), 't6.json')!.meta.notes), /dropped|closed/);
+    rejects('{"traceEvents": nope', 't7.json', /invalid JSON/);
+  });
+
   test('prototype keys are plain data', () => {
     const frames = '[{"name":"__proto__"},{"name":"constructor","file":"toString"}]';
     const p = tryLoad(enc(`{"$schema":"https://www.speedscope.app/file-format-schema.json","shared":{"frames":${frames}},"profiles":[{"type":"sampled","name":"__proto__","unit":"none","startValue":0,"endValue":2,"samples":[[0,1],[1]],"weights":[1,1]}],"__proto__":{"polluted":true},"uevrProfiler":{"meta":{"__proto__":{"x":1},"constructor":"y"}}}`), 'p.json')!;
