@@ -1,7 +1,7 @@
-// Hotspots of a profile against the VR frame budget: per callback (exact host timings) and per
-// function (sampled self/total), both in ms per game frame and share of the budget.
+// The CLI's view of a profile's hotspots: the numbers come from the one summary the extension uses
+// too (src/core/report/summary.ts); this file only shapes them for a terminal and for --json.
 import type { Profile } from '../core/profile/types';
-import { functionStats } from '../core/profile/functionStats';
+import { summarizeProfile } from '../core/report/summary';
 
 export interface CallbackRow {
   name: string;
@@ -51,115 +51,43 @@ export interface ReportOptions {
   top?: number;
 }
 
-function mean(a: Float64Array | undefined): number | null {
-  if (!a || a.length === 0) return null;
-  let s = 0;
-  let n = 0;
-  for (const v of a) {
-    if (Number.isNaN(v)) continue;
-    s += v;
-    n++;
-  }
-  return n ? s / n : null;
-}
+const orNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 export function computeReport(p: Profile, opts: ReportOptions = {}): Report {
-  const notes: string[] = [];
-  const metaHz = Number(p.meta.refreshRateHz);
-  const hz = opts.refreshRateHz ?? (metaHz > 0 ? metaHz : 90);
-  const budgetMs = opts.budgetMs ?? 1000 / hz;
-  const gf = p.gameFrames;
-  let frames = gf?.length ?? 0;
-  let framesEstimated = false;
-  if (frames === 0) {
-    frames = Math.max(1, p.durationMs / (1000 / hz));
-    framesEstimated = true;
-    notes.push(`the profile has no game frames: per-frame values assume ${hz} Hz frames over ${p.durationMs.toFixed(0)} ms`);
-  }
-
-  // Weight → ms: captures and most imports are in ms; sample counts use the sampling rate when known.
-  let msPerWeight = 1;
-  if (p.weightUnit === 'samples') {
-    const sHz = Number(p.meta.samplingHz);
-    msPerWeight = sHz > 0 ? 1000 / sHz : 1;
-    if (!(sHz > 0)) notes.push('the profile counts samples without a rate: 1 sample is taken as 1 ms');
-  } else if (p.weightUnit === 'bytes') {
-    notes.push('the profile is weighted in bytes, not time: ms values are bytes');
-  }
-
-  const callbacks: CallbackRow[] = [];
-  const cb = p.callbacks;
-  const ct = p.callbackTimings;
-  if (cb && ct && cb.length) {
-    const sum = new Float64Array(cb.length);
-    const left = new Float64Array(cb.length);
-    const right = new Float64Array(cb.length);
-    const stereo = new Uint8Array(cb.length);
-    for (let i = 0; i < ct.length; i++) {
-      const c = ct.callback[i]!;
-      const d = ct.duration[i]!;
-      sum[c]! += d;
-      if (ct.eye[i] === 0) (left[c]! += d), (stereo[c] = 1);
-      else if (ct.eye[i] === 1) (right[c]! += d), (stereo[c] = 1);
-    }
-    for (let c = 0; c < cb.length; c++) {
-      const msPerFrame = sum[c]! / frames;
-      const row: CallbackRow = { name: cb.name[c]!, file: cb.file[c]!, line: cb.line[c]!, msPerFrame, budgetShare: msPerFrame / budgetMs };
-      if (stereo[c]) row.perEye = { left: left[c]! / frames, right: right[c]! / frames };
-      callbacks.push(row);
-    }
-    callbacks.sort((a, b) => b.msPerFrame - a.msPerFrame);
-  }
-
-  const functions: FunctionRow[] = [];
-  let sampledScriptsMs = 0;
-  if (p.samples.length) {
-    const st = functionStats(p);
-    const fns = st.functions;
-    for (let f = 0; f < fns.length; f++) {
-      // Callback roots are already reported, exactly, in `callbacks`.
-      if (fns.kind[f] === 2) continue;
-      const self = (st.self[f]! * msPerWeight) / frames;
-      const total = (st.total[f]! * msPerWeight) / frames;
-      if (self === 0 && total === 0) continue;
-      functions.push({
-        name: fns.name[f]!,
-        file: fns.file[f]!,
-        line: fns.line[f]!,
-        selfMsPerFrame: self,
-        totalMsPerFrame: total,
-        selfBudgetShare: self / budgetMs,
-        totalBudgetShare: total / budgetMs,
-      });
-    }
-    functions.sort((a, b) => b.selfMsPerFrame - a.selfMsPerFrame || b.totalMsPerFrame - a.totalMsPerFrame);
-    sampledScriptsMs = (st.weight * msPerWeight) / frames;
-  }
-  const top = opts.top ?? 100;
-  if (functions.length > top) notes.push(`${functions.length - top} lighter functions not listed (--top)`);
-
-  let scriptsMsPerFrame: number;
-  if (callbacks.length) scriptsMsPerFrame = callbacks.reduce((s, c) => s + c.msPerFrame, 0);
-  else if (gf && gf.length) scriptsMsPerFrame = mean(gf.scriptsMs) ?? 0;
-  else scriptsMsPerFrame = sampledScriptsMs;
-
-  const overhead = Number(p.meta.overheadMsPerFrame);
+  const s = summarizeProfile(p, { refreshRateHz: opts.refreshRateHz, budgetMs: opts.budgetMs, top: opts.top ?? 100 });
+  const notes = [...s.notes];
+  if (s.functionsOmitted > 0) notes.push(`${s.functionsOmitted} lighter functions not listed (--top)`);
   return {
-    profile: p.name,
-    source: p.source,
-    frames: framesEstimated ? Math.round(frames * 100) / 100 : frames,
-    framesEstimated,
-    refreshRateHz: hz,
-    budgetMs,
-    scriptsMsPerFrame,
-    scriptsBudgetShare: scriptsMsPerFrame / budgetMs,
-    gcMsPerFrame: gf ? mean(gf.gcMs) : null,
-    overheadMsPerFrame: Number.isFinite(overhead) && 'overheadMsPerFrame' in p.meta ? overhead : null,
-    samples: p.samples.length,
-    truncated: p.meta.truncated === true,
-    callbacks,
-    functions: functions.slice(0, top),
-    notes: p.meta.truncated === true ? [`capture is truncated: ${String(p.meta.truncatedReason ?? '')}`, ...notes] : notes,
+    profile: s.name,
+    source: s.source,
+    frames: s.frames,
+    framesEstimated: s.basis === 'duration',
+    refreshRateHz: s.refreshRateHz,
+    budgetMs: s.budgetMs,
+    scriptsMsPerFrame: s.scriptsMsPerFrame,
+    scriptsBudgetShare: s.scriptsMsPerFrame / s.budgetMs,
+    gcMsPerFrame: orNull(s.gcMsPerFrame),
+    overheadMsPerFrame: orNull(s.overheadMsPerFrame),
+    samples: s.samples,
+    truncated: s.truncated,
+    callbacks: s.callbacks.map((c) => ({
+      name: c.name,
+      file: c.file,
+      line: c.line,
+      msPerFrame: c.msPerFrame,
+      budgetShare: c.msPerFrame / s.budgetMs,
+      ...(c.perEye ? { perEye: { left: c.perEye[0], right: c.perEye[1] } } : {}),
+    })),
+    functions: s.functions.map((f) => ({
+      name: f.name,
+      file: f.file,
+      line: f.line,
+      selfMsPerFrame: f.selfMsPerFrame,
+      totalMsPerFrame: f.totalMsPerFrame,
+      selfBudgetShare: f.selfMsPerFrame / s.budgetMs,
+      totalBudgetShare: f.totalMsPerFrame / s.budgetMs,
+    })),
+    notes,
   };
 }
 

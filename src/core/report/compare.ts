@@ -51,8 +51,8 @@ function matchDeltas<T extends { name: string; file: string; line: number }>(a: 
 }
 
 export function compareProfiles(before: Profile, after: Profile, refreshRateHz: number): Comparison {
-  const a = summarizeProfile(before, refreshRateHz, 500);
-  const b = summarizeProfile(after, refreshRateHz, 500);
+  const a = summarizeProfile(before, { refreshRateHz, top: 500 });
+  const b = summarizeProfile(after, { refreshRateHz, top: 500 });
   const delta = b.scriptsMsPerFrame - a.scriptsMsPerFrame;
   const percent = a.scriptsMsPerFrame > 0 ? (delta / a.scriptsMsPerFrame) * 100 : 0;
   const sign = percent > 0 ? '+' : percent < 0 ? '−' : '±';

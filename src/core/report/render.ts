@@ -5,6 +5,9 @@
 import { describeFrameCost, formatMs, formatShare } from '../budget';
 import type { ProfileSummary } from './summary';
 
+/** ms, or 'n/a' when the profile does not say. */
+const msOr = (v: number): string => (Number.isFinite(v) ? formatMs(v) : 'n/a');
+
 export interface ReportFinding {
   file: string;
   line: number;
@@ -45,12 +48,11 @@ export function renderMarkdownReport(input: ReportInput): string {
   const lines: string[] = [];
   lines.push(`# UEVR performance report: ${md(s.name)}`, '');
   lines.push(`- **Scripts:** ${describeFrameCost(s.scriptsMsPerFrame, hz)}`);
-  if (s.frames > 0) {
-    lines.push(`- **Frames:** ${s.frames} in ${s.seconds.toFixed(1)} s; frame time mean ${formatMs(s.frameMsMean)} ms, p95 ${formatMs(s.frameMsP95)} ms`);
-    lines.push(`- **Lua GC:** ${formatMs(s.gcMsPerFrame)} ms/frame; profiler overhead ${formatMs(s.overheadMsPerFrame)} ms/frame`);
-  } else {
-    lines.push(`- **Note:** this profile has no game frames; "per frame" means per 1/${hz} s of profile time.`);
+  if (s.basis === 'frames') {
+    lines.push(`- **Frames:** ${s.frames} in ${s.seconds.toFixed(1)} s; frame time mean ${msOr(s.frameMsMean)} ms, p95 ${msOr(s.frameMsP95)} ms`);
+    lines.push(`- **Lua GC:** ${msOr(s.gcMsPerFrame)} ms/frame; profiler overhead ${msOr(s.overheadMsPerFrame)} ms/frame`);
   }
+  for (const n of s.notes) lines.push(`- **Note:** ${md(n)}`);
   lines.push(`- **Samples:** ${s.samples}`, '');
   if (s.callbacks.length) {
     lines.push('## Callbacks (exact timing, per frame)', '', '| callback | ms/frame | budget | calls/frame | p95 ms | registered at |', '|---|---:|---:|---:|---:|---|');
@@ -123,7 +125,7 @@ svg text{font:12px system-ui,sans-serif;fill:#333}svg rect{fill:#d9603b}.sev{col
 </style></head><body>
 <h1>UEVR performance report: ${html(s.name)}</h1>
 <p class="kpi">Scripts: <b>${html(describeFrameCost(s.scriptsMsPerFrame, hz))}</b></p>
-<p>${s.frames > 0 ? `${s.frames} frames in ${s.seconds.toFixed(1)} s · frame time mean ${formatMs(s.frameMsMean)} ms, p95 ${formatMs(s.frameMsP95)} ms · Lua GC ${formatMs(s.gcMsPerFrame)} ms/frame · profiler overhead ${formatMs(s.overheadMsPerFrame)} ms/frame` : `No game frames: "per frame" means per 1/${hz} s of profile time.`} · ${s.samples} samples</p>
+<p>${s.basis === 'frames' ? `${s.frames} frames in ${s.seconds.toFixed(1)} s · frame time mean ${msOr(s.frameMsMean)} ms, p95 ${msOr(s.frameMsP95)} ms · Lua GC ${msOr(s.gcMsPerFrame)} ms/frame · profiler overhead ${msOr(s.overheadMsPerFrame)} ms/frame` : ''}${s.notes.map((n) => ` · ${html(n)}`).join('')} · ${s.samples} samples</p>
 ${cb.length ? `<h2>Callbacks per frame</h2>${bars(cb, s.budgetMs, hz)}<table><tr><th>callback</th><th>ms/frame</th><th>budget</th><th>calls/frame</th><th>p95 ms</th><th>registered at</th></tr>${rowsCb}</table>` : ''}
 ${fn.length ? `<h2>Hotspots (self time per frame)</h2>${bars(fn, s.budgetMs, hz)}<table><tr><th>function</th><th>self ms</th><th>self</th><th>total ms</th><th>location</th></tr>${rowsFn}</table>` : ''}
 ${findings ? `<h2>Findings</h2><ul>${findings}</ul>` : ''}

@@ -30,6 +30,8 @@ export interface FunctionSummary {
 
 export interface ProfileSummary {
   name: string;
+  source: string;
+  /** Game frames in the profile; without any, the number of 1/refreshRate intervals in its duration. */
   frames: number;
   seconds: number;
   refreshRateHz: number;
@@ -37,14 +39,31 @@ export interface ProfileSummary {
   /** 'frames' when ms per frame come from game frames; 'duration' when the profile has none and
    * costs are per 1/refreshRate of profile time instead. */
   basis: 'frames' | 'duration';
+  /** Time in Lua callbacks per frame: exact host timings when present, else sampled weight. */
   scriptsMsPerFrame: number;
   frameMsMean: number;
   frameMsP95: number;
+  /** NaN when the profile does not say. */
   gcMsPerFrame: number;
   overheadMsPerFrame: number;
   samples: number;
+  truncated: boolean;
   callbacks: CallbackSummary[];
+  /** Heaviest self time first; callback roots are left out (they are exact in `callbacks`). */
   functions: FunctionSummary[];
+  /** Functions with weight that `top` left out. */
+  functionsOmitted: number;
+  /** Caveats a reader must know: no game frames, weights that are not time, a truncated capture. */
+  notes: string[];
+}
+
+export interface SummaryOptions {
+  /** Default: the profile's own refresh rate (meta.refreshRateHz), else 90. */
+  refreshRateHz?: number;
+  /** Default: 1000 / refreshRateHz. */
+  budgetMs?: number;
+  /** How many functions to list (default 50). */
+  top?: number;
 }
 
 function percentile(values: Float64Array, p: number): number {
@@ -54,7 +73,7 @@ function percentile(values: Float64Array, p: number): number {
 }
 
 function mean(a: Float64Array | undefined): number {
-  if (!a || a.length === 0) return 0;
+  if (!a || a.length === 0) return Number.NaN;
   let s = 0;
   let n = 0;
   for (const v of a) {
@@ -63,82 +82,114 @@ function mean(a: Float64Array | undefined): number {
       n++;
     }
   }
-  return n ? s / n : 0;
+  return n ? s / n : Number.NaN;
 }
 
 /** Summarises a profile. Without game frames, "per frame" means per 1/refreshRate s of profile time. */
-export function summarizeProfile(profile: Profile, refreshRateHz: number, topFunctions = 50): ProfileSummary {
+export function summarizeProfile(profile: Profile, opts: SummaryOptions = {}): ProfileSummary {
+  const notes: string[] = [];
+  const metaHz = Number(profile.meta.refreshRateHz);
+  const refreshRateHz = opts.refreshRateHz ?? (metaHz > 0 ? metaHz : 90);
+  const budget = opts.budgetMs ?? budgetMs(refreshRateHz);
   const gf = profile.gameFrames;
-  const frames = gf?.length ?? 0;
-  const basis = frames > 0 ? 'frames' : 'duration';
-  const frameCount = frames > 0 ? frames : Math.max(1e-9, (profile.durationMs / 1000) * refreshRateHz);
-  // Weights of a time profile are ms; samples-only profiles cannot say ms, so they count as 1 ms each.
-  const perFrame = (w: number): number => w / frameCount;
+  const gameFrames = gf?.length ?? 0;
+  const basis = gameFrames > 0 ? 'frames' : 'duration';
+  const frames = gameFrames > 0 ? gameFrames : Math.max(1e-9, profile.durationMs / (1000 / refreshRateHz));
+  if (basis === 'duration') notes.push(`the profile has no game frames: per-frame values assume ${refreshRateHz} Hz frames over ${profile.durationMs.toFixed(0)} ms`);
+
+  // Weight → ms: captures and most imports are in ms; sample counts use the sampling rate when known.
+  let msPerWeight = 1;
+  if (profile.weightUnit === 'samples') {
+    const samplingHz = Number(profile.meta.samplingHz);
+    msPerWeight = samplingHz > 0 ? 1000 / samplingHz : 1;
+    if (!(samplingHz > 0)) notes.push('the profile counts samples without a rate: 1 sample is taken as 1 ms');
+  } else if (profile.weightUnit === 'bytes') {
+    notes.push('the profile is weighted in bytes, not time: "ms" values are bytes');
+  }
+  const perFrame = (w: number): number => (w * msPerWeight) / frames;
 
   const callbacks: CallbackSummary[] = [];
   const cb = profile.callbacks;
   const ct = profile.callbackTimings;
-  if (cb && ct && frames > 0) {
-    const perFrameMs = Array.from({ length: cb.length }, () => new Float64Array(frames));
+  if (cb && ct && cb.length > 0 && gameFrames > 0) {
+    const perFrameMs = Array.from({ length: cb.length }, () => new Float64Array(gameFrames));
     const eyes = Array.from({ length: cb.length }, () => [0, 0, 0]);
     const calls = new Float64Array(cb.length);
-    let hasEyes = false;
     for (let i = 0; i < ct.length; i++) {
       const c = ct.callback[i];
       const f = ct.gameFrame[i];
-      if (c < 0 || c >= cb.length || f < 0 || f >= frames) continue;
+      if (c < 0 || c >= cb.length || f < 0 || f >= gameFrames) continue;
       perFrameMs[c][f] += ct.duration[i];
-      const eye = ct.eye[i];
-      if (eye >= 0) hasEyes = true;
-      eyes[c][eye + 1] += ct.duration[i];
+      eyes[c][ct.eye[i] + 1] += ct.duration[i];
       calls[c] += 1;
     }
     for (let c = 0; c < cb.length; c++) {
-      const total = perFrameMs[c].reduce((a, b) => a + b, 0);
+      let total = 0;
+      for (const v of perFrameMs[c]) total += v;
       const s: CallbackSummary = {
         name: cb.name[c],
         file: cb.file[c],
         line: cb.line[c],
-        msPerFrame: total / frames,
-        callsPerFrame: calls[c] / frames,
+        msPerFrame: total / gameFrames,
+        callsPerFrame: calls[c] / gameFrames,
         p95Ms: percentile(perFrameMs[c], 0.95),
       };
-      if (hasEyes && (eyes[c][1] > 0 || eyes[c][2] > 0)) s.perEye = [eyes[c][1] / frames, eyes[c][2] / frames];
+      if (eyes[c][1] > 0 || eyes[c][2] > 0) s.perEye = [eyes[c][1] / gameFrames, eyes[c][2] / gameFrames];
       callbacks.push(s);
     }
     callbacks.sort((a, b) => b.msPerFrame - a.msPerFrame);
   }
 
-  const stats = functionStats(profile);
-  const fns = stats.functions;
-  const order = Array.from({ length: fns.length }, (_, i) => i).sort((a, b) => stats.self[b] - stats.self[a] || stats.total[b] - stats.total[a]);
-  const functions: FunctionSummary[] = order.slice(0, topFunctions).map((i) => ({
-    name: fns.name[i],
-    file: fns.file[i],
-    line: fns.line[i],
-    native: fns.kind[i] === FrameKind.Native,
-    selfMsPerFrame: perFrame(stats.self[i]),
-    totalMsPerFrame: perFrame(stats.total[i]),
-    samples: stats.selfSamples[i],
-  }));
+  const functions: FunctionSummary[] = [];
+  let sampledWeight = 0;
+  if (profile.samples.length > 0) {
+    const stats = functionStats(profile);
+    const fns = stats.functions;
+    sampledWeight = stats.weight;
+    for (let i = 0; i < fns.length; i++) {
+      if (fns.kind[i] === FrameKind.Callback) continue;
+      if (stats.self[i] === 0 && stats.total[i] === 0) continue;
+      functions.push({
+        name: fns.name[i],
+        file: fns.file[i],
+        line: fns.line[i],
+        native: fns.kind[i] === FrameKind.Native,
+        selfMsPerFrame: perFrame(stats.self[i]),
+        totalMsPerFrame: perFrame(stats.total[i]),
+        samples: stats.selfSamples[i],
+      });
+    }
+    functions.sort((a, b) => b.selfMsPerFrame - a.selfMsPerFrame || b.totalMsPerFrame - a.totalMsPerFrame);
+  }
+  const top = opts.top ?? 50;
+  const functionsOmitted = Math.max(0, functions.length - top);
 
-  let totalWeight = 0;
-  for (let i = 0; i < profile.samples.length; i++) totalWeight += profile.samples.weight[i];
-  const scriptsMsPerFrame = frames > 0 ? mean(gf?.scriptsMs) : perFrame(totalWeight);
+  let scriptsMsPerFrame: number;
+  if (callbacks.length > 0) scriptsMsPerFrame = callbacks.reduce((s, c) => s + c.msPerFrame, 0);
+  else if (gameFrames > 0 && Number.isFinite(mean(gf?.scriptsMs))) scriptsMsPerFrame = mean(gf?.scriptsMs);
+  else scriptsMsPerFrame = perFrame(sampledWeight);
+
+  const truncated = profile.meta.truncated === true;
+  if (truncated) notes.unshift(`the capture is truncated: ${String(profile.meta.truncatedReason ?? 'it ended early')}`);
+  const overhead = Number(profile.meta.overheadMsPerFrame);
   return {
     name: profile.name,
-    frames,
+    source: profile.source,
+    frames: basis === 'frames' ? gameFrames : Math.round(frames * 100) / 100,
     seconds: profile.durationMs / 1000,
     refreshRateHz,
-    budgetMs: budgetMs(refreshRateHz),
+    budgetMs: budget,
     basis,
     scriptsMsPerFrame,
-    frameMsMean: mean(gf?.duration),
-    frameMsP95: gf ? percentile(gf.duration, 0.95) : 0,
-    gcMsPerFrame: mean(gf?.gcMs),
-    overheadMsPerFrame: typeof profile.meta.overheadMsPerFrame === 'number' ? profile.meta.overheadMsPerFrame : 0,
+    frameMsMean: gameFrames > 0 ? mean(gf?.duration) : Number.NaN,
+    frameMsP95: gf && gameFrames > 0 ? percentile(gf.duration, 0.95) : Number.NaN,
+    gcMsPerFrame: gameFrames > 0 ? mean(gf?.gcMs) : Number.NaN,
+    overheadMsPerFrame: Number.isFinite(overhead) ? overhead : Number.NaN,
     samples: profile.samples.length,
+    truncated,
     callbacks,
-    functions,
+    functions: functions.slice(0, top),
+    functionsOmitted,
+    notes,
   };
 }

@@ -29,7 +29,7 @@ export class CaptureCommands {
   /** Adds a finished capture file to the history, with its summary numbers. */
   async record(file: string, game: string, generation: number | undefined, profile?: Profile): Promise<CaptureEntry> {
     const p = profile ?? (await loadProfileFile(this.extensionUri, vscode.Uri.file(file)));
-    const s = summarizeProfile(p, readSettings().refreshRateHz, 1);
+    const s = summarizeProfile(p, { refreshRateHz: readSettings().refreshRateHz, top: 1 });
     const started = typeof p.meta.startedAt === 'string' ? p.meta.startedAt : new Date().toISOString();
     const entry = this.store.add({ file, game, date: started, seconds: s.seconds, frames: s.frames, samples: s.samples, scriptsMsPerFrame: s.scriptsMsPerFrame, generation });
     this.tree.refresh();
@@ -150,7 +150,7 @@ export class CaptureCommands {
     const settings = readSettings();
     const doc = this.flameGraphs.activeDocument;
     const profile = doc?.uri.fsPath === source ? doc.profile : await loadProfileFile(this.extensionUri, vscode.Uri.file(source));
-    const summary = summarizeProfile(profile, settings.refreshRateHz);
+    const summary = summarizeProfile(profile, { refreshRateHz: settings.refreshRateHz });
     const findings = await this.findingsFor(profile, settings.pathMappings, settings.disabledRules);
     const input = { summary, findings, generator: `UEVR Profiler ${vscode.extensions.getExtension('uevr-profiler.uevr-profiler')?.packageJSON.version ?? ''}`.trim() };
     writeFileSync(out, format === 'html' ? renderHtmlReport(input) : renderMarkdownReport(input));

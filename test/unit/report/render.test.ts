@@ -6,6 +6,10 @@ import type { ProfileSummary } from '../../../src/core/report/summary';
 const evil = '</td><script>alert(1)</script>|**x**';
 const summary: ProfileSummary = {
   name: `Game ${evil}`,
+  source: 'uevrcap',
+  truncated: false,
+  functionsOmitted: 0,
+  notes: [],
   frames: 900,
   seconds: 10,
   refreshRateHz: 90,

@@ -37,7 +37,7 @@ function capture(tick: number, eye: number, tickLine = 10): Profile {
 
 describe('capture summary', () => {
   test('callbacks and functions in ms per frame, stereo split per eye', () => {
-    const s = summarizeProfile(capture(2, 0.5), 90);
+    const s = summarizeProfile(capture(2, 0.5), { refreshRateHz: 90 });
     assert.equal(s.frames, 10);
     assert.equal(s.basis, 'frames');
     assert.equal(s.scriptsMsPerFrame.toFixed(3), '3.000');
@@ -64,9 +64,10 @@ describe('capture summary', () => {
     const b = new ProfileBuilder({ name: 'x', source: 'folded', weightUnit: 'milliseconds' });
     b.durationMs = 1000;
     b.sample(b.stackOf([b.frame('f')]), 90, 0);
-    const s = summarizeProfile(b.build(), 90);
+    const s = summarizeProfile(b.build(), { refreshRateHz: 90 });
     assert.equal(s.basis, 'duration');
-    assert.equal(s.frames, 0);
+    assert.equal(s.frames, 90, '1 s at 90 Hz counts as 90 frames');
+    assert.match(s.notes.join(), /no game frames/);
     assert.equal(s.scriptsMsPerFrame.toFixed(3), '1.000', '90 ms over 1 s at 90 Hz = 1 ms per frame');
     assert.deepEqual(s.callbacks, []);
   });
