@@ -254,8 +254,31 @@ export class GuardWalker {
         }
         return;
       }
+      case 'MethodCall':
+        this.expr(e.obj, ctx);
+        for (const a of e.args) this.expr(a, ctx);
+        return;
+      case 'Member':
+        this.expr(e.obj, ctx);
+        return;
+      case 'Index':
+        this.expr(e.obj, ctx);
+        this.expr(e.key, ctx);
+        return;
+      case 'Unary':
+        this.expr(e.arg, ctx);
+        return;
+      case 'Paren':
+        this.expr(e.expr, ctx);
+        return;
+      case 'Table':
+        for (const f of e.fields) {
+          if (f.type === 'expr') this.expr(f.key as Expr, ctx);
+          this.expr(f.value, ctx);
+        }
+        return;
       default:
-        eachChild(e, (c) => this.expr(c as Expr, ctx));
+        return; // leaves: names and literals
     }
   }
 

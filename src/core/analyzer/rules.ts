@@ -318,7 +318,7 @@ export class RuleChecker {
       for (const [key, list] of byKey) {
         if (list.length < 2) continue;
         this.add('UEVR006', list[1].call, info,
-          `${key} is fetched ${list.length} times in one run of ${fnLabel(f) === 'function' ? 'this callback' : fnLabel(f)} (${this.where(info)}): ${RULE_BY_CODE.get('UEVR006')!.cost} each. Fetch it once into a local.`,
+          `${key} is fetched ${list.length} times in one run of ${fnLabel(f) === 'function' ? 'this callback' : fnLabel(f)} (${this.where(info)}): each fetch is ${RULE_BY_CODE.get('UEVR006')!.cost}. Fetch it once into a local.`,
           () => [fixes.fetchOnce(this.fx, f, list.map((o) => o.call), key)]);
       }
     }
