@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { measuredRecords } from '../../../src/core/report/measured';
+import { capture } from './fixture';
+
+test('measured lines and functions in ms per frame, with p95, callers and exact callback calls', () => {
+  const records = measuredRecords(capture(2, 0.5), { refreshRateHz: 90 });
+  const line = (l: number) => records.find((r) => r.line === l && !r.functionName);
+  const fn = (name: string) => records.find((r) => r.functionName === name);
+  // update (mod.lua:3): a quarter of the 2 ms tick in itself, the rest in find_uobject below it.
+  assert.equal(line(3)?.selfMsPerFrame.toFixed(3), '0.500');
+  assert.equal(line(3)?.totalMsPerFrame.toFixed(3), '2.000');
+  assert.equal(line(3)?.p95Ms.toFixed(3), '2.000', 'every frame costs the same');
+  assert.ok(Number.isNaN(line(3)?.callsPerFrame ?? 0), 'samples cannot count calls');
+  assert.equal(line(18)?.totalMsPerFrame.toFixed(3), '1.000', 'stereo: both eyes');
+  assert.equal(records.find((r) => r.line === 0), undefined, 'native frames have no line');
+  assert.equal(line(3)?.budgetMs.toFixed(2), '11.11');
+
+  const update = fn('update');
+  assert.ok(update);
+  assert.equal(update.totalMsPerFrame.toFixed(3), '2.000');
+  assert.deepEqual(update.topCallers.map((c) => [c.name, c.msPerFrame.toFixed(3)]), [['on_pre_engine_tick', '2.000']]);
+  const tick = fn('on_pre_engine_tick');
+  assert.equal(tick?.callsPerFrame, 1, 'callback calls are exact (host timings)');
+  assert.equal(fn('api:find_uobject'), undefined, 'native API calls get no CodeLens');
+});
+
+test('a profile without game frames has no p95 and is costed per 1/refresh-rate of its duration', () => {
+  const withFrames = capture(2, 0.5);
+  // The same samples without frames or callbacks (as a folded or speedscope import would be).
+  const imported = { ...withFrames, gameFrames: undefined, callbacks: undefined, callbackTimings: undefined };
+  const records = measuredRecords(imported, { refreshRateHz: 90 });
+  const update = records.find((r) => r.line === 3 && !r.functionName);
+  // 111.1 ms at 90 Hz is 10 frames, as many as the capture had: the same ms per frame.
+  assert.equal(update?.totalMsPerFrame.toFixed(3), '2.000');
+  assert.ok(Number.isNaN(update?.p95Ms ?? 0));
+  assert.ok(Number.isNaN(records.find((r) => r.functionName === 'on_pre_engine_tick')?.callsPerFrame ?? 0), 'no host timings, no call counts');
+});
