@@ -29,7 +29,7 @@ export interface PwPage {
   fill(sel: string, value: string): Promise<void>;
   focus(sel: string): Promise<void>;
   keyboard: { press(key: string): Promise<void> };
-  mouse: { click(x: number, y: number): Promise<void> };
+  mouse: { click(x: number, y: number): Promise<void>; move(x: number, y: number, opts?: { steps?: number }): Promise<void>; down(): Promise<void>; up(): Promise<void> };
   on(event: 'dialog', fn: (d: { dismiss(): Promise<void>; message(): string }) => void): void;
   on(event: 'console', fn: (m: { type(): string; text(): string }) => void): void;
   on(event: 'pageerror', fn: (e: Error) => void): void;

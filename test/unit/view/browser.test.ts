@@ -155,6 +155,34 @@ describe('flame-graph webview in headless Chromium', { skip: skip ?? false }, ()
     await page.close();
   });
 
+  test('functions table sorts by column; dragging across frames selects a range; the chart draws', async () => {
+    const page = await open(smallProfile(), 'sort');
+    await page.click('button[data-tab="sandwich"]');
+    const firstRow = (): Promise<string> => page.evaluate(() => document.querySelector('.fg-table tbody tr .fg-fn-name')?.textContent ?? '');
+    assert.equal(await firstRow(), 'find_component'); // default: self, descending
+    await page.click('button.fg-sort[data-key="total"]');
+    await page.waitForFunction(() => document.querySelector('.fg-table tbody tr .fg-fn-name')?.textContent === 'on_pre_engine_tick');
+    await page.click('button.fg-sort[data-key="total"]');
+    await page.waitForFunction(() => document.querySelector('th[aria-sort="ascending"] button')?.dataset.key === 'total');
+    assert.notEqual(await firstRow(), 'on_pre_engine_tick');
+    await page.click('button.fg-sort[data-key="name"]');
+    // Name sorts A→Z first (punctuation before letters), then Z→A.
+    await page.waitForFunction((n: string) => document.querySelector('.fg-table tbody tr .fg-fn-name')?.textContent === n, HOSTILE_NAME);
+    await page.click('button.fg-sort[data-key="name"]');
+    await page.waitForFunction(() => document.querySelector('.fg-table tbody tr .fg-fn-name')?.textContent === 'update_ui');
+    await page.click('button[data-tab="frames"]');
+    const box = await page.evaluate(() => document.querySelector('.fg-panel-frames canvas').getBoundingClientRect().toJSON());
+    await page.mouse.move(box.x + box.width * 0.05, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.45, box.y + box.height / 2, { steps: 4 });
+    await page.mouse.up();
+    await page.waitForFunction(() => document.querySelector('.fg-selection')?.textContent === 'Selected frames #100–#104 (5)');
+    await page.click('button[data-tab="chart"]');
+    await page.waitForFunction(() => Number(document.querySelector('.fg-panel-chart canvas')?.dataset.rects) > 0);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
   test('profiles without game frames and empty profiles', async () => {
     const folded = await open(foldedLikeProfile(), 'folded');
     assert.ok((await text(folded)).includes('3 samples · no game frames'));
@@ -222,6 +250,15 @@ describe('flame-graph webview in headless Chromium', { skip: skip ?? false }, ()
     await post();
     await page.waitForFunction(() => document.querySelector('button[data-tab="sandwich"]').getAttribute('aria-selected') === 'true', undefined, { timeout: 10_000 });
     assert.equal(await page.evaluate(() => document.querySelector('.fg-search').value), 'hands');
+    // settings: the refresh rate changes the budget everywhere.
+    await page.evaluate(() => window.postMessage({ type: 'settings', settings: { refreshRateHz: 120, budgetMs: 1000 / 120 } }, '*'));
+    await page.waitForFunction(() => document.querySelector('.fg-summary')?.textContent?.endsWith('(88.8% of 8.33 ms at 120 Hz)'));
+    // focus: search for a function, switch to the flame graph, zoom to its heaviest node.
+    await page.evaluate(() => window.postMessage({ type: 'focus', name: 'update_ui', tab: 'flame' }, '*'));
+    await page.waitForFunction(
+      () => document.querySelector('.fg-search').value === 'update_ui' && document.querySelector('.fg-panel-flame canvas')?.dataset.zoomed !== '-1',
+    );
+    assert.ok((await page.evaluate(() => Array.from(document.querySelectorAll('.fg-crumb')).map((b: any) => b.textContent))).includes('update_ui'));
     assert.deepEqual(problems, []);
     await page.close();
   });
