@@ -106,6 +106,11 @@ export function importChromeTrace(v: unknown, ctx: LoadContext): Profile {
       if (name === 'process_name' && an) processNames.set(pid, an);
       continue;
     }
+    // Older Chrome timelines carry the whole CPU profile in one "CpuProfile" event.
+    if (name === 'CpuProfile' && isObject(args) && isObject(own(args, 'data'))) {
+      thread(pid, tid).chunks.push(own(args, 'data') as Record<string, unknown>);
+      continue;
+    }
     if (ph === 'P' && (name === 'Profile' || name === 'ProfileChunk')) {
       const id = `${pid}:${str(own(e, 'id'))}`;
       let th = profileThread.get(id);
@@ -157,8 +162,11 @@ export function importChromeTrace(v: unknown, ctx: LoadContext): Profile {
     if (th.ops.length) candidates.push(durationsCandidate(th));
   }
   if (candidates.length === 0) fail('no duration events (B/E/X), samples or CPU profile chunks found');
+  // A CPU profile is what a user opening a DevTools trace wants to see (as speedscope shows), so
+  // it wins over the browser's own duration events; otherwise the busiest thread wins.
+  const rank = (c: Candidate) => (c.kind === 'cpu-profile' ? 1 : 0);
   let best = candidates[0];
-  for (const c of candidates) if (c.weight > best.weight) best = c;
+  for (const c of candidates) if (rank(c) > rank(best) || (rank(c) === rank(best) && c.weight > best.weight)) best = c;
   // Our own export names the thread that holds the samples (the others hold game frames).
   const main = extras ? str(own(extras, 'mainThread')) : '';
   const marked = candidates.find((c) => c.thread.key === main);
@@ -373,18 +381,26 @@ function cpuProfileCandidate(th: ThreadData, ctx: LoadContext): Candidate {
     const et = num(own(c, 'endTime'));
     if (et !== undefined) endTime = et;
     const cp = own(c, 'cpuProfile');
-    if (isObject(cp)) {
-      const ns = own(cp, 'nodes');
-      if (Array.isArray(ns)) for (const x of ns) nodes.push(x);
-      const ss = own(cp, 'samples');
-      if (Array.isArray(ss)) for (const x of ss) samples.push(x);
+    if (!isObject(cp)) continue;
+    const ns = own(cp, 'nodes');
+    if (Array.isArray(ns)) for (const x of ns) nodes.push(x);
+    // Deltas sit next to cpuProfile in chunks and inside it in the old CpuProfile event.
+    const ss = own(cp, 'samples');
+    const tdRaw = own(c, 'timeDeltas') ?? own(cp, 'timeDeltas');
+    const td = Array.isArray(tdRaw) ? tdRaw : [];
+    if (Array.isArray(ss)) {
+      for (let i = 0; i < ss.length; i++) {
+        samples.push(ss[i]);
+        deltas.push(num(td[i]) ?? 0); // keep samples and deltas aligned even if a chunk is short
+      }
     }
-    const td = own(c, 'timeDeltas');
-    if (Array.isArray(td)) for (const x of td) deltas.push(x);
+    if (startTime === undefined) startTime = num(own(cp, 'startTime'));
+    const cpEnd = num(own(cp, 'endTime'));
+    if (cpEnd !== undefined) endTime = cpEnd;
   }
   const prof: Record<string, unknown> = { nodes, samples, timeDeltas: deltas, startTime: startTime ?? 0 };
   if (endTime !== undefined) prof.endTime = endTime;
   let total = 0;
   for (let i = 0; i < Math.min(deltas.length, samples.length); i++) total += num(deltas[i]) ?? 0;
-  return { thread: th, kind: 'cpu-profile', weight: total / 1000 + samples.length * 1e-9, build: (b) => (addCpuprofile(b, prof, ctx), { recovered: 0, ignored: 0, closedAtEnd: 0 }) };
+  return { thread: th, kind: 'cpu-profile', weight: total / 1000 + samples.length * 1e-9, build: (b) => (addCpuprofile(b, prof, ctx, undefined, true), { recovered: 0, ignored: 0, closedAtEnd: 0 }) };
 }

@@ -12,6 +12,44 @@ export function looksLikeCpuprofile(v: unknown): boolean {
   return isObject(v) && (Array.isArray(own(v, 'nodes')) || isObject(own(v, 'head'))) && Array.isArray(own(v, 'samples'));
 }
 
+/** Chrome / Node heap (allocation sampling) profile: a nested `head` tree with `selfSize` bytes. */
+export function looksLikeHeapProfile(v: unknown): boolean {
+  return isObject(v) && isObject(own(v, 'head')) && own(v, 'samples') === undefined && isObject(own(own(v, 'head') as Record<string, unknown>, 'callFrame'));
+}
+
+/**
+ * A heap profile becomes one sample per allocating node, weighted by its bytes (weightUnit
+ * 'bytes'); there is no time, so samples are laid out in tree order and durationMs is 0.
+ */
+export function importHeapProfile(v: unknown, ctx: LoadContext): Profile {
+  if (!isObject(v)) fail('the top level is not an object');
+  const b = new ProfileBuilder({ name: ctx.fileName, source: 'heapprofile', weightUnit: 'bytes' });
+  const head = own(v, 'head') as Record<string, unknown>;
+  const todo: Array<[Record<string, unknown>, number]> = [[head, -1]];
+  let t = 0;
+  let count = 0;
+  while (todo.length) {
+    if ((++count & 0x3fff) === 0) ctx.checkAborted();
+    const [node, parent] = todo.pop() as [Record<string, unknown>, number];
+    const cf = own(node, 'callFrame');
+    const f = isObject(cf) ? cf : node;
+    const name = str(own(f, 'functionName')) || '(anonymous)';
+    const line = num(own(f, 'lineNumber'));
+    const isRoot = parent === -1 && name === '(root)';
+    const s = isRoot ? -1 : b.stack(parent, b.frame(name, str(own(f, 'url')), line !== undefined && line >= 0 ? Math.min(line + 1, 2 ** 31 - 1) : 0, 0));
+    const size = num(own(node, 'selfSize')) ?? 0;
+    if (size > 0) {
+      b.sample(s, size, t);
+      t += 1;
+    }
+    const kids = own(node, 'children');
+    if (Array.isArray(kids)) for (let i = kids.length - 1; i >= 0; i--) if (isObject(kids[i])) todo.push([kids[i] as Record<string, unknown>, s]);
+  }
+  if (b.sampleCount === 0) fail('the heap profile has no allocations');
+  b.durationMs = 0;
+  return b.build();
+}
+
 interface FlatNode {
   id: number;
   callFrame: Record<string, unknown>;
@@ -35,7 +73,11 @@ function flattenHead(head: Record<string, unknown>): FlatNode[] {
 }
 
 /** Imports a cpuprofile object into `b` (shared with Chrome trace ProfileChunk events). */
-export function addCpuprofile(b: ProfileBuilder, prof: Record<string, unknown>, ctx: LoadContext, timeOrigin?: number): { weight: number; startUs: number } {
+export function addCpuprofile(b: ProfileBuilder, prof: Record<string, unknown>, ctx: LoadContext, timeOrigin?: number, lenient = false): { weight: number; startUs: number } {
+  // Chunked profiles in Chrome traces can lose chunks (events without data): then references to
+  // missing nodes are tolerated (a node without its parent becomes a root, a sample on a missing
+  // node is dropped) and counted, instead of failing the whole file.
+  let dangling = 0;
   const rawNodes = own(prof, 'nodes');
   const head = own(prof, 'head');
   let nodes: FlatNode[];
@@ -62,14 +104,26 @@ export function addCpuprofile(b: ProfileBuilder, prof: Record<string, unknown>, 
   nodes.forEach((n, i) => {
     for (const c of n.children) {
       const ci = typeof c === 'number' ? index.get(c) : undefined;
-      if (ci === undefined) fail(`node ${n.id} lists child ${JSON.stringify(c)}, which does not exist`);
+      if (ci === undefined) {
+        if (lenient) {
+          dangling++;
+          continue;
+        }
+        fail(`node ${n.id} lists child ${JSON.stringify(c)}, which does not exist`);
+      }
       parentOf[ci] = i;
     }
   });
   nodes.forEach((n, i) => {
     if (n.parent !== undefined && parentOf[i] < 0) {
       const pi = index.get(n.parent);
-      if (pi === undefined) fail(`node ${n.id} has parent ${n.parent}, which does not exist`);
+      if (pi === undefined) {
+        if (lenient) {
+          dangling++;
+          return;
+        }
+        fail(`node ${n.id} has parent ${n.parent}, which does not exist`);
+      }
       parentOf[i] = pi;
     }
   });
@@ -147,9 +201,19 @@ export function addCpuprofile(b: ProfileBuilder, prof: Record<string, unknown>, 
     lastGap = w;
     const id = num(samples[i]);
     const ni = id !== undefined ? index.get(id) : undefined;
-    if (ni === undefined) fail(`sample ${i} refers to node ${JSON.stringify(samples[i])}, which does not exist`);
+    if (ni === undefined) {
+      if (lenient) {
+        dangling++;
+        continue;
+      }
+      fail(`sample ${i} refers to node ${JSON.stringify(samples[i])}, which does not exist`);
+    }
     b.sample(stackOf[ni], w / 1000, (times[i] - origin) / 1000);
     total += w / 1000;
+  }
+  if (dangling) {
+    b.meta.danglingNodeReferences = dangling;
+    ctx.notes.push(`${dangling} references to CPU profile nodes that are not in the file were skipped (missing chunks)`);
   }
   return { weight: total, startUs: origin };
 }

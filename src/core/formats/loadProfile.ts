@@ -10,17 +10,18 @@ import { decodeText } from './text';
 import { importSpeedscope, looksLikeSpeedscope } from './speedscopeImport';
 import { scanSpeedscope } from './speedscopeFast';
 import { importChromeTrace, looksLikeChromeTrace } from './chromeTraceImport';
-import { importCpuprofile, looksLikeCpuprofile } from './cpuprofileImport';
+import { importCpuprofile, importHeapProfile, looksLikeCpuprofile, looksLikeHeapProfile } from './cpuprofileImport';
 import { importFolded, looksLikeFolded } from './foldedImport';
 
 export type { LoadOptions } from './loadContext';
 
-export type ProfileFormat = 'speedscope' | 'chrome-trace' | 'cpuprofile' | 'folded' | 'uevrcap';
+export type ProfileFormat = 'speedscope' | 'chrome-trace' | 'cpuprofile' | 'heapprofile' | 'folded' | 'uevrcap';
 
 const LABEL: Record<ProfileFormat | 'unknown', string> = {
   speedscope: 'speedscope JSON',
   'chrome-trace': 'Chrome trace',
   cpuprofile: 'V8 .cpuprofile',
+  heapprofile: 'V8 .heapprofile',
   folded: 'folded stacks',
   uevrcap: 'UEVR capture',
   unknown: 'profile',
@@ -52,6 +53,7 @@ export function formatFromFileName(fileName: string): ProfileFormat | 'unknown' 
   if (f.endsWith('.uevrcap')) return 'uevrcap';
   if (f.endsWith('.speedscope.json')) return 'speedscope';
   if (f.endsWith('.cpuprofile')) return 'cpuprofile';
+  if (f.endsWith('.heapprofile')) return 'heapprofile';
   if (f.endsWith('.folded') || f.endsWith('.collapsed') || f.endsWith('.txt')) return 'folded';
   if (f.endsWith('.json') || f.endsWith('.trace')) return 'chrome-trace';
   return 'unknown';
@@ -61,6 +63,7 @@ export function formatFromFileName(fileName: string): ProfileFormat | 'unknown' 
 function jsonFormat(v: unknown): ProfileFormat | undefined {
   if (looksLikeSpeedscope(v)) return 'speedscope';
   if (looksLikeCpuprofile(v)) return 'cpuprofile';
+  if (looksLikeHeapProfile(v)) return 'heapprofile';
   if (looksLikeChromeTrace(v)) return 'chrome-trace';
   return undefined;
 }
@@ -129,7 +132,11 @@ export function loadProfile(bytes: Uint8Array, fileName: string, opts?: LoadOpti
       }
       format = detected;
       if (repaired) ctx.notes.push(repaired);
-      profile = detected === 'speedscope' ? importSpeedscope(value, ctx) : detected === 'cpuprofile' ? importCpuprofile(value, ctx) : importChromeTrace(value, ctx);
+      profile =
+        detected === 'speedscope' ? importSpeedscope(value, ctx)
+        : detected === 'cpuprofile' ? importCpuprofile(value, ctx)
+        : detected === 'heapprofile' ? importHeapProfile(value, ctx)
+        : importChromeTrace(value, ctx);
     } else if (looksLikeFolded(text)) {
       format = 'folded';
       profile = importFolded(text, ctx);

@@ -218,7 +218,11 @@ export interface Sandwich {
   callees: CallerCalleeRow[];
 }
 
-/** Callers and callees of one function, for the sandwich table. Sums of each list equal its total. */
+/**
+ * Callers and callees of one function (a FunctionTable row), for the sandwich table. Counted at the
+ * function's outermost occurrence on each stack, so the callers sum to its total and the callees sum
+ * to its total minus the self time of that outermost occurrence (recursion never counts twice).
+ */
 export function callersAndCallees(profile: Profile, fn: number, filter?: SampleFilter): Sandwich {
   return cached(profile, `sandwich:${fn}:${filterKey(filter)}`, () => {
     const fns = functionTable(profile);
