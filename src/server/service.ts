@@ -132,7 +132,7 @@ export class AnalyzerService {
     const d = this.docs.get(uri);
     if (!d) return [];
     if (!d.findings) {
-      let f = analyze(d.text, uri, { disabledRules: this.settings.disabledRules, resolveRequire: this.resolveRequire });
+      let f = analyze(d.text, uri, { disabledRules: this.settings.disabledRules, resolveRequire: this.resolveRequire, incremental: true });
       const recs = this.recordsFor(uri);
       if (recs.length) {
         f = applyMeasured(f, recs);
