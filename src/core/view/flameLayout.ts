@@ -103,8 +103,10 @@ export function layoutSpans(tree: SpanTree, vp: Viewport, from = 0, to = tree.le
       const e = s + tree.width[i];
       const row = tree.depth[i] - vp.firstDepth;
       // Children lie inside their parent and are deeper: an invisible node hides its whole subtree.
-      if (e <= vp.x0 || s >= vp.x1 || row >= rows || tree.width[i] <= 0) {
-        i += tree.size[i];
+      // `!(width > 0)` also drops NaN weights from a corrupt profile; a size < 1 would loop forever.
+      const skip = tree.size[i] >= 1 ? tree.size[i] : 1;
+      if (e <= vp.x0 || s >= vp.x1 || row >= rows || !(tree.width[i] > 0) || !Number.isFinite(s)) {
+        i += skip;
         continue;
       }
       if (row < 0) {
@@ -116,7 +118,7 @@ export function layoutSpans(tree: SpanTree, vp: Viewport, from = 0, to = tree.le
       const left = px < 0 ? 0 : px;
       const right = px + pw > vp.widthPx ? vp.widthPx : px + pw;
       if (pw < minPx) {
-        tinyNodes += tree.size[i];
+        tinyNodes += skip;
         if (!Number.isNaN(pendStart[row]) && left - pendEnd[row] <= minPx) {
           if (right > pendEnd[row]) pendEnd[row] = right;
         } else {
@@ -124,7 +126,7 @@ export function layoutSpans(tree: SpanTree, vp: Viewport, from = 0, to = tree.le
           pendStart[row] = left;
           pendEnd[row] = right;
         }
-        i += tree.size[i];
+        i += skip;
         continue;
       }
       push(i, left, right - left, row);

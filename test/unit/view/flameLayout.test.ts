@@ -111,6 +111,17 @@ describe('layoutSpans', () => {
     close(r.w[1], 1000);
     assert.equal(r.tinyNodes, n - 1);
   });
+
+  test('corrupt trees (NaN weights, zero sizes) neither crash nor loop', () => {
+    const t = handTree();
+    const s = flameGraphSpans(t);
+    const width = Float64Array.from(s.width);
+    width[7] = NaN;
+    const size = Int32Array.from(s.size);
+    size[5] = 0;
+    const r = layoutSpans({ ...s, width, size }, { x0: 0, x1: 100, widthPx: 100, firstDepth: 0, rows: 10 });
+    assert.deepEqual(Array.from(r.node), [0, 1, 2, -1]);
+  });
 });
 
 describe('hit testing and paths', () => {
