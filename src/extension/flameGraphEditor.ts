@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { Profile } from '../core/profile/types';
 import { resolveScriptPath } from '../core/scriptPaths';
 import { showError } from './log';
-import { loadProfileFile } from './profileLoader';
+import type { MeasuredRecord } from '../core/analyzer/measured';
+import { loadProfileAndMeasures, type LoadedProfile } from './profileLoader';
 import { readSettings } from './settings';
 import { webviewHtml } from './webviewShell';
 
@@ -15,14 +16,19 @@ export const FLAME_GRAPH_VIEW_TYPE = 'uevrProfiler.flameGraph';
  */
 export class ProfileDocument implements vscode.CustomDocument {
   profile: Profile | undefined;
+  /** Measured costs per line and function, for the editor annotations. */
+  records: MeasuredRecord[] = [];
   readonly loaded: Promise<Profile>;
   private readonly cancel = new vscode.CancellationTokenSource();
 
   constructor(
     readonly uri: vscode.Uri,
-    load: (token: vscode.CancellationToken) => Promise<Profile>,
+    load: (token: vscode.CancellationToken) => Promise<LoadedProfile>,
   ) {
-    this.loaded = load(this.cancel.token).then((p) => (this.profile = p));
+    this.loaded = load(this.cancel.token).then((r) => {
+      this.records = r.records ?? [];
+      return (this.profile = r.profile);
+    });
     // Failures are reported where the document is shown; keep Node from calling them unhandled.
     this.loaded.catch(() => undefined);
   }
@@ -82,9 +88,10 @@ export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProv
   openCustomDocument(uri: vscode.Uri): ProfileDocument {
     const started = Date.now();
     const doc = new ProfileDocument(uri, async (token) => {
-      const profile = await loadProfileFile(this.context.extensionUri, uri, token);
+      const loaded = await loadProfileAndMeasures(this.context.extensionUri, uri, readSettings(uri).refreshRateHz, token);
+      const { profile } = loaded;
       this.log.info(`opened ${uri.fsPath}: ${profile.samples.length} samples, ${profile.stacks.length} stacks (${profile.source}) in ${Date.now() - started} ms`);
-      return profile;
+      return loaded;
     });
     void doc.loaded.then(() => this.onDidLoadEmitter.fire(doc as LoadedProfileDocument));
     return doc;

@@ -11,7 +11,9 @@ import { LiveViewProvider, LIVE_VIEW_ID } from './live/liveViewProvider';
 import { resolveAttachTarget } from './live/picker';
 import { SessionManager, type FinishedCapture } from './live/sessionManager';
 import { openInSpeedscope } from './speedscope/speedscopePanel';
+import { LineHeat } from './lineHeat';
 import { UserError } from './log';
+import { clearCapture as clearServerCapture, sendCapture, startLanguageClient } from './lsp/client';
 import { readSettings, type Settings } from './settings';
 
 /** What activate() returns: used by the integration tests, and by other extensions if they wish. */
@@ -22,6 +24,11 @@ export interface UevrProfilerApi {
   readonly captures: CaptureCommands;
   readonly captureStore: CaptureStore;
   readonly liveView: LiveViewProvider;
+  readonly lineHeat: LineHeat;
+  /** The capture whose measured costs the editor shows, if any. */
+  loadedCapture(): string | undefined;
+  /** Resolves once the language server is running (undefined if it could not start). */
+  readonly languageClient: Promise<unknown>;
   readSettings(): Settings;
   readonly commands: readonly string[];
 }
@@ -32,6 +39,29 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
   log.info(`UEVR Profiler ${context.extension.packageJSON.version} activating (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
 
   const flameGraphs = FlameGraphEditorProvider.register(context, log);
+
+  // The language server (diagnostics, quick fixes, hovers) and the measured costs of the last loaded
+  // profile: line heat here, re-ranked findings, hotspots, hover and CodeLens in the server.
+  const languageClient = startLanguageClient(context, log).catch((err: unknown) => {
+    log.error(`the UEVR language server did not start: ${String(err)}`);
+    void vscode.window.showErrorMessage('UEVR Profiler: the script analyzer did not start; diagnostics and quick fixes are off. See the log.', 'Show Log').then((a) => {
+      if (a) log.show(true);
+    });
+    return undefined;
+  });
+  const lineHeat = new LineHeat();
+  context.subscriptions.push(lineHeat);
+  let loadedCapture: string | undefined;
+  context.subscriptions.push(
+    flameGraphs.onDidLoadProfile(async (doc) => {
+      const s = readSettings(doc.uri);
+      loadedCapture = doc.uri.fsPath;
+      await lineHeat.load(doc.records, s.pathMappings);
+      const client = await languageClient;
+      if (client && loadedCapture === doc.uri.fsPath) await sendCapture(client, doc.records, s.pathMappings);
+      log.info(`measured costs of ${doc.uri.fsPath} loaded into the editor (${doc.records.length} lines and functions, ${lineHeat.files.length} workspace files)`);
+    }),
+  );
 
   // Live sessions: the manager, the debug type that drives it, the live view and the status bar.
   const sessions = new SessionManager(context, log);
@@ -137,6 +167,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
     },
     [COMMANDS.exportReport]: (arg?: unknown, format?: unknown, out?: unknown) =>
       captures.exportReport(arg as never, format === 'html' || format === 'markdown' ? format : undefined, typeof out === 'string' ? out : undefined),
+    [COMMANDS.clearCapture]: async () => {
+      loadedCapture = undefined;
+      lineHeat.clear();
+      const client = await languageClient;
+      if (client) await clearServerCapture(client);
+      return true;
+    },
     [COMMANDS.capturesOpen]: (e?: unknown) => captures.open(e as never),
     [COMMANDS.capturesRename]: (e?: unknown) => captures.rename(e as never),
     [COMMANDS.capturesDelete]: (e?: unknown) => captures.delete(e as never),
@@ -160,7 +197,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
   );
 
   log.info('UEVR Profiler activated');
-  return { log, flameGraphs, sessions, captures, captureStore, liveView, readSettings: () => readSettings(), commands: Object.values(COMMANDS) };
+  return {
+    log,
+    flameGraphs,
+    sessions,
+    captures,
+    captureStore,
+    liveView,
+    lineHeat,
+    loadedCapture: () => loadedCapture,
+    languageClient,
+    readSettings: () => readSettings(),
+    commands: Object.values(COMMANDS),
+  };
 }
 
 export function deactivate(): void {}

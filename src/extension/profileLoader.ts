@@ -3,19 +3,30 @@ import * as vscode from 'vscode';
 import type { Profile } from '../core/profile/types';
 import { UserError } from './log';
 
+import type { MeasuredRecord } from '../core/analyzer/measured';
 import type { ExportJob } from '../worker/profileWorker';
 
-type WorkerMessage = { type: 'progress'; fraction: number } | { type: 'done'; profile?: Profile } | { type: 'error'; message: string };
+type WorkerMessage = { type: 'progress'; fraction: number } | { type: 'done'; profile?: Profile; records?: MeasuredRecord[] } | { type: 'error'; message: string };
+
+export interface LoadedProfile {
+  profile: Profile;
+  /** Measured costs for the editor, when asked for (measureAtHz). */
+  records?: MeasuredRecord[];
+}
 
 /**
  * Loads a profile file in a worker thread (dist/profileWorker.js) with a cancellable progress
  * notification. Cancel terminates the worker at once, whatever it is doing.
  */
 export function loadProfileFile(extensionUri: vscode.Uri, file: vscode.Uri, token?: vscode.CancellationToken): Promise<Profile> {
-  return runWorker(extensionUri, file, undefined, token).then((p) => {
-    if (!p) throw new UserError('The profile loader returned nothing.');
-    return p;
-  });
+  return loadProfileAndMeasures(extensionUri, file, undefined, token).then((r) => r.profile);
+}
+
+/** Loads a profile and, with `measureAtHz`, its measured costs per line and function (all in the worker). */
+export async function loadProfileAndMeasures(extensionUri: vscode.Uri, file: vscode.Uri, measureAtHz: number | undefined, token?: vscode.CancellationToken): Promise<LoadedProfile> {
+  const r = await runWorker(extensionUri, file, undefined, token, measureAtHz);
+  if (!r?.profile) throw new UserError('The profile loader returned nothing.');
+  return { profile: r.profile, records: r.records };
 }
 
 /** Converts a profile file to another format (or a standalone HTML page) in the worker. */
@@ -23,7 +34,9 @@ export async function exportProfileFile(extensionUri: vscode.Uri, file: vscode.U
   await runWorker(extensionUri, file, { distDir: vscode.Uri.joinPath(extensionUri, 'dist').fsPath, ...job }, token);
 }
 
-function runWorker(extensionUri: vscode.Uri, file: vscode.Uri, exportJob: ExportJob | undefined, token?: vscode.CancellationToken): Promise<Profile | undefined> {
+type WorkerResult = { profile?: Profile; records?: MeasuredRecord[] };
+
+function runWorker(extensionUri: vscode.Uri, file: vscode.Uri, exportJob: ExportJob | undefined, token?: vscode.CancellationToken, measureAtHz?: number): Promise<WorkerResult | undefined> {
   if (file.scheme !== 'file') {
     return Promise.reject(new UserError(`Profiles can only be opened from disk (this one is ${file.scheme}:).`));
   }
@@ -32,9 +45,9 @@ function runWorker(extensionUri: vscode.Uri, file: vscode.Uri, exportJob: Export
     vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: exportJob ? `Exporting ${name}` : `Opening ${name}`, cancellable: true },
       (progress, progressToken) =>
-        new Promise<Profile | undefined>((resolve, reject) => {
+        new Promise<WorkerResult | undefined>((resolve, reject) => {
           const worker = new Worker(vscode.Uri.joinPath(extensionUri, 'dist', 'profileWorker.js').fsPath, {
-            workerData: { path: file.fsPath, export: exportJob },
+            workerData: { path: file.fsPath, export: exportJob, measureAtHz },
             // A hostile file must not take the extension host's memory down with the worker.
             resourceLimits: { maxOldGenerationSizeMb: 4096 },
           });
@@ -55,7 +68,7 @@ function runWorker(extensionUri: vscode.Uri, file: vscode.Uri, exportJob: Export
               progress.report({ increment: pct - reported, message: `${pct}%` });
               reported = pct;
             } else if (msg.type === 'done') {
-              finish(() => resolve(msg.profile));
+              finish(() => resolve({ profile: msg.profile, records: msg.records }));
             } else {
               finish(() => reject(new UserError(`Could not ${exportJob ? 'export' : 'open'} ${name}: ${msg.message}`)));
             }

@@ -13,6 +13,7 @@ import { exportProfileChunks, loadProfile, type ExportFormat } from '../core/for
 import { transferablesOf } from '../core/profile/transfer';
 import type { Profile } from '../core/profile/types';
 import { renderStandaloneHtml } from '../core/view/standaloneHtml';
+import { measuredRecords } from '../core/report/measured';
 
 export interface ExportJob {
   format: ExportFormat | 'html';
@@ -26,6 +27,8 @@ export interface ExportJob {
 export interface WorkerJob {
   path: string;
   export?: ExportJob;
+  /** Also compute the measured costs for the editor (per line/function) at this refresh rate. */
+  measureAtHz?: number;
 }
 
 async function writeChunks(out: string, chunks: Iterable<string>): Promise<void> {
@@ -68,7 +71,9 @@ async function main(): Promise<void> {
       await runExport(profile, job.export);
       port.postMessage({ type: 'done' });
     } else {
-      port.postMessage({ type: 'done', profile }, transferablesOf(profile));
+      // Measured costs are computed here, before the arrays are transferred away.
+      const records = job.measureAtHz ? measuredRecords(profile, { refreshRateHz: job.measureAtHz }) : undefined;
+      port.postMessage({ type: 'done', profile, records }, transferablesOf(profile));
     }
   } catch (err) {
     port.postMessage({ type: 'error', message: err instanceof Error ? err.message.split('\n')[0] : String(err) });

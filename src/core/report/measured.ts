@@ -11,6 +11,8 @@ export interface MeasuredOptions {
   /** Lines kept, costliest total first. */
   maxLines?: number;
   maxFunctions?: number;
+  /** Functions whose top callers are computed (each costs a pass over the stacks). */
+  maxFunctionsWithCallers?: number;
 }
 
 /** Game-frame row of every sample (-1 before the first frame); samples and frames are in time order. */
@@ -103,9 +105,10 @@ export function measuredRecords(profile: Profile, opts: MeasuredOptions): Measur
     .filter((i) => stats.total[i] > 0 && fns.line[i] > 0 && fns.file[i] !== '' && fns.kind[i] !== FrameKind.Native)
     .sort((a, b) => stats.total[b] - stats.total[a])
     .slice(0, opts.maxFunctions ?? 200);
+  // Callers cost a pass over the stacks per function: only the heaviest get them.
+  const withCallers = new Set(fnOrder.slice(0, opts.maxFunctionsWithCallers ?? 30));
   for (const i of fnOrder) {
-    const sandwich = callersAndCallees(profile, i);
-    const topCallers = sandwich.callers
+    const topCallers = (withCallers.has(i) ? callersAndCallees(profile, i).callers : [])
       .filter((c) => c.fn >= 0)
       .slice(0, 5)
       .map((c) => ({ name: fns.name[c.fn], msPerFrame: perFrame(c.total) }));

@@ -1,0 +1,93 @@
+import * as vscode from 'vscode';
+import type { MeasuredRecord } from '../core/analyzer/measured';
+import { describeFrameCost, formatMs } from '../core/budget';
+import { resolveScriptPath, type PathMapping } from '../core/scriptPaths';
+
+/** Heat levels by share of the frame budget (total ms per frame of the line). */
+const LEVELS = [
+  { minShare: 0.1, alpha: 0.34 },
+  { minShare: 0.03, alpha: 0.24 },
+  { minShare: 0.01, alpha: 0.15 },
+  { minShare: 0.002, alpha: 0.08 },
+];
+
+/**
+ * Line heat from a loaded capture: a background tint by share of the frame budget, an overview-ruler
+ * mark, and the line's ms/frame after the code. Lines are matched to workspace files through the
+ * path mappings (the game reports its own paths).
+ */
+export class LineHeat implements vscode.Disposable {
+  private readonly types = LEVELS.map((l) =>
+    vscode.window.createTextEditorDecorationType({
+      isWholeLine: true,
+      backgroundColor: `rgba(230, 80, 40, ${l.alpha})`,
+      overviewRulerColor: `rgba(230, 80, 40, ${Math.min(1, l.alpha * 2.5)})`,
+      overviewRulerLane: vscode.OverviewRulerLane.Right,
+      after: { color: new vscode.ThemeColor('editorCodeLens.foreground'), margin: '0 0 0 2em' },
+    }),
+  );
+  /** Workspace file path → its measured lines. */
+  private byFile = new Map<string, MeasuredRecord[]>();
+  private readonly subs: vscode.Disposable[];
+
+  constructor() {
+    this.subs = [vscode.window.onDidChangeVisibleTextEditors(() => this.render())];
+  }
+
+  /** Number of lines with heat in the visible editors (for tests and the status). */
+  decoratedLines = 0;
+
+  async load(records: MeasuredRecord[], mappings: PathMapping[]): Promise<void> {
+    const files = (await vscode.workspace.findFiles('**/*.lua', '**/node_modules/**', 5000)).map((u) => u.fsPath);
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+    const maps = mappings.map((m) => ({ from: m.from, to: m.to.replace(/\$\{workspaceFolder\}/g, folder) }));
+    const resolved = new Map<string, string | undefined>();
+    this.byFile = new Map();
+    for (const r of records) {
+      if (r.functionName) continue; // functions get CodeLens from the language server
+      let target = resolved.get(r.file);
+      if (!resolved.has(r.file)) resolved.set(r.file, (target = resolveScriptPath(r.file, maps, files)));
+      if (!target) continue;
+      const list = this.byFile.get(target) ?? [];
+      list.push(r);
+      this.byFile.set(target, list);
+    }
+    this.render();
+  }
+
+  clear(): void {
+    this.byFile.clear();
+    this.render();
+  }
+
+  get files(): string[] {
+    return [...this.byFile.keys()];
+  }
+
+  private render(): void {
+    let count = 0;
+    for (const editor of vscode.window.visibleTextEditors) {
+      const records = this.byFile.get(editor.document.uri.fsPath) ?? [];
+      const buckets: vscode.DecorationOptions[][] = LEVELS.map(() => []);
+      for (const r of records) {
+        const share = r.budgetMs > 0 ? r.totalMsPerFrame / r.budgetMs : 0;
+        const level = LEVELS.findIndex((l) => share >= l.minShare);
+        if (level < 0 || r.line < 1 || r.line > editor.document.lineCount) continue;
+        const range = editor.document.lineAt(r.line - 1).range;
+        buckets[level].push({
+          range,
+          hoverMessage: new vscode.MarkdownString(`UEVR: ${describeFrameCost(r.totalMsPerFrame, r.refreshRateHz)} (self ${formatMs(r.selfMsPerFrame)} ms)`),
+          renderOptions: { after: { contentText: `${formatMs(r.totalMsPerFrame)} ms/frame` } },
+        });
+        count++;
+      }
+      this.types.forEach((t, i) => editor.setDecorations(t, buckets[i]));
+    }
+    this.decoratedLines = count;
+  }
+
+  dispose(): void {
+    for (const s of this.subs) s.dispose();
+    for (const t of this.types) t.dispose();
+  }
+}
