@@ -5,6 +5,7 @@
 // Budget (issue 4): convert ≤ 2.5 × JSON.parse.
 
 import { readFileSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { exportProfile, loadProfile } from '../src/core/formats';
@@ -14,11 +15,23 @@ import type { Profile } from '../src/core/profile/types';
 import { syntheticFile } from './lib/synthetic';
 
 setFlagsFromString('--expose-gc');
+
+/** Bytes held by the profile's typed arrays (what structured clone / transfer moves). */
+function modelBytes(p: Profile): number {
+  let n = 0;
+  const visit = (v: unknown) => {
+    if (ArrayBuffer.isView(v)) n += v.byteLength;
+    else if (v && typeof v === 'object' && !Array.isArray(v)) for (const x of Object.values(v)) visit(x);
+  };
+  visit(p);
+  return n;
+}
 const gc = runInNewContext('gc') as () => void;
 
 const samples = Number(process.argv[2] ?? 1_000_000);
-const REPS = Number(process.env.BENCH_REPS ?? 3);
-const mb = (n: number) => `${(n / 1048576).toFixed(0)} MB`;
+const REPS = Number(process.env.BENCH_REPS ?? 5);
+const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
+const dmb = (n: number) => `${n >= 0 ? '+' : ''}${(n / 1048576).toFixed(1)} MB`;
 const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
 
 function time<T>(fn: () => T): [number, T] {
@@ -27,6 +40,7 @@ function time<T>(fn: () => T): [number, T] {
   return [performance.now() - t0, v];
 }
 
+console.log(`${new Date().toISOString()}  node ${process.version}  load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 console.log(`generating / reusing the synthetic file (${samples} samples)…`);
 const [genMs, path] = time(() => syntheticFile({ samples }));
 const bytes = new Uint8Array(readFileSync(path));
@@ -68,7 +82,7 @@ const heap2 = process.memoryUsage().heapUsed;
 const ab2 = process.memoryUsage().arrayBuffers;
 const [statsMs] = time(() => functionStats(profile));
 console.log(`\nload → Profile: ${loadMs.toFixed(0)} ms; ${profile.samples.length} samples, ${profile.stacks.length} stacks, ${profile.frames.length} frames`);
-console.log(`  retained: heap +${mb(heap1 - heap0)}, array buffers +${mb(ab1 - ab0)}`);
-console.log(`call tree: ${treeMs.toFixed(0)} ms; ${tree.length} nodes, max depth ${tree.maxDepth}; retained heap +${mb(heap2 - heap1)}, array buffers +${mb(ab2 - ab1)}`);
+console.log(`  retained: JS heap ${dmb(heap1 - heap0)}, typed arrays ${dmb(ab1 - ab0)} (model size by count: ${mb(modelBytes(profile))})`);
+console.log(`call tree: ${treeMs.toFixed(0)} ms; ${tree.length} nodes, max depth ${tree.maxDepth}; retained JS heap ${dmb(heap2 - heap1)}, typed arrays ${dmb(ab2 - ab1)}`);
 console.log(`function stats: ${statsMs.toFixed(0)} ms`);
 console.log(`peak RSS of this process: ${mb(process.resourceUsage().maxRSS * 1024)} (includes the file bytes, its decoded text and JSON.parse garbage)`);
