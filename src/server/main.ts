@@ -102,18 +102,28 @@ function sync(uri: string): void {
   if (d && service.version(uri) !== d.version) service.open(uri, d.getText(), d.version);
 }
 
-connection.onCodeAction((p) => {
+/** A failing request answers "nothing" and logs why, instead of an error popup per keystroke. */
+function guarded<T>(what: string, fallback: T, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    connection.console.error(`uevr: ${what} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    return fallback;
+  }
+}
+
+connection.onCodeAction((p) => guarded('code actions', [], () => {
   sync(p.textDocument.uri);
   return service.codeActions(p.textDocument.uri, p.range, p.context.only);
-});
-connection.onHover((p) => {
+}));
+connection.onHover((p) => guarded('hover', null, () => {
   sync(p.textDocument.uri);
   return service.hover(p.textDocument.uri, p.position);
-});
-connection.onCodeLens((p) => {
+}));
+connection.onCodeLens((p) => guarded('code lens', [], () => {
   sync(p.textDocument.uri);
   return service.codeLenses(p.textDocument.uri);
-});
+}));
 
 connection.onNotification(LOAD_CAPTURE, (p: { records?: unknown; pathMappings?: unknown }) => {
   const records = Array.isArray(p?.records) ? (p.records as MeasuredRecord[]) : [];

@@ -10,7 +10,7 @@
 // and the guarded code (or the code right after the if) writes it. A local of the hot function itself
 // is reset every frame, so testing it is not a guard.
 import type { Block, Expr, FunctionExpr, LocalVar, Stmt } from '../lua/ast';
-import { eachChild, isCall, pathRoot, pathText, walk, type Node } from './syntax';
+import { eachChild, isCall, pathRoot, pathText, walk, type AnyCall, type Node } from './syntax';
 
 export interface HotCtx {
   /** The function whose body is walked (inlined pcall closures report their own function). */
@@ -114,7 +114,11 @@ export class GuardWalker {
   private uiLocals = new Set<LocalVar>();
   private writtenInFn = new Map<FunctionExpr, Set<string>>();
 
-  constructor(private visit: HotVisitor) {}
+  /**
+   * @param callWrites paths a call writes through the functions it invokes (so `if not ready then
+   *   init() end`, where init sets `ready`, is recognised as a one-shot guard).
+   */
+  constructor(private visit: HotVisitor, private callWrites?: (c: AnyCall) => Set<string>) {}
 
   walkFunction(fn: FunctionExpr, root: FunctionExpr = fn, base?: Partial<HotCtx>): void {
     const ctx: HotCtx = { fn, root, loop: 0, guarded: false, conditional: false, stmt: null, block: null, inner: null, ...base };
@@ -147,7 +151,17 @@ export class GuardWalker {
     const reads = persistentReads(cond, ctx.fn);
     if (reads.size === 0) return false;
     for (const r of reads) if (writtenAfter(r)) return true;
-    return intersects(reads, writtenPaths(body));
+    if (intersects(reads, writtenPaths(body))) return true;
+    if (!this.callWrites) return false;
+    let found = false;
+    for (const st of body) {
+      walk(st, (n) => {
+        if (found || n.kind === 'Function') return false;
+        if (isCall(n) && intersects(reads, this.callWrites!(n))) found = true;
+      });
+      if (found) return true;
+    }
+    return false;
   }
 
   private block(b: Block, ctx: HotCtx): void {

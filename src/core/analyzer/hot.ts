@@ -6,7 +6,7 @@
 import type { Chunk, Expr, FunctionExpr, LocalVar, Stmt } from '../lua/ast';
 import type { LineIndex } from '../lua/positions';
 import { GLOBAL_CONVENTION, HOT_CALLBACKS, registrarFrequency } from './catalog';
-import { GuardWalker } from './guards';
+import { GuardWalker, writtenPaths } from './guards';
 import { callName, isCall, stringArg, walk, type AnyCall } from './syntax';
 import type { Frequency, HotInfo } from './types';
 
@@ -22,6 +22,7 @@ interface Registration {
   frequency: Frequency;
 }
 
+const EMPTY_SET: Set<string> = new Set();
 const REGISTRAR_NAME = /^(register|add|on)\w*callback$/i;
 
 /** Which registration (if any) a call is, and which of its arguments become hot. */
@@ -251,10 +252,35 @@ export class Project {
           const via = [...(info.via ?? []), fnLabel(callee)];
           mark(callee, { callback: info.callback, frequency: info.frequency, via: via.slice(-6) });
         }
-      });
+      }, this.callWrites);
       walker.walkFunction(fn);
     }
   }
+
+  private deepWrites = new Map<FunctionExpr, Set<string>>();
+
+  /** Paths a function writes, including through the functions it calls (memoised, cycle-safe). */
+  fnWritesDeep(fn: FunctionExpr): Set<string> {
+    const known = this.deepWrites.get(fn);
+    if (known) return known;
+    const out = new Set(writtenPaths(fn.body.body));
+    this.deepWrites.set(fn, out); // seeded first so recursion terminates
+    walk(fn.body, (n) => {
+      if (n.kind === 'Function') return false;
+      if (isCall(n)) for (const callee of this.callees.get(n) ?? this.calleesOf(n)) for (const p of this.fnWritesDeep(callee)) out.add(p);
+    });
+    return out;
+  }
+
+  /** For GuardWalker: what a call writes through the functions it may invoke. */
+  readonly callWrites = (c: AnyCall): Set<string> => {
+    const fns = this.callees.get(c) ?? this.calleesOf(c);
+    if (fns.length === 0) return EMPTY_SET;
+    if (fns.length === 1) return this.fnWritesDeep(fns[0]);
+    const out = new Set<string>();
+    for (const f of fns) for (const p of this.fnWritesDeep(f)) out.add(p);
+    return out;
+  };
 
   /** Registrations a call makes: builtin ones, and calls of functions whose parameter is registered. */
   private registrationsOfCall(c: AnyCall): [number, Registration][] {

@@ -42,7 +42,7 @@ export class RuleChecker {
   run(): Finding[] {
     const mine = [...this.project.hot.entries()].filter(([fn]) => this.project.fnFile.get(fn) === this.unit);
     for (const [fn, info] of mine) {
-      const walker = new GuardWalker((n, ctx) => this.visit(n, ctx, info));
+      const walker = new GuardWalker((n, ctx) => this.visit(n, ctx, info), this.project.callWrites);
       walker.walkFunction(fn);
       this.afterFunction(fn, info);
     }

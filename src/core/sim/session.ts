@@ -52,6 +52,12 @@ export interface SimulatedSessionOptions {
   menuOpen?: boolean;
   /** Lua instructions one callback (or one script's main chunk) may run before it is aborted; 0 disables. Default 50,000,000. */
   watchdogInstructions?: number;
+  /**
+   * Wall time one callback (or main chunk) may run before it is aborted, ms; 0 disables. Default 5000.
+   * Catches loops whose iterations are mostly host API time (few Lua instructions, e.g. a find_uobject
+   * miss in a loop), which the instruction count would take hours to stop.
+   */
+  watchdogMs?: number;
   /** Lua allocation cap in MiB; default 256. */
   memoryLimitMb?: number;
   /** Start the continuous frame loop at once (otherwise call start() or runFrames()). */
@@ -79,6 +85,8 @@ export interface SimulatedSession extends SessionBackend, SessionClock {
 const WATCH_STEP = 100_000; // instructions between watchdog hook calls when not sampling
 const SAMPLE_COUNT = 4000; // instructions between sampler hook calls while sampling (~10-40 µs of Lua)
 const MAX_DEPTH = 64;
+const MAX_LOG_LINES_PER_FRAME = 1000; // a mod printing in a loop must not flood listeners or memory
+const MAX_LOG_CHARS = 8192;
 const STEAL_GAP_MS = 0.5; // a gap between sampler hook calls longer than this is a preemption
 const HOOK_CHUNK_MS = 0.05; // what 4,000 VM instructions take at most when not preempted
 
@@ -157,6 +165,8 @@ class Simulator implements SimulatedSession {
   private readonly gameWorkMs: number;
   private readonly polls: number;
   private readonly watchdog: number;
+  private readonly watchdogMs: number;
+  private entryStart = 0;
   private readonly memoryLimit: number;
   private readonly agentPath: string | null;
   private readonly rand: () => number;
@@ -234,6 +244,7 @@ class Simulator implements SimulatedSession {
     this.gameWorkMs = Math.max(0, opts.gameWorkMs ?? 0);
     this.polls = Math.max(1, Math.floor(opts.xinputPollsPerFrame ?? 1));
     this.watchdog = Math.max(0, opts.watchdogInstructions ?? 50_000_000);
+    this.watchdogMs = Math.max(0, opts.watchdogMs ?? 5000);
     this.memoryLimit = Math.max(8, opts.memoryLimitMb ?? 256) * 1024 * 1024;
     this.agentPath = opts.agentPath === undefined ? defaultAgentPath() : opts.agentPath;
     this.menuOpen = opts.menuOpen ?? false;
@@ -284,6 +295,24 @@ class Simulator implements SimulatedSession {
    * mod's API call or as profiler overhead.
    */
   private deferred: Array<() => void> = [];
+  private logsThisFrame = 0;
+  private logsDropped = 0;
+  /** A log line from Lua, bounded in length and in lines per frame. */
+  private luaLog(level: LogLine['level'], text: string): void {
+    if (++this.logsThisFrame > MAX_LOG_LINES_PER_FRAME) {
+      this.logsDropped++;
+      return;
+    }
+    if (text.length > MAX_LOG_CHARS) text = `${text.slice(0, MAX_LOG_CHARS)}… (${text.length} characters)`;
+    this.later('log', { time: this.now(), level, text });
+  }
+  private endLogWindow(): void {
+    if (this.logsDropped > 0) {
+      this.emit('log', { time: this.now(), level: 'warn', text: `${this.logsDropped} more log lines dropped (over ${MAX_LOG_LINES_PER_FRAME} in one frame)` });
+    }
+    this.logsThisFrame = 0;
+    this.logsDropped = 0;
+  }
   private inLua = 0;
   private later<K extends keyof BackendListener>(kind: K, arg: Parameters<NonNullable<BackendListener[K]>>[0]): void {
     if (this.inLua > 0) this.deferred.push(() => this.emit(kind, arg));
@@ -423,6 +452,7 @@ class Simulator implements SimulatedSession {
     this.resetWatch();
     const rerr = this.luaEntry(() => g.lua.pcall(0, 0));
     this.flushDeferred();
+    this.endLogWindow();
     if (rerr) this.reportLuaError(rerr, file, 0);
   }
 
@@ -560,6 +590,7 @@ class Simulator implements SimulatedSession {
       overheadMs: this.overheadMs,
       callbacks: [...this.costsThisFrame.values()],
     };
+    this.endLogWindow();
     this.emit('frame', m);
     const batch = this.interner.take();
     if (batch) this.emit('samples', batch);
@@ -644,7 +675,14 @@ class Simulator implements SimulatedSession {
         return 0;
       }),
       api_leave: lua.cfunction((L) => {
-        if (this.apiDepth > 0 && --this.apiDepth === 0) this.apiDone(L);
+        if (this.apiDepth > 0 && --this.apiDepth === 0) {
+          this.apiDone(L);
+          // A loop of API calls runs few Lua instructions: check the time budget here too.
+          if (this.tripped || this.overTime(performance.now())) {
+            const where = this.modWhere(L);
+            if (where) this.raiseWatchdog(L, where);
+          }
+        }
         return 0;
       }),
       clock: lua.cfunction((L) => {
@@ -653,7 +691,7 @@ class Simulator implements SimulatedSession {
       }),
       log: lua.cfunction((L) => {
         const lv = lua.tonumber(L, 1);
-        this.later('log', { time: this.now(), level: lv >= 2 ? 'error' : lv >= 1 ? 'warn' : 'info', text: lua.tostring(L, 2) });
+        this.luaLog(lv >= 2 ? 'error' : lv >= 1 ? 'warn' : 'info', lua.tostring(L, 2));
         return 0;
       }),
       script_error: lua.cfunction((L) => {
@@ -680,7 +718,7 @@ class Simulator implements SimulatedSession {
         return 2;
       }),
       custom_event: lua.cfunction((L) => {
-        this.later('log', { time: this.now(), level: 'info', text: `custom event ${lua.tostring(L, 1)}: ${lua.tostring(L, 2)}` });
+        this.luaLog('info', `custom event ${lua.tostring(L, 1)}: ${lua.tostring(L, 2)}`);
         return 0;
       }),
       watch_reset: lua.cfunction(() => {
@@ -819,11 +857,39 @@ class Simulator implements SimulatedSession {
   }
   private resetWatch(): void {
     this.instr = 0;
+    this.entryStart = performance.now();
     if (this.tripped && this.gen) {
       this.tripped = false;
       if (this.watchdog > 0) this.arm(this.gen.lua.L, WATCH_STEP);
       else this.disarm(this.gen.lua.L);
     }
+  }
+
+  private overTime(t: number): boolean {
+    return this.watchdogMs > 0 && t - this.entryStart > this.watchdogMs;
+  }
+
+  /** Trips the watchdog: from now on every VM instruction in mod code raises, until the next callback. */
+  private raiseWatchdog(L: LuaState, where: string): never {
+    const reason = this.overTime(performance.now())
+      ? `ran for more than ${this.watchdogMs} ms`
+      : `ran more than ${this.watchdog} Lua instructions`;
+    this.tripped = true;
+    this.arm(L, 1);
+    return this.gen!.lua.error(L, `${where}: watchdog: the script ${reason} without returning (infinite loop?)`);
+  }
+
+  /** The calling mod line (short_src:currentline) of a native called from host code, or null. */
+  private modWhere(L: LuaState): string | null {
+    const lua = this.gen!.lua;
+    const ar = lua.arBuf;
+    for (let level = 0; level < MAX_DEPTH && lua.getstack(L, level, ar); level++) {
+      lua.getinfo(L, 'Sl', ar);
+      if (lua.u8(lua.i32(ar + AR.what)) === 67 /* 'C' */) continue;
+      if (this.isProfilerOrHost(this.source(lua, ar))) continue;
+      return `${lua.cstr(ar + AR.shortSrc)}:${lua.i32(ar + AR.currentline)}`;
+    }
+    return null;
   }
 
   private isProfilerOrHost(src: string): boolean {
@@ -834,18 +900,13 @@ class Simulator implements SimulatedSession {
     const lua = this.gen!.lua;
     const t = performance.now();
     this.instr += this.armedCount;
-    if (this.watchdog > 0 && (this.tripped || this.instr > this.watchdog)) {
+    if (this.tripped || (this.watchdog > 0 && this.instr > this.watchdog) || this.overTime(t)) {
       // Raise only in mod code: host and agent frames must be able to unwind and report.
       const ar = lua.arBuf;
       if (lua.getstack(L, 0, ar)) {
         lua.getinfo(L, 'Sl', ar);
         const src = this.source(lua, ar);
-        if (!this.isProfilerOrHost(src)) {
-          this.tripped = true;
-          this.arm(L, 1);
-          const where = `${lua.cstr(ar + AR.shortSrc)}:${lua.i32(ar + AR.currentline)}`;
-          lua.error(L, `${where}: watchdog: the script ran more than ${this.watchdog} Lua instructions without returning (infinite loop?)`);
-        }
+        if (!this.isProfilerOrHost(src)) this.raiseWatchdog(L, `${lua.cstr(ar + AR.shortSrc)}:${lua.i32(ar + AR.currentline)}`);
       }
       this.tripped = true;
       this.arm(L, 1);

@@ -115,6 +115,8 @@ export interface ViewState {
   sortDescending: boolean;
   /** Selected function in the sandwich table (row of the model's FunctionTable), or -1. */
   sandwichFrame: number;
+  /** Flame graph shows the inverted (bottom-up) tree: leaves at the top, their callers below. */
+  inverted?: boolean;
 }
 
 export type SandwichSortKey = 'name' | 'self' | 'total' | 'selfPerFrame' | 'totalPerFrame' | 'budget' | 'samples';
