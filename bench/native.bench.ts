@@ -23,6 +23,7 @@ if (!existsSync(host)) {
 
 interface Result {
   medianFrameMs: number;
+  cpuMsPerFrame: number;
   medianScriptsMs: number;
   medianOverheadMs: number;
   samples: number;
@@ -54,20 +55,28 @@ const configs: Array<[string, string[]]> = [
 ];
 const frameMs = new Map<string, number[]>();
 const scriptMs = new Map<string, number[]>();
+const cpuMs = new Map<string, number[]>();
 for (let r = 0; r < rounds; r++) {
   for (const [name, args] of configs) {
-    const res = run([...overheadMods, '--frames', String(Math.round(frames / 3)), '--game-ms', '6', ...args]);
+    const res = run([...overheadMods, '--frames', String(Math.round(frames / 3)), '--game-iters', '1600000', ...args]);
     frameMs.set(name, [...(frameMs.get(name) ?? []), res.medianFrameMs]);
+    cpuMs.set(name, [...(cpuMs.get(name) ?? []), res.cpuMsPerFrame]);
     scriptMs.set(name, [...(scriptMs.get(name) ?? []), res.medianScriptsMs]);
   }
 }
 const base = median(frameMs.get('no agent') ?? [1]);
 const off = median(frameMs.get('agent, sampling off') ?? [1]);
-console.log('overhead (median of per-run median frame times; game work 6 ms/frame)');
+const cpuBase = median(cpuMs.get('no agent') ?? [1]);
+const cpuOff = median(cpuMs.get('agent, sampling off') ?? [1]);
+console.log(`overhead (${rounds} interleaved rounds; game work = a fixed CPU loop per frame; medians of per-run values)`);
+console.log('  frame ratio = wall frame time ratio; cpu ratio = process CPU per frame (all threads) ratio, robust to preemption');
 for (const [name] of configs) {
   const f = median(frameMs.get(name) ?? [0]);
+  const c = median(cpuMs.get(name) ?? [0]);
   const s = median(scriptMs.get(name) ?? [0]);
-  console.log(`  ${name.padEnd(24)} frame ${f.toFixed(3)} ms  ratio vs no agent ${(f / base).toFixed(4)}  vs sampling off ${(f / off).toFixed(4)}  scripts ${s.toFixed(3)} ms`);
+  console.log(
+    `  ${name.padEnd(24)} frame ${f.toFixed(3)} ms (x${(f / base).toFixed(3)} vs none, x${(f / off).toFixed(3)} vs off)  cpu ${c.toFixed(3)} ms/frame (x${(c / cpuBase).toFixed(3)} vs none, x${(c / cpuOff).toFixed(3)} vs off)  scripts ${s.toFixed(3)} ms`,
+  );
 }
 
 // --- accuracy -----------------------------------------------------------------------------------------

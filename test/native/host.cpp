@@ -23,6 +23,7 @@
 #include <map>
 #include <poll.h>
 #include <string>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
@@ -45,6 +46,13 @@ void onSignal(int) { g_quit = true; }
 double nowMs() {
   static const auto o = std::chrono::steady_clock::now();
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - o).count();
+}
+
+// Process CPU time (all threads: the game thread and the sampler thread).
+double cpuMs() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return (double(u.ru_utime.tv_sec) + double(u.ru_stime.tv_sec)) * 1000.0 + (double(u.ru_utime.tv_usec) + double(u.ru_stime.tv_usec)) / 1000.0;
 }
 
 void burnMs(double ms) {
@@ -113,7 +121,7 @@ struct Options {
   std::vector<std::string> mods;
   bool serve = false, bench = false, noAgent = false;
   double seconds = 0, gameMs = 2, fps = 90, hz = 1000;
-  long frames = 600, resetEvery = 0;
+  long frames = 600, resetEvery = 0, gameIters = 0;
   int port = -1;
 };
 
@@ -189,6 +197,7 @@ int main(int argc, char** argv) {
     else if (a == "--game-ms") o.gameMs = std::atof(next().c_str());
     else if (a == "--fps") o.fps = std::atof(next().c_str());
     else if (a == "--hz") o.hz = std::atof(next().c_str());
+    else if (a == "--game-iters") o.gameIters = std::atol(next().c_str());
     else if (a == "--reset-every") o.resetEvery = std::atol(next().c_str());
     else if (a == "--sessions-dir") o.sessionsDir = next();
     else if (a == "--port") o.port = std::atoi(next().c_str());
@@ -233,6 +242,7 @@ int main(int argc, char** argv) {
   const long warm = o.bench ? std::min<long>(60, o.frames / 5) : 0;
   std::vector<double> frameMs, scriptsMs, overheadMs;
   double t0 = nowMs();
+  double cpuStart = 0;
   for (long f = 0; !g_quit; f++) {
     if (!o.serve && f >= o.frames + warm) break;
     if (o.seconds > 0 && nowMs() - t0 > o.seconds * 1000) break;
@@ -243,7 +253,10 @@ int main(int argc, char** argv) {
         if (read(0, &c, 1) <= 0) break;  // stdin closed: the test runner is gone
       }
     }
-    if (o.bench && f == warm) prof.setSamplingHz(o.hz);
+    if (o.bench && f == warm) {
+      prof.setSamplingHz(o.hz);
+      cpuStart = cpuMs();
+    }
     double fs = nowMs();
     // Frame order (uevr-host.md): native plugins' pre-tick first, then Lua's.
     session.runGameThreadWork();
@@ -256,7 +269,14 @@ int main(int argc, char** argv) {
     run(L, "on_pre_calculate_stereo_view_offset", 1);
     run(L, "on_post_calculate_stereo_view_offset", 1);
     run(L, "on_xinput_get_state");
-    burnMs(o.gameMs);  // the game's own tick
+    if (o.gameIters > 0) {
+      // Fixed CPU work instead of a wall-clock wait: on a loaded machine, process CPU time per frame is
+      // then a stable measure of the profiler's overhead (preemption does not count as CPU time).
+      volatile double acc = 0;
+      for (long k = 0; k < o.gameIters; k++) acc = acc + double(k % 7) * 0.5;
+    } else {
+      burnMs(o.gameMs);  // the game's own tick
+    }
     run(L, "on_post_engine_tick");
     prof.postEngineTick();
     prof.present();
@@ -271,6 +291,7 @@ int main(int argc, char** argv) {
       if (left > 0) std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(left));
     }
   }
+  double cpuUsed = cpuMs() - cpuStart;
   prof.preEngineTick();  // close the last frame
   prof.setSamplingHz(0);
   prof.shutdown();
@@ -318,6 +339,8 @@ int main(int argc, char** argv) {
     for (double v : frameMs) mean += v;
     out += ",\"meanFrameMs\":";
     jsonNumber(out, frameMs.empty() ? 0 : mean / double(frameMs.size()));
+    out += ",\"cpuMsPerFrame\":";
+    jsonNumber(out, frameMs.empty() ? 0 : cpuUsed / double(frameMs.size()));
     out += ",\"medianScriptsMs\":";
     jsonNumber(out, median(scriptsMs));
     out += ",\"medianOverheadMs\":";

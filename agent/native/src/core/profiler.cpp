@@ -249,6 +249,13 @@ void Profiler::disarmLocked() {
 void Profiler::samplerLoop() {
   std::mt19937_64 rng(std::random_device{}());
   std::uniform_real_distribution<double> jitter(0.7, 1.3);
+#ifdef _WIN32
+  HANDLE timer = nullptr;
+  struct Closer {
+    HANDLE& h;
+    ~Closer() { if (h) CloseHandle(h); }
+  } closer{timer};
+#endif
   while (!stop_) {
     double hz = hz_.load();
     if (hz <= 0) {
@@ -257,10 +264,25 @@ void Profiler::samplerLoop() {
       continue;
     }
     double period = 1000.0 / hz * jitter(rng);
+#ifdef _WIN32
+    // Condition-variable and Sleep timeouts round up to the system timer tick (15.6 ms unless someone
+    // raised it): a high-resolution waitable timer (Windows 10 1803+) wakes on time without changing the
+    // system-wide timer rate. Falls back to a normal waitable timer on older systems.
+    if (!timer) {
+      timer = CreateWaitableTimerExW(nullptr, nullptr, 0x00000002 /* CREATE_WAITABLE_TIMER_HIGH_RESOLUTION */, TIMER_ALL_ACCESS);
+      if (!timer) timer = CreateWaitableTimerExW(nullptr, nullptr, 0, TIMER_ALL_ACCESS);
+    }
+    LARGE_INTEGER due;
+    due.QuadPart = -static_cast<LONGLONG>(period * 10000.0);  // relative, 100 ns units
+    if (timer && SetWaitableTimer(timer, &due, 0, nullptr, nullptr, FALSE)) {
+      WaitForSingleObject(timer, 1000);
+    } else
+#endif
     {
       std::unique_lock<std::mutex> lk(wakeMu_);
       wake_.wait_for(lk, std::chrono::duration<double, std::milli>(period), [this] { return stop_.load(); });
     }
+    if (stop_) break;
     // A sample stands for the period that follows its wake-up ("weight ahead", as the simulator does):
     // that weight does not depend on where the wake-up fell. Weighting by the measured gap since the
     // previous wake-up was tried first and biased shares by up to 8 pp on a loaded machine: a sampler

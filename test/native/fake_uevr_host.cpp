@@ -1,0 +1,155 @@
+// A stand-in for UEVR on Windows (runs under Wine here): loads uevr_profiler.dll exactly as UEVR's
+// PluginLoader does (uevr_plugin_required_version, then uevr_plugin_initialize with a parameter block
+// laid out like plugin API 2.39), owns the Lua state — compiled from the same Lua 5.4.4 sources as the
+// plugin but a separate copy, like UEVR's — runs test/native/uevr_stub.lua, the Lua agent and mods, and
+// drives frames through the plugin's registered callbacks.
+//
+//   uevrprof-fake-uevr.exe PLUGIN.dll STUB.lua AGENT.lua SECONDS [MOD.lua...] [--api-minor N] [--no-hello]
+//
+// Before running the agent it dispatches the custom event "uevr_profiler.hello" (what the Lua agent must
+// do first for the plugin to install the contract table; see docs/agent.md). --no-hello skips it.
+#include <windows.h>
+
+#include <lua.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "../../agent/native/src/plugin/uevr_api_subset.h"
+
+namespace {
+lua_State* g_L = nullptr;
+std::vector<UEVRP_EngineTickCb> g_pre, g_post;
+std::vector<UEVRP_VoidCb> g_present;
+std::vector<UEVRP_CustomEventCb> g_custom;
+
+void logf(const char* level, const char* fmt, va_list ap) {
+  std::printf("[%s] ", level);
+  std::vprintf(fmt, ap);
+  std::printf("\n");
+  std::fflush(stdout);
+}
+void logError(const char* fmt, ...) { va_list ap; va_start(ap, fmt); logf("error", fmt, ap); va_end(ap); }
+void logWarn(const char* fmt, ...) { va_list ap; va_start(ap, fmt); logf("warn", fmt, ap); va_end(ap); }
+void logInfo(const char* fmt, ...) { va_list ap; va_start(ap, fmt); logf("info", fmt, ap); va_end(ap); }
+bool removeCallback(void*) { return true; }
+bool onPre(UEVRP_EngineTickCb cb) { g_pre.push_back(cb); return true; }
+bool onPost(UEVRP_EngineTickCb cb) { g_post.push_back(cb); return true; }
+bool onPresent(UEVRP_VoidCb cb) { g_present.push_back(cb); return true; }
+bool onCustom(UEVRP_CustomEventCb cb) { g_custom.push_back(cb); return true; }
+lua_State* getLuaState() { return g_L; }
+
+double nowMs() {
+  static const auto o = std::chrono::steady_clock::now();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - o).count();
+}
+int lBurn(lua_State* L) {
+  double end = nowMs() + luaL_checknumber(L, 1);
+  while (nowMs() < end) {
+  }
+  return 0;
+}
+int lError(lua_State* L) { std::printf("[script error] %s\n", luaL_tolstring(L, 1, nullptr)); return 0; }
+int lLog(lua_State* L) { (void)L; return 0; }
+int lCustom(lua_State* L) {
+  const char* n = luaL_checkstring(L, 1);
+  const char* d = luaL_checkstring(L, 2);
+  for (auto cb : g_custom) cb(n, d);  // synchronous, like UEVR's dispatch_custom_event
+  return 0;
+}
+void runFile(const char* f) {
+  if (luaL_loadfilex(g_L, f, "t") != LUA_OK || lua_pcall(g_L, 0, 0, 0) != LUA_OK) {
+    std::printf("[load error] %s\n", lua_tostring(g_L, -1));
+    lua_pop(g_L, 1);
+  }
+}
+void run(const char* name, int eye) {
+  lua_getglobal(g_L, "__host_run");
+  lua_pushstring(g_L, name);
+  lua_pushinteger(g_L, eye);
+  if (lua_pcall(g_L, 2, 1, 0) != LUA_OK) std::printf("[run error] %s\n", lua_tostring(g_L, -1));
+  lua_pop(g_L, 1);
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 5) {
+    std::fprintf(stderr, "usage: uevrprof-fake-uevr PLUGIN.dll STUB.lua AGENT.lua SECONDS [MOD.lua...] [--api-minor N] [--no-hello]\n");
+    return 2;
+  }
+  int minor = 39;
+  bool hello = true;
+  std::vector<std::string> mods;
+  for (int i = 5; i < argc; i++) {
+    std::string a = argv[i];
+    if (a == "--api-minor" && i + 1 < argc) minor = std::atoi(argv[++i]);
+    else if (a == "--no-hello") hello = false;
+    else mods.push_back(a);
+  }
+  HMODULE dll = LoadLibraryA(argv[1]);
+  if (!dll) { std::printf("[host] cannot load %s (error %lu)\n", argv[1], GetLastError()); return 1; }
+  auto req = reinterpret_cast<void (*)(UEVRP_PluginVersion*)>(GetProcAddress(dll, "uevr_plugin_required_version"));
+  auto init = reinterpret_cast<bool (*)(const UEVRP_PluginInitializeParam*)>(GetProcAddress(dll, "uevr_plugin_initialize"));
+  if (!req || !init) { std::printf("[host] missing exports\n"); return 1; }
+  UEVRP_PluginVersion want{};
+  req(&want);
+  std::printf("[host] plugin requires %d.%d.%d\n", want.major, want.minor, want.patch);
+
+  static UEVRP_PluginVersion version{2, minor, 0};
+  static UEVRP_PluginFunctions functions{logError, logWarn, logInfo, nullptr, removeCallback};
+  static UEVRP_PluginCallbacks callbacks{onPresent, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, onCustom};
+  static UEVRP_SDKCallbacks sdkCallbacks{onPre, onPost};
+  static UEVRP_SDKData sdk{nullptr, &sdkCallbacks};
+  static UEVRP_LuaData lua{getLuaState, nullptr};
+  static UEVRP_PluginInitializeParam param{nullptr, &version, &functions, &callbacks, nullptr, nullptr, nullptr, nullptr, &sdk, &lua};
+  bool ok = init(&param);
+  std::printf("[host] uevr_plugin_initialize returned %s\n", ok ? "true" : "false");
+  if (!ok) return 3;
+
+  g_L = luaL_newstate();
+  luaL_openlibs(g_L);
+  lua_pushnil(g_L);
+  lua_setglobal(g_L, "debug");  // UEVR opens no debug library
+  lua_register(g_L, "__host_burn", lBurn);
+  lua_register(g_L, "__host_error", lError);
+  lua_register(g_L, "__host_log", lLog);
+  lua_register(g_L, "__host_custom_event", lCustom);
+  runFile(argv[2]);
+  if (hello)
+    for (auto cb : g_custom) cb("uevr_profiler.hello", "");
+  lua_getglobal(g_L, "uevr_profiler");
+  std::printf("[host] uevr_profiler table %s\n", lua_istable(g_L, -1) ? "installed" : "absent");
+  lua_pop(g_L, 1);
+  runFile(argv[3]);
+  for (auto& m : mods) runFile(m.c_str());
+  std::printf("[host] running\n");
+  std::fflush(stdout);
+
+  double end = nowMs() + std::atof(argv[4]) * 1000;
+  long frames = 0;
+  while (nowMs() < end) {
+    double fs = nowMs();
+    for (auto cb : g_pre) cb(nullptr, 0.011f);
+    run("on_pre_engine_tick", -1);
+    run("on_pre_calculate_stereo_view_offset", 0);
+    run("on_pre_calculate_stereo_view_offset", 1);
+    for (auto cb : g_post) cb(nullptr, 0.011f);
+    run("on_post_engine_tick", -1);
+    for (auto cb : g_present) cb();
+    lua_gc(g_L, LUA_GCSTEP, 0);
+    frames++;
+    double left = 11.1 - (nowMs() - fs);
+    if (left > 0) std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(left));
+  }
+  std::printf("[host] %ld frames\n", frames);
+  run("on_script_reset", -1);
+  lua_close(g_L);
+  g_L = nullptr;
+  FreeLibrary(dll);
+  std::printf("[host] done\n");
+  return 0;
+}
