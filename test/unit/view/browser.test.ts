@@ -92,6 +92,15 @@ describe('flame-graph webview in headless Chromium', { skip: skip ?? false }, ()
     await page.fill('.fg-search', 'no such function');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.querySelector('.fg-matches')?.textContent === '0 matches');
+    // Inverted: the heaviest leaf (find_component, 40 of 80 ms) is the first child of the root.
+    await page.click('.fg-invert');
+    await page.waitForFunction(() => document.querySelector('.fg-invert')?.getAttribute('aria-pressed') === 'true');
+    const first = await page.evaluate(() => {
+      const app = window.__uevrFlame;
+      const t = app.flame.callTree;
+      return [app.flame.tooltip(1)[0], t.total[1], t.depth[1]];
+    });
+    assert.deepEqual(first, ['find_component', 40, 1]);
     assert.deepEqual(problems, []);
     await page.close();
   });

@@ -1,6 +1,6 @@
 // The aggregated, left-heavy flame graph of the selected samples (model: buildCallTree).
 // Root on top ("all"), children left to right by weight; click zooms, the breadcrumb walks back.
-import { buildCallTree, callTreePath, type CallTree } from '../../../src/core/profile';
+import { buildCallTree, buildInvertedTree, callTreePath, type CallTree } from '../../../src/core/profile';
 import { FrameKind } from '../../../src/core/profile/types';
 import { flameHsl } from '../../../src/core/view/colors';
 import { flameGraphSpans } from '../../../src/core/view/flameLayout';
@@ -28,6 +28,7 @@ export function frameHsl(ctx: ViewContext, id: number): [number, number, number]
 export class FlameView {
   readonly panel: HTMLElement;
   private readonly crumbs: HTMLElement;
+  private readonly invert: HTMLButtonElement;
   readonly canvas: FlameCanvas;
   private tree: CallTree | null = null;
   private colors: ColorCache | null = null;
@@ -37,7 +38,18 @@ export class FlameView {
   constructor(private readonly ctx: () => ViewContext, parent: HTMLElement) {
     this.panel = el('section', 'fg-panel fg-panel-flame', undefined, parent);
     this.panel.setAttribute('role', 'tabpanel');
-    this.crumbs = el('nav', 'fg-breadcrumb', undefined, this.panel);
+    const row = el('div', 'fg-flame-bar', undefined, this.panel);
+    this.invert = el('button', 'fg-button fg-invert', 'Inverted', row);
+    this.invert.type = 'button';
+    this.invert.title = 'Bottom-up: the functions where time is spent at the top, who called them below';
+    this.invert.addEventListener('click', () => {
+      const c = this.ctx();
+      c.state.inverted = !c.state.inverted;
+      c.state.flameZoomPath = [];
+      c.saveState();
+      this.update();
+    });
+    this.crumbs = el('nav', 'fg-breadcrumb', undefined, row);
     this.crumbs.setAttribute('aria-label', 'Zoom path');
     const host = el('div', 'fg-canvas-host', undefined, this.panel);
     this.canvas = new FlameCanvas(
@@ -68,7 +80,8 @@ export class FlameView {
 
   update(): void {
     const c = this.ctx();
-    this.tree = buildCallTree(c.profile, c.filter);
+    this.tree = c.state.inverted ? buildInvertedTree(c.profile, c.filter) : buildCallTree(c.profile, c.filter);
+    this.invert.setAttribute('aria-pressed', String(c.state.inverted === true));
     this.colors = new ColorCache((id) => frameHsl(c, id));
     this.canvas.setTheme(c.theme);
     this.canvas.setTree(flameGraphSpans(this.tree), this.tree.parent);
