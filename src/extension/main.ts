@@ -12,6 +12,7 @@ import { resolveAttachTarget } from './live/picker';
 import { SessionManager, type FinishedCapture } from './live/sessionManager';
 import { openInSpeedscope } from './speedscope/speedscopePanel';
 import { LineHeat } from './lineHeat';
+import { WorkspaceAnalysis } from './workspaceAnalysis';
 import { UserError } from './log';
 import { clearCapture as clearServerCapture, sendCapture, startLanguageClient } from './lsp/client';
 import { readSettings, type Settings } from './settings';
@@ -50,7 +51,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
     return undefined;
   });
   const lineHeat = new LineHeat();
-  context.subscriptions.push(lineHeat);
+  const workspaceAnalysis = new WorkspaceAnalysis();
+  context.subscriptions.push(lineHeat, workspaceAnalysis);
   let loadedCapture: string | undefined;
   context.subscriptions.push(
     flameGraphs.onDidLoadProfile(async (doc) => {
@@ -167,6 +169,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
     },
     [COMMANDS.exportReport]: (arg?: unknown, format?: unknown, out?: unknown) =>
       captures.exportReport(arg as never, format === 'html' || format === 'markdown' ? format : undefined, typeof out === 'string' ? out : undefined),
+    [COMMANDS.analyzeWorkspace]: () =>
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'UEVR: analyzing workspace scripts', cancellable: true }, async (progress, token) => {
+        const r = await workspaceAnalysis.run(token, progress);
+        const top = Object.entries(r.byCode)
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 4)
+          .map(([c, n]) => `${c} ×${n}`)
+          .join(', ');
+        void vscode.window.showInformationMessage(`UEVR: ${r.findings} findings in ${r.files} scripts${top ? ` (${top})` : ''}. See the Problems panel.`);
+        return r;
+      }),
     [COMMANDS.clearCapture]: async () => {
       loadedCapture = undefined;
       lineHeat.clear();

@@ -49,6 +49,15 @@ describe('the UEVR analyzer in the editor', function () {
     await doc.save();
   });
 
+  it('analyzes every script of the workspace into the Problems panel', async () => {
+    await closeAllEditors();
+    const r = (await vscode.commands.executeCommand('uevrProfiler.analyzeWorkspace')) as { files: number; findings: number; byCode: Record<string, number> };
+    assert.ok(r.files >= 1 && r.findings >= 1, JSON.stringify(r));
+    assert.ok(r.byCode.UEVR001 >= 1);
+    const uri = workspaceFile('scripts', 'camera_fix.lua');
+    assert.ok(vscode.languages.getDiagnostics(uri).some((d) => d.code === 'UEVR001'), 'listed for a file that is not open');
+  });
+
   it('shows measured ms in hovers and line heat after a capture is loaded, and clears them', async () => {
     const api = await activateExtension();
     const uri = workspaceFile('scripts', 'camera_fix.lua');

@@ -112,6 +112,7 @@ function isImguiCall(e: Node): boolean {
 export class GuardWalker {
   /** Locals assigned from an imgui call (`local changed, v = imgui.checkbox(...)`). */
   private uiLocals = new Set<LocalVar>();
+  private uiGlobals = new Set<string>();
   private writtenInFn = new Map<FunctionExpr, Set<string>>();
 
   /**
@@ -144,7 +145,7 @@ export class GuardWalker {
     walk(cond, (n) => {
       if (n.kind === 'Function') return false;
       if (isImguiCall(n)) ui = true;
-      if (n.kind === 'Name' && n.decl && this.uiLocals.has(n.decl)) ui = true;
+      if (n.kind === 'Name' && (n.decl ? this.uiLocals.has(n.decl) : this.uiGlobals.has(n.name))) ui = true;
       if (n.kind === 'Binary' && n.op === '%' && n.right.kind === 'Number') modulo = true;
     });
     if (ui || modulo) return true;
@@ -228,6 +229,14 @@ export class GuardWalker {
         return;
       case 'Local':
         if (s.exprs.length > 0 && isImguiCall(s.exprs[0])) for (const n of s.names) this.uiLocals.add(n.v);
+        for (const e of s.exprs) this.expr(e, ctx);
+        return;
+      case 'Assign':
+        // `changed, value = imgui.checkbox(...)` into existing variables
+        if (s.exprs.length > 0 && isImguiCall(s.exprs[0])) {
+          for (const t of s.targets) if (t.kind === 'Name') (t.decl ? this.uiLocals.add(t.decl) : this.uiGlobals.add(t.name));
+        }
+        for (const t of s.targets) this.expr(t, ctx);
         for (const e of s.exprs) this.expr(e, ctx);
         return;
       case 'LocalFunction':

@@ -357,7 +357,7 @@ export class RuleChecker {
   private stereoViewIndex(mine: [FunctionExpr, HotInfo][]): void {
     const cheap = new Set(['UEVR005', 'UEVR012', 'UEVR013', 'UEVR014']);
     for (const [fn, info] of mine) {
-      if (info.frequency !== 'stereo' || (info.via ?? []).length > 1) continue;
+      if (info.frequency !== 'stereo' || (info.via ?? []).length > 1 || fn.isVararg) continue;
       const vi: LocalVar | undefined = fn.params[1];
       if (vi && vi.refs.length > 0) continue;
       const costly = this.findings.filter((f) => !cheap.has(f.code) && f.hot?.callback === info.callback

@@ -127,6 +127,7 @@ export function loadProfile(bytes: Uint8Array, fileName: string, opts?: LoadOpti
       ctx.progress(0.5);
       const detected = jsonFormat(value);
       if (!detected) {
+        format = 'unknown';
         const keys = isObject(value) ? Object.keys(value).slice(0, 8).join(', ') : 'an array';
         throw new FormatProblem(`JSON, but not a speedscope, Chrome trace or .cpuprofile file (top level: ${keys || 'empty object'})`);
       }
@@ -143,6 +144,7 @@ export function loadProfile(bytes: Uint8Array, fileName: string, opts?: LoadOpti
     } else if (format !== 'unknown' && format !== 'folded') {
       throw new FormatProblem('the file does not start with "{" or "[" (it is not JSON)');
     } else {
+      format = 'unknown';
       throw new FormatProblem('not a recognised profile format (expected speedscope or Chrome trace JSON, .cpuprofile, folded stacks or a UEVR capture)');
     }
     return finish(profile, format, ctx, opts);

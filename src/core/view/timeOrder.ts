@@ -26,8 +26,16 @@ export function hasTimestamps(p: Profile): boolean {
  * Build the time-ordered runs for samples [from, to). A sample spans [time, time + weight) when the
  * weight is in ms, else until the next sample; without timestamps the axis is cumulative weight.
  * Stops at `maxNodes` runs (a 1M-sample profile can need tens of millions) and says so.
+ * `ranges` (sorted sample ranges, e.g. the worst N frames) restricts it further; runs never merge
+ * across the gap between two ranges.
  */
-export function buildTimeOrder(p: Profile, from = 0, to = p.samples.length, maxNodes = 4_000_000): TimeOrderTree {
+export function buildTimeOrder(
+  p: Profile,
+  from = 0,
+  to = p.samples.length,
+  maxNodes = 4_000_000,
+  ranges: ReadonlyArray<readonly [number, number]> = [[from, to]],
+): TimeOrderTree {
   const { stack: sStack, weight, time } = p.samples;
   const sParent = p.stacks.parent;
   const sFrame = p.stacks.frame;
@@ -70,7 +78,10 @@ export function buildTimeOrder(p: Profile, from = 0, to = p.samples.length, maxN
     openStack.length = d;
   };
 
-  for (; k < to; k++) {
+  outer: for (const [lo, hi] of ranges) {
+    if (openNode.length > 0) closeFrom(0);
+    const end = Math.min(hi, to);
+    for (k = Math.max(lo, from); k < end; k++) {
     const st = sStack[k];
     if (st < 0 || st >= sParent.length) continue;
     const t0 = timed ? time[k] : cursor;
@@ -87,7 +98,7 @@ export function buildTimeOrder(p: Profile, from = 0, to = p.samples.length, maxN
     while (c < openStack.length && c < chain.length && openStack[c] === chain[c]) c++;
     if (count + (chain.length - c) > maxNodes) {
       truncated = true;
-      break;
+      break outer;
     }
     closeFrom(c);
     for (let d = c; d < chain.length; d++) {
@@ -102,6 +113,7 @@ export function buildTimeOrder(p: Profile, from = 0, to = p.samples.length, maxN
     }
     if (chain.length - 1 > maxDepth) maxDepth = chain.length - 1;
     lastEnd = t1;
+    }
   }
   closeFrom(0);
   return {

@@ -27,6 +27,17 @@ describe('lua parser: acceptance matches real Lua 5.4', () => {
     }
   });
 
+  test('the analyzer fixtures are valid Lua 5.4 for both', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const dir = join(__dirname, '../../fixtures/analyzer');
+    for (const f of readdirSync(dir).filter((x) => x.endsWith('.lua'))) {
+      const src = readFileSync(join(dir, f), 'utf8');
+      assert.equal(await luaLoadError(src), null, f);
+      assert.deepEqual(parse(src).errors, [], f);
+    }
+  });
+
   test('fuzzed token mutations of the valid corpus agree with load()', async () => {
     const rand = rng(12345);
     let checked = 0;

@@ -19,16 +19,33 @@ describe('simulated session against hostile mods', () => {
     await r.sim.dispose();
   });
 
+  test('a loop of host API calls (few Lua instructions) is stopped by the time budget', async () => {
+    const r = await startSim('hostile-api-loop', { watchdogMs: 300 });
+    await r.sim.runFrames(4);
+    const errs = r.errors.filter((e) => e.file.endsWith('api_loop.lua'));
+    assert.equal(errs.length, 1, JSON.stringify(errs));
+    assert.equal(errs[0].line, 6);
+    assert.match(errs[0].message, /watchdog: the script ran for more than 300 ms/);
+    assert.ok(r.logs.some((l) => l.text === 'alive 4'), 'later frames run normally');
+    await r.sim.dispose();
+  });
+
   test('huge allocations fail inside Lua (allocation cap) and the session keeps running', async () => {
-    const r = await startSim('hostile-alloc', { memoryLimitMb: 48 });
+    const r = await startSim('hostile-alloc', { memoryLimitMb: 16 });
     await r.sim.runFrames(4);
     const errs = r.errors.filter((e) => e.file.endsWith('alloc.lua'));
     assert.equal(errs.length, 2, JSON.stringify(errs));
     assert.match(errs[0].message, /not enough memory/);
     assert.match(errs[1].message, /too large|not enough memory/);
     assert.ok(r.logs.some((l) => l.text === 'alive 4'));
+    // The log flood of frame 4 is bounded: 1000 lines per frame ('alive 4' is one of them) of at most
+    // 8 KiB, then one line saying what was dropped.
+    const flood = r.logs.filter((l) => l.text.startsWith('zzz'));
+    assert.equal(flood.length, 999);
+    assert.ok(flood.every((l) => l.text.length < 8300));
+    assert.ok(r.logs.some((l) => l.level === 'warn' && /1001 more log lines dropped/.test(l.text)));
     // The garbage of the failed frame is collected: memory is back well under the cap.
-    assert.ok(r.sim.luaMemoryBytes() < 48 * 1024 * 1024);
+    assert.ok(r.sim.luaMemoryBytes() < 16 * 1024 * 1024);
     await r.sim.dispose();
   });
 

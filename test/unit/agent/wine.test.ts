@@ -1,0 +1,78 @@
+// The real Windows DLL, loaded under Wine by test/native/fake_uevr_host.cpp the way UEVR's PluginLoader
+// loads plugins, with the Lua state owned by a separate copy of Lua 5.4.4 (as in UEVR). Runs only where
+// wine64 is installed and `npm run build:agent` has built the DLL; says why otherwise.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, test } from 'node:test';
+
+const root = resolve(__dirname, '../../..');
+const out = join(root, 'agent/native/build-win64');
+const wine = ['/usr/lib/wine/wine64', '/usr/bin/wine64', '/usr/bin/wine'].find((p) => existsSync(p));
+const skip = !wine
+  ? 'wine64 is not installed (apt-get install -y --no-install-recommends wine64)'
+  : !existsSync(join(out, 'uevr_profiler.dll')) || !existsSync(join(out, 'uevrprof-fake-uevr.exe'))
+    ? 'the Windows build is missing (npm run build:agent)'
+    : false;
+
+const z = (p: string) => `Z:${p}`;
+
+function startHost(dir: string, extra: string[]) {
+  const env = { ...process.env, WINEDEBUG: '-all', WINEPREFIX: join(tmpdir(), 'uevrprof-wineprefix'), UEVR_PROFILER_SESSIONS_DIR: z(dir) };
+  return spawn(
+    wine as string,
+    [join(out, 'uevrprof-fake-uevr.exe'), z(join(out, 'uevr_profiler.dll')), z(join(root, 'test/native/uevr_stub.lua')), z(join(root, 'agent/!uevr-profiler-agent.lua')), ...extra],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+}
+
+async function waitFor(pred: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (pred()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return pred();
+}
+
+describe('uevr_profiler.dll under Wine (fake UEVR host)', { skip }, () => {
+  test('UEVR-style load, contract table installed into the host-owned state, protocol checks pass', { timeout: 120000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uevrprof-wine-'));
+    const child = startHost(dir, ['30', z(join(root, 'test/fixtures/mods/known-cost-loops/loops.lua'))]);
+    let text = '';
+    child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+    try {
+      assert.ok(await waitFor(() => text.includes('[host] running'), 90000), `host did not start:\n${text}`);
+      assert.match(text, /plugin requires 2\.0\.0/);
+      assert.match(text, /uevr_plugin_initialize returned true/);
+      assert.match(text, /uevr_profiler table installed/);
+      const file = readdirSync(dir).find((f) => f.endsWith('.json'));
+      assert.ok(file, 'discovery file');
+      const info = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { port: number; token: string; game: string };
+      assert.equal(info.game, 'uevrprof-fake-uevr');
+      const { runChecks } = (await import(pathToFileURL(join(root, 'test/independent-client/check.mjs')).href)) as {
+        runChecks: (h: string, p: number, t: string, log?: (l: string) => void) => Promise<number>;
+      };
+      const lines: string[] = [];
+      assert.equal(await runChecks('127.0.0.1', info.port, info.token, (l) => lines.push(l)), 0, lines.join('\n'));
+    } finally {
+      child.kill('SIGKILL');
+      spawnSync('sh', ['-c', `WINEPREFIX=${join(tmpdir(), 'uevrprof-wineprefix')} wineserver -k 2>/dev/null || true`]);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('an older UEVR (plugin API 2.34) gets a clear log message and the plugin stays disabled', { timeout: 120000 }, () => {
+    const env = { ...process.env, WINEDEBUG: '-all', WINEPREFIX: join(tmpdir(), 'uevrprof-wineprefix') };
+    const r = spawnSync(
+      wine as string,
+      [join(out, 'uevrprof-fake-uevr.exe'), z(join(out, 'uevr_profiler.dll')), z(join(root, 'test/native/uevr_stub.lua')), z(join(root, 'agent/!uevr-profiler-agent.lua')), '1', '--api-minor', '34'],
+      { env, encoding: 'utf8', timeout: 100000 },
+    );
+    assert.match(r.stdout, /\[error\] \[UEVR Profiler\] This UEVR build has plugin API 2\.34; the profiler plugin needs 2\.39 or newer/);
+    assert.match(r.stdout, /uevr_plugin_initialize returned false/);
+  });
+});
