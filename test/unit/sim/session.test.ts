@@ -80,6 +80,7 @@ describe('simulated UEVR session', () => {
     assert.equal(kv.unknownapi, 'true,true');
     assert.equal(kv.engine, 'Main');
     assert.equal(kv.require, 'true,yes');
+    assert.equal(kv.disk, 'false,nil,nil');
     assert.deepEqual(r.errors, []);
     await r.sim.dispose();
   });
