@@ -134,3 +134,30 @@ describe('demo mods (examples/)', () => {
     await sim.dispose();
   });
 });
+
+describe('session clock and sample delivery', () => {
+  test('now() is the clock of frames; stopSampling delivers buffered samples synchronously', async () => {
+    const r = await startSim('lua-event');
+    assert.equal(r.sim.info.kind, 'simulator');
+    assert.equal(r.sim.info.refreshRateHz, 90);
+    assert.equal(r.sim.capabilities.perEyeCallbacks, true);
+    const before = r.sim.now();
+    await r.sim.runFrames(2);
+    assert.ok(r.frames[0].start >= before && r.frames[1].start >= r.frames[0].start && r.sim.now() >= r.frames[1].start);
+    r.sim.startSampling(1000);
+    await r.sim.dispatchLuaEvent('burn', '3'); // 3 ms of host time outside any frame
+    assert.equal(r.batches.length, 0, 'nothing sent before a frame ends or sampling stops');
+    r.sim.stopSampling();
+    assert.equal(r.batches.length, 1, 'delivered synchronously by stopSampling');
+    const b = r.batches[0];
+    const native = b.newFrames.find((f) => f.kind === 1)!;
+    assert.equal(native.name, 'uevr_sim.burn');
+    assert.equal(native.line, 2);
+    const root = b.newFrames.find((f) => f.kind === 2)!;
+    assert.equal(root.name, 'on_lua_event');
+    assert.equal(root.line, 1);
+    const weight = b.samples.reduce((s, x) => s + x[2], 0);
+    assert.ok(weight > 0);
+    await r.sim.dispose();
+  });
+});
