@@ -92,6 +92,18 @@ export function stackDepths(profile: Profile): Int32Array {
   return cached(profile, 'stackDepths', () => {
     const { parent, length } = profile.stacks;
     const depth = new Int32Array(length); // 0 = not computed yet
+    // Common case (ProfileBuilder output): parents precede children, one pass suffices.
+    let ordered = true;
+    for (let i = 0; i < length; i++) {
+      const p = parent[i];
+      if (p >= i) {
+        ordered = false;
+        break;
+      }
+      depth[i] = p < 0 ? 1 : depth[p] + 1;
+    }
+    if (ordered) return depth;
+    depth.fill(0);
     const path: number[] = [];
     for (let i = 0; i < length; i++) {
       if (depth[i]) continue;
