@@ -161,3 +161,23 @@ describe('session clock and sample delivery', () => {
     await r.sim.dispose();
   });
 });
+
+describe('continuous running', () => {
+  for (const realtime of [false, true]) {
+    test(`start() runs frames until stop() (realtime: ${realtime}); runFrames interleaves safely`, async () => {
+      const r = await startSim('order', { realtime });
+      r.sim.start();
+      r.sim.start(); // idempotent
+      while (r.frames.length < 5) await new Promise((res) => setTimeout(res, 10));
+      await r.sim.runFrames(2); // serialised with the loop
+      await r.sim.stop();
+      const n = r.frames.length;
+      await new Promise((res) => setTimeout(res, 30));
+      assert.equal(r.frames.length, n, 'no frames after stop()');
+      const idx = r.frames.map((f) => f.frame);
+      assert.deepEqual(idx, idx.map((_, i) => i + 1), 'frame indices are consecutive');
+      if (realtime) assert.ok(r.frames.every((f) => f.frameMs >= 1000 / 90 - 1e-9), 'paced frames last at least the period');
+      await r.sim.dispose();
+    });
+  }
+});
