@@ -2,7 +2,7 @@
 // It receives `profile` / `diff` / `settings` / `focus` messages, keeps the view state across
 // hide/show through the host's setState, and never puts profile text into markup (textContent only).
 import type { Profile, SampleFilter } from '../../src/core/profile';
-import { buildCallTree } from '../../src/core/profile';
+import { buildCallTree, worstGameFrames } from '../../src/core/profile';
 import { costContext, formatCount, formatMs, summaryLine, totalWeight } from '../../src/core/view/format';
 import { DEFAULT_VIEW_STATE, type ToWebviewMessage, type ViewSettings, type ViewState, type ViewTab } from '../../src/core/view/messages';
 import { el } from './dom';
@@ -165,6 +165,7 @@ export class App {
     const app = this;
     const gfCount = profile.gameFrames?.length ?? 0;
     const range = this.state.frameRange && this.state.frameRange[1] < gfCount ? this.state.frameRange : null;
+    const rows = !range && this.state.frameRows && this.state.frameRows.every((r) => r >= 0 && r < gfCount) ? this.state.frameRows : null;
     this.ctx = {
       profile,
       title,
@@ -181,6 +182,8 @@ export class App {
       openSource: (file, line) => app.openSource(file, line),
       focusFunction: (name, tab) => app.focusFunction(name, tab),
       selectFrames: (r) => app.selectFrames(r),
+      selectWorstFrames: (n) => app.selectWorstFrames(n),
+      frameRows: null,
     };
     this.titleEl.textContent = title || profile.name || 'Profile';
     this.tabButtons.get('diff')!.hidden = !isDiff;
@@ -197,6 +200,7 @@ export class App {
     }
     this.emptyEl.hidden = true;
     performance.mark('uevr-tree-built');
+    this.ctx.frameRows = rows && rows.length > 0 ? rows : null;
     this.applyRange(range);
     performance.mark('uevr-views-updated');
     let tab = this.state.tab;
@@ -213,9 +217,13 @@ export class App {
     const r = c.frameRange;
     let filter: SampleFilter | undefined;
     let frames = gf?.length ?? 0;
+    const rows = c.frameRows;
     if (r && gf) {
       filter = { range: [gf.start[r[0]], gf.start[r[1]] + gf.duration[r[1]]] };
       frames = r[1] - r[0] + 1;
+    } else if (rows && gf) {
+      filter = { gameFrames: rows };
+      frames = rows.length;
     }
     c.filter = filter;
     c.cost = costContext(c.profile, c.settings, frames);
@@ -223,6 +231,11 @@ export class App {
     this.summaryEl.textContent = summaryLine(c.profile, c.settings);
     if (r && gf) {
       this.selectionEl.textContent = `Selected ${r[0] === r[1] ? `frame #${gf.index[r[0]]} (${formatMs(gf.duration[r[0]])} ms)` : `frames #${gf.index[r[0]]}–#${gf.index[r[1]]} (${formatCount(frames)})`}`;
+      this.clearSelection.hidden = false;
+    } else if (rows && gf) {
+      let sum = 0;
+      for (const row of rows) sum += gf.duration[row];
+      this.selectionEl.textContent = `Selected the ${formatCount(rows.length)} worst frames (${formatMs(sum / rows.length)} ms on average)`;
       this.clearSelection.hidden = false;
     } else {
       this.selectionEl.textContent = '';
@@ -239,7 +252,9 @@ export class App {
   private applyRange(range: [number, number] | null): void {
     if (!this.ctx) return;
     this.ctx.frameRange = range;
+    if (range) this.ctx.frameRows = null;
     this.state.frameRange = range;
+    this.state.frameRows = this.ctx.frameRows;
     this.refresh();
   }
 
@@ -247,7 +262,18 @@ export class App {
     if (!this.ctx) return;
     this.state.flameZoomPath = [];
     this.state.chartRange = null;
+    this.ctx.frameRows = null;
     this.applyRange(range);
+    this.saveState();
+  }
+
+  selectWorstFrames(n: number): void {
+    if (!this.ctx) return;
+    const rows = Array.from(worstGameFrames(this.ctx.profile, n)).sort((a, b) => a - b);
+    this.state.flameZoomPath = [];
+    this.state.chartRange = null;
+    this.ctx.frameRows = rows.length > 0 ? rows : null;
+    this.applyRange(null);
     this.saveState();
   }
 

@@ -30,6 +30,10 @@ export interface ViewContext {
   focusFunction(name: string, tab?: 'flame' | 'chart' | 'sandwich'): void;
   /** Restrict the views to game frames [a, b], or all when null. */
   selectFrames(range: [number, number] | null): void;
+  /** Restrict the views to the N frames with the longest frame time. */
+  selectWorstFrames(n: number): void;
+  /** Selected frame rows when the selection is a set rather than a range (else null). */
+  frameRows: number[] | null;
 }
 
 /** Fill colours per frame id, computed once per profile (the hash is stable across views). */

@@ -110,6 +110,8 @@ export interface ViewState {
   chartRange: [number, number] | null;
   /** Selected game frames [first, last] (rows of GameFrameTable), or null for all frames. */
   frameRange: [number, number] | null;
+  /** Or a set of frames (rows, ascending), e.g. the worst N; used when frameRange is null. */
+  frameRows?: number[] | null;
   /** Sort column and direction of the sandwich table. */
   sortKey: SandwichSortKey;
   sortDescending: boolean;

@@ -82,37 +82,37 @@ export function buildTimeOrder(
     if (openNode.length > 0) closeFrom(0);
     const end = Math.min(hi, to);
     for (k = Math.max(lo, from); k < end; k++) {
-    const st = sStack[k];
-    if (st < 0 || st >= sParent.length) continue;
-    const t0 = timed ? time[k] : cursor;
-    let t1: number;
-    if (!timed) t1 = cursor + weight[k];
-    else if (msWeights) t1 = t0 + weight[k];
-    else t1 = k + 1 < p.samples.length ? time[k + 1] : t0 + (t0 - (k > 0 ? time[k - 1] : t0));
-    cursor += weight[k];
+      const st = sStack[k];
+      if (st < 0 || st >= sParent.length) continue;
+      const t0 = timed ? time[k] : cursor;
+      let t1: number;
+      if (!timed) t1 = cursor + weight[k];
+      else if (msWeights) t1 = t0 + weight[k];
+      else t1 = k + 1 < p.samples.length ? time[k + 1] : t0 + (t0 - (k > 0 ? time[k - 1] : t0));
+      cursor += weight[k];
 
-    if (sDepth[st] <= 0) continue;
-    chain.length = sDepth[st];
-    for (let s = st; s >= 0 && sDepth[s] > 0; s = sParent[s]) chain[sDepth[s] - 1] = s;
-    let c = 0;
-    while (c < openStack.length && c < chain.length && openStack[c] === chain[c]) c++;
-    if (count + (chain.length - c) > maxNodes) {
-      truncated = true;
-      break outer;
-    }
-    closeFrom(c);
-    for (let d = c; d < chain.length; d++) {
-      if (count === cap) grow();
-      start[count] = t0;
-      depth[count] = d;
-      frame[count] = sFrame[chain[d]];
-      stack[count] = chain[d];
-      openNode.push(count);
-      openStack.push(chain[d]);
-      count++;
-    }
-    if (chain.length - 1 > maxDepth) maxDepth = chain.length - 1;
-    lastEnd = t1;
+      if (sDepth[st] <= 0) continue;
+      chain.length = sDepth[st];
+      for (let s = st; s >= 0 && sDepth[s] > 0; s = sParent[s]) chain[sDepth[s] - 1] = s;
+      let c = 0;
+      while (c < openStack.length && c < chain.length && openStack[c] === chain[c]) c++;
+      if (count + (chain.length - c) > maxNodes) {
+        truncated = true;
+        break outer;
+      }
+      closeFrom(c);
+      for (let d = c; d < chain.length; d++) {
+        if (count === cap) grow();
+        start[count] = t0;
+        depth[count] = d;
+        frame[count] = sFrame[chain[d]];
+        stack[count] = chain[d];
+        openNode.push(count);
+        openStack.push(chain[d]);
+        count++;
+      }
+      if (chain.length - 1 > maxDepth) maxDepth = chain.length - 1;
+      lastEnd = t1;
     }
   }
   closeFrom(0);

@@ -159,7 +159,11 @@ describe('flame-graph webview in headless Chromium', { skip: skip ?? false }, ()
     await page.click('button[data-tab="sandwich"]');
     // One frame selected: find_component has 4 samples of 1 ms in it → 4.00 ms/frame.
     await page.waitForFunction(() => document.querySelector('.fg-table tbody tr td:nth-child(4)')?.textContent === '4.00');
+    await page.click('button[data-tab="frames"]');
+    await page.click('.fg-worst-n');
+    await page.waitForFunction(() => document.querySelector('.fg-selection')?.textContent === 'Selected the 10 worst frames (11.8 ms on average)');
     await page.click('.fg-button:not([hidden]):last-of-type');
+    await page.waitForFunction(() => document.querySelector('.fg-selection')?.textContent === '');
     assert.deepEqual(problems, []);
     await page.close();
   });

@@ -32,6 +32,18 @@ describe('buildTimeOrder (flame chart runs)', () => {
     assert.equal(t.width[0], 8);
   });
 
+  test('disjoint sample ranges (e.g. the worst frames) never merge runs across the gap', () => {
+    const p = smallProfile();
+    const t = buildTimeOrder(p, 0, 80, 1000, [
+      [0, 8],
+      [24, 32],
+    ]);
+    assert.equal(t.length, 10);
+    assert.deepEqual([t.start[0], t.width[0], t.size[0]], [0, 8, 5]);
+    assert.deepEqual([t.start[5], t.width[5], t.size[5], t.depth[5]], [36, 8, 5, 0]); // samples 24–31 are game frame 3 (36 ms)
+    assert.equal(t.to, 32);
+  });
+
   test('stops at the node cap and says so', () => {
     const t = buildTimeOrder(smallProfile(), 0, 80, 10);
     assert.equal(t.truncated, true);

@@ -76,7 +76,7 @@ export class ChartView {
     const from = ranges.length > 0 ? ranges[0][0] : 0;
     const to = ranges.length > 0 ? ranges[ranges.length - 1][1] : 0;
     this.timed = hasTimestamps(c.profile);
-    const tree = buildTimeOrder(c.profile, from, to, MAX_RUNS);
+    const tree = buildTimeOrder(c.profile, from, to, MAX_RUNS, ranges);
     this.tree = tree;
     this.colors = new ColorCache((id) => frameHsl(c, id));
     let d0 = Infinity;

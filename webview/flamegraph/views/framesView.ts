@@ -50,6 +50,10 @@ export class FramesView {
     for (let i = 0; i < gf.length; i++) if (gf.duration[i] > c.settings.budgetMs) over++;
     this.info.textContent = `${formatCount(gf.length)} frames · ${formatCount(over)} over the ${formatMs(c.settings.budgetMs)} ms budget (${formatPercent((100 * over) / gf.length)}) · click a frame or drag across frames to restrict the other views`;
     el('span', 'fg-worst-label', 'Worst frames:', this.worst);
+    const n = Math.min(10, gf.length);
+    const together = el('button', 'fg-chip fg-worst-n', `All ${n} worst together`, this.worst);
+    together.type = 'button';
+    together.addEventListener('click', () => c.selectWorstFrames(n));
     for (const row of worstGameFrames(c.profile, 5)) {
       const b = el('button', 'fg-chip', `#${gf.index[row]} ${formatMs(gf.duration[row])} ms`, this.worst);
       b.type = 'button';
@@ -109,12 +113,11 @@ export class FramesView {
       g.fillRect(px, y(sm), bw, base - y(sm));
     }
     const sel = this.brush ? [Math.min(this.brush.a, this.brush.b), Math.max(this.brush.a, this.brush.b)] : c.frameRange;
-    if (sel) {
-      g.fillStyle = th.focus;
-      g.globalAlpha = 0.25;
-      g.fillRect(x(sel[0]), 0, Math.max(2, x(sel[1] + 1) - x(sel[0])), base);
-      g.globalAlpha = 1;
-    }
+    g.fillStyle = th.focus;
+    g.globalAlpha = 0.25;
+    if (sel) g.fillRect(x(sel[0]), 0, Math.max(2, x(sel[1] + 1) - x(sel[0])), base);
+    else if (c.frameRows) for (const row of c.frameRows) g.fillRect(x(row), 0, Math.max(2, x(row + 1) - x(row)), base);
+    g.globalAlpha = 1;
     g.strokeStyle = th.red;
     g.setLineDash([5, 4]);
     g.beginPath();
