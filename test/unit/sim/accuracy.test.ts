@@ -15,7 +15,7 @@ describe('profiling accuracy on known-cost mods', () => {
   test('callback shares (exact timings and sampled) match 60/30/10', async () => {
     const r = await startSim('known-cost-callbacks');
     r.sim.startSampling(5000);
-    await r.sim.runFrames(600);
+    await r.sim.runFrames(400);
     const cbs = r.sim.callbacks();
     const id = (n: string) => cbs.find((c) => c.name === n)!.id;
     const ms = new Map<number, number>();
