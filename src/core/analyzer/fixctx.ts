@@ -81,8 +81,13 @@ export class FixContext {
     return { range: this.lines.range(off, off), newText: text };
   }
 
+  /** Replaces [start, end), padding with a space where the new text would glue onto a neighbouring word. */
   replace(start: number, end: number, newText: string): TextEdit {
-    return { range: this.lines.range(start, end), newText };
+    const word = /[A-Za-z0-9_]/;
+    let t = newText;
+    if (t && word.test(t[t.length - 1]) && end < this.text.length && word.test(this.text[end])) t += ' ';
+    if (t && word.test(t[0]) && start > 0 && word.test(this.text[start - 1])) t = ' ' + t;
+    return { range: this.lines.range(start, end), newText: t };
   }
 
   src(e: { start: number; end: number }): string {
@@ -129,6 +134,23 @@ export class FixContext {
         && this.src(s.exprs[0]) === exprText) return s.names[0].v.name;
     }
     return null;
+  }
+
+  private statementCalls: Set<Expr> | null = null;
+
+  /**
+   * Is this call a whole statement (`f(x)` on its own)? Then it cannot be replaced by a plain name:
+   * `name` alone is not a Lua statement.
+   */
+  isStatementCall(e: Expr): boolean {
+    if (!this.statementCalls) {
+      const set = new Set<Expr>();
+      walk(this.chunk.body, (n) => {
+        if (n.kind === 'CallStat') set.add(n.call);
+      });
+      this.statementCalls = set;
+    }
+    return this.statementCalls.has(e);
   }
 
   isPureRootedPath(e: Expr): boolean {

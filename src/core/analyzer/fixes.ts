@@ -72,7 +72,7 @@ function mentionsGameEngine(fx: FixContext, c: AnyCall): boolean {
 export function engineParam(fx: FixContext, c: AnyCall, ctx: HotCtx, info: HotInfo): Fix | null {
   if (!/engine_tick$/.test(info.callback) || ctx.root !== ctx.fn || (info.via ?? []).length > 1) return null;
   const p: LocalVar | undefined = ctx.fn.params[0];
-  if (!p || p.writes > 0 || !mentionsGameEngine(fx, c)) return null;
+  if (!p || p.writes > 0 || !mentionsGameEngine(fx, c) || fx.isStatementCall(c)) return null;
   // The parameter must still be what its name means at the call: no inner local of the same name before it.
   let shadowed = false;
   walk(ctx.fn.body, (n) => {
@@ -112,7 +112,7 @@ function literalBase(lit: string, suffix: string): string {
 
 export function hoistScriptClass(fx: FixContext, c: AnyCall, lit: string): Fix | null {
   const cn = callName(c);
-  if (!cn || cn.name !== 'find_uobject' || c.kind !== 'MethodCall' || c.args.length !== 1) return null;
+  if (!cn || cn.name !== 'find_uobject' || c.kind !== 'MethodCall' || c.args.length !== 1 || fx.isStatementCall(c)) return null;
   if (!/^(Class|ScriptStruct) \/Script\/[^ ]+$/.test(lit)) return null;
   const recvText = pathText(c.obj);
   if (recvText === null || !/api$/.test(recvText)) return null;
@@ -181,7 +181,7 @@ export function hoistNameInLoop(fx: FixContext, c: AnyCall, ctx: HotCtx): Fix | 
     if (n.kind === 'Function') return false;
     if (isCall(n) && fx.src(n) === key) same.push(n);
   });
-  if (same.length < 2 || same[0] !== c) return null;
+  if (same.length < 2 || same[0] !== c || same.some((n) => fx.isStatementCall(n))) return null;
   const cn = callName(c);
   const recvRoot = cn?.receiver ? pathRoot(innerReceiver(cn.receiver)) : null;
   if (!recvRoot || pathText(innerReceiver(cn!.receiver!)) === null) return null;
@@ -225,6 +225,7 @@ export function hoistPrefix(fx: FixContext, fn: FunctionExpr, uses: Expr[], p: s
 // ---- R6 ----
 export function fetchOnce(fx: FixContext, fn: FunctionExpr, calls: AnyCall[], key: string): Fix | null {
   const sorted = [...calls].sort((a, b) => a.start - b.start);
+  if (sorted.some((c) => fx.isStatementCall(c))) return null;
   const top = fn.body.body.find((st) => st.start <= sorted[0].start && sorted[0].end <= st.end);
   if (!top) return null;
   const cn = callName(sorted[0]);
@@ -426,6 +427,7 @@ export function aliasGlobal(fx: FixContext, e: Expr): Fix | null {
 
 // ---- R15 and other pure hoists ----
 export function hoistExpression(fx: FixContext, e: Expr, purpose: string, base: string, title: string): Fix | null {
+  if (fx.isStatementCall(e)) return null;
   const deps = fx.fileScopeDeps(e);
   if (deps === null) return null;
   const text = fx.src(e);
