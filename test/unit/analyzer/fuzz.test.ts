@@ -42,6 +42,9 @@ describe('analyzer fuzz', () => {
           const out = applyEdits(src, fix.edits);
           if (valid) {
             assert.deepEqual(parse(out).errors, [], `fix "${fix.title}" broke a valid file:\n${out}`);
+            const before = findings.filter((x) => x.code === f.code).length;
+            const after = analyze(out, 'file:///fuzz/after.lua').filter((x) => x.code === f.code).length;
+            assert.ok(after < before, `fix "${fix.title}" left its ${f.code} finding:\n${out}`);
             validChecked++;
           }
         }
