@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HOSTILE_FILE, HOSTILE_NAME, smallProfile } from '../../webview/fixtures';
 import { browserUnavailable } from '../../webview/harness';
-import { WebviewSession, pageText, dataset, flamePoint, clickFlame, FLAME_CANVAS } from '../../webview/session';
+import { WebviewSession, pageText, flamePoint, clickFlame, FLAME_CANVAS } from '../../webview/session';
 
 // Page callbacks run inside Chromium; the Node tsconfig has no DOM types (`any` on purpose).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
