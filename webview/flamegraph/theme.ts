@@ -36,11 +36,3 @@ export function readTheme(): Theme {
     font: `11px ${cssVar(s, '--vscode-editor-font-family', 'monospace')}`,
   };
 }
-
-/** Whether the background is dark (text on flame rects is dark either way; this picks grey levels). */
-export function isDark(theme: Theme): boolean {
-  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})/i.exec(theme.background);
-  if (!m) return true;
-  const [r, g, b] = [m[1], m[2], m[3]].map((x) => parseInt(x, 16));
-  return 0.299 * r + 0.587 * g + 0.114 * b < 128;
-}
