@@ -61,8 +61,16 @@ void burnMs(double ms) {
   }
 }
 
+// Actual wall time of every burn, by requested duration: the truth the known-cost-burn mod's shares are
+// compared with (on a loaded machine a burn lasts longer than requested when the thread is preempted).
+std::map<double, double> g_burnActual;
+bool g_countBurns = false;
+
 int lBurn(lua_State* L) {
-  burnMs(luaL_checknumber(L, 1));
+  double ms = luaL_checknumber(L, 1);
+  double t = nowMs();
+  burnMs(ms);
+  if (g_countBurns) g_burnActual[ms] += nowMs() - t;
   return 0;
 }
 
@@ -256,6 +264,7 @@ int main(int argc, char** argv) {
     if (o.bench && f == warm) {
       prof.setSamplingHz(o.hz);
       cpuStart = cpuMs();
+      g_countBurns = true;
     }
     double fs = nowMs();
     // Frame order (uevr-host.md): native plugins' pre-tick first, then Lua's.
@@ -375,6 +384,17 @@ int main(int argc, char** argv) {
       jsonString(out, kv.first);
       out += ':';
       jsonNumber(out, exactTotal > 0 ? kv.second / exactTotal * 100 : 0);
+    }
+    out += "},\"burnActualMs\":{";
+    first = true;
+    for (auto& kv : g_burnActual) {
+      if (!first) out += ',';
+      first = false;
+      std::string k;
+      jsonNumber(k, kv.first);
+      jsonString(out, k);
+      out += ':';
+      jsonNumber(out, kv.second);
     }
     out += "}}";
     std::printf("%s\n", out.c_str());
