@@ -9,7 +9,7 @@
 // --download-only` into agent/native/build-deps/ using private apt lists (the system's apt
 // configuration is not touched). The DLL must embed exactly UEVR's Lua release (see docs/agent.md).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -70,6 +70,10 @@ try {
     for (const sym of ['uevr_plugin_required_version', 'uevr_plugin_initialize']) {
       if (!new RegExp(`\\]\\s+${sym}\\b`).test(dump)) throw new Error(`${dll} does not export ${sym}`);
     }
+    // The DLL embeds Lua (MIT): its notice travels with it (copied from lua.h's licence block).
+    const luaH = readFileSync(join(lua, 'lua.h'), 'utf8');
+    const notice = luaH.slice(luaH.lastIndexOf('/*****'), luaH.lastIndexOf('*****/') + 6);
+    writeFileSync(join(out, 'uevr_profiler.dll.LICENSE-lua.txt'), `uevr_profiler.dll contains Lua 5.4.4:\n${notice.replace(/^\/?\*+ ?/gm, '').replace(/\*+\/$/, '').trim()}\n`);
     const dlls = [...dump.matchAll(/DLL Name: (\S+)/g)].map((m) => m[1]);
     console.log(`build-agent: ${dll} exports uevr_plugin_required_version, uevr_plugin_initialize; imports ${dlls.join(', ')}`);
   }
