@@ -1,4 +1,4 @@
-// Hostile and broken input: every outcome is a consistent Profile or a one-line ProfileFormatError,
+// Hostile and broken input (the seeded fuzz is in fuzz.test.ts): every outcome is a consistent Profile or a one-line ProfileFormatError,
 // never another exception, a hang or unbounded memory.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,18 +22,6 @@ const rejects = (text: string | Uint8Array, name: string, pattern: RegExp) => {
   const bytes = typeof text === 'string' ? enc(text) : text;
   assert.throws(() => loadProfile(bytes, name), (e: unknown) => e instanceof ProfileFormatError && pattern.test(e.message) && !e.message.includes('\n'), `${name}`);
 };
-
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('edge cases', () => {
   test('empty, blank, binary, not a profile', () => {
@@ -111,15 +99,16 @@ describe('edge cases', () => {
     const depth = 100_000;
     tryLoad(enc('['.repeat(depth) + ']'.repeat(depth)), 'deep.json');
     tryLoad(enc('{"a":'.repeat(depth) + '1' + '}'.repeat(depth)), 'deep2.json');
-    // A 100k-deep stack in every format, through the views and every exporter.
-    const line = `${Array.from({ length: depth }, (_, i) => `f${i % 7}`).join(';')} 1\n`;
+    // A 30k-deep stack through the views and every exporter and back (the model test goes to 200k).
+    const deep = 30_000;
+    const line = `${Array.from({ length: deep }, (_, i) => `f${i % 7}`).join(';')} 1\n`;
     const p = tryLoad(enc(line), 'deep.folded')!;
-    assert.equal(p.stacks.length, depth);
-    assert.equal(buildCallTree(p).maxDepth, depth);
-    assert.equal(buildInvertedTree(p).maxDepth, depth);
+    assert.equal(p.stacks.length, deep);
+    assert.equal(buildCallTree(p).maxDepth, deep);
+    assert.equal(buildInvertedTree(p).maxDepth, deep);
     for (const f of EXPORT_FORMATS) {
       const q = tryLoad(enc(exportProfile(p, f)), `deep.${f}`)!;
-      assert.equal(q.stacks.length, depth, f);
+      assert.equal(q.stacks.length, deep, f);
     }
     const nested = { head: { functionName: 'r', children: [] as unknown[] }, samples: [], timestamps: [] };
     let cur = nested.head;
@@ -131,17 +120,17 @@ describe('edge cases', () => {
     tryLoad(enc(JSON.stringify(nested)), 'old.cpuprofile');
   });
 
-  test('no quadratic recovery: 50k open frames, then 50k stray and deep ends', () => {
+  test('no quadratic recovery: 30k open frames, then 30k stray and deep ends', () => {
     const ev: string[] = [];
-    for (let i = 0; i < 50_000; i++) ev.push(`{"ph":"B","ts":${i},"name":"f${i % 3}","pid":1,"tid":1}`);
-    for (let i = 0; i < 50_000; i++) ev.push(`{"ph":"E","ts":${60_000 + i},"name":"${i % 2 ? 'nope' : 'f0'}","pid":1,"tid":1}`);
+    for (let i = 0; i < 30_000; i++) ev.push(`{"ph":"B","ts":${i},"name":"f${i % 3}","pid":1,"tid":1}`);
+    for (let i = 0; i < 30_000; i++) ev.push(`{"ph":"E","ts":${60_000 + i},"name":"${i % 2 ? 'nope' : 'f0'}","pid":1,"tid":1}`);
     const p = tryLoad(enc(`[${ev.join(',')}]`), 'stray.json')!;
     assert.ok(Number(p.meta.ignoredEndEvents) > 0);
   });
 
   test('a 10^6-character line', () => {
     tryLoad(enc(`${'x'.repeat(1_000_000)} 1\n`), 'long.folded');
-    tryLoad(enc(`${'a;'.repeat(500_000)}b 1\n`), 'long2.folded');
+    tryLoad(enc(`${'a;'.repeat(200_000)}b 1\n`), 'long2.folded');
     tryLoad(enc(`[{"ph":"X","ts":0,"dur":1,"name":"${'n'.repeat(1_000_000)}"}]`), 'long.json');
     tryLoad(enc(`${'y'.repeat(1_000_000)}`), 'long3.txt');
   });
@@ -159,65 +148,6 @@ describe('edge cases', () => {
     loadProfile(enc(big), 'big.folded', { onProgress: (f) => all.push(f) });
     assert.equal(all[all.length - 1], 1);
     for (let i = 1; i < all.length; i++) assert.ok(all[i] >= all[i - 1]);
-  });
-});
-
-describe('fuzz (seeded)', () => {
-  const inputs: Array<[string, Uint8Array]> = fixtureFiles().map((f) => [f.name, new Uint8Array(readFileSync(f.path))]);
-  const p = loadProfile(inputs.find(([n]) => n.includes('simple-with-samples'))![1], 'x.json');
-  for (const f of EXPORT_FORMATS) inputs.push([`export.${f}`, enc(exportProfile(p, f))]);
-
-  test('truncations at random points', () => {
-    const r = rng(1);
-    for (const [name, bytes] of inputs) {
-      for (let k = 0; k < 12; k++) {
-        const cut = Math.floor(r() * bytes.length);
-        tryLoad(bytes.subarray(0, cut), name, `${name} cut at ${cut}`);
-      }
-    }
-  });
-
-  test('byte flips and insertions', () => {
-    const r = rng(2);
-    const specials = [0x22, 0x5b, 0x5d, 0x7b, 0x7d, 0x2c, 0x3a, 0x3b, 0x20, 0x0a, 0x30, 0x2d, 0x65, 0x00, 0xff];
-    for (const [name, bytes] of inputs) {
-      for (let k = 0; k < 12; k++) {
-        const b = bytes.slice();
-        const flips = 1 + Math.floor(r() * 4);
-        for (let j = 0; j < flips; j++) {
-          const at = Math.floor(r() * b.length);
-          b[at] = r() < 0.5 ? specials[Math.floor(r() * specials.length)] : Math.floor(r() * 256);
-        }
-        tryLoad(b, name, `${name} flip #${k}`);
-      }
-    }
-  });
-
-  test('structurally valid JSON with wrong types everywhere', () => {
-    const r = rng(3);
-    const odd = [null, true, -1, 1e308, '', 'x', [], {}, [[]], { __proto__: 1 }, '__proto__', 0.5, -0];
-    for (const [name, bytes] of inputs) {
-      let value: unknown;
-      try {
-        value = JSON.parse(new TextDecoder().decode(bytes));
-      } catch {
-        continue;
-      }
-      for (let k = 0; k < 10; k++) {
-        const v = structuredClone(value);
-        // Replace a random node of the tree with an odd value.
-        const nodes: Array<[Record<string, unknown> | unknown[], string | number]> = [];
-        const walk = (x: unknown) => {
-          if (Array.isArray(x)) x.forEach((c, i) => (nodes.push([x, i]), walk(c)));
-          else if (x && typeof x === 'object') for (const key of Object.keys(x)) (nodes.push([x as Record<string, unknown>, key]), walk((x as Record<string, unknown>)[key]));
-        };
-        walk(v);
-        if (!nodes.length) continue;
-        const [parent, key] = nodes[Math.floor(r() * nodes.length)];
-        (parent as Record<string, unknown>)[key as string] = odd[Math.floor(r() * odd.length)];
-        tryLoad(enc(JSON.stringify(v)), name, `${name} mutation #${k}`);
-      }
-    }
   });
 });
 
