@@ -1,13 +1,13 @@
 // The language server's logic without the connection: documents in, diagnostics / code actions / hover /
 // CodeLens out. main.ts wires it to LSP; the tests drive it directly.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeAction, CodeActionKind, DiagnosticSeverity, MarkupKind,
   type CodeLens, type Diagnostic, type Hover, type Position, type Range,
 } from 'vscode-languageserver';
-import { analyze, fixAll, fixKeepsSyntax } from '../core/analyzer/analyze';
+import { analyze, analyzeFiles, fixAll, fixKeepsSyntax } from '../core/analyzer/analyze';
 import { API_COSTS, RULE_BY_CODE } from '../core/analyzer/catalog';
 import {
   applyMeasured, byLine, hotspotFindings, lensTitle, measuredHover, recordMatchesUri,
@@ -22,6 +22,10 @@ import { walk } from '../core/analyzer/syntax';
 export const FIX_ALL_KIND = 'source.fixAll.uevr';
 /** Files bigger than this are not read from disk to resolve `require` (a script is never this big). */
 const MAX_REQUIRE_BYTES = 2_000_000;
+/** Bounds of the workspace scan for files that require an open module. */
+const MAX_WORKSPACE_FILES = 2_000;
+const MAX_REQUIRERS = 20;
+const LIST_TTL_MS = 5_000;
 
 export interface ServiceSettings {
   disabledRules: string[];
@@ -128,11 +132,83 @@ export class AnalyzerService {
     return undefined;
   };
 
+  // ---- workspace files that require a document (hot-path inference in the reverse direction) ----
+  private fileCache = new Map<string, { mtimeMs: number; size: number; text: string }>();
+  private listCache: { at: number; files: string[] } | null = null;
+
+  /** *.lua files under the workspace roots (bounded; refreshed every few seconds). */
+  private workspaceLuaFiles(): string[] {
+    const now = Date.now();
+    if (this.listCache && now - this.listCache.at < LIST_TTL_MS) return this.listCache.files;
+    const files: string[] = [];
+    const visit = (dir: string, depth: number): void => {
+      if (depth > 6 || files.length >= MAX_WORKSPACE_FILES) return;
+      let names: string[];
+      try {
+        names = readdirSync(dir);
+      } catch {
+        return;
+      }
+      for (const n of names) {
+        if (n.startsWith('.') || n === 'node_modules' || files.length >= MAX_WORKSPACE_FILES) continue;
+        const p = join(dir, n);
+        try {
+          const st = statSync(p);
+          if (st.isDirectory()) visit(p, depth + 1);
+          else if (n.endsWith('.lua') && st.size <= MAX_REQUIRE_BYTES) files.push(p);
+        } catch {
+          // vanished or unreadable
+        }
+      }
+    };
+    for (const r of this.workspaceRoots) visit(r, 0);
+    this.listCache = { at: now, files };
+    return files;
+  }
+
+  private readCached(p: string): string | undefined {
+    try {
+      const st = statSync(p);
+      const c = this.fileCache.get(p);
+      if (c && c.mtimeMs === st.mtimeMs && c.size === st.size) return c.text;
+      const text = readFileSync(p, 'utf8');
+      this.fileCache.set(p, { mtimeMs: st.mtimeMs, size: st.size, text });
+      return text;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Workspace files that `require` this document's module (open documents win over disk). */
+  private requirersOf(uri: string): { uri: string; text: string }[] {
+    if (!uri.startsWith('file:') || this.workspaceRoots.length === 0) return [];
+    let self: string;
+    try {
+      self = fileURLToPath(uri);
+    } catch {
+      return [];
+    }
+    const base = basename(self, '.lua').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const re = new RegExp(`require\\s*\\(?\\s*["']([^"']*[./])?${base}["']`);
+    const out: { uri: string; text: string }[] = [];
+    for (const p of this.workspaceLuaFiles()) {
+      if (p === self || out.length >= MAX_REQUIRERS) continue;
+      const u = pathToFileURL(p).href;
+      const text = this.docs.get(u)?.text ?? this.readCached(p);
+      if (text !== undefined && re.test(text)) out.push({ uri: u, text });
+    }
+    return out;
+  }
+
   findings(uri: string): Finding[] {
     const d = this.docs.get(uri);
     if (!d) return [];
     if (!d.findings) {
-      let f = analyze(d.text, uri, { disabledRules: this.settings.disabledRules, resolveRequire: this.resolveRequire, incremental: true });
+      const requirers = this.requirersOf(uri);
+      let f = requirers.length
+        // A module used by other scripts: analyse it with them, so functions they call every frame are hot.
+        ? analyzeFiles([{ uri, text: d.text }, ...requirers], { disabledRules: this.settings.disabledRules, resolveRequire: this.resolveRequire }).get(uri) ?? []
+        : analyze(d.text, uri, { disabledRules: this.settings.disabledRules, resolveRequire: this.resolveRequire, incremental: true });
       const recs = this.recordsFor(uri);
       if (recs.length) {
         f = applyMeasured(f, recs);

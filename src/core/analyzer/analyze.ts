@@ -102,17 +102,39 @@ export function analyze(text: string, uri: string, opts: AnalyzeOptions = {}): F
 
 /**
  * Analyzes several files that run in one Lua state (UEVR's scripts folder): globals are shared, and a
- * file's `require("x")` resolves to the file whose uri ends with `x.lua` (dots as folders).
+ * file's `require("x")` resolves to the file whose uri ends with `x.lua` (dots as folders), else through
+ * opts.resolveRequire (those extra files join the inference but get no findings of their own).
  */
 export function analyzeFiles(files: { uri: string; text: string }[], opts: AnalyzeOptions = {}): Map<string, Finding[]> {
   const units = files.map((f) => unitOf(f.uri, f.text));
-  const resolve = (name: string): string | undefined => {
+  const findUnit = (name: string): FileUnit | undefined => {
     const want = '/' + name.replace(/\./g, '/') + '.lua';
-    return units.find((u) => u.uri.replace(/\\/g, '/').endsWith(want) || u.uri.endsWith('/' + name + '.lua'))?.uri;
+    return units.find((u) => u.uri.replace(/\\/g, '/').endsWith(want) || u.uri.endsWith('/' + name + '.lua'));
   };
-  const project = buildProject(units, resolve);
+  const byName = new Map<string, string>();
+  if (opts.resolveRequire) {
+    for (let i = 0; i < units.length && units.length < files.length + MAX_REQUIRED_FILES; i++) {
+      const u = units[i];
+      for (const name of Project.requiresOf(u.chunk)) {
+        if (findUnit(name)) continue;
+        let r;
+        try {
+          r = opts.resolveRequire(name, u.uri);
+        } catch {
+          r = undefined;
+        }
+        if (!r) continue;
+        byName.set(`${u.uri}\u0000${name}`, r.uri);
+        if (!units.some((x) => x.uri === r.uri)) units.push(unitOf(r.uri, r.text));
+      }
+    }
+  }
+  const project = buildProject(units, (name, from) => findUnit(name)?.uri ?? byName.get(`${from}\u0000${name}`));
   const out = new Map<string, Finding[]>();
-  for (const u of units) out.set(u.uri, findingsFor(project, u, opts));
+  for (const f of files) {
+    const u = units.find((x) => x.uri === f.uri);
+    if (u && !out.has(u.uri)) out.set(u.uri, findingsFor(project, u, opts));
+  }
   return out;
 }
 

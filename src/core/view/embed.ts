@@ -130,6 +130,7 @@ function encodeTable(table: object): EncodedTable {
 function decodeTable(t: EncodedTable): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(t)) {
+    if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue; // never let data pick a prototype
     if (Array.isArray(v)) out[k] = v.map(String);
     else if (typeof v === 'number') out[k] = v;
     else if (v && typeof v === 'object' && typeof v.b === 'string') out[k] = decodeArray(v);

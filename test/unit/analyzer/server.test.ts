@@ -68,6 +68,28 @@ describe('measured data', () => {
   });
 });
 
+describe('workspace files', () => {
+  test('a module opened alone is analysed with the scripts that require it', async () => {
+    const { mkdtempSync, writeFileSync, mkdirSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { pathToFileURL } = await import('node:url');
+    const root = mkdtempSync(join(tmpdir(), 'uevr-ws-'));
+    mkdirSync(join(root, 'libs'));
+    writeFileSync(join(root, 'main.lua'), 'local lib = require("libs.helpers")\nuevr.sdk.callbacks.on_pre_engine_tick(function() lib.slow() end)\n');
+    const libText = 'local M = {}\nfunction M.slow() return uevr.api:find_uobject("Class /Script/Engine.Pawn") end\nfunction M.cold() return uevr.api:find_uobject("Class /Script/Engine.Actor") end\nreturn M\n';
+    writeFileSync(join(root, 'libs', 'helpers.lua'), libText);
+    const s = new AnalyzerService();
+    s.workspaceRoots.push(root);
+    const uri = pathToFileURL(join(root, 'libs', 'helpers.lua')).href;
+    s.open(uri, libText, 1);
+    assert.deepEqual(s.findings(uri).map((f) => `${f.range.start.line + 1} ${f.code}`), ['2 UEVR003']);
+    // and forward: main.lua opened sees the library through require (nothing to report in main itself)
+    const mainUri = pathToFileURL(join(root, 'main.lua')).href;
+    s.open(mainUri, 'local lib = require("libs.helpers")\nlib.every_frame = nil\n', 1);
+    assert.doesNotThrow(() => s.findings(mainUri));
+  });
+});
+
 describe('language server over stdio', () => {
   let proc: ChildProcess | undefined;
   let conn: MessageConnection | undefined;

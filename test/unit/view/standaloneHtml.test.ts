@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { Profile } from '../../../src/core/profile';
 import { base64ToBytes, bytesToBase64, decodeEmbeddedProfile, decodeProfile, encodeProfile, type EmbeddedPayload } from '../../../src/core/view/embed';
 import { escapeHtml, inlineScriptText, jsonForScriptElement, renderStandaloneHtml } from '../../../src/core/view/standaloneHtml';
-import { HOSTILE_FILE, HOSTILE_NAME, smallProfile } from '../../webview/fixtures';
+import { emptyProfile, HOSTILE_FILE, HOSTILE_NAME, smallProfile } from '../../webview/fixtures';
+import { ProfileBuilder } from '../../../src/core/profile';
 
 const BUNDLE = { js: 'console.log("</script><!-- x");', css: 'body{color:red}</style><b>' };
 
@@ -53,6 +54,18 @@ describe('profile embedding', () => {
     sameProfile(p, decodeProfile(JSON.parse(JSON.stringify(encodeProfile(p)))));
   });
 
+  test('NaN, infinities and empty tables survive the trip', () => {
+    const b = new ProfileBuilder({ name: 'nan', source: 'uevrcap', weightUnit: 'milliseconds' });
+    b.gameFrame(0, 0, 11, 2); // gcMs and luaMemoryKb default to NaN (unknown)
+    b.sample(b.stackOf([b.frame('f')]), Infinity, 0);
+    const back = decodeProfile(JSON.parse(JSON.stringify(encodeProfile(b.build()))));
+    assert.ok(Number.isNaN(back.gameFrames?.gcMs[0]));
+    assert.equal(back.samples.weight[0], Infinity);
+    const empty = decodeProfile(JSON.parse(JSON.stringify(encodeProfile(emptyProfile()))));
+    assert.equal(empty.samples.length, 0);
+    assert.equal(empty.samples.time.length, 0);
+  });
+
   test('hostile or truncated payloads fail with a clear error', () => {
     const good = encodeProfile(smallProfile());
     assert.throws(() => decodeEmbeddedProfile({ v: 2 } as unknown as EmbeddedPayload), /unsupported embedded payload version/);
@@ -66,6 +79,11 @@ describe('profile embedding', () => {
     const badType = JSON.parse(JSON.stringify(good));
     badType.tables.samples.time = { t: 'f32', b: 'AAAAAA==' };
     assert.throws(() => decodeProfile(badType), /unknown array type/);
+    const framesJson = JSON.stringify(good.tables.frames);
+    const proto = JSON.parse(JSON.stringify(good).replace(framesJson, `{"__proto__":{"polluted":1},${framesJson.slice(1)}`));
+    const decoded = decodeProfile(proto);
+    assert.equal((decoded.frames as unknown as { polluted?: number }).polluted, undefined);
+    assert.equal(({} as { polluted?: number }).polluted, undefined);
     const junk = JSON.parse(JSON.stringify(good));
     junk.tables.samples.time = { x: 1 };
     assert.throws(() => decodeProfile(junk), /bad table column time/);
