@@ -179,9 +179,20 @@ export class AnalyzerService {
     }
   }
 
+  private requirerPaths = new Map<string, { at: number; paths: string[] }>();
+
   /** Workspace files that `require` this document's module (open documents win over disk). */
   private requirersOf(uri: string): { uri: string; text: string }[] {
     if (!uri.startsWith('file:') || this.workspaceRoots.length === 0) return [];
+    // The scan reads every workspace script: done at most every few seconds per document, not per keystroke.
+    const known = this.requirerPaths.get(uri);
+    if (known && Date.now() - known.at < LIST_TTL_MS) {
+      return known.paths.flatMap((p) => {
+        const u = pathToFileURL(p).href;
+        const text = this.docs.get(u)?.text ?? this.readCached(p);
+        return text === undefined ? [] : [{ uri: u, text }];
+      });
+    }
     let self: string;
     try {
       self = fileURLToPath(uri);
@@ -197,6 +208,7 @@ export class AnalyzerService {
       const text = this.docs.get(u)?.text ?? this.readCached(p);
       if (text !== undefined && re.test(text)) out.push({ uri: u, text });
     }
+    this.requirerPaths.set(uri, { at: Date.now(), paths: out.map((x) => fileURLToPath(x.uri)) });
     return out;
   }
 
