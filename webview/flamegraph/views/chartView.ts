@@ -1,5 +1,6 @@
 // The flame chart: samples in time order (runs of equal stacks merged, see src/core/view/timeOrder),
 // with game-frame boundaries and, per frame, the point where the frame budget runs out.
+import { scaleLinear } from 'd3-scale';
 import { sampleRanges } from '../../../src/core/profile';
 import { parentsFromSizes, type Viewport } from '../../../src/core/view/flameLayout';
 import { formatMs } from '../../../src/core/view/format';
@@ -113,8 +114,34 @@ export class ChartView {
     return lines;
   }
 
+  /** Time ticks along the bottom edge (d3's "nice" ticks for the visible range). */
+  private drawAxis(g: CanvasRenderingContext2D, vp: Viewport, height: number): void {
+    const th = this.ctx().theme;
+    const x = scaleLinear().domain([vp.x0, vp.x1]).range([0, vp.widthPx]);
+    g.save();
+    g.font = th.font;
+    g.textBaseline = 'bottom';
+    g.fillStyle = th.background;
+    g.globalAlpha = 0.85;
+    g.fillRect(0, height - 14, vp.widthPx, 14);
+    g.globalAlpha = 1;
+    g.fillStyle = th.foreground;
+    g.strokeStyle = th.muted;
+    const unit = this.timed ? ' ms' : '';
+    for (const t of x.ticks(Math.max(2, Math.floor(vp.widthPx / 110)))) {
+      const px = Math.round(x(t)) + 0.5;
+      g.beginPath();
+      g.moveTo(px, height - 14);
+      g.lineTo(px, height - 10);
+      g.stroke();
+      g.fillText(`${formatMs(t)}${unit}`, px + 2, height - 1);
+    }
+    g.restore();
+  }
+
   /** Game-frame boundaries, and a red mark where each frame's budget ends when the frame overran it. */
   private overlay(g: CanvasRenderingContext2D, vp: Viewport, height: number): void {
+    this.drawAxis(g, vp, height);
     const c = this.ctx();
     const gf = c.profile.gameFrames;
     if (!gf || !this.timed || gf.length === 0) return;
