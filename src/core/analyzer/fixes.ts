@@ -2,7 +2,7 @@
 // (design/uevr-lua-rules.md "What a fix must guarantee"): the result parses, the finding is gone on
 // re-analysis, behaviour is kept ('safe') or the difference is stated ('suggestion' + reason), and new
 // names come from FixContext.freshName (collide with nothing; one cache per literal per file).
-import type { Expr, FunctionExpr, LocalVar, Stmt } from '../lua/ast';
+import type { Block, Expr, FunctionExpr, LocalVar, Stmt } from '../lua/ast';
 import { BUILTIN_GLOBALS, HELPER_MARK, type FixContext } from './fixctx';
 import type { HotCtx } from './guards';
 import { luaQuote } from './luastr';
@@ -39,6 +39,97 @@ function helper(fx: FixContext, kind: string, base: string, useOffset: number, b
 
 function argsText(fx: FixContext, c: AnyCall): string[] {
   return c.args.map((a) => fx.src(a));
+}
+
+
+// ---- placement: where a hoisted read may go without changing when (or whether) it runs ----
+
+/** Blocks directly inside a statement (loop bodies, if-clause bodies, do-blocks). */
+function innerBlocks(st: Stmt): Block[] {
+  switch (st.kind) {
+    case 'If': return st.clauses.map((c) => c.body);
+    case 'While': case 'Repeat': case 'NumFor': case 'GenFor': case 'Do': return [st.body];
+    default: return [];
+  }
+}
+
+const within = (n: { start: number; end: number }, o: { start: number; end: number }): boolean => o.start <= n.start && n.end <= o.end;
+
+/**
+ * The statement before which a local holding a value read at every use can be declared: the deepest
+ * block that holds all uses, and in it the statement holding the first use. The uses are then in scope.
+ */
+function placeFor(body: Block, uses: Expr[]): Stmt | null {
+  let block = body;
+  for (;;) {
+    const st = block.body.find((x) => within(uses[0], x));
+    if (!st || !uses.every((u) => within(u, st))) {
+      // Uses spread over several statements of this block: declare before the first of them.
+      return st ?? null;
+    }
+    const inner = innerBlocks(st).find((b) => uses.every((u) => within(u, b)));
+    if (!inner) return st;
+    block = inner;
+  }
+}
+
+/**
+ * Is `node` evaluated every time statement `st` runs, before anything else in `st` that could be
+ * skipped? (Not under the right side of and/or, not in a later if-clause or a loop body, not in a
+ * nested function.) Moving such a read to just before `st` cannot make it run when it did not.
+ */
+function unconditionalIn(st: Stmt, node: Expr): boolean {
+  let cur: Stmt | Expr | Block = st;
+  for (let guard = 0; guard < 10_000; guard++) {
+    if (cur === node) return true;
+    const c: Stmt | Expr | Block = cur;
+    let next: Stmt | Expr | Block | null = null;
+    switch (c.kind) {
+      case 'Local': case 'Return': next = c.exprs.find((e) => within(node, e)) ?? null; break;
+      case 'Assign': next = [...c.exprs, ...c.targets].find((e) => within(node, e)) ?? null; break;
+      case 'CallStat': next = within(node, c.call) ? c.call : null; break;
+      case 'If': next = c.clauses[0].cond && within(node, c.clauses[0].cond) ? c.clauses[0].cond : null; break;
+      case 'While': next = within(node, c.cond) ? c.cond : null; break;
+      case 'NumFor': next = [c.from, c.to, ...(c.step ? [c.step] : [])].find((e) => within(node, e)) ?? null; break;
+      case 'GenFor': next = c.exprs.find((e) => within(node, e)) ?? null; break;
+      case 'Binary':
+        // and/or evaluate their right side only sometimes
+        next = within(node, c.left) ? c.left : c.op !== 'and' && c.op !== 'or' && within(node, c.right) ? c.right : null;
+        break;
+      case 'Unary': next = c.arg; break;
+      case 'Paren': next = c.expr; break;
+      case 'Member': next = c.obj; break;
+      case 'Index': next = within(node, c.obj) ? c.obj : c.key; break;
+      case 'Call': next = [c.callee, ...c.args].find((e) => within(node, e)) ?? null; break;
+      case 'MethodCall': next = [c.obj, ...c.args].find((e) => within(node, e)) ?? null; break;
+      case 'Table': {
+        for (const f of c.fields) {
+          if (f.type === 'expr' && within(node, f.key as Expr)) next = f.key as Expr;
+          else if (within(node, f.value)) next = f.value;
+        }
+        break;
+      }
+      default: next = null;
+    }
+    if (!next) return false;
+    cur = next;
+  }
+  return false;
+}
+
+/**
+ * A receiver that cannot be nil at load time: `uevr.*`, or a file-scope local initialised from `uevr.*`.
+ * Otherwise a file-scope hoist is written `x and x:f(...)`, so a nil object cannot fail at load time
+ * where the original (maybe guarded) call would never have run.
+ */
+function neverNil(e: Expr): boolean {
+  const root = pathRoot(e);
+  if (!root) return false;
+  if (root.decl === null) return root.name === 'uevr' || root.name === 'UEVR_UObjectHook';
+  const init = root.decl.init;
+  if (!init || root.decl.writes > 0) return false;
+  const r = pathRoot(init);
+  return r !== null && r.decl === null && r.name === 'uevr' && pathText(init) !== null;
 }
 
 // ---- R1 ----
@@ -117,11 +208,12 @@ export function hoistScriptClass(fx: FixContext, c: AnyCall, lit: string): Fix |
   const recvText = pathText(c.obj);
   if (recvText === null || !/api$/.test(recvText)) return null;
   const deps = fx.fileScopeDeps(c.obj);
-  const recv = deps !== null ? fx.src(c.obj) : 'uevr.api';
+  const useOwn = deps !== null && neverNil(c.obj);
+  const recv = useOwn ? fx.src(c.obj) : 'uevr.api';
   const expr = `${recv}:find_uobject(${luaQuote(lit)})`;
   const existing = fx.existingFileLocal(expr, fx.topStatementAt(c.start)?.start ?? c.start);
   if (existing) return safe(`Use the file-scope '${existing}'`, [fx.replace(c.start, c.end, existing)]);
-  const off = fx.fileScopeInsertOffset(deps ?? [], c.start);
+  const off = fx.fileScopeInsertOffset(useOwn ? deps ?? [] : [], c.start);
   if (off === null) return null;
   const name = fx.freshName(`find:${lit}`, literalBase(lit, lit.startsWith('Class') ? 'class' : 'struct'));
   return safe(`Look up '${lit}' once at file scope (native /Script/ types exist from engine start)`,
@@ -155,6 +247,7 @@ export function lazyFindCache(fx: FixContext, c: AnyCall, lit: string): Fix | nu
 export function hoistNameAboveIf(fx: FixContext, s: Stmt, calls: AnyCall[], ctx: HotCtx): Fix | null {
   const cn = callName(calls[0]);
   if (!cn || !cn.receiver || pathText(innerReceiver(cn.receiver)) === null) return null;
+  if (!unconditionalIn(s, calls[0])) return null; // e.g. `if obj and obj:get_full_name()...`
   const name = fx.freshName(`name:${s.start}`, 'name');
   const code = `local ${name} = ${fx.src(calls[0])}`;
   void ctx;
@@ -187,7 +280,7 @@ export function hoistNameInLoop(fx: FixContext, c: AnyCall, ctx: HotCtx): Fix | 
   if (!recvRoot || pathText(innerReceiver(cn!.receiver!)) === null) return null;
   if (recvRoot.decl && recvRoot.decl.writes > 0) return null;
   const first = block.body.find((st) => st.start <= c.start && c.end <= st.end);
-  if (!first) return null;
+  if (!first || !unconditionalIn(first, c)) return null;
   const name = fx.freshName(`name:${c.start}`, 'name');
   return safe('Compute the name once per iteration',
     [insertBefore(fx, first, `local ${name} = ${key}`), ...same.map((n) => fx.replace(n.start, n.end, name))]);
@@ -200,8 +293,9 @@ export function hoistPrefix(fx: FixContext, fn: FunctionExpr, uses: Expr[], p: s
   const sorted = [...uses].sort((a, b) => a.start - b.start);
   const first = sorted[0];
   const last = sorted[sorted.length - 1];
-  const top = fn.body.body.find((st) => st.start <= first.start && first.end <= st.end);
-  if (!top) return null;
+  const top = placeFor(fn.body, sorted);
+  // The first read must happen whenever that statement runs, or the hoist could read a nil object.
+  if (!top || !unconditionalIn(top, first)) return null;
   // No use may be an assignment target of the prefix itself.
   let written = false;
   walk(fn.body, (n) => {
@@ -226,9 +320,11 @@ export function hoistPrefix(fx: FixContext, fn: FunctionExpr, uses: Expr[], p: s
 export function fetchOnce(fx: FixContext, fn: FunctionExpr, calls: AnyCall[], key: string): Fix | null {
   const sorted = [...calls].sort((a, b) => a.start - b.start);
   if (sorted.some((c) => fx.isStatementCall(c))) return null;
-  const top = fn.body.body.find((st) => st.start <= sorted[0].start && sorted[0].end <= st.end);
+  const top = placeFor(fn.body, sorted);
   if (!top) return null;
   const cn = callName(sorted[0]);
+  // Fetching earlier is harmless on uevr.api (never nil); on another object it must already run there.
+  if (!(cn?.receiver && neverNil(cn.receiver)) && !unconditionalIn(top, sorted[0])) return null;
   if (cn?.receiver) {
     const r = pathRoot(cn.receiver);
     if (!r || (r.decl && r.decl.writes > 0)) return null;
@@ -436,7 +532,14 @@ export function hoistExpression(fx: FixContext, e: Expr, purpose: string, base: 
   const off = fx.fileScopeInsertOffset(deps, e.start);
   if (off === null) return null;
   const name = fx.freshName(purpose, base);
-  return safe(title, [fx.insertLines(off, `local ${name} = ${text}`), fx.replace(e.start, e.end, name)]);
+  // `obj:f(...)` on an object that might be nil at load: keep load from failing where the original
+  // call, guarded or never reached, would not have run.
+  let init = text;
+  if (e.kind === 'MethodCall' && !neverNil(e.obj)) {
+    if (e.obj.kind !== 'Name') return null;
+    init = `${e.obj.name} and ${text}`;
+  }
+  return safe(title, [fx.insertLines(off, `local ${name} = ${init}`), fx.replace(e.start, e.end, name)]);
 }
 
 /** True when the subtree reads nothing that the code between could change (helper for callers). */

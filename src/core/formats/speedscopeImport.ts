@@ -112,12 +112,15 @@ export function importSpeedscope(file: unknown, ctx: LoadContext, raw?: RawSampl
     );
     const n = stacks.length;
     const times = extrasSampleTimes(extras, n);
+    const w = weights ?? new Float64Array(n).fill(1);
+    const tm = new Float64Array(n);
     let t = 0;
     for (let i = 0; i < n; i++) {
-      const w = weights ? weights[i] * factor : 1;
-      b.sample(stacks[i], w, times ? times[i] : t);
-      t += weightUnit === 'milliseconds' ? w : 1;
+      if (factor !== 1) w[i] *= factor;
+      tm[i] = times ? times[i] : t;
+      t += weightUnit === 'milliseconds' ? w[i] : 1;
     }
+    b.samplesBulk(stacks, w, tm);
     if (weightUnit === 'milliseconds') b.durationMs = endValue !== undefined ? Math.max(t, (endValue - startValue) * factor) : t;
     else b.durationMs = 0;
   } else if (type === 'sampled') {

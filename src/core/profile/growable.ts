@@ -37,6 +37,13 @@ export class GrowableColumn<T extends Int32Array | Float64Array | Uint8Array | I
     this.data = bigger;
   }
 
+  /** Appends many values at once (one grow, one copy). */
+  pushAll(values: ArrayLike<number>): void {
+    this.grow(this.length + values.length);
+    (this.data as Int32Array).set(values as ArrayLike<number>, this.length);
+    this.length += values.length;
+  }
+
   trimmed(): T {
     return this.data.slice(0, this.length) as T;
   }
