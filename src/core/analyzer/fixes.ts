@@ -79,7 +79,7 @@ function placeFor(body: Block, uses: Expr[]): Stmt | null {
  * nested function.) Moving such a read to just before `st` cannot make it run when it did not.
  */
 function unconditionalIn(st: Stmt, node: Expr): boolean {
-  let cur: Stmt | Expr | Block = st;
+  let cur = st as Stmt | Expr | Block;
   for (let guard = 0; guard < 10_000; guard++) {
     if (cur === node) return true;
     const c: Stmt | Expr | Block = cur;

@@ -99,7 +99,14 @@ export function loadProfile(bytes: Uint8Array, fileName: string, opts?: LoadOpti
     // Big speedscope files: read the sample arrays from the bytes (see speedscopeFast.ts).
     const fast = scanSpeedscope(bytes, ctx);
     if (fast) {
-      const value = parseJson(fast.skeleton);
+      // A skeleton that does not parse means a broken file: the ordinary path then reports it
+      // with positions in the real file.
+      let value: unknown;
+      try {
+        value = JSON.parse(fast.skeleton);
+      } catch {
+        value = undefined;
+      }
       if (looksLikeSpeedscope(value)) {
         format = 'speedscope';
         const profile = importSpeedscope(value, ctx, fast.raw);

@@ -99,6 +99,48 @@ describe('fix-all keeps behaviour', () => {
     assert.equal(b, a, fixed.text);
   });
 
+  test('hoists never evaluate a guarded read early (nil objects stay safe)', async () => {
+    const mod = `
+local api = uevr.api
+local missing = api:find_uobject("Class /Script/Engine.Missing")
+uevr.sdk.callbacks.on_pre_engine_tick(function(engine, delta)
+  local nobody = nil
+  if nobody ~= nil and nobody:get_full_name():find("A") then log[#log + 1] = "a"
+  elseif nobody ~= nil and nobody:get_full_name():find("B") then log[#log + 1] = "b" end
+  if nobody then
+    local x = nobody.Mesh.RelativeLocation.X
+    local y = nobody.Mesh.RelativeLocation.Y
+    local z = nobody.Mesh.RelativeLocation.Z
+    log[#log + 1] = tostring(x + y + z)
+  end
+  if missing then
+    log[#log + 1] = missing:Conv_StringToName("hand_r")
+  end
+  log[#log + 1] = "ok" .. delta
+end)
+`;
+    // A model where find_uobject misses (nil), like a class that is not loaded.
+    const lua = await new LuaFactory().createEngine();
+    const run = async (src: string): Promise<string> => {
+      await lua.doString(UEVR_MODEL + 'function uevr.api:find_uobject(p) return nil end');
+      await lua.doString(src);
+      return String(await lua.doString('return run_frames(2)'));
+    };
+    try {
+      const fixed = fixAll(mod, 'file:///nil.lua');
+      const a = await run(mod);
+      const b = await run(fixed.text);
+      assert.equal(a, 'ok1|ok2');
+      assert.equal(b, a, fixed.text);
+      assert.match(fixed.text, /= missing and missing:Conv_StringToName/);
+      const r4 = analyze(mod, 'file:///nil.lua').find((f) => f.code === 'UEVR004');
+      assert.ok(r4, 'the name chain is still reported');
+      assert.equal(r4.fixes.length, 0, 'but not hoisted above a nil check');
+    } finally {
+      lua.global.close();
+    }
+  });
+
   test('suggestions that are applied one by one still load and keep values where stated', async () => {
     const f = analyze(MOD, 'file:///mod.lua').find((x) => x.code === 'UEVR001')!;
     const sugg = f.fixes.find((x) => x.kind === 'suggestion')!;
