@@ -6,7 +6,7 @@ import type { Block, Expr, FunctionExpr, LocalVar, Stmt } from '../lua/ast';
 import { BUILTIN_GLOBALS, HELPER_MARK, type FixContext } from './fixctx';
 import type { HotCtx } from './guards';
 import { luaQuote } from './luastr';
-import { callName, containsCall, isCall, isConstant, pathRoot, pathText, walk, type AnyCall } from './syntax';
+import { callName, containsCall, eachChild, isCall, isConstant, pathRoot, pathText, walk, type AnyCall, type Node } from './syntax';
 import type { Fix, HotInfo, TextEdit } from './types';
 
 const safe = (title: string, edits: TextEdit[]): Fix => ({ title, kind: 'safe', edits });
@@ -349,17 +349,26 @@ export function hoistConstantTable(fx: FixContext, t: Expr, ctx: HotCtx): Fix | 
   const i = st.exprs.indexOf(t);
   const v = i >= 0 ? st.names[i]?.v : undefined;
   if (!v || v.writes > 0 || v.attrib === 'close') return null;
-  // Every use must only read the table: t[k], t.k, #t, ipairs(t)… never a write, a call argument or a return.
+  // Every use must only read the table: t[k], t.k, #t, ipairs(t)… never a write, a method call, a
+  // comparison (identity changes), a key, an argument to unknown code, or a return.
+  const parent = new Map<Node, Node>();
+  const assigned = new Set<Node>();
+  walk(ctx.root, (n) => {
+    eachChild(n, (c) => parent.set(c, n));
+    if (n.kind === 'Assign') for (const t2 of n.targets) assigned.add(t2);
+  });
   for (const r of v.refs) {
-    const before = fx.text.slice(Math.max(0, r.start - 8), r.start);
-    const after = fx.text.slice(r.end, r.end + 40);
-    const fieldWrite = /^\s*(\.\s*[A-Za-z_][A-Za-z0-9_]*|\[[^\]]*\])\s*=[^=]/.test(after);
-    const readAccess = /^\s*(\.|\[)/.test(after) && !fieldWrite;
-    const lenOp = /#\s*$/.test(before);
-    const readOnlyArg = /(ipairs|pairs|next|unpack|select|rawget|rawlen)\s*\(\s*$/.test(before);
-    if (!(readAccess || lenOp || readOnlyArg)) return null;
+    const p = parent.get(r);
+    if (!p) return null;
+    if ((p.kind === 'Index' || p.kind === 'Member') && p.obj === r && !assigned.has(p)) continue;
+    if (p.kind === 'Unary' && p.op === '#') continue;
+    if (p.kind === 'Call' && p.args.includes(r)) {
+      const cal = p.callee;
+      if (cal.kind === 'Name' && cal.decl === null && READ_ONLY_USERS.has(cal.name)) continue;
+      if (cal.kind === 'Member' && pathText(cal) !== null && ['table.unpack', 'table.concat'].includes(pathText(cal)!) && pathRoot(cal)?.decl === null) continue;
+    }
+    return null;
   }
-  void READ_ONLY_USERS;
   const off = fx.fileScopeInsertOffset([], t.start);
   if (off === null) return null;
   const name = fx.freshName(`table:${fx.src(t)}`, `${v.name}_const`);

@@ -133,3 +133,19 @@ describe('behaviour is kept (run in real Lua with a recording mock of UEVR)', ()
     }
   });
 });
+
+describe('constant tables are hoisted only when nothing can see the difference', () => {
+  const tick = (body: string): string => `uevr.sdk.callbacks.on_pre_engine_tick(function(e, d)\n${body}\nend)\n`;
+  const hoisted = (body: string): boolean => analyze(tick(body), 'file:///t.lua').some((f) => f.code === 'UEVR007' && f.fixes.some((x) => x.kind === 'safe'));
+  test('read-only uses', () => {
+    assert.ok(hoisted('  local t = {1, 2, 3}\n  local s = t[1] + #t\n  for _, v in ipairs(t) do s = s + v end'));
+  });
+  test('writes, escapes and identity are not', () => {
+    assert.ok(!hoisted('  local t = {1, 2}\n  t[f(x[1])] = 3'));
+    assert.ok(!hoisted('  local t = {1, 2}\n  table.insert(t, 3)'));
+    assert.ok(!hoisted('  local t = {1, 2}\n  keep(t)'));
+    assert.ok(!hoisted('  local t = {1, 2}\n  if t ~= last then last = t end'));
+    assert.ok(!hoisted('  local t = {1, 2}\n  return t'));
+    assert.ok(!hoisted('  local t = {x = 1}\n  t.x = 2'));
+  });
+});
