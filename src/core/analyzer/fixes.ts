@@ -222,7 +222,8 @@ export function hoistScriptClass(fx: FixContext, c: AnyCall, lit: string): Fix |
 
 export function lazyFindCache(fx: FixContext, c: AnyCall, lit: string): Fix | null {
   const cn = callName(c);
-  if (!cn) return null;
+  // The cache is keyed by the literal alone: only for lookups whose single argument is that literal.
+  if (!cn || c.args.length !== 1) return null;
   const h = helper(fx, 'find_cached', 'find_cached', c.start, (name, store) =>
     `local ${store} = {}\nlocal function ${name}(key, find, ...)\n  local o = ${store}[key]\n  if o == nil or not UEVR_UObjectHook.exists(o) then\n    o = find(...)\n    ${store}[key] = o\n  end\n  return o\nend`);
   if (!h) return null;
