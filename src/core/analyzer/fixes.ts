@@ -443,6 +443,37 @@ export function preallocValue(fx: FixContext, c: AnyCall, ctx: HotCtx): Fix | nu
       fx.replace(st.end, st.end, `; ${fields.map((f) => `${v.name}.${f}`).join(', ')} = ${argsText(fx, c).join(', ')}`)]);
 }
 
+// ---- R10 ----
+export function configureOnChange(fx: FixContext, c: AnyCall, ctx: HotCtx): Fix | null {
+  const st = ctx.stmt;
+  const obj = c.args[0];
+  if (!st || st.kind !== 'CallStat' || c.args.length !== 1 || !obj || obj.kind !== 'Name') return null;
+  // The statement must be `get_or_add_motion_controller_state(x):set_…(...)`, chained on the lookup.
+  let chained = false;
+  walk(st.call, (n) => {
+    if (n.kind === 'MethodCall' && /^set_/.test(n.method.name) && n.obj === c) chained = true;
+  });
+  if (!chained) return null;
+  const off = fx.fileScopeInsertOffset([], st.start);
+  if (off === null) return null;
+  const last = fx.freshName(`mc-last:${st.start}`, `last_${obj.name}_configured`);
+  const indent = fx.lines.indentOf(fx.lines.lineOf(st.start));
+  return suggestion('Configure the motion-controller state only when the object changes',
+    `the state is configured once per object: if something else resets the state of the same ${obj.name}, it is not configured again`,
+    [fx.insertLines(off, `local ${last} = nil`),
+      fx.replace(st.start, st.end, `if ${obj.name} ~= ${last} then\n${indent}  ${last} = ${obj.name}\n${indent}  ${fx.src(st)}\n${indent}end`)]);
+}
+
+// ---- R14 ----
+export function oneEyeOnly(fx: FixContext, fn: FunctionExpr): Fix | null {
+  const vi = fn.params[1];
+  if (!vi || vi.kind !== 'param' || fn.body.body.length === 0) return null;
+  const first = fn.body.body[0];
+  return suggestion(`Do this work for one eye only (return early when ${vi.name} ~= 0)`,
+    'the callback then has no effect for the second eye: only right when it does not set per-eye values (position, rotation)',
+    [insertBefore(fx, first, `if ${vi.name} ~= 0 then return end`)]);
+}
+
 // ---- R11 ----
 export function gatePrint(fx: FixContext, c: AnyCall, ctx: HotCtx): Fix | null {
   if (!ctx.stmt || ctx.stmt.kind !== 'CallStat' || ctx.stmt.call !== c) return null;

@@ -35,6 +35,8 @@ export class RuleChecker {
   readonly findings: Finding[] = [];
   private covered = new Set<Node>();
   private pawnByFn = new Map<FunctionExpr, Occurrence[]>();
+  /** Fetches per key across hot roots (R6's "several hot callbacks" case). */
+  private pawnAcross = new Map<string, { call: AnyCall; info: HotInfo; root: string }[]>();
   private chainsByFn = new Map<FunctionExpr, { e: Expr; ctx: HotCtx }[]>();
 
   constructor(private unit: FileUnit, private project: Project, private fx: FixContext) {}
@@ -47,6 +49,7 @@ export class RuleChecker {
       this.afterFunction(fn, info);
     }
     this.stereoViewIndex(mine);
+    this.fetchedInSeveralCallbacks();
     this.findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
     return this.findings;
   }
@@ -160,6 +163,9 @@ export class RuleChecker {
       const l = this.pawnByFn.get(ctx.fn) ?? [];
       l.push({ call: c, ctx, key });
       this.pawnByFn.set(ctx.fn, l);
+      const across = this.pawnAcross.get(key) ?? [];
+      across.push({ call: c, info, root: `${info.callback}|${(info.via ?? [])[0] ?? ''}` });
+      this.pawnAcross.set(key, across);
     }
     // R9: value objects
     if (name === 'new' && receiverText !== null && VALUE_TYPES.test(receiverText)) {
@@ -169,7 +175,8 @@ export class RuleChecker {
     }
     // R10: motion-controller state reconfigured
     if (name === 'get_or_add_motion_controller_state' && this.configuresState(c, ctx)) {
-      this.add('UEVR010', c, info, `Motion-controller state is looked up and reconfigured ${w}: ${RULE_BY_CODE.get('UEVR010')!.cost}. Configure it once when the object changes (remember the last object).`);
+      this.add('UEVR010', c, info, `Motion-controller state is looked up and reconfigured ${w}: ${RULE_BY_CODE.get('UEVR010')!.cost}. Configure it once when the object changes (remember the last object).`,
+        () => [fixes.configureOnChange(this.fx, c, ctx)]);
     }
     // R11: print
     if (name === 'print' && c.kind === 'Call' && c.callee.kind === 'Name' && c.callee.decl === null) {
@@ -353,6 +360,22 @@ export class RuleChecker {
     }
   }
 
+  /** R6, second form: the same fetch in several hot callbacks (advice only: share it per frame). */
+  private fetchedInSeveralCallbacks(): void {
+    for (const [key, occ] of this.pawnAcross) {
+      const roots = [...new Set(occ.map((o) => o.root))];
+      if (roots.length < 2) continue;
+      const names = [...new Set(occ.map((o) => o.info.callback))];
+      for (const root of roots.slice(1)) {
+        const o = occ.find((x) => x.root === root)!;
+        if (this.findings.some((f) => f.code === 'UEVR006' && f.range.start.line === this.unit.lines.lineOf(o.call.start))) continue;
+        this.add('UEVR006', o.call, o.info,
+          `${key} is fetched in ${roots.length} hot callbacks (${names.join(', ')}): fetch it once per frame in on_pre_engine_tick into a file-scope variable and use that.`,
+          undefined, 'hint');
+      }
+    }
+  }
+
   /** R14: a stereo callback that never reads view_index but does costly work twice per frame. */
   private stereoViewIndex(mine: [FunctionExpr, HotInfo][]): void {
     const cheap = new Set(['UEVR005', 'UEVR012', 'UEVR013', 'UEVR014']);
@@ -366,7 +389,8 @@ export class RuleChecker {
       const n = costly.length + viaThis.length;
       if (n === 0) continue;
       this.add('UEVR014', { start: fn.start, end: Math.min(fn.end, fn.body.start) }, info,
-        `This ${info.callback} callback runs twice per frame (once per eye) but never reads view_index, and does costly work (${n} finding${n > 1 ? 's' : ''}): the same result is computed twice. Compute it once in on_pre_engine_tick and read the cached value here, or only when view_index == 0.`);
+        `This ${info.callback} callback runs twice per frame (once per eye) but never reads view_index, and does costly work (${n} finding${n > 1 ? 's' : ''}): the same result is computed twice. Compute it once in on_pre_engine_tick and read the cached value here, or only when view_index == 0.`,
+        () => [fixes.oneEyeOnly(this.fx, fn)]);
     }
   }
 }
