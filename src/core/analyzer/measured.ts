@@ -81,6 +81,15 @@ export function recordMatchesUri(file: string, uri: string, mappings: PathMappin
   return raw.startsWith('...') && segs.length === 1 && tname.endsWith(name) && name.endsWith('.lua');
 }
 
+/** How many trailing path segments a capture path and a uri share (to pick the best of same-named files). */
+export function suffixScore(file: string, uri: string): number {
+  const a = norm(file).split('/').filter(Boolean);
+  const b = norm(decodeUriPath(uri)).split('/').filter(Boolean);
+  let n = 0;
+  while (n < a.length && n < b.length && a[a.length - 1 - n] === b[b.length - 1 - n]) n++;
+  return n;
+}
+
 /** Share of the budget → severity used for measured findings. */
 export function severityForShare(ms: number, budgetMs: number): Severity {
   const share = budgetMs > 0 ? ms / budgetMs : 0;

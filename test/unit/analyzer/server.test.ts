@@ -60,6 +60,17 @@ describe('measured data', () => {
     assert.ok(s.findings(URI).every((f) => f.code !== 'UEVR100' && !/ms\/frame/.test(f.message)));
     assert.equal(s.codeLenses(URI).length, 0);
   });
+  test('two open files with the same name: the longer matching path tail gets the numbers', () => {
+    const s = new AnalyzerService();
+    const a = 'file:///ws/GameA/scripts/mod.lua';
+    const b = 'file:///ws/GameB/scripts/mod.lua';
+    s.open(a, MOD, 1);
+    s.open(b, MOD, 1);
+    s.loadCapture([{ ...record(3, 1.9), file: 'C:\\Users\\me\\AppData\\Roaming\\UnrealVRMod\\GameB\\scripts\\mod.lua' }]);
+    assert.ok(s.findings(b).some((f) => f.code === 'UEVR100'));
+    assert.ok(!s.findings(a).some((f) => f.code === 'UEVR100'));
+  });
+
   test('malformed capture records are ignored, not fatal', () => {
     const s = new AnalyzerService();
     s.open(URI, MOD, 1);
