@@ -13,6 +13,8 @@ import { buildCallTree } from '../src/core/profile/callTree';
 import { functionStats } from '../src/core/profile/functionStats';
 import type { Profile } from '../src/core/profile/types';
 import { syntheticFile } from './lib/synthetic';
+import { importSpeedscope } from '../src/core/formats/speedscopeImport';
+import { LoadContext } from '../src/core/formats/loadContext';
 
 setFlagsFromString('--expose-gc');
 
@@ -67,6 +69,12 @@ console.log(`\nJSON.parse (text already decoded)   median ${base.toFixed(0)} ms 
 console.log(`decode + JSON.parse                  median ${median(decodeParseMs).toFixed(0)} ms   runs ${decodeParseMs.map((x) => x.toFixed(0)).join(', ')}`);
 console.log(`convert bytes → folded (ours)        median ${conv.toFixed(0)} ms   runs ${convertMs.map((x) => x.toFixed(0)).join(', ')}   output ${mb(foldedLength)}`);
 console.log(`RATIO convert / JSON.parse = ${(conv / base).toFixed(2)}× (medians)   ${(Math.min(...convertMs) / Math.min(...parseMs)).toFixed(2)}× (best of ${REPS})   budget 2.5×   vs decode+parse ${(conv / median(decodeParseMs)).toFixed(2)}×`);
+
+// For reference: the ordinary path (JSON.parse, then walk the parsed arrays), which the byte-level
+// fast path replaces for files of 4 MB and more.
+gc();
+const [ordinaryMs] = time(() => exportProfile(importSpeedscope(JSON.parse(text), new LoadContext('synthetic.speedscope.json')), 'folded'));
+console.log(`reference: ordinary path (JSON.parse + walk + folded) ${ordinaryMs.toFixed(0)} ms = ${(ordinaryMs / base).toFixed(2)}× JSON.parse`);
 
 // Load into a Profile and keep it: how much heap does the model cost, and the call tree on top.
 gc();
