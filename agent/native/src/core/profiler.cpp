@@ -83,6 +83,7 @@ void Profiler::scriptReset() {
     inCallback_ = false;
     L_ = nullptr;
   }
+  std::lock_guard<std::mutex> g(stateMu_);
   open_.clear();
   generation_++;
   sink_.scriptReset(now(), generation_);
@@ -111,13 +112,17 @@ int Profiler::luaRegister(lua_State* L) {
   const char* name = luaL_checklstring(L, 1, &n);
   int level = int(luaL_optinteger(L, 2, 2));
   CallbackInfo cb;
-  cb.id = nextId_++;
   cb.name.assign(name, std::min<size_t>(n, 512));
   siteOf(L, level, cb.file, cb.line);
-  cb.generation = generation_;
-  sink_.callbackRegistered(cb);
-  if (callbacks_.size() < 100000) callbacks_[cb.id] = cb;
-  overhead_ += now() - t0;
+  {
+    // No Lua call may raise while this lock is held (a longjmp would skip the unlock).
+    std::lock_guard<std::mutex> g(stateMu_);
+    cb.id = nextId_++;
+    cb.generation = generation_;
+    sink_.callbackRegistered(cb);
+    if (callbacks_.size() < 100000) callbacks_[cb.id] = cb;
+    overhead_ += now() - t0;
+  }
   lua_pushinteger(L, cb.id);
   lua_pushstring(L, cb.file.c_str());
   lua_pushinteger(L, cb.line);
@@ -125,6 +130,7 @@ int Profiler::luaRegister(lua_State* L) {
 }
 
 void Profiler::registerExternal(const std::string& name, const std::string& file, int line) {
+  std::lock_guard<std::mutex> g(stateMu_);
   CallbackInfo cb;
   cb.id = nextId_++;
   cb.name = name.substr(0, 512);
@@ -149,11 +155,13 @@ int Profiler::luaEnter(lua_State* L) {
   int id = int(luaL_checkinteger(L, 1));
   int eye = int(luaL_optinteger(L, 2, -1));
   if (eye != 0 && eye != 1) eye = -1;
+  std::lock_guard<std::mutex> sg(stateMu_);
   if (open_.size() >= 64) return 0;  // runaway recursion through proxies: stop tracking, never grow
   open_.push_back({id, eye, t, 0});
   if (open_.size() == 1 && L == L_) {
     std::lock_guard<std::mutex> g(armMu_);
     inCallback_ = true;
+    enterThread_ = std::this_thread::get_id();
   }
   overhead_ += now() - t;
   return 0;
@@ -162,6 +170,7 @@ int Profiler::luaEnter(lua_State* L) {
 int Profiler::luaLeave(lua_State* L) {
   double t = now();
   int id = int(luaL_checkinteger(L, 1));
+  std::lock_guard<std::mutex> sg(stateMu_);
   // Pop up to the matching id, so a missing leave cannot wedge the stack.
   auto it = std::find_if(open_.rbegin(), open_.rend(), [id](const Open& o) { return o.id == id; });
   if (it == open_.rend()) return 0;
@@ -196,6 +205,8 @@ int Profiler::luaReset(lua_State* L) {
 
 void Profiler::preEngineTick() {
   double t = now();
+  // Render-thread callbacks (slate draw) run Lua, and so enter/leave, concurrently with the game thread.
+  std::lock_guard<std::mutex> sg(stateMu_);
   if (frameStart_ >= 0) {
     FrameRecord f;
     f.frame = frameIndex_;
@@ -336,7 +347,11 @@ void Profiler::hook(lua_State* L, lua_Debug* /*ar*/) {
     lua_sethook(L, nullptr, 0, 0);  // disarm first: nothing runs between samples
     armed_ = false;
     weight = armWeight_;
+    // The hook fires on whichever thread runs Lua next; only the thread inside the armed callback
+    // holds a stack that belongs to it.
+    if (std::this_thread::get_id() != enterThread_) return;
   }
+  std::lock_guard<std::mutex> sg(stateMu_);
   if (open_.empty()) return;
   // Walk innermost → outermost, keep mod frames (skip C functions and the agent's own proxies).
   struct Level { SampledFrame f; };

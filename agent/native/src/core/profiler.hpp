@@ -92,6 +92,11 @@ class Profiler {
   std::mutex armMu_;
   bool inCallback_ = false;
   bool armed_ = false;
+  std::thread::id enterThread_;
+  // Guards the frame accounting, the open-callback stack and the interning tables: render-thread Lua
+  // callbacks call enter/leave while the game thread closes frames. Never held across a Lua call that
+  // can raise.
+  std::mutex stateMu_;
   double armWeight_ = 0;
   std::atomic<double> hz_{0};
   std::atomic<bool> stop_{false};
