@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Profile } from '../core/profile/types';
 import { resolveScriptPath } from '../core/scriptPaths';
+import { parseFromWebview, type ProfileMessage } from '../core/view/messages';
 import { showError } from './log';
 import type { MeasuredRecord } from '../core/analyzer/measured';
 import { loadProfileAndMeasures, type LoadedProfile } from './profileLoader';
@@ -42,14 +43,6 @@ export class ProfileDocument implements vscode.CustomDocument {
 /** A document whose profile has loaded. */
 export type LoadedProfileDocument = ProfileDocument & { profile: Profile };
 
-/** Messages the flame graph webview sends (see src/core/view/messages.ts for the full set). */
-interface FromWebview {
-  type: string;
-  file?: unknown;
-  line?: unknown;
-  message?: unknown;
-}
-
 /**
  * The "UEVR Flame Graph" custom editor for captures and importable profile formats. The profile is
  * parsed in a worker thread and posted to the webview by structured clone (typed arrays, no JSON).
@@ -60,6 +53,11 @@ export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProv
   private readonly onDidLoadEmitter = new vscode.EventEmitter<LoadedProfileDocument>();
   /** Fires when a profile has been loaded into an editor (the editor annotations listen). */
   readonly onDidLoadProfile = this.onDidLoadEmitter.event;
+  private readonly rendered = new vscode.EventEmitter<ProfileDocument>();
+  /** Fires when a flame graph has painted its first frame (tests and screenshots wait for it). */
+  readonly onDidRender = this.rendered.event;
+  /** The document whose flame graph painted last. */
+  lastRendered: vscode.Uri | undefined;
 
   static register(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): FlameGraphEditorProvider {
     const provider = new FlameGraphEditorProvider(context, log);
@@ -71,6 +69,7 @@ export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProv
         supportsMultipleEditorsPerDocument: true,
       }),
       provider.onDidLoadEmitter,
+      provider.rendered,
     );
     return provider;
   }
@@ -119,12 +118,8 @@ export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProv
       if (!profile) return;
       const s = readSettings(doc.uri);
       const t = Date.now();
-      void panel.webview.postMessage({
-        type: 'profile',
-        title,
-        profile,
-        settings: { refreshRateHz: s.refreshRateHz, budgetMs: s.budgetMs },
-      }).then(() => this.log.debug(`${title}: profile delivered to the webview in ${Date.now() - t} ms`));
+      const message: ProfileMessage = { type: 'profile', title, profile, settings: { refreshRateHz: s.refreshRateHz, budgetMs: s.budgetMs } };
+      void panel.webview.postMessage(message).then(() => this.log.debug(`${title}: profile delivered to the webview in ${Date.now() - t} ms`));
     };
     panel.onDidChangeViewState((e) => {
       if (e.webviewPanel.active) this.active = doc;
@@ -140,15 +135,17 @@ export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProv
       }
     });
     panel.onDidDispose(() => cfg.dispose());
-    panel.webview.onDidReceiveMessage(async (msg: FromWebview) => {
+    panel.webview.onDidReceiveMessage(async (raw: unknown) => {
+      // The webview renders untrusted profile strings: treat what it sends as untrusted too.
+      const msg = parseFromWebview(raw);
+      if (!msg) return;
       if (msg.type === 'ready') void postProfile();
-      else if (msg.type === 'openSource' && typeof msg.file === 'string' && typeof msg.line === 'number') {
-        await this.openSource(msg.file, msg.line);
-      } else if (msg.type === 'rendered') {
-        this.log.debug(`${title}: first paint ${Date.now() - opened} ms after the editor opened`);
-      } else if (msg.type === 'error' && typeof msg.message === 'string') {
-        this.log.warn(`flame graph: ${msg.message}`);
-      }
+      else if (msg.type === 'openSource') await this.openSource(msg.file, msg.line);
+      else if (msg.type === 'rendered') {
+        this.lastRendered = doc.uri;
+        this.rendered.fire(doc);
+        this.log.debug(`${title}: first paint ${Date.now() - opened} ms after the editor opened (${Math.round(msg.ms)} ms in the webview)`);
+      } else if (msg.type === 'error') this.log.warn(`flame graph: ${msg.message}`);
     });
   }
 

@@ -84,7 +84,8 @@ describe('live sessions', function () {
     assert.ok((entry.scriptsMsPerFrame ?? 0) > 0);
     const doc = await waitFor('the capture in the flame graph', () => (api.flameGraphs.activeDocument?.uri.fsPath === file ? api.flameGraphs.activeDocument : undefined));
     assert.ok(doc.profile.samples.length > 0 && (doc.profile.gameFrames?.length ?? 0) >= 100);
-    await waitForWebviewText('the capture to render', (t) => t.includes(entry.name) || /frames/.test(t));
+    await waitFor('the capture to paint', () => (api.flameGraphs.lastRendered?.fsPath === file ? true : undefined));
+    await waitForWebviewText('the capture to render', (t) => /\d+ frames/.test(t) && /ms\/frame/.test(t));
     await screenshot('capture-flamegraph');
   });
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Profile } from '../../core/profile/types';
 import { compareProfiles, type Comparison } from '../../core/report/compare';
-import type { DiffMessage } from '../../core/view/messages';
+import { parseFromWebview, type DiffMessage } from '../../core/view/messages';
 import { readSettings } from '../settings';
 import { webviewHtml } from '../webviewShell';
 
@@ -23,8 +23,9 @@ export function openComparison(extensionUri: vscode.Uri, before: { profile: Prof
     localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist')],
   });
   panel.webview.html = webviewHtml(panel.webview, extensionUri, 'flamegraph', 'Compare captures');
-  panel.webview.onDidReceiveMessage((msg: { type: string; file?: unknown; line?: unknown }) => {
-    if (msg.type === 'ready') {
+  panel.webview.onDidReceiveMessage((raw: unknown) => {
+    const msg = parseFromWebview(raw);
+    if (msg?.type === 'ready') {
       const diff: DiffMessage = {
         type: 'diff',
         before: before.profile,
@@ -35,7 +36,7 @@ export function openComparison(extensionUri: vscode.Uri, before: { profile: Prof
         afterLabel: after.label,
       };
       void panel.webview.postMessage(diff);
-    } else if (msg.type === 'openSource' && typeof msg.file === 'string' && typeof msg.line === 'number') {
+    } else if (msg?.type === 'openSource') {
       onOpenSource(msg.file, msg.line);
     }
   });
