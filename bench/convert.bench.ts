@@ -19,7 +19,7 @@ import { LoadContext } from '../src/core/formats/loadContext';
 setFlagsFromString('--expose-gc');
 
 /** Bytes held by the profile's typed arrays (what structured clone / transfer moves). */
-function modelBytes(p: Profile): number {
+function modelBytes(p: object): number {
   let n = 0;
   const visit = (v: unknown) => {
     if (ArrayBuffer.isView(v)) n += v.byteLength;
