@@ -92,7 +92,7 @@ int lCustomEvent(lua_State* L) {
   if (name == "uevr_profiler.register" && g_prof) {
     size_t a = data.find('\t'), b = data.rfind('\t');
     if (a != std::string::npos && b != a) g_prof->registerExternal(data.substr(0, a), data.substr(a + 1, b - a - 1), std::atoi(data.c_str() + b + 1));
-  } else if (name == "uevr_profiler.hello" && g_prof && !g_prof->installedIn(L)) {
+  } else if (name == "uevr_profiler.hello" && g_prof && !Profiler::hasContractTable(L)) {
     g_prof->installLua(L);
   }
   return 0;

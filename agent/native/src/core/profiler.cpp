@@ -57,8 +57,15 @@ void Profiler::shutdown() {
   g_hooked.compare_exchange_strong(me, nullptr);
 }
 
+bool Profiler::hasContractTable(lua_State* L) {
+  bool has = lua_getglobal(L, "uevr_profiler") == LUA_TTABLE;
+  lua_pop(L, 1);
+  return has;
+}
+
 void Profiler::installLua(lua_State* L) {
-  if (L_ != nullptr && L_ != L) scriptReset();  // a new state: the old one is gone
+  // A new state (possibly at the address of the destroyed one): the old state is gone, never touch it.
+  if (L_ != nullptr) scriptReset(false);
   {
     std::lock_guard<std::mutex> g(armMu_);
     L_ = L;
@@ -76,10 +83,10 @@ void Profiler::installLua(lua_State* L) {
   lua_setglobal(L, "uevr_profiler");
 }
 
-void Profiler::scriptReset() {
+void Profiler::scriptReset(bool stateAlive) {
   {
     std::lock_guard<std::mutex> g(armMu_);
-    disarmLocked();
+    disarmLocked(stateAlive);
     inCallback_ = false;
     L_ = nullptr;
   }
@@ -252,8 +259,8 @@ double Profiler::setSamplingHz(double hz) {
   return hz;
 }
 
-void Profiler::disarmLocked() {
-  if (armed_ && L_) lua_sethook(L_, nullptr, 0, 0);
+void Profiler::disarmLocked(bool stateAlive) {
+  if (armed_ && L_ && stateAlive) lua_sethook(L_, nullptr, 0, 0);
   armed_ = false;
 }
 

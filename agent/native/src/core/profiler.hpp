@@ -30,8 +30,11 @@ class Profiler {
   void installLua(lua_State* L);
   // Whether L already carries this profiler's table.
   bool installedIn(lua_State* L) const { return L != nullptr && L == L_; }
-  // The scripts are being reset or the state is going away: remove the hook, forget L.
-  void scriptReset();
+  // The scripts are being reset or the state is going away: remove the hook, forget L. `stateAlive`
+  // false when the state is already destroyed (then it must not be touched, not even to unhook).
+  void scriptReset(bool stateAlive = true);
+  // Whether L's globals hold this contract table (a new state can reuse a freed state's address).
+  static bool hasContractTable(lua_State* L);
 
   // Frame boundaries, game thread. preEngineTick closes the previous frame and opens the next.
   void preEngineTick();
@@ -67,7 +70,7 @@ class Profiler {
     double start, own;  // own: profiler time spent inside this callback (hook), excluded from it
   };
   void samplerLoop();
-  void disarmLocked();
+  void disarmLocked(bool stateAlive = true);
   int internFrame(const SampledFrame& f);
   int internStack(int parent, int frame);
   void siteOf(lua_State* L, int level, std::string& file, int& line);

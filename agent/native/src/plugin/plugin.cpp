@@ -48,7 +48,8 @@ void onPreEngineTick(void*, float) {
   // get_lua_state changes on every "Reset scripts": a pointer we did not install into is a new state.
   lua_State* L = currentState();
   if (L != g_seenState) {
-    if (g_seenState && g_profiler->installedIn(g_seenState)) g_profiler->scriptReset();
+    // The old state is already destroyed: forget it without touching it.
+    if (g_seenState && g_profiler->installedIn(g_seenState)) g_profiler->scriptReset(false);
     g_seenState = L;
   }
   g_session->runGameThreadWork();
@@ -72,7 +73,8 @@ void onCustomEvent(const char* name, const char* data) {
   if (n == "uevr_profiler.hello") {
     // The Lua agent asks for the contract table before it looks for it: install into the state that is
     // loading scripts right now (get_lua_state takes a recursive lock the loading thread already holds).
-    if (L && !g_profiler->installedIn(L)) {
+    // Checked by the table, not the pointer: a new state can reuse the address of the one just destroyed.
+    if (L && !Profiler::hasContractTable(L)) {
       // From now on the state holds C functions of this DLL: pin it, so an unload (FreeLibrary, which
       // UEVR does before it resets scripts) can never unmap code the scripts still call.
       HMODULE self = nullptr;
