@@ -77,12 +77,14 @@ export class AnalyzerService {
   loadCapture(records: MeasuredRecord[]): void {
     // Records come over the wire from the extension: keep well-formed ones, coerce numbers, never throw.
     const num = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) && x >= 0 ? x : 0);
+    // null (or anything not a number) means "not measured": calls of sampled functions, p95 without frames.
+    const opt = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) && x >= 0 ? x : null);
     this.records = (Array.isArray(records) ? records : [])
       .filter((r) => r && typeof r === 'object' && typeof r.file === 'string' && Number.isInteger(r.line) && r.line > 0)
       .map((r) => ({
         ...r,
-        selfMsPerFrame: num(r.selfMsPerFrame), totalMsPerFrame: num(r.totalMsPerFrame), callsPerFrame: num(r.callsPerFrame),
-        p95Ms: num(r.p95Ms), budgetMs: num(r.budgetMs) || 1000 / (num(r.refreshRateHz) || 90), refreshRateHz: num(r.refreshRateHz) || 90,
+        selfMsPerFrame: num(r.selfMsPerFrame), totalMsPerFrame: num(r.totalMsPerFrame), callsPerFrame: opt(r.callsPerFrame),
+        p95Ms: opt(r.p95Ms), budgetMs: num(r.budgetMs) || 1000 / (num(r.refreshRateHz) || 90), refreshRateHz: num(r.refreshRateHz) || 90,
         topCallers: Array.isArray(r.topCallers) ? r.topCallers.filter((c) => c && typeof c.name === 'string').map((c) => ({ name: c.name, msPerFrame: num(c.msPerFrame) })) : [],
         functionName: typeof r.functionName === 'string' ? r.functionName : undefined,
       }));
@@ -319,7 +321,7 @@ export class AnalyzerService {
     const chunk = parse(d.text);
     const fns: FunctionExpr[] = [];
     walk(chunk.body, (n) => { if (n.kind === 'Function') fns.push(n); });
-    const span = fns.map((f) => ({ f, a: d.lines.lineOf(f.start) + 1, b: d.lines.lineOf(f.end) + 1, self: 0, total: 0, calls: 0, budget: 0 }));
+    const span = fns.map((f) => ({ f, a: d.lines.lineOf(f.start) + 1, b: d.lines.lineOf(f.end) + 1, self: 0, total: 0, calls: null as number | null, budget: 0 }));
     for (const r of byLine(recs).values()) {
       let best: (typeof span)[number] | undefined;
       for (const s of span) if (s.a <= r.line && r.line <= s.b && (!best || s.b - s.a < best.b - best.a)) best = s;

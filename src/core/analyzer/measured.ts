@@ -14,9 +14,10 @@ export interface MeasuredRecord {
   selfMsPerFrame: number;
   /** Time including everything called from it, per frame. */
   totalMsPerFrame: number;
-  callsPerFrame: number;
+  /** Exact for callback functions (host timings); null when unknown: samples cannot count calls. */
+  callsPerFrame: number | null;
   /** 95th percentile over frames of the per-frame total (ms). */
-  p95Ms: number;
+  p95Ms: number | null;
   /** Biggest callers, costliest first. */
   topCallers: { name: string; msPerFrame: number }[];
   /** Frame budget (1000 / refreshRateHz). */
@@ -31,6 +32,11 @@ export interface MeasuredRecord {
 export interface PathMapping {
   from: string;
   to: string;
+}
+
+/** Calls per frame: whole numbers from 10 up, one decimal below (stereo callbacks run 2.0 a frame). */
+export function fmtCalls(calls: number): string {
+  return calls.toFixed(calls >= 10 ? 0 : 1);
 }
 
 export function fmtMs(ms: number): string {
@@ -156,7 +162,7 @@ export function hotspotFindings(records: MeasuredRecord[], lineRange: (line0: nu
   return lines.map((r) => ({
     code: 'UEVR100',
     severity: severityForShare(r.selfMsPerFrame, r.budgetMs),
-    message: `Hotspot: ${budgetPhrase(r.selfMsPerFrame, r.budgetMs, r.refreshRateHz)} on this line (${fmtMs(r.totalMsPerFrame)} ms with callees, ${r.callsPerFrame.toFixed(r.callsPerFrame >= 10 ? 0 : 1)} calls/frame, p95 ${fmtMs(r.p95Ms)} ms).`,
+    message: `Hotspot: ${budgetPhrase(r.selfMsPerFrame, r.budgetMs, r.refreshRateHz)} on this line (${[`${fmtMs(r.totalMsPerFrame)} ms with callees`, r.callsPerFrame !== null ? `${fmtCalls(r.callsPerFrame)} calls/frame` : '', r.p95Ms !== null ? `p95 ${fmtMs(r.p95Ms)} ms` : ''].filter(Boolean).join(', ')}).`,
     range: lineRange(r.line - 1),
     hot: null,
     fixes: [],
@@ -173,8 +179,8 @@ export function measuredHover(r: MeasuredRecord, findingsOnLine: Finding[]): str
     `|---|---|`,
     `| self | ${fmtMs(r.selfMsPerFrame)} ms/frame |`,
     `| total | ${fmtMs(r.totalMsPerFrame)} ms/frame |`,
-    `| calls | ${r.callsPerFrame.toFixed(r.callsPerFrame >= 10 ? 0 : 1)} per frame |`,
-    `| p95 over frames | ${fmtMs(r.p95Ms)} ms |`,
+    ...(r.callsPerFrame !== null ? [`| calls | ${fmtCalls(r.callsPerFrame)} per frame |`] : []),
+    ...(r.p95Ms !== null ? [`| p95 over frames | ${fmtMs(r.p95Ms)} ms |`] : []),
   ];
   if (r.topCallers.length) {
     parts.push('', 'Top callers: ' + r.topCallers.slice(0, 5).map((c) => `\`${c.name.replace(/`/g, "'")}\` ${fmtMs(c.msPerFrame)} ms`).join(', '));
@@ -188,7 +194,8 @@ export function measuredHover(r: MeasuredRecord, findingsOnLine: Finding[]): str
 }
 
 /** CodeLens text for a hot function. */
-export function lensTitle(selfMs: number, totalMs: number, calls: number, budgetMs: number): string {
+export function lensTitle(selfMs: number, totalMs: number, calls: number | null, budgetMs: number): string {
   const pct = budgetMs > 0 ? (totalMs / budgetMs) * 100 : 0;
-  return `UEVR: ${fmtMs(selfMs)} ms self · ${fmtMs(totalMs)} ms total per frame (${pct.toFixed(pct >= 10 ? 0 : 1)}% of budget) · ${calls.toFixed(calls >= 10 ? 0 : 1)} calls/frame`;
+  const callsText = calls !== null ? ` · ${fmtCalls(calls)} calls/frame` : '';
+  return `UEVR: ${fmtMs(selfMs)} ms self · ${fmtMs(totalMs)} ms total per frame (${pct.toFixed(pct >= 10 ? 0 : 1)}% of budget)${callsText}`;
 }

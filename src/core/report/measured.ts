@@ -1,6 +1,6 @@
 // Turns a capture into the measured costs the language server shows in the editor (per line and per
 // function, ms per frame, p95 over frames, top callers). Samples cannot count calls, so callsPerFrame
-// is exact for callback functions (host timings) and NaN ("unknown") for everything else.
+// is exact for callback functions (host timings) and null ("unknown") for everything else.
 import type { MeasuredRecord } from '../analyzer/measured';
 import { callersAndCallees, functionStats, lineStats } from '../profile/functionStats';
 import { FrameKind, type Profile } from '../profile/types';
@@ -86,8 +86,8 @@ export function measuredRecords(profile: Profile, opts: MeasuredOptions): Measur
       line: ls.line[i],
       selfMsPerFrame: perFrame(ls.self[i]),
       totalMsPerFrame: perFrame(ls.total[i]),
-      callsPerFrame: Number.NaN,
-      p95Ms: gameFrames > 0 ? sparseP95(perLineFrames[k], gameFrames) : Number.NaN,
+      callsPerFrame: null,
+      p95Ms: gameFrames > 0 ? sparseP95(perLineFrames[k], gameFrames) : null,
       topCallers: [],
       budgetMs,
       refreshRateHz,
@@ -118,8 +118,8 @@ export function measuredRecords(profile: Profile, opts: MeasuredOptions): Measur
       line: fns.line[i],
       selfMsPerFrame: perFrame(stats.self[i]),
       totalMsPerFrame: perFrame(stats.total[i]),
-      callsPerFrame: cb ? cb.callsPerFrame : Number.NaN,
-      p95Ms: cb ? cb.p95Ms : Number.NaN,
+      callsPerFrame: cb ? cb.callsPerFrame : null,
+      p95Ms: cb ? cb.p95Ms : null,
       topCallers,
       budgetMs,
       refreshRateHz,

@@ -10,8 +10,8 @@ test('measured lines and functions in ms per frame, with p95, callers and exact 
   // update (mod.lua:3): a quarter of the 2 ms tick in itself, the rest in find_uobject below it.
   assert.equal(line(3)?.selfMsPerFrame.toFixed(3), '0.500');
   assert.equal(line(3)?.totalMsPerFrame.toFixed(3), '2.000');
-  assert.equal(line(3)?.p95Ms.toFixed(3), '2.000', 'every frame costs the same');
-  assert.ok(Number.isNaN(line(3)?.callsPerFrame ?? 0), 'samples cannot count calls');
+  assert.equal(line(3)?.p95Ms?.toFixed(3), '2.000', 'every frame costs the same');
+  assert.equal(line(3)?.callsPerFrame, null, 'samples cannot count calls');
   assert.equal(line(18)?.totalMsPerFrame.toFixed(3), '1.000', 'stereo: both eyes');
   assert.equal(records.find((r) => r.line === 0), undefined, 'native frames have no line');
   assert.equal(line(3)?.budgetMs.toFixed(2), '11.11');
@@ -33,6 +33,18 @@ test('a profile without game frames has no p95 and is costed per 1/refresh-rate 
   const update = records.find((r) => r.line === 3 && !r.functionName);
   // 111.1 ms at 90 Hz is 10 frames, as many as the capture had: the same ms per frame.
   assert.equal(update?.totalMsPerFrame.toFixed(3), '2.000');
-  assert.ok(Number.isNaN(update?.p95Ms ?? 0));
-  assert.ok(Number.isNaN(records.find((r) => r.functionName === 'on_pre_engine_tick')?.callsPerFrame ?? 0), 'no host timings, no call counts');
+  assert.equal(update?.p95Ms, null);
+  assert.equal(records.find((r) => r.functionName === 'on_pre_engine_tick')?.callsPerFrame, null, 'no host timings, no call counts');
+});
+
+test('hover and CodeLens say nothing about calls they cannot know, and show exact ones', async () => {
+  const { measuredHover, lensTitle } = await import('../../../src/core/analyzer/measured');
+  const records = measuredRecords(capture(2, 0.5), { refreshRateHz: 90 });
+  const sampled = records.find((r) => r.functionName === 'update');
+  const callback = records.find((r) => r.functionName === 'on_pre_engine_tick');
+  assert.ok(sampled && callback);
+  assert.doesNotMatch(measuredHover(sampled, []), /calls/);
+  assert.doesNotMatch(lensTitle(sampled.selfMsPerFrame, sampled.totalMsPerFrame, sampled.callsPerFrame, sampled.budgetMs), /calls/);
+  assert.match(measuredHover(callback, []), /\| calls \| 1\.0 per frame \|/);
+  assert.match(lensTitle(callback.selfMsPerFrame, callback.totalMsPerFrame, callback.callsPerFrame, callback.budgetMs), /· 1\.0 calls\/frame$/);
 });
