@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { connect, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
@@ -70,6 +71,55 @@ describe('native agent core (Linux test host)', { skip }, () => {
       assert.equal(await exited, 0);
       assert.deepEqual(readdirSync(dir), [], 'the discovery file is removed at exit');
     } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('hostile bodies get one-line errors (deep nesting, invalid UTF-8, huge numbers); a 9th connection is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uevrprof-native-'));
+    const child = spawn(host, ['--stub', stub, '--agent', agent, '--mods', mods('known-cost-loops'), '--serve', '--port', '0', '--sessions-dir', dir], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const sockets: Socket[] = [];
+    try {
+      const line = await new Promise<string>((res, rej) => {
+        createInterface({ input: child.stdout }).once('line', res);
+        child.once('exit', (code) => rej(new Error(`host exited ${code}`)));
+      });
+      const { port } = JSON.parse(line) as { port: number };
+      const open = () =>
+        new Promise<{ s: Socket; text: () => string; closed: () => boolean }>((res, rej) => {
+          let text = '';
+          let closed = false;
+          const s = connect({ host: '127.0.0.1', port }, () => res({ s, text: () => text, closed: () => closed }));
+          s.on('data', (d: Buffer) => (text += d.toString('utf8')));
+          s.on('close', () => (closed = true));
+          s.on('error', rej);
+          sockets.push(s);
+        });
+      const frame = (body: Buffer) => Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`), body]);
+      const until = async (pred: () => boolean) => {
+        for (let i = 0; i < 200 && !pred(); i++) await new Promise((r) => setTimeout(r, 25));
+        return pred();
+      };
+      const a = await open();
+      a.s.write(frame(Buffer.from('['.repeat(100000))));
+      a.s.write(frame(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d])));
+      a.s.write(frame(Buffer.from('{"seq":1e400,"type":"request","command":"initialize"}')));
+      a.s.write(frame(Buffer.from('{"seq":2,"type":"request","command":"initialize"}')));
+      assert.ok(await until(() => (a.text().match(/"success":true/g) ?? []).length === 1), a.text());
+      const errors = a.text().match(/"message":"(?:[^"\\]|\\.)*"/g) ?? [];
+      assert.equal(errors.length, 3, a.text());
+      assert.match(errors[0], /nesting too deep/);
+      assert.match(errors[1], /UTF-8/);
+      assert.match(errors[2], /seq/);
+      assert.ok(!a.closed());
+      // Eight connections are served; the ninth gets the refusal and is closed.
+      for (let i = 0; i < 7; i++) await open();
+      const ninth = await open();
+      assert.ok(await until(() => ninth.closed()), 'the 9th connection is closed');
+      assert.match(ninth.text(), /refused: too many connections \(max 8\)/);
+    } finally {
+      for (const s of sockets) s.destroy();
       child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
