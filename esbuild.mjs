@@ -92,8 +92,13 @@ function copyAssets() {
     cpSync(join(root, 'agent'), join(root, 'dist/agent'), {
       recursive: true,
       // Only what a game loads: the Lua agent and a built plugin DLL; never native sources or build trees.
-      filter: (src) => !/[\\/](native|build)([\\/]|$)/.test(src.slice(root.length)) || src.endsWith('.dll'),
+      filter: (src) => !/[\\/](native|build)([\\/]|$)/.test(src.slice(root.length)),
     });
+    // The plugin DLL (npm run build:agent) ships with Lua's licence, whose code it contains.
+    for (const f of ['uevr_profiler.dll', 'uevr_profiler.dll.LICENSE-lua.txt']) {
+      const built = join(root, 'agent/native/build-win64', f);
+      if (existsSync(built)) cpSync(built, join(root, 'dist/agent', f));
+    }
   }
   const speedscope = join(root, 'node_modules/speedscope/dist/release');
   if (existsSync(speedscope)) {

@@ -14,6 +14,13 @@
 local uevr = uevr
 if type(uevr) ~= 'table' or type(uevr.sdk) ~= 'table' or type(uevr.sdk.callbacks) ~= 'table' then return end
 
+-- In a game the native plugin installs `uevr_profiler` when asked: UEVR tells plugins nothing when the
+-- Lua state is created, but dispatch_custom_event reaches the plugin synchronously while this loads.
+-- (pcall around everything: an older UEVR, or no plugin, must not stop the mods from loading.)
+if rawget(_G, 'uevr_profiler') == nil then
+  pcall(function() uevr.api:dispatch_custom_event('uevr_profiler.hello', '') end)
+end
+
 local P = rawget(_G, 'uevr_profiler')
 if type(P) == 'table' and P.__agent_loaded then return end -- loaded twice (global + game folder)
 

@@ -11,6 +11,7 @@ import { LiveViewProvider, LIVE_VIEW_ID } from './live/liveViewProvider';
 import { resolveAttachTarget } from './live/picker';
 import { SessionManager, type FinishedCapture } from './live/sessionManager';
 import { openInSpeedscope } from './speedscope/speedscopePanel';
+import { installAgentCommand, uninstallAgentCommand } from './agent/installCommand';
 import { LineHeat } from './lineHeat';
 import { WorkspaceAnalysis } from './workspaceAnalysis';
 import { UserError } from './log';
@@ -169,6 +170,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
     },
     [COMMANDS.exportReport]: (arg?: unknown, format?: unknown, out?: unknown) =>
       captures.exportReport(arg as never, format === 'html' || format === 'markdown' ? format : undefined, typeof out === 'string' ? out : undefined),
+    [COMMANDS.installAgent]: () => installAgentCommand(context, log),
+    [COMMANDS.uninstallAgent]: () => uninstallAgentCommand(context, log),
     [COMMANDS.analyzeWorkspace]: () =>
       vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'UEVR: analyzing workspace scripts', cancellable: true }, async (progress, token) => {
         const r = await workspaceAnalysis.run(token, progress);
