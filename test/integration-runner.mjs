@@ -26,7 +26,8 @@ const vscodeExecutablePath = findExecutable();
 const userDataDir = mkdtempSync(join(tmpdir(), 'uevr-prof-user-'));
 // Tests change settings and write captures: give them a copy of the fixture workspace, not the repo's.
 const workspace = mkdtempSync(join(tmpdir(), 'uevr-prof-ws-'));
-cpSync(join(root, 'test/fixtures/workspace'), workspace, { recursive: true });
+// UEVR_TEST_WORKSPACE: another folder to copy instead (the screenshot pass uses the example mods).
+cpSync(process.env.UEVR_TEST_WORKSPACE ?? join(root, 'test/fixtures/workspace'), workspace, { recursive: true });
 const sessionsDir = mkdtempSync(join(tmpdir(), 'uevr-prof-sessions-'));
 try {
   const code = await runTests({

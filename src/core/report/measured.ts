@@ -95,14 +95,19 @@ export function measuredRecords(profile: Profile, opts: MeasuredOptions): Measur
   });
 
   // Functions (for CodeLens and hover), with their top callers; exact call counts for callbacks.
-  const stats = functionStats(profile);
-  const fns = stats.functions;
   // Callback frames and registrations name the same file differently (chunk name vs. path): match
   // them by file name and line.
   const baseKey = (line: number, file: string): string => `${line}\u0000${(file.replace(/\\/g, '/').split('/').pop() ?? file).toLowerCase()}`;
+  const stats = functionStats(profile);
+  const fns = stats.functions;
   const callbackCalls = new Map(summary.callbacks.map((c) => [baseKey(c.line, c.file), c]));
+  // A callback's root frame and the Lua function it wraps sit on the same line: one record (the Lua
+  // function's, with the callback's exact calls) rather than two CodeLenses on one line.
+  const luaAt = new Set<string>();
+  for (let i = 0; i < fns.length; i++) if (fns.kind[i] === FrameKind.Lua && stats.total[i] > 0) luaAt.add(baseKey(fns.line[i], fns.file[i]));
   const fnOrder = Array.from({ length: fns.length }, (_, i) => i)
     .filter((i) => stats.total[i] > 0 && fns.line[i] > 0 && fns.file[i] !== '' && fns.kind[i] !== FrameKind.Native)
+    .filter((i) => fns.kind[i] !== FrameKind.Callback || !luaAt.has(baseKey(fns.line[i], fns.file[i])))
     .sort((a, b) => stats.total[b] - stats.total[a])
     .slice(0, opts.maxFunctions ?? 200);
   // Callers cost a pass over the stacks per function: only the heaviest get them.
@@ -112,7 +117,7 @@ export function measuredRecords(profile: Profile, opts: MeasuredOptions): Measur
       .filter((c) => c.fn >= 0)
       .slice(0, 5)
       .map((c) => ({ name: fns.name[c.fn], msPerFrame: perFrame(c.total) }));
-    const cb = fns.kind[i] === FrameKind.Callback ? callbackCalls.get(baseKey(fns.line[i], fns.file[i])) : undefined;
+    const cb = callbackCalls.get(baseKey(fns.line[i], fns.file[i]));
     records.push({
       file: fns.file[i],
       line: fns.line[i],

@@ -48,3 +48,21 @@ test('hover and CodeLens say nothing about calls they cannot know, and show exac
   assert.match(measuredHover(callback, []), /\| calls \| 1\.0 per frame \|/);
   assert.match(lensTitle(callback.selfMsPerFrame, callback.totalMsPerFrame, callback.callsPerFrame, callback.budgetMs), /· 1\.0 calls\/frame$/);
 });
+
+test('a callback and the Lua function it wraps get one CodeLens record, with exact calls', async () => {
+  const { ProfileBuilder } = await import('../../../src/core/profile/builder');
+  const b = new ProfileBuilder({ name: 'm', source: 'uevrcap', weightUnit: 'milliseconds' });
+  const cb = b.callback('on_post_engine_tick', 'C:\\Game\\scripts\\hud.lua', 15);
+  const root = b.frame('on_post_engine_tick', 'C:\\Game\\scripts\\hud.lua', 15, 2);
+  const fn = b.frame('function <hud.lua:15>', 'C:\\Game\\scripts\\hud.lua', 15, 0);
+  const s = b.stackOf([root, fn]);
+  for (let f = 0; f < 4; f++) {
+    const row = b.gameFrame(f, f * 11.1, 11.1, 2);
+    b.callbackTiming(row, cb, -1, f * 11.1, 2);
+    b.sample(s, 2, f * 11.1 + 1);
+  }
+  const records = measuredRecords(b.build(), { refreshRateHz: 90 }).filter((r) => r.functionName && r.line === 15);
+  assert.equal(records.length, 1, records.map((r) => r.functionName).join(', '));
+  assert.equal(records[0].functionName, 'function <hud.lua:15>');
+  assert.equal(records[0].callsPerFrame, 1);
+});
