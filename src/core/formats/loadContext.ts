@@ -21,6 +21,8 @@ export class LoadContext {
   progress(fraction: number): void {
     if (this.opts.signal?.aborted) throw new ProfileLoadAbortedError(this.fileName);
     this.opts.onProgress?.(Math.max(0, Math.min(1, fraction)));
+    // The progress callback itself may cancel (e.g. a UI reacting to the report).
+    if (this.opts.signal?.aborted) throw new ProfileLoadAbortedError(this.fileName);
   }
 
   checkAborted(): void {

@@ -82,6 +82,7 @@ function findSpans(bytes: Uint8Array, ctx: LoadContext): Span[] | undefined {
         if (end === undefined) return undefined;
         spans.push({ profile: index[1], key: parentKey, start: i, end: end.end, count: end.count });
         i = end.end;
+        ctx.progress((0.3 * i) / n);
         continue;
       }
       if (depth && kinds[depth - 1] === 2) index[depth - 1]++;
@@ -261,7 +262,7 @@ class RawArrays implements RawSampledArrays {
     let k = 0;
     const total = sp.count;
     while (k < total) {
-      if ((k & 0xffff) === 0) ctx.progress(0.3 + (0.6 * k) / total);
+      if ((k & 0x3fff) === 0) ctx.progress(0.3 + (0.6 * k) / total);
       if (bytes[i] === C.Comma) i = skipSpace(bytes, i + 1);
       if (bytes[i] !== C.LBracket) fail(`sample ${k} is not an array of frame indices`);
       const s0 = i;

@@ -1,7 +1,7 @@
 // The byte-level fast path for big speedscope files must give exactly what the ordinary path gives.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { exportProfile, loadProfile } from '../../../src/core/formats';
+import { exportProfile, loadProfile, ProfileLoadAbortedError } from '../../../src/core/formats';
 import { FAST_PATH_MIN_BYTES, scanSpeedscope } from '../../../src/core/formats/speedscopeFast';
 import { importSpeedscope } from '../../../src/core/formats/speedscopeImport';
 import { LoadContext } from '../../../src/core/formats/loadContext';
@@ -66,6 +66,16 @@ describe('speedscope fast path', () => {
     assert.throws(() => loadProfile(enc(bad3), 's.json'), /refers to frame 999999/);
     const bad4 = text.replace('"samples":[[', '"samples":[["x"],[');
     assert.throws(() => loadProfile(enc(bad4), 's.json'), /speedscope JSON: /);
+  });
+
+  test('progress is monotonic and reaches 1; abort stops the read', () => {
+    const seen: number[] = [];
+    loadProfile(bytes, 'p.json', { onProgress: (f) => seen.push(f) });
+    assert.ok(seen.length > 3);
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i] >= seen[i - 1]);
+    assert.equal(seen[seen.length - 1], 1);
+    const ac = new AbortController();
+    assert.throws(() => loadProfile(bytes, 'p.json', { signal: ac.signal, onProgress: (f) => f > 0.1 && ac.abort() }), (e: unknown) => e instanceof ProfileLoadAbortedError);
   });
 
   test('truncated and flipped big files', () => {
