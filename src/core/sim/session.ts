@@ -21,6 +21,7 @@ import { burn, costsAsLua, DEFAULT_COSTS, instancesOf, type CostModel } from './
 import { CALLBACK_NAMES, CB_INDEX, HOST_CHUNK, hostPrelude, type CallbackName } from './host-prelude';
 import { AR, LUA_MASKCOUNT, loadLuaWasm, RawLua, type LuaState, type LuaWasm } from './lua-runtime';
 import { SampleInterner } from './sample-interner';
+import { seededRandom } from '../random';
 
 export const SIM_VERSION = 'uevr-sim 1 (models UEVR Lua API 2.39)';
 /** Version of the agent <-> native contract (docs/simulator.md "agent contract"). */
@@ -90,17 +91,8 @@ const MAX_LOG_CHARS = 8192;
 const STEAL_GAP_MS = 0.5; // a gap between sampler hook calls longer than this is a preemption
 const HOOK_CHUNK_MS = 0.05; // what 4,000 VM instructions take at most when not preempted
 
-/** Deterministic PRNG (mulberry32) for the sampler's jitter. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic jitter for the sampler; seed 0 is remapped so an unset seed still varies. */
+const prng = (seed: number): (() => number) => seededRandom(seed >>> 0 || 0x9e3779b9);
 
 /** Where the agent script is: dist/agent (bundle) or the repository's agent/ folder. */
 export function defaultAgentPath(): string | null {
