@@ -194,3 +194,66 @@ describe('diff', () => {
     assert.ok(Math.abs(d.functions.totalA[0] - 1000) < 1e-9);
   });
 });
+
+describe('edge cases of the views', () => {
+  test('diff falls back to shares when neither frames nor durations exist', () => {
+    const b1 = new ProfileBuilder({ name: 'a', source: 'folded', weightUnit: 'samples' });
+    b1.sample(b1.stackOf([b1.frame('x')]), 3, 0);
+    b1.sample(b1.stackOf([b1.frame('y')]), 1, 3);
+    b1.durationMs = 0;
+    const b2 = new ProfileBuilder({ name: 'b', source: 'folded', weightUnit: 'samples' });
+    b2.sample(b2.stackOf([b2.frame('x')]), 10, 0);
+    b2.durationMs = 0;
+    const d = diffProfiles(b1.build(), b2.build());
+    assert.equal(d.normalisation, 'share');
+    const x = d.functions.name.indexOf('x');
+    const y = d.functions.name.indexOf('y');
+    assert.equal(d.functions.totalA[x], 0.75);
+    assert.equal(d.functions.totalB[x], 1);
+    assert.equal(d.functions.deltaTotal[y], -0.25);
+  });
+
+  test('lineStats skips frames without a line; views are cached per filter', () => {
+    const b = new ProfileBuilder({ name: 'l', source: 'test', weightUnit: 'milliseconds' });
+    const native = b.frame('uevr.api', '', 0, 1);
+    const lua = b.frame('f', 'm.lua', 4, 0);
+    b.sample(b.stackOf([lua, native]), 2, 0);
+    b.sample(b.stackOf([lua]), 1, 2);
+    const p = b.build();
+    const l = lineStats(p);
+    assert.equal(l.length, 1);
+    assert.equal(l.self[0], 1);
+    assert.equal(l.total[0], 3);
+    assert.equal(buildCallTree(p, { range: [0, 1] }).total[0], 2);
+    assert.equal(buildCallTree(p, { range: [2, 3] }).total[0], 1);
+    assert.notEqual(buildCallTree(p, { range: [0, 1] }), buildCallTree(p));
+  });
+
+  test('stacks whose parents come later (not built by ProfileBuilder) still aggregate', () => {
+    const p: Profile = {
+      name: 'raw', source: 'test', weightUnit: 'samples', durationMs: 0, meta: {},
+      frames: { length: 2, name: ['a', 'b'], file: ['', ''], line: new Int32Array(2), kind: new Uint8Array(2) },
+      // stack 0 = a;b (parent 1), stack 1 = a
+      stacks: { length: 2, parent: Int32Array.from([1, -1]), frame: Int32Array.from([1, 0]) },
+      samples: { length: 2, stack: Int32Array.from([0, 1]), weight: Float64Array.from([2, 1]), time: Float64Array.from([0, 1]) },
+    };
+    const t = buildCallTree(p);
+    assert.deepEqual(Array.from(t.total), [3, 3, 2]);
+    assert.deepEqual(Array.from(t.frame), [-1, 0, 1]);
+    assert.deepEqual(Array.from(functionStats(p).total), [3, 2]);
+    assert.deepEqual(Array.from(buildInvertedTree(p).total), [3, 2, 2, 1]);
+  });
+
+  test('a parent cycle in corrupt input does not hang', () => {
+    const p: Profile = {
+      name: 'cyc', source: 'test', weightUnit: 'samples', durationMs: 0, meta: {},
+      frames: { length: 1, name: ['a'], file: [''], line: new Int32Array(1), kind: new Uint8Array(1) },
+      stacks: { length: 2, parent: Int32Array.from([1, 0]), frame: Int32Array.from([0, 0]) },
+      samples: { length: 1, stack: Int32Array.from([0]), weight: Float64Array.from([1]), time: Float64Array.from([0]) },
+    };
+    assert.equal(buildCallTree(p).total[0], 1);
+    functionStats(p);
+    buildInvertedTree(p);
+    lineStats(p);
+  });
+});
