@@ -7,6 +7,8 @@ import { FormatProblem, ProfileFormatError, ProfileLoadAbortedError } from './er
 import { parseJson, parseTraceLenient, isObject } from './json';
 import { LoadContext, type LoadOptions } from './loadContext';
 import { decodeText } from './text';
+import { isCapture } from '../capture/format';
+import { readCapture } from '../capture/reader';
 import { importSpeedscope, looksLikeSpeedscope } from './speedscopeImport';
 import { scanSpeedscope } from './speedscopeFast';
 import { importChromeTrace, looksLikeChromeTrace } from './chromeTraceImport';
@@ -40,12 +42,14 @@ export interface BinaryProfileImporter {
 
 const binaryImporters: BinaryProfileImporter[] = [];
 
-// TODO(lead): when src/core/capture has a reader, register it once at start-up, e.g.
-//   registerBinaryImporter({ format: 'uevrcap', sniff: isUevrcap, load: readUevrcap });
-// Until then a .uevrcap file fails with "no reader for UEVR captures is registered".
+/** Adds a binary reader; a second reader for the same format is ignored (the first one wins). */
 export function registerBinaryImporter(imp: BinaryProfileImporter): void {
   if (!binaryImporters.some((x) => x.format === imp.format)) binaryImporters.push(imp);
 }
+
+// Our own capture format is always known: dispatched by its magic line ("UEVRCAP v…"), whatever
+// the file is called. (src/core/capture/register.ts registering it again is harmless.)
+registerBinaryImporter({ format: 'uevrcap', sniff: isCapture, load: (bytes, fileName) => readCapture(bytes, fileName) });
 
 /** The format the file name suggests; used only to name the format when the content is unclear. */
 export function formatFromFileName(fileName: string): ProfileFormat | 'unknown' {
@@ -94,7 +98,6 @@ export function loadProfile(bytes: Uint8Array, fileName: string, opts?: LoadOpti
         return finish(imp.load(bytes, fileName, opts), format, ctx, opts);
       }
     }
-    if (format === 'uevrcap') throw new FormatProblem('no reader for UEVR captures is registered in this build');
     if (bytes.length === 0) throw new FormatProblem('the file is empty');
     // Big speedscope files: read the sample arrays from the bytes (see speedscopeFast.ts).
     const fast = scanSpeedscope(bytes, ctx);
@@ -148,6 +151,8 @@ export function loadProfile(bytes: Uint8Array, fileName: string, opts?: LoadOpti
     } else if (looksLikeFolded(text)) {
       format = 'folded';
       profile = importFolded(text, ctx);
+    } else if (format === 'uevrcap') {
+      throw new FormatProblem('the file does not start with the "UEVRCAP v" magic line, and is not another known profile format');
     } else if (format !== 'unknown' && format !== 'folded') {
       throw new FormatProblem('the file does not start with "{" or "[" (it is not JSON)');
     } else {

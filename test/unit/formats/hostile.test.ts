@@ -32,7 +32,7 @@ describe('edge cases', () => {
     rejects('{"profiles": [], "shared": {"frames": []}}', 'a.json', /"profiles" is missing or empty/);
     rejects('{"a": ', 'b.json', /invalid JSON/);
     rejects('just words here', 'c.txt', /recognised/);
-    rejects('x'.repeat(10), 'c.uevrcap', /no reader/);
+    rejects('x'.repeat(10), 'c.uevrcap', /UEVRCAP v. magic line/);
   });
 
   test('format is detected from content, not the extension', () => {
@@ -151,22 +151,10 @@ describe('edge cases', () => {
   });
 });
 
-describe('binary importers', () => {
-  test('dispatch by magic, errors become one-line ProfileFormatErrors', async () => {
-    const { registerBinaryImporter } = await import('../../../src/core/formats');
-    const { ProfileBuilder } = await import('../../../src/core/profile/builder');
-    registerBinaryImporter({
-      format: 'uevrcap',
-      sniff: (b) => b[0] === 0x55 && b[1] === 0x45 && b[2] === 0x56 && b[3] === 0x31, // "UEV1", test only
-      load: (b, name) => {
-        if (b.length < 8) throw new Error(`${name}: header is cut short`);
-        const pb = new ProfileBuilder({ name, source: 'uevrcap', weightUnit: 'milliseconds' });
-        pb.sample(pb.stackOf([pb.frame('cb')]), 1, 0);
-        return pb.build();
-      },
-    });
-    const ok = loadProfile(enc('UEV1....'), 'a.bin');
-    assert.equal(ok.meta.format, 'UEVR capture');
-    assert.throws(() => loadProfile(enc('UEV1'), 'b.uevrcap'), (e: unknown) => e instanceof ProfileFormatError && e.message === 'b.uevrcap: UEVR capture: header is cut short');
+describe('captures (.uevrcap) by content', () => {
+  test('the magic line dispatches to the capture reader, whatever the name; its errors are one line', () => {
+    const bad = enc('UEVRCAP v1     \n\u0001\u0000');
+    assert.throws(() => loadProfile(bad, 'renamed.json'), (e: unknown) => e instanceof ProfileFormatError && e.message.startsWith('renamed.json: UEVR capture: ') && !e.message.includes('\n'));
+    for (let cut = 0; cut < 24; cut += 3) assertProfileOrFormatError(() => loadProfile(bad.subarray(0, cut), 'cut.uevrcap'), `cut ${cut}`);
   });
 });
