@@ -14,10 +14,11 @@ import { scanSpeedscope } from './speedscopeFast';
 import { importChromeTrace, looksLikeChromeTrace } from './chromeTraceImport';
 import { importCpuprofile, importHeapProfile, looksLikeCpuprofile, looksLikeHeapProfile } from './cpuprofileImport';
 import { importFolded, looksLikeFolded } from './foldedImport';
+import { importPerfScript, looksLikePerfScript } from './perfScriptImport';
 
 export type { LoadOptions } from './loadContext';
 
-export type ProfileFormat = 'speedscope' | 'chrome-trace' | 'cpuprofile' | 'heapprofile' | 'folded' | 'uevrcap';
+export type ProfileFormat = 'speedscope' | 'chrome-trace' | 'cpuprofile' | 'heapprofile' | 'folded' | 'perf-script' | 'uevrcap';
 
 const LABEL: Record<ProfileFormat | 'unknown', string> = {
   speedscope: 'speedscope JSON',
@@ -25,6 +26,7 @@ const LABEL: Record<ProfileFormat | 'unknown', string> = {
   cpuprofile: 'V8 .cpuprofile',
   heapprofile: 'V8 .heapprofile',
   folded: 'folded stacks',
+  'perf-script': 'perf script output',
   uevrcap: 'UEVR capture',
   unknown: 'profile',
 };
@@ -148,6 +150,9 @@ export function loadProfile(bytes: Uint8Array, fileName: string, opts?: LoadOpti
         : detected === 'cpuprofile' ? importCpuprofile(value, ctx)
         : detected === 'heapprofile' ? importHeapProfile(value, ctx)
         : importChromeTrace(value, ctx);
+    } else if (looksLikePerfScript(text)) {
+      format = 'perf-script';
+      profile = importPerfScript(text, ctx);
     } else if (looksLikeFolded(text)) {
       format = 'folded';
       profile = importFolded(text, ctx);
