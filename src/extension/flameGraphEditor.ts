@@ -17,21 +17,30 @@ export const FLAME_GRAPH_VIEW_TYPE = 'uevrProfiler.flameGraph';
  */
 export class ProfileDocument implements vscode.CustomDocument {
   profile: Profile | undefined;
-  /** Measured costs per line and function, for the editor annotations. */
+  /** Measured costs per line and function, for the editor annotations (after `measured`). */
   records: MeasuredRecord[] = [];
+  /** Resolves as soon as the profile is parsed (the flame graph needs no more). */
   readonly loaded: Promise<Profile>;
+  /** Resolves when the measured costs are computed too. */
+  readonly measured: Promise<MeasuredRecord[]>;
   private readonly cancel = new vscode.CancellationTokenSource();
 
   constructor(
     readonly uri: vscode.Uri,
-    load: (token: vscode.CancellationToken) => Promise<LoadedProfile>,
+    load: (token: vscode.CancellationToken, onProfile: (p: Profile) => void) => Promise<LoadedProfile>,
   ) {
-    this.loaded = load(this.cancel.token).then((r) => {
-      this.records = r.records ?? [];
-      return (this.profile = r.profile);
+    let gotProfile: (p: Profile) => void = () => undefined;
+    const early = new Promise<Profile>((resolve) => (gotProfile = resolve));
+    const all = load(this.cancel.token, (p) => {
+      this.profile = p;
+      gotProfile(p);
     });
+    // Whichever comes first: the early profile, or the end of the load (with its error, if any).
+    this.loaded = Promise.race([early, all.then((r) => r.profile)]).then((p) => (this.profile = p));
+    this.measured = all.then((r) => (this.records = r.records ?? []));
     // Failures are reported where the document is shown; keep Node from calling them unhandled.
     this.loaded.catch(() => undefined);
+    this.measured.catch(() => undefined);
   }
 
   dispose(): void {
@@ -56,6 +65,7 @@ export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProv
   private readonly rendered = new vscode.EventEmitter<ProfileDocument>();
   /** Fires when a flame graph has painted its first frame (tests and screenshots wait for it). */
   readonly onDidRender = this.rendered.event;
+  private readonly paintWaiters = new WeakMap<ProfileDocument, () => void>();
   /** The document whose flame graph painted last. */
   lastRendered: vscode.Uri | undefined;
 
@@ -86,13 +96,30 @@ export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProv
 
   openCustomDocument(uri: vscode.Uri): ProfileDocument {
     const started = Date.now();
-    const doc = new ProfileDocument(uri, async (token) => {
-      const loaded = await loadProfileAndMeasures(this.context.extensionUri, uri, readSettings(uri).refreshRateHz, token);
-      const { profile } = loaded;
-      this.log.info(`opened ${uri.fsPath}: ${profile.samples.length} samples, ${profile.stacks.length} stacks (${profile.source}) in ${Date.now() - started} ms`);
-      return loaded;
+    // Measure for the editor annotations once the flame graph has painted (or 3 s after the profile
+    // arrived, if no editor paints it): first paint is what the user waits for.
+    let painted: () => void = () => undefined;
+    const paintedOrLate = new Promise<void>((resolve) => (painted = resolve));
+    const doc = new ProfileDocument(uri, (token, onProfile) =>
+      loadProfileAndMeasures(
+        this.context.extensionUri,
+        uri,
+        readSettings(uri).refreshRateHz,
+        token,
+        (profile) => {
+          this.log.info(`opened ${uri.fsPath}: ${profile.samples.length} samples, ${profile.stacks.length} stacks (${profile.source}) in ${Date.now() - started} ms`);
+          setTimeout(painted, 3000);
+          onProfile(profile);
+        },
+        paintedOrLate,
+      ),
+    );
+    this.paintWaiters.set(doc, painted);
+    // The editor annotations want the measured costs: announce the document once they are ready.
+    void doc.measured.then(() => {
+      this.log.debug(`${uri.fsPath}: measured costs ready ${Date.now() - started} ms after opening`);
+      this.onDidLoadEmitter.fire(doc as LoadedProfileDocument);
     });
-    void doc.loaded.then(() => this.onDidLoadEmitter.fire(doc as LoadedProfileDocument));
     return doc;
   }
 
@@ -142,6 +169,7 @@ export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProv
       if (msg.type === 'ready') void postProfile();
       else if (msg.type === 'openSource') await this.openSource(msg.file, msg.line);
       else if (msg.type === 'rendered') {
+        this.paintWaiters.get(doc)?.();
         this.lastRendered = doc.uri;
         this.rendered.fire(doc);
         this.log.debug(`${title}: first paint ${Date.now() - opened} ms after the editor opened (${Math.round(msg.ms)} ms in the webview)`);

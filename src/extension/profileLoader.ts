@@ -6,7 +6,11 @@ import { UserError } from './log';
 import type { MeasuredRecord } from '../core/analyzer/measured';
 import type { ExportJob } from '../worker/profileWorker';
 
-type WorkerMessage = { type: 'progress'; fraction: number } | { type: 'done'; profile?: Profile; records?: MeasuredRecord[] } | { type: 'error'; message: string };
+type WorkerMessage =
+  | { type: 'progress'; fraction: number }
+  | { type: 'profile'; profile: Profile }
+  | { type: 'done'; profile?: Profile; records?: MeasuredRecord[] }
+  | { type: 'error'; message: string };
 
 export interface LoadedProfile {
   profile: Profile;
@@ -22,11 +26,29 @@ export function loadProfileFile(extensionUri: vscode.Uri, file: vscode.Uri, toke
   return loadProfileAndMeasures(extensionUri, file, undefined, token).then((r) => r.profile);
 }
 
-/** Loads a profile and, with `measureAtHz`, its measured costs per line and function (all in the worker). */
-export async function loadProfileAndMeasures(extensionUri: vscode.Uri, file: vscode.Uri, measureAtHz: number | undefined, token?: vscode.CancellationToken): Promise<LoadedProfile> {
-  const r = await runWorker(extensionUri, file, undefined, token, measureAtHz);
-  if (!r?.profile) throw new UserError('The profile loader returned nothing.');
-  return { profile: r.profile, records: r.records };
+/**
+ * Loads a profile and, with `measureAtHz`, its measured costs per line and function (all in the
+ * worker). `onProfile` gets the profile as soon as it is parsed, before the measuring.
+ */
+export async function loadProfileAndMeasures(
+  extensionUri: vscode.Uri,
+  file: vscode.Uri,
+  measureAtHz: number | undefined,
+  token?: vscode.CancellationToken,
+  onProfile?: (p: Profile) => void,
+  /** When to start measuring after the profile arrived (default: at once). */
+  measureWhen?: Promise<unknown>,
+): Promise<LoadedProfile> {
+  let early: Profile | undefined;
+  const r = await runWorker(extensionUri, file, undefined, token, measureAtHz, (p) => {
+    early = p;
+    onProfile?.(p);
+    return measureWhen ?? Promise.resolve();
+  });
+  const profile = r?.profile ?? early;
+  if (!profile) throw new UserError('The profile loader returned nothing.');
+  if (!early) onProfile?.(profile);
+  return { profile, records: r?.records };
 }
 
 /** Converts a profile file to another format (or a standalone HTML page) in the worker. */
@@ -36,7 +58,14 @@ export async function exportProfileFile(extensionUri: vscode.Uri, file: vscode.U
 
 type WorkerResult = { profile?: Profile; records?: MeasuredRecord[] };
 
-function runWorker(extensionUri: vscode.Uri, file: vscode.Uri, exportJob: ExportJob | undefined, token?: vscode.CancellationToken, measureAtHz?: number): Promise<WorkerResult | undefined> {
+function runWorker(
+  extensionUri: vscode.Uri,
+  file: vscode.Uri,
+  exportJob: ExportJob | undefined,
+  token?: vscode.CancellationToken,
+  measureAtHz?: number,
+  onProfile?: (p: Profile) => Promise<unknown>,
+): Promise<WorkerResult | undefined> {
   if (file.scheme !== 'file') {
     return Promise.reject(new UserError(`Profiles can only be opened from disk (this one is ${file.scheme}:).`));
   }
@@ -67,6 +96,11 @@ function runWorker(extensionUri: vscode.Uri, file: vscode.Uri, exportJob: Export
               const pct = Math.round(msg.fraction * 100);
               progress.report({ increment: pct - reported, message: `${pct}%` });
               reported = pct;
+            } else if (msg.type === 'profile') {
+              const go = onProfile?.(msg.profile) ?? Promise.resolve();
+              void go.then(() => {
+                if (!settled) worker.postMessage({ type: 'measure' });
+              });
             } else if (msg.type === 'done') {
               finish(() => resolve({ profile: msg.profile, records: msg.records }));
             } else {

@@ -2,7 +2,8 @@
 // million-sample file takes seconds, and the extension host must never freeze (other extensions
 // and the workbench share it).
 // In (workerData): {path} to load, plus {export: {format, out, ...}} to write it in another format.
-// Out: {type:'progress', fraction}… then {type:'done', profile?} or {type:'error', message}.
+// Out: {type:'progress', fraction}… then {type:'done', profile?} or {type:'error', message}; when measuring,
+// {type:'profile', profile} comes first and 'done' carries the records.
 // A loaded profile's typed arrays are transferred, not copied.
 import { createWriteStream, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -71,9 +72,18 @@ async function main(): Promise<void> {
       await runExport(profile, job.export);
       port.postMessage({ type: 'done' });
     } else {
-      // Measured costs are computed here, before the arrays are transferred away.
-      const records = job.measureAtHz ? measuredRecords(profile, { refreshRateHz: job.measureAtHz }) : undefined;
-      port.postMessage({ type: 'done', profile, records }, transferablesOf(profile));
+      if (job.measureAtHz) {
+        // The flame graph must not wait for the editor's measured costs (a second or more on a big
+        // capture): send a copy of the profile now, measure, then send the records.
+        port.postMessage({ type: 'profile', profile });
+        // …and measure only when told (after the first paint): on two cores, measuring while the
+        // webview starts delays the paint the user is waiting for.
+        await new Promise<void>((resolve) => port.once('message', () => resolve()));
+        const records = measuredRecords(profile, { refreshRateHz: job.measureAtHz });
+        port.postMessage({ type: 'done', records });
+      } else {
+        port.postMessage({ type: 'done', profile }, transferablesOf(profile));
+      }
     }
   } catch (err) {
     port.postMessage({ type: 'error', message: err instanceof Error ? err.message.split('\n')[0] : String(err) });
