@@ -42,6 +42,9 @@ export function exportProfileChunks(profile: Profile, format: ExportFormat): Ite
   }
 }
 
+/** Numbers as JSON allows them: NaN and ±Infinity (corrupt input) are written as 0. */
+const fin = (x: number): number => (Number.isFinite(x) ? x : 0);
+
 /** A frame as one folded-stacks token: no ';' or line breaks, location kept as " (file:line)". */
 function foldedFrame(p: Profile, f: number): string {
   const name = p.frames.name[f].replace(/[;\r\n]/g, ':');
@@ -56,13 +59,13 @@ function* foldedChunks(p: Profile): Generator<string> {
   const token = (f: number) => (tokens[f] ??= foldedFrame(p, f));
   const walker = new StackWalker(p);
   const out = new ChunkWriter();
-  if (w.idleSamples > 0) out.write(`(idle) ${w.idleWeight}\n`);
+  if (w.idleSamples > 0) out.write(`(idle) ${fin(w.idleWeight)}\n`);
   for (let s = 0; s < p.stacks.length; s++) {
     if (w.selfSamples[s] === 0) continue;
     const fr = walker.frames(s);
     let line = token(fr[0]);
     for (let i = 1; i < fr.length; i++) line += ';' + token(fr[i]);
-    out.write(`${line} ${w.self[s]}\n`);
+    out.write(`${line} ${fin(w.self[s])}\n`);
     if (out.done.length) yield* out.take();
   }
   out.flush();
@@ -96,7 +99,7 @@ function* speedscopeChunks(p: Profile): Generator<string> {
   }
   let total = 0;
   for (let i = 0; i < p.samples.length; i++) total += p.samples.weight[i];
-  out.write(`]},"profiles":[{"type":"sampled","name":${JSON.stringify(p.name)},"unit":"${speedscopeUnit(p)}","startValue":0,"endValue":${total},"samples":[`);
+  out.write(`]},"profiles":[{"type":"sampled","name":${JSON.stringify(p.name)},"unit":"${speedscopeUnit(p)}","startValue":0,"endValue":${fin(total)},"samples":[`);
   const memo = new Map<number, string>();
   const walker = new StackWalker(p);
   const { stack, weight } = p.samples;
@@ -112,7 +115,7 @@ function* speedscopeChunks(p: Profile): Generator<string> {
   }
   out.write('],"weights":[');
   for (let i = 0; i < p.samples.length; i++) {
-    out.write(i ? `,${weight[i]}` : String(weight[i]));
+    out.write(i ? `,${fin(weight[i])}` : String(fin(weight[i])));
     if (out.done.length) yield* out.take();
   }
   out.write(']}');
@@ -137,11 +140,13 @@ function gameFramesEvented(p: Profile, frameFrame: number): string {
   let cursor = -Infinity;
   let end = 0;
   for (const r of rows) {
+    if (!Number.isFinite(gf.start[r]) || !Number.isFinite(gf.duration[r])) continue;
     const s = Math.max(gf.start[r], cursor);
     const e = Math.max(s, gf.start[r] + gf.duration[r]);
     ev.push(`{"type":"O","frame":${frameFrame},"at":${s}}`);
     let inner = s;
     for (const c of (byFrame.get(r) ?? []).sort((a, b) => ct!.start[a] - ct!.start[b])) {
+      if (!Number.isFinite(ct!.start[c]) || !Number.isFinite(ct!.duration[c]) || !(ct!.callback[c] >= 0 && ct!.callback[c] < (p.callbacks?.length ?? 0))) continue;
       const cs = Math.max(ct!.start[c], inner);
       const ce = Math.min(e, Math.max(cs, ct!.start[c] + ct!.duration[c]));
       if (ce <= cs) continue;
@@ -159,7 +164,7 @@ function gameFramesEvented(p: Profile, frameFrame: number): string {
 /** Sample durations in ms for writers that need time spans (samples count as 1 ms each). */
 function sampleSpan(p: Profile, i: number): number {
   const w = p.samples.weight[i];
-  return p.weightUnit === 'bytes' ? 1 : w > 0 ? w : 0;
+  return p.weightUnit === 'bytes' ? 1 : w > 0 && w < Infinity ? w : 0;
 }
 
 /**
@@ -185,7 +190,10 @@ function replaySpans(p: Profile, open: (stack: number, start: number, k: number)
   for (let i = 0; i < p.samples.length; i++) {
     const s = p.samples.stack[i];
     const span = sampleSpan(p, i);
-    const start = useTimes ? Math.max(p.samples.time[i], prevEnd) : clock;
+    const t = p.samples.time[i];
+    // A non-finite time (corrupt input) continues where the previous sample ended.
+    const at = Number.isFinite(t) ? t : prevEnd > -Infinity ? prevEnd : 0;
+    const start = useTimes ? Math.max(at, prevEnd) : clock;
     clock += span;
     if (start > prevEnd) closeTo(0, prevEnd);
     if (span === 0) continue;
@@ -213,7 +221,7 @@ function replaySpans(p: Profile, open: (stack: number, start: number, k: number)
 
 function* chromeChunks(p: Profile): Generator<string> {
   const out = new ChunkWriter();
-  const us = (ms: number) => Math.round(ms * 1e6) / 1e3; // µs, rounded to ns to keep the text short
+  const us = (ms: number) => fin(Math.round(ms * 1e6) / 1e3); // µs, rounded to ns to keep the text short
   out.write(`{"displayTimeUnit":"ms","${EXTRAS_KEY}":${JSON.stringify({ mainThread: '1:1', ...captureExtras(p, 0), sampleTimes: undefined })},"traceEvents":[`);
   out.write(`{"ph":"M","pid":1,"tid":1,"name":"process_name","args":{"name":${JSON.stringify(p.name)}}}`);
   out.write(`,{"ph":"M","pid":1,"tid":1,"name":"thread_name","args":{"name":"Lua samples"}}`);
@@ -250,7 +258,7 @@ function* chromeChunks(p: Profile): Generator<string> {
   if (gf && gf.length) {
     out.write(`,{"ph":"M","pid":1,"tid":2,"name":"thread_name","args":{"name":"Game frames"}}`);
     for (let r = 0; r < gf.length; r++) {
-      out.write(`,{"ph":"X","pid":1,"tid":2,"ts":${us(gf.start[r])},"dur":${us(gf.duration[r])},"name":"frame ${gf.index[r]}","args":{"scriptsMs":${gf.scriptsMs[r]}}}`);
+      out.write(`,{"ph":"X","pid":1,"tid":2,"ts":${us(gf.start[r])},"dur":${us(gf.duration[r])},"name":"frame ${gf.index[r]}","args":{"scriptsMs":${fin(gf.scriptsMs[r])}}}`);
     }
     const ct = p.callbackTimings;
     const cb = p.callbacks;
@@ -286,7 +294,7 @@ function* cpuprofileChunks(p: Profile): Generator<string> {
   // weights survive exactly; idle gaps between samples are not kept.
   let total = 0;
   for (let i = 0; i < p.samples.length; i++) total += sampleSpan(p, i);
-  out.write(`],"startTime":0,"endTime":${total * 1000},"samples":[`);
+  out.write(`],"startTime":0,"endTime":${fin(total * 1000)},"samples":[`);
   for (let i = 0; i < p.samples.length; i++) {
     const s = p.samples.stack[i];
     out.write(i ? `,${s < 0 ? 1 : s + 2}` : String(s < 0 ? 1 : s + 2));
@@ -295,7 +303,7 @@ function* cpuprofileChunks(p: Profile): Generator<string> {
   out.write('],"timeDeltas":[');
   let prev = 0;
   for (let i = 0; i < p.samples.length; i++) {
-    out.write(i ? `,${prev * 1000}` : '0');
+    out.write(i ? `,${fin(prev * 1000)}` : '0');
     prev = sampleSpan(p, i);
     if (out.done.length) yield* out.take();
   }

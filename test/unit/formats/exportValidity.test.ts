@@ -58,7 +58,33 @@ function captureLike(): Profile {
   return b.build();
 }
 
+function corrupt(): Profile {
+  const b = new ProfileBuilder({ name: 'nan', source: 'test', weightUnit: 'milliseconds' });
+  const f = b.frame('f', 'x.lua', 1, 0);
+  b.sample(b.stackOf([f]), NaN, 0);
+  b.sample(b.stackOf([f]), Infinity, 1);
+  b.sample(b.stackOf([f]), 1, NaN);
+  b.sample(-1, 2, 3);
+  b.gameFrame(1, NaN, 11, NaN);
+  b.gameFrame(2, 11, Infinity, 1);
+  const c = b.callback('cb');
+  b.callbackTiming(0, c, -1, NaN, 1);
+  b.callbackTiming(1, 5, -1, 12, 1); // callback row out of range
+  return b.build();
+}
+
 describe('export validity', () => {
+  test('non-finite numbers in a (corrupt) profile still give valid files', () => {
+    const p = corrupt();
+    for (const f of ['speedscope', 'chrome', 'folded', 'cpuprofile'] as const) {
+      const text = exportProfile(p, f);
+      if (f !== 'folded') JSON.parse(text);
+      const q = loadProfile(new TextEncoder().encode(text), `x.${f}`);
+      assert.ok(q.samples.length >= 1, f);
+    }
+    assert.equal(validate(JSON.parse(exportProfile(p, 'speedscope')), { $ref: root.$ref }), '');
+  });
+
   const profiles: Array<[string, Profile]> = [['capture-like', captureLike()], ['synthetic', syntheticProfile({ samples: 3000, stacks: 300, functions: 200, files: 10 })]];
   for (const f of fixtureFiles()) {
     if (f.name.includes('invalid--')) continue;
