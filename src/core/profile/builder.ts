@@ -100,6 +100,9 @@ export class ProfileBuilder {
   /** Appends a sample. stack -1 (idle) is allowed and kept: it carries time but no frames. */
   sample(stack: number, weight: number, timeMs: number): void {
     const n = this.sampleTime.length;
+    // Time order is an invariant of the model; a non-finite time (corrupt input) takes the
+    // previous sample's time rather than breaking the ordering.
+    if (!Number.isFinite(timeMs)) timeMs = n > 0 ? this.sampleTime.get(n - 1) : 0;
     if (n > 0 && timeMs < this.sampleTime.get(n - 1)) this.timesSorted = false;
     this.sampleStack.push(stack);
     this.sampleWeight.push(weight);
