@@ -109,6 +109,9 @@ function copyAssets() {
   }
 }
 
+// A production build (npm run package) starts from an empty dist/, so no development leftovers
+// (source maps, bundles of removed entries) end up in the .vsix.
+if (production) rmSync(join(root, 'dist'), { recursive: true, force: true });
 copyAssets();
 if (watch) {
   const contexts = await Promise.all(configs.map((c) => esbuild.context(c)));
