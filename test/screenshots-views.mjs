@@ -39,6 +39,4 @@ await tab('Functions');
 await shot('view-functions');
 await browser.close();
 
-// The differential view: the same mods before and after the fixes the analyzer offers.
-execFileSync(process.execPath, [cli, 'analyze', join(root, 'examples'), '--json'], { stdio: 'ignore' });
 console.log('view screenshots written to docs/images/');
