@@ -26,6 +26,41 @@ function have(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
+/**
+ * The machine's own Debian package sources, as deb-src lines: the same archive (mirror or proxy) the
+ * machine already uses for packages, never one named here. Reads one-line lists and deb822 files.
+ */
+function debSrcLinesFromSystem() {
+  const out = new Set();
+  const files = [];
+  if (existsSync('/etc/apt/sources.list')) files.push('/etc/apt/sources.list');
+  if (existsSync('/etc/apt/sources.list.d')) {
+    for (const f of readdirSync('/etc/apt/sources.list.d')) if (/\.(list|sources)$/.test(f)) files.push(join('/etc/apt/sources.list.d', f));
+  }
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    if (file.endsWith('.sources')) {
+      for (const stanza of text.split(/\n\s*\n/)) {
+        const field = (name) => new RegExp(`^${name}:\\s*(.+)$`, 'mi').exec(stanza.replace(/^#.*$/gm, ''))?.[1].trim();
+        const types = field('Types') ?? '';
+        const uris = field('URIs');
+        const suites = field('Suites');
+        const comps = field('Components');
+        const signed = field('Signed-By');
+        if (!/\bdeb\b/.test(types) || !uris || !suites || !comps || /\bno\b/i.test(field('Enabled') ?? '')) continue;
+        const opt = signed && !signed.includes('\n') ? ` [signed-by=${signed}]` : '';
+        for (const uri of uris.split(/\s+/)) for (const suite of suites.split(/\s+/)) out.add(`deb-src${opt} ${uri} ${suite} ${comps}`);
+      }
+    } else {
+      for (const line of text.split('\n')) {
+        const m = /^\s*deb(\s+\[[^\]]*\])?\s+(\S+)\s+(\S+)\s+(.+)$/.exec(line);
+        if (m) out.add(`deb-src${m[1] ?? ''} ${m[2]} ${m[3]} ${m[4].trim()}`);
+      }
+    }
+  }
+  return [...out];
+}
+
 function luaSources() {
   if (process.env.UEVR_PROFILER_LUA_SRC) return resolve(process.env.UEVR_PROFILER_LUA_SRC);
   const deps = join(here, 'build-deps');
@@ -34,7 +69,9 @@ function luaSources() {
   const apt = join(deps, 'apt');
   mkdirSync(join(apt, 'lists', 'partial'), { recursive: true });
   mkdirSync(join(apt, 'cache', 'archives', 'partial'), { recursive: true });
-  writeFileSync(join(apt, 'sources.list'), 'deb-src http://deb.debian.org/debian bookworm main\n');
+  const lines = debSrcLinesFromSystem();
+  if (lines.length === 0) throw new Error('no Debian package sources are configured in /etc/apt: cannot fetch the Lua 5.4.4 sources (set UEVR_PROFILER_LUA_SRC to a lua-5.4.4/src folder instead)');
+  writeFileSync(join(apt, 'sources.list'), `${lines.join('\n')}\n`);
   const o = [
     '-o', `Dir::Etc::SourceList=${join(apt, 'sources.list')}`,
     '-o', 'Dir::Etc::SourceParts=/dev/null',
