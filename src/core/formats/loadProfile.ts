@@ -15,10 +15,11 @@ import { importChromeTrace, looksLikeChromeTrace } from './chromeTraceImport';
 import { importCpuprofile, importHeapProfile, looksLikeCpuprofile, looksLikeHeapProfile } from './cpuprofileImport';
 import { importFolded, looksLikeFolded } from './foldedImport';
 import { importPerfScript, looksLikePerfScript } from './perfScriptImport';
+import { importGecko, looksLikeGecko } from './geckoImport';
 
 export type { LoadOptions } from './loadContext';
 
-export type ProfileFormat = 'speedscope' | 'chrome-trace' | 'cpuprofile' | 'heapprofile' | 'folded' | 'perf-script' | 'uevrcap';
+export type ProfileFormat = 'speedscope' | 'chrome-trace' | 'cpuprofile' | 'heapprofile' | 'folded' | 'perf-script' | 'gecko' | 'uevrcap';
 
 const LABEL: Record<ProfileFormat | 'unknown', string> = {
   speedscope: 'speedscope JSON',
@@ -27,6 +28,7 @@ const LABEL: Record<ProfileFormat | 'unknown', string> = {
   heapprofile: 'V8 .heapprofile',
   folded: 'folded stacks',
   'perf-script': 'perf script output',
+  gecko: 'Firefox profile',
   uevrcap: 'UEVR capture',
   unknown: 'profile',
 };
@@ -71,6 +73,7 @@ function jsonFormat(v: unknown): ProfileFormat | undefined {
   if (looksLikeCpuprofile(v)) return 'cpuprofile';
   if (looksLikeHeapProfile(v)) return 'heapprofile';
   if (looksLikeChromeTrace(v)) return 'chrome-trace';
+  if (looksLikeGecko(v)) return 'gecko';
   return undefined;
 }
 
@@ -141,7 +144,7 @@ export function loadProfile(bytes: Uint8Array, fileName: string, opts?: LoadOpti
       if (!detected) {
         format = 'unknown';
         const keys = isObject(value) ? Object.keys(value).slice(0, 8).join(', ') : 'an array';
-        throw new FormatProblem(`JSON, but not a speedscope, Chrome trace or .cpuprofile file (top level: ${keys || 'empty object'})`);
+        throw new FormatProblem(`JSON, but not a speedscope, Chrome trace, .cpuprofile or Firefox profile (top level: ${keys || 'empty object'})`);
       }
       format = detected;
       if (repaired) ctx.notes.push(repaired);
@@ -149,6 +152,7 @@ export function loadProfile(bytes: Uint8Array, fileName: string, opts?: LoadOpti
         detected === 'speedscope' ? importSpeedscope(value, ctx)
         : detected === 'cpuprofile' ? importCpuprofile(value, ctx)
         : detected === 'heapprofile' ? importHeapProfile(value, ctx)
+        : detected === 'gecko' ? importGecko(value, ctx)
         : importChromeTrace(value, ctx);
     } else if (looksLikePerfScript(text)) {
       format = 'perf-script';
