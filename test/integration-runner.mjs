@@ -4,7 +4,7 @@
 // executable: $VSCODE_EXECUTABLE when set, else it is installed from ../shared/tools/vscode-test-host.
 import { runTests } from '@vscode/test-electron';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,10 @@ const workspace = mkdtempSync(join(tmpdir(), 'uevr-prof-ws-'));
 // UEVR_TEST_WORKSPACE: another folder to copy instead (the screenshot pass uses the example mods).
 cpSync(process.env.UEVR_TEST_WORKSPACE ?? join(root, 'test/fixtures/workspace'), workspace, { recursive: true });
 const sessionsDir = mkdtempSync(join(tmpdir(), 'uevr-prof-sessions-'));
+// A stand-in %APPDATA%\UnrealVRMod with one game profile, for the agent installer's tests.
+const uevrDir = mkdtempSync(join(tmpdir(), 'uevr-prof-unrealvrmod-'));
+mkdirSync(join(uevrDir, 'TestGame', 'scripts'), { recursive: true });
+mkdirSync(join(uevrDir, 'TestGame', 'plugins'), { recursive: true });
 try {
   const code = await runTests({
     ...(vscodeExecutablePath ? { vscodeExecutablePath } : {}),
@@ -42,6 +46,7 @@ try {
     extensionTestsEnv: {
       UEVR_TEST_RESULTS_FILE: resultsFile,
       UEVR_PROFILER_SESSIONS_DIR: sessionsDir,
+      UEVR_PROFILER_UEVR_DIR: uevrDir,
       UEVR_PROFILER_REPO_ROOT: root,
       // The extension mirrors its log to the extension host's console, which the runner prints.
       UEVR_PROFILER_LOG_TO_CONSOLE: '1',

@@ -170,8 +170,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
     },
     [COMMANDS.exportReport]: (arg?: unknown, format?: unknown, out?: unknown) =>
       captures.exportReport(arg as never, format === 'html' || format === 'markdown' ? format : undefined, typeof out === 'string' ? out : undefined),
-    [COMMANDS.installAgent]: () => installAgentCommand(context, log),
-    [COMMANDS.uninstallAgent]: () => uninstallAgentCommand(context, log),
+    [COMMANDS.installAgent]: (game?: unknown) => installAgentCommand(context, log, typeof game === 'string' ? game : undefined),
+    [COMMANDS.uninstallAgent]: (game?: unknown) => uninstallAgentCommand(context, log, typeof game === 'string' ? game : undefined),
     [COMMANDS.analyzeWorkspace]: () =>
       vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'UEVR: analyzing workspace scripts', cancellable: true }, async (progress, token) => {
         const r = await workspaceAnalysis.run(token, progress);

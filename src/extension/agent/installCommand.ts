@@ -29,20 +29,33 @@ async function pickProfile(title: string, filter: (p: GameProfile) => boolean, e
   return (await vscode.window.showQuickPick(items, { title, placeHolder: 'Game profile (a folder under UEVR\'s UnrealVRMod folder)' }))?.profile;
 }
 
-/** Installs the plugin DLL and the Lua agent into a game profile the user picks. */
-export async function installAgentCommand(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<void> {
+/** What an install did (the command's return value, for automation and tests). */
+export interface InstallOutcome {
+  dir: string;
+  written: string[];
+  unchanged: string[];
+  backedUp: string[];
+}
+
+/**
+ * Installs the plugin DLL and the Lua agent into a game profile the user picks — or, for automation,
+ * into the profile whose folder or name is `game` (no questions unless a file of the user's differs).
+ */
+export async function installAgentCommand(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, game?: string): Promise<InstallOutcome | undefined> {
   try {
     if (!vscode.workspace.isTrusted) {
       throw new UserError('Installing the profiler agent copies a native plugin into a game: trust this workspace first (Manage Workspace Trust).');
     }
     const payload = findPayload(context.extensionPath);
     if (typeof payload === 'string') throw new UserError(`Cannot install the profiler agent: ${payload}.`);
-    const profile = await pickProfile(
-      'Install the UEVR Profiler agent into…',
-      () => true,
-      'No UEVR game profiles found in {root}. Inject UEVR into the game once (it creates the profile folder), or set UEVR_PROFILER_UEVR_DIR.',
-    );
-    if (!profile) return;
+    const profile = game
+      ? findProfile(game)
+      : await pickProfile(
+          'Install the UEVR Profiler agent into…',
+          () => true,
+          'No UEVR game profiles found in {root}. Inject UEVR into the game once (it creates the profile folder), or set UEVR_PROFILER_UEVR_DIR.',
+        );
+    if (!profile) return undefined;
     let replace = false;
     const conflicts = planInstall(profile.dir, payload).filter((a) => a.kind === 'conflict' && !a.ours);
     if (conflicts.length) {
@@ -52,28 +65,44 @@ export async function installAgentCommand(context: vscode.ExtensionContext, log:
         { modal: true },
         'Replace',
       );
-      if (answer !== 'Replace') return;
+      if (answer !== 'Replace') return undefined;
       replace = true;
     }
     const r = installAgent(profile.dir, payload, { replace });
     log.info(`installed the agent into ${profile.dir}: written ${r.written.join(', ') || 'nothing'}; unchanged ${r.unchanged.join(', ') || 'nothing'}; backed up ${r.backedUp.join(', ') || 'nothing'}`);
     const what = r.written.length ? `Installed ${r.written.join(' and ')}` : 'The agent was already installed';
-    const picked = await vscode.window.showInformationMessage(
-      `UEVR Profiler: ${what} in ${profile.name}${r.backedUp.length ? ` (your ${r.backedUp.join(', ')} kept as backup)` : ''}. Start the game with UEVR (a build with plugin API 2.39+), then attach.`,
-      'Open Folder',
-      'Uninstall',
-    );
-    if (picked === 'Open Folder') await vscode.env.openExternal(vscode.Uri.file(profile.dir));
-    if (picked === 'Uninstall') await uninstallFrom(profile, log);
+    // Not awaited: the notification stays until the user acts, and the command is done.
+    void vscode.window
+      .showInformationMessage(
+        `UEVR Profiler: ${what} in ${profile.name}${r.backedUp.length ? ` (your ${r.backedUp.join(', ')} kept as backup)` : ''}. Start the game with UEVR (a build with plugin API 2.39+), then attach.`,
+        'Open Folder',
+        'Uninstall',
+      )
+      .then(async (picked) => {
+        if (picked === 'Open Folder') await vscode.env.openExternal(vscode.Uri.file(profile.dir));
+        if (picked === 'Uninstall') await uninstallFrom(profile, log);
+      });
+    return { dir: profile.dir, written: r.written, unchanged: r.unchanged, backedUp: r.backedUp };
   } catch (e) {
     await showError(log, 'Installing the profiler agent', e);
+    return undefined;
   }
 }
 
+/** The game profile whose folder path or name is `game`. */
+function findProfile(game: string): GameProfile {
+  const root = uevrRoot();
+  const hit = listGameProfiles(root).find((p) => p.dir === game || p.name.toLowerCase() === game.toLowerCase());
+  if (!hit) throw new UserError(`No UEVR game profile "${game}" in ${root}.`);
+  return hit;
+}
+
 /** Removes what the installer put into a game profile (only files it wrote and the user did not change). */
-export async function uninstallAgentCommand(_context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<void> {
+export async function uninstallAgentCommand(_context: vscode.ExtensionContext, log: vscode.LogOutputChannel, game?: string): Promise<void> {
   try {
-    const profile = await pickProfile('Uninstall the UEVR Profiler agent from…', (p) => p.installed, 'The profiler agent is not installed in any game profile under {root}.');
+    const profile = game
+      ? findProfile(game)
+      : await pickProfile('Uninstall the UEVR Profiler agent from…', (p) => p.installed, 'The profiler agent is not installed in any game profile under {root}.');
     if (profile) await uninstallFrom(profile, log);
   } catch (e) {
     await showError(log, 'Uninstalling the profiler agent', e);
