@@ -3,10 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Profile } from '../core/profile/types';
 import { loadProfile } from '../core/formats/loadProfile';
-import { registerCaptureImporter } from '../core/capture/register';
 import { InputError } from './errors';
-
-registerCaptureImporter();
 
 /** Biggest file the CLI reads (a 1M-sample capture is ~35 MB; speedscope JSON of it ~140 MB). */
 const MAX_BYTES = 1024 * 1024 * 1024;

@@ -9,7 +9,6 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { registerCaptureImporter } from '../core/capture/register';
 import { exportProfileChunks, loadProfile, type ExportFormat } from '../core/formats';
 import { transferablesOf } from '../core/profile/transfer';
 import type { Profile } from '../core/profile/types';
@@ -56,7 +55,6 @@ async function main(): Promise<void> {
   if (!port) throw new Error('profileWorker must run in a worker thread');
   const job = workerData as WorkerJob;
   try {
-    registerCaptureImporter();
     const bytes = new Uint8Array(await readFile(job.path));
     let last = 0;
     const profile = loadProfile(bytes, basename(job.path), {
