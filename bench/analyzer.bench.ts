@@ -3,15 +3,9 @@
 //   node --import tsx bench/analyzer.bench.ts
 import { analyze } from '../src/core/analyzer/analyze';
 import { parse } from '../src/core/lua/parser';
+import { seededRandom } from '../src/core/random';
 
-/** Deterministic PRNG so every run analyses the same code. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 /** A mod shaped like real UEVR scripts: helpers, state, hot callbacks with loops, guards and API calls. */
 export function generateMod(targetLines: number, seed: number): string {

@@ -21,17 +21,9 @@ export interface SyntheticOptions {
   gameFrames?: boolean;
 }
 
-/** mulberry32: small, fast, good enough for shaping test data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The generator lives in src/core/random (shared with the simulator and the fuzz tests).
+export { seededRandom } from '../../src/core/random';
+import { seededRandom } from '../../src/core/random';
 
 export function syntheticProfile(opts: SyntheticOptions): Profile {
   const { samples, stacks = 40_000, functions = 5_000, files = 250, meanDepth = 30, seed = 42 } = opts;

@@ -6,17 +6,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze, applyEdits } from '../../../src/core/analyzer/analyze';
 import { parse } from '../../../src/core/lua/parser';
+import { seededRandom } from '../../../src/core/random';
 
 const dir = join(__dirname, '../../fixtures/analyzer');
 const texts = readdirSync(dir).filter((f) => f.endsWith('.lua')).sort().map((f) => readFileSync(join(dir, f), 'utf8'));
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const PIECES = ['local ', 'end ', 'function() ', '(', ')', '{', '}', '"', '..', 'print(x) ', 'api:find_uobject("Class /Script/Engine.Pawn") ',
   'for i=1,3 do ', 'if a then ', 'return ', 'goto l ', '::l:: ', 'pcall(function() ', 'x = {1} ', '\n', 'uevr.sdk.callbacks.on_frame(function() '];

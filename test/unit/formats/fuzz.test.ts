@@ -6,6 +6,7 @@ import { EXPORT_FORMATS, exportProfile, loadProfile } from '../../../src/core/fo
 import { buildCallTree } from '../../../src/core/profile/callTree';
 import { functionStats } from '../../../src/core/profile/functionStats';
 import { assertProfileOrFormatError, fixtureFiles } from './helpers';
+import { seededRandom } from '../../../src/core/random';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const tryLoad = (bytes: Uint8Array, name: string, what = name) => {
@@ -17,17 +18,7 @@ const tryLoad = (bytes: Uint8Array, name: string, what = name) => {
   return p;
 };
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 describe('fuzz (seeded)', () => {
   const inputs: Array<[string, Uint8Array]> = fixtureFiles().map((f) => [f.name, new Uint8Array(readFileSync(f.path))]);

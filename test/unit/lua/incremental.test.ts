@@ -6,17 +6,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../../src/core/analyzer/analyze';
 import type { Finding } from '../../../src/core/analyzer/types';
+import { seededRandom } from '../../../src/core/random';
 
 const dir = join(__dirname, '../../fixtures/analyzer');
 const texts = readdirSync(dir).filter((f) => f.endsWith('.lua')).sort().map((f) => readFileSync(join(dir, f), 'utf8'));
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const show = (fs: Finding[]): string[] => fs.map((f) => `${f.code} ${JSON.stringify(f.range)} ${f.severity} ${f.message} | ${f.fixes.map((x) => JSON.stringify(x.edits)).join(';')}`);
 

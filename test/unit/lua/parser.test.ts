@@ -5,18 +5,12 @@ import { lex, T } from '../../../src/core/lua/lexer';
 import { LineIndex } from '../../../src/core/lua/positions';
 import { luaLoadError, closeLua } from './real-lua';
 import { VALID, INVALID } from './corpus';
+import { seededRandom } from '../../../src/core/random';
 
 after(closeLua);
 
 
-/** Small deterministic PRNG so fuzz failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 describe('lua parser: acceptance matches real Lua 5.4', () => {
   test('every corpus chunk: accepted exactly when load() accepts it', async () => {
