@@ -5,34 +5,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main, type CliIO } from '../../../src/cli/main';
 import { readCapture } from '../../../src/core/capture/reader';
 import { SessionServer } from '../../../src/core/session/server';
 import { SessionClient } from '../../../src/core/session/client';
 import { announceSession } from '../../../src/core/session/discovery';
 import { TimerBackend } from '../session/timer-backend';
+import { cliHarness } from './harness';
 
-const dir = mkdtempSync(join(tmpdir(), 'uevr-cli-'));
-
-function memIO(): CliIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout: (t: string) => void (io.out += t),
-    stderr: (t: string) => void (io.err += t),
-    stderrIsTTY: false,
-    cwd: dir,
-    env: {} as NodeJS.ProcessEnv,
-    signal: new AbortController().signal,
-  };
-  return io;
-}
-
-async function run(...argv: string[]) {
-  const io = memIO();
-  const code = await main(argv, io);
-  return { code, out: io.out, err: io.err };
-}
+const { dir, run } = cliHarness();
 
 
 describe('uevr-prof capture against a live session', () => {

@@ -3,32 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main, registerCommand, commands, type CliIO } from '../../../src/cli/main';
+import { registerCommand, commands } from '../../../src/cli/main';
 import { CaptureWriter, FileSink } from '../../../src/core/capture/writer';
 import { loadProfile } from '../../../src/core/formats/loadProfile';
 import type { FrameMetrics } from '../../../src/core/session/backend';
+import { cliHarness } from './harness';
 
-const dir = mkdtempSync(join(tmpdir(), 'uevr-cli-'));
-
-function memIO(): CliIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout: (t: string) => void (io.out += t),
-    stderr: (t: string) => void (io.err += t),
-    stderrIsTTY: false,
-    cwd: dir,
-    env: {} as NodeJS.ProcessEnv,
-    signal: new AbortController().signal,
-  };
-  return io;
-}
-
-async function run(...argv: string[]) {
-  const io = memIO();
-  const code = await main(argv, io);
-  return { code, out: io.out, err: io.err };
-}
+const { dir, run } = cliHarness();
 
 /**
  * A capture with known truth: 100 frames at 90 Hz; on_pre_engine_tick costs 2 ms, the stereo
