@@ -235,7 +235,8 @@ async function main(): Promise<void> {
       if (d3 && Number.isFinite(d3.renderMs)) {
         console.log(
           `  d3-flame-graph: render ${fmt(d3.renderMs)} ms (settled after its 250 ms grow-in ${fmt(d3.settledMs)} ms; from navigation ${fmt(d3.fromNavigationMs)} ms), ` +
-            `${fmt(d3.svgElements)} SVG elements, heap ${fmt(d3.heapMb)} MB; 750 ms-transition click took ${fmt(d3.animWallMs)} ms at ${fmt(d3.animFps, 1)} fps`,
+            `${fmt(d3.svgElements)} SVG elements, heap ${fmt(d3.heapMb)} MB` +
+            (d3.animFps !== undefined ? `; 750 ms-transition click took ${fmt(d3.animWallMs)} ms at ${fmt(d3.animFps, 1)} fps` : ''),
         );
       }
       if (d3?.error) console.log(`  d3-flame-graph: ${d3.error}`);
