@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
 import type { Profile } from '../core/profile/types';
 import { resolveScriptPath } from '../core/scriptPaths';
-import { parseFromWebview, type ProfileMessage } from '../core/view/messages';
+import { promisify } from 'node:util';
+import { deflateRaw } from 'node:zlib';
+import { parseFromWebview, type PackedProfileMessage } from '../core/view/messages';
+import { packProfile } from '../core/view/packProfile';
 import { showError } from './log';
 import type { MeasuredRecord } from '../core/analyzer/measured';
 import { loadProfileAndMeasures, type LoadedProfile } from './profileLoader';
@@ -9,6 +12,8 @@ import { readSettings } from './settings';
 import { webviewHtml } from './webviewShell';
 
 export const FLAME_GRAPH_VIEW_TYPE = 'uevrProfiler.flameGraph';
+
+const deflateRawAsync = promisify(deflateRaw);
 
 /**
  * A profile file opened in the flame graph editor. Read-only: captures are never edited in place.
@@ -145,7 +150,12 @@ export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProv
       if (!profile) return;
       const s = readSettings(doc.uri);
       const t = Date.now();
-      const message: ProfileMessage = { type: 'profile', title, profile, settings: { refreshRateHz: s.refreshRateHz, budgetMs: s.budgetMs } };
+      // Packed and deflated: the webview channel is slow per byte (docs/benchmarks.md). zlib runs in
+      // Node's thread pool, so the extension host's thread only copies the columns.
+      const { header, bytes } = packProfile(profile);
+      const deflated = await deflateRawAsync(bytes, { level: 1 });
+      const message: PackedProfileMessage = { type: 'profilePacked', title, header, data: new Uint8Array(deflated), settings: { refreshRateHz: s.refreshRateHz, budgetMs: s.budgetMs } };
+      this.log.debug(`${title}: posting ${(bytes.length / 1e6).toFixed(1)} MB as ${(deflated.length / 1e6).toFixed(1)} MB (packed in ${Date.now() - t} ms)`);
       void panel.webview.postMessage(message).then(() => this.log.debug(`${title}: profile delivered to the webview in ${Date.now() - t} ms`));
     };
     panel.onDidChangeViewState((e) => {

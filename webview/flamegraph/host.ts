@@ -1,6 +1,7 @@
 // The webview's link to its host: VS Code (acquireVsCodeApi) or, in the standalone HTML export, a
 // shim that reads the embedded profile and keeps state in memory. The app only sees `Host`.
-import type { FromWebviewMessage, ToWebviewMessage, ViewState } from '../../src/core/view/messages';
+import type { FromWebviewMessage, PackedProfileMessage, ProfileMessage, ToWebviewMessage, ViewState } from '../../src/core/view/messages';
+import { unpackProfile } from '../../src/core/view/packProfile';
 import { decodeEmbeddedProfile, type EmbeddedPayload } from '../../src/core/view/embed';
 
 export interface Host {
@@ -30,10 +31,26 @@ export function createHost(): Host {
       post: (m) => api.postMessage(m),
       getState: () => (api.getState() as ViewState | undefined) ?? undefined,
       setState: (s) => api.setState(s),
-      listen: (on) => window.addEventListener('message', (e: MessageEvent) => on(e.data as ToWebviewMessage)),
+      listen: (on) =>
+        window.addEventListener('message', (e: MessageEvent) => {
+          const msg = e.data as ToWebviewMessage | PackedProfileMessage;
+          if (msg && msg.type === 'profilePacked') {
+            unpackMessage(msg).then(on, (err: unknown) => api.postMessage({ type: 'error', message: `cannot read the profile: ${err instanceof Error ? err.message : String(err)}` }));
+          } else {
+            on(msg);
+          }
+        }),
     };
   }
   return createStandaloneHost();
+}
+
+/** Inflates and unpacks a `profilePacked` message into the `profile` message the app expects. */
+async function unpackMessage(m: PackedProfileMessage): Promise<ProfileMessage> {
+  // The browser's own inflater: native code, off the main thread's JS.
+  const stream = new Blob([m.data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  return { type: 'profile', profile: unpackProfile(m.header, bytes), settings: m.settings, title: m.title };
 }
 
 function createStandaloneHost(): Host {

@@ -3,6 +3,7 @@
 // Profiles are posted whole: their typed arrays survive `postMessage` by structured clone, so a
 // million-sample profile crosses as a few array buffers, not millions of JSON objects.
 import type { Profile } from '../profile/types';
+import type { PackedHeader } from './packProfile';
 
 /** Display settings that come from the extension's configuration (`uevrProfiler.refreshRate`). */
 export interface ViewSettings {
@@ -23,6 +24,20 @@ export interface ProfileMessage {
   profile: Profile;
   settings: ViewSettings;
   /** Shown as the page heading, e.g. the file name. Untrusted text: rendered with textContent. */
+  title: string;
+}
+
+/**
+ * A `profile` message in transport form: the profile packed (packProfile) and deflated (raw DEFLATE).
+ * The VS Code host sends this instead of `profile` because the webview channel is slow per byte; the
+ * webview's host layer inflates it and hands the app an ordinary `profile` message.
+ */
+export interface PackedProfileMessage {
+  type: 'profilePacked';
+  header: PackedHeader;
+  /** Raw DEFLATE of packProfile's bytes. */
+  data: Uint8Array;
+  settings: ViewSettings;
   title: string;
 }
 
