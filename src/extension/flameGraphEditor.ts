@@ -1,10 +1,8 @@
 import * as vscode from 'vscode';
 import type { Profile } from '../core/profile/types';
 import { resolveScriptPath } from '../core/scriptPaths';
-import { promisify } from 'node:util';
-import { deflateRaw } from 'node:zlib';
 import { parseFromWebview, type PackedProfileMessage } from '../core/view/messages';
-import { packProfile } from '../core/view/packProfile';
+import { packForWebview } from './packForWebview';
 import { showError } from './log';
 import type { MeasuredRecord } from '../core/analyzer/measured';
 import { loadProfileAndMeasures, type LoadedProfile } from './profileLoader';
@@ -12,8 +10,6 @@ import { readSettings } from './settings';
 import { webviewHtml } from './webviewShell';
 
 export const FLAME_GRAPH_VIEW_TYPE = 'uevrProfiler.flameGraph';
-
-const deflateRawAsync = promisify(deflateRaw);
 
 /**
  * A profile file opened in the flame graph editor. Read-only: captures are never edited in place.
@@ -150,12 +146,9 @@ export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProv
       if (!profile) return;
       const s = readSettings(doc.uri);
       const t = Date.now();
-      // Packed and deflated: the webview channel is slow per byte (docs/benchmarks.md). zlib runs in
-      // Node's thread pool, so the extension host's thread only copies the columns.
-      const { header, bytes } = packProfile(profile);
-      const deflated = await deflateRawAsync(bytes, { level: 1 });
-      const message: PackedProfileMessage = { type: 'profilePacked', title, header, data: new Uint8Array(deflated), settings: { refreshRateHz: s.refreshRateHz, budgetMs: s.budgetMs } };
-      this.log.debug(`${title}: posting ${(bytes.length / 1e6).toFixed(1)} MB as ${(deflated.length / 1e6).toFixed(1)} MB (packed in ${Date.now() - t} ms)`);
+      const { header, data, rawBytes } = await packForWebview(profile);
+      const message: PackedProfileMessage = { type: 'profilePacked', title, header, data, settings: { refreshRateHz: s.refreshRateHz, budgetMs: s.budgetMs } };
+      this.log.debug(`${title}: posting ${(rawBytes / 1e6).toFixed(1)} MB as ${(data.length / 1e6).toFixed(1)} MB (packed in ${Date.now() - t} ms)`);
       void panel.webview.postMessage(message).then(() => this.log.debug(`${title}: profile delivered to the webview in ${Date.now() - t} ms`));
     };
     panel.onDidChangeViewState((e) => {

@@ -1,6 +1,6 @@
 // The webview's link to its host: VS Code (acquireVsCodeApi) or, in the standalone HTML export, a
 // shim that reads the embedded profile and keeps state in memory. The app only sees `Host`.
-import type { FromWebviewMessage, PackedProfileMessage, ProfileMessage, ToWebviewMessage, ViewState } from '../../src/core/view/messages';
+import type { DiffMessage, FromWebviewMessage, PackedDiffMessage, PackedProfileMessage, ProfileMessage, ToWebviewMessage, ViewState } from '../../src/core/view/messages';
 import { unpackProfile } from '../../src/core/view/packProfile';
 import { decodeEmbeddedProfile, type EmbeddedPayload } from '../../src/core/view/embed';
 
@@ -33,9 +33,12 @@ export function createHost(): Host {
       setState: (s) => api.setState(s),
       listen: (on) =>
         window.addEventListener('message', (e: MessageEvent) => {
-          const msg = e.data as ToWebviewMessage | PackedProfileMessage;
+          const msg = e.data as ToWebviewMessage | PackedProfileMessage | PackedDiffMessage;
+          const fail = (err: unknown) => api.postMessage({ type: 'error', message: `cannot read the profile: ${err instanceof Error ? err.message : String(err)}` });
           if (msg && msg.type === 'profilePacked') {
-            unpackMessage(msg).then(on, (err: unknown) => api.postMessage({ type: 'error', message: `cannot read the profile: ${err instanceof Error ? err.message : String(err)}` }));
+            unpackMessage(msg).then(on, fail);
+          } else if (msg && msg.type === 'diffPacked') {
+            unpackDiff(msg).then(on, fail);
           } else {
             on(msg);
           }
@@ -45,12 +48,29 @@ export function createHost(): Host {
   return createStandaloneHost();
 }
 
+/** Raw DEFLATE → bytes, with the browser's own inflater (native code, not the page's JS). */
+async function inflate(data: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
 /** Inflates and unpacks a `profilePacked` message into the `profile` message the app expects. */
 async function unpackMessage(m: PackedProfileMessage): Promise<ProfileMessage> {
-  // The browser's own inflater: native code, off the main thread's JS.
-  const stream = new Blob([m.data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
-  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
-  return { type: 'profile', profile: unpackProfile(m.header, bytes), settings: m.settings, title: m.title };
+  return { type: 'profile', profile: unpackProfile(m.header, await inflate(m.data)), settings: m.settings, title: m.title };
+}
+
+/** Likewise for `diffPacked` → `diff`. */
+async function unpackDiff(m: PackedDiffMessage): Promise<DiffMessage> {
+  const [before, after] = await Promise.all([inflate(m.before.data), inflate(m.after.data)]);
+  return {
+    type: 'diff',
+    before: unpackProfile(m.before.header, before),
+    after: unpackProfile(m.after.header, after),
+    settings: m.settings,
+    title: m.title,
+    ...(m.beforeLabel !== undefined ? { beforeLabel: m.beforeLabel } : {}),
+    ...(m.afterLabel !== undefined ? { afterLabel: m.afterLabel } : {}),
+  };
 }
 
 function createStandaloneHost(): Host {

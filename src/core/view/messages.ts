@@ -41,6 +41,17 @@ export interface PackedProfileMessage {
   title: string;
 }
 
+/** A `diff` message in transport form: both profiles packed and deflated, as in PackedProfileMessage. */
+export interface PackedDiffMessage {
+  type: 'diffPacked';
+  before: { header: PackedHeader; data: Uint8Array };
+  after: { header: PackedHeader; data: Uint8Array };
+  settings: ViewSettings;
+  title: string;
+  beforeLabel?: string;
+  afterLabel?: string;
+}
+
 /** Compare two profiles: opens the diff view (after − before, colour by delta in ms per frame). */
 export interface DiffMessage {
   type: 'diff';

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { Profile } from '../../core/profile/types';
 import { compareProfiles, type Comparison } from '../../core/report/compare';
-import { parseFromWebview, type DiffMessage } from '../../core/view/messages';
+import { parseFromWebview, type PackedDiffMessage } from '../../core/view/messages';
+import { packForWebview } from '../packForWebview';
 import { readSettings } from '../settings';
 import { webviewHtml } from '../webviewShell';
 
@@ -26,16 +27,18 @@ export function openComparison(extensionUri: vscode.Uri, before: { profile: Prof
   panel.webview.onDidReceiveMessage((raw: unknown) => {
     const msg = parseFromWebview(raw);
     if (msg?.type === 'ready') {
-      const diff: DiffMessage = {
-        type: 'diff',
-        before: before.profile,
-        after: after.profile,
-        settings: { refreshRateHz: settings.refreshRateHz, budgetMs: settings.budgetMs },
-        title: comparison.verdict,
-        beforeLabel: before.label,
-        afterLabel: after.label,
-      };
-      void panel.webview.postMessage(diff);
+      void Promise.all([packForWebview(before.profile), packForWebview(after.profile)]).then(([b, a]) => {
+        const diff: PackedDiffMessage = {
+          type: 'diffPacked',
+          before: { header: b.header, data: b.data },
+          after: { header: a.header, data: a.data },
+          settings: { refreshRateHz: settings.refreshRateHz, budgetMs: settings.budgetMs },
+          title: comparison.verdict,
+          beforeLabel: before.label,
+          afterLabel: after.label,
+        };
+        return panel.webview.postMessage(diff);
+      });
     } else if (msg?.type === 'openSource') {
       onOpenSource(msg.file, msg.line);
     }
