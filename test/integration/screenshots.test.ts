@@ -21,8 +21,6 @@ if (process.env.UEVR_SCREENSHOTS === '1') {
       await vscode.commands.executeCommand('uevrProfiler.openCapture', capture);
       await waitFor('the capture to paint', () => (api.flameGraphs.lastRendered?.fsPath === capture.fsPath ? true : undefined));
       await settle(1500);
-      await vscode.commands.executeCommand('notifications.clearAll');
-      await screenshot('flame-graph');
       const mod = await vscode.workspace.openTextDocument(workspaceFile('scripts', 'hud_tweaks.lua'));
       await vscode.window.showTextDocument(mod, vscode.ViewColumn.Beside);
       await waitFor('line heat', () => (api.lineHeat.decoratedLines > 0 ? true : undefined));
