@@ -147,19 +147,24 @@ describe('live sessions', function () {
     game.child.kill();
   });
 
-  it('when the game is killed, says so, and reattaches when it restarts', async () => {
+  it('when the game is killed, says so, and reattaches when it restarts, in the same debug session', async () => {
     const api = await activateExtension();
     const first = await startGame('RestartGame');
     children.push(first.child);
-    await api.sessions.attach({ kind: 'discovery', file: first.file });
-    const s1 = await waitFor('attach', () => api.sessions.current);
+    assert.ok(await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], { type: 'uevr', request: 'attach', name: 'Attach to RestartGame', session: first.file }));
+    const s1 = await waitFor('attach', () => (api.sessions.current?.info.pid === first.child.pid ? api.sessions.current : undefined));
+    const debugSession = vscode.debug.activeDebugSession;
+    assert.equal(debugSession?.type, 'uevr');
     first.child.kill('SIGKILL');
     await waitFor('the disconnect to be noticed', () => (s1.state === 'disconnected' ? true : undefined), 15_000);
     const second = await startGame('RestartGame');
     children.push(second.child);
     const s2 = await waitFor('the reattach to the restarted game', () => (api.sessions.current && api.sessions.current !== s1 && api.sessions.current.info.pid === second.child.pid ? api.sessions.current : undefined), 30_000);
     assert.equal(s2.info.game, 'RestartGame');
-    await api.sessions.detach();
+    assert.equal(vscode.debug.activeDebugSession?.id, debugSession?.id, 'the debug session lived through the restart');
+    await waitFor('the Debug Console to say so', () => dapEvents.some((e) => e.event === 'output' && /Reattached to RestartGame/.test(e.body?.output ?? '')) || undefined);
+    await vscode.debug.stopDebugging();
+    await waitFor('the session to end', () => (api.sessions.current === undefined ? true : undefined));
     second.child.kill();
   });
 });

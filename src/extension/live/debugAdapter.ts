@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { errorMessage, UserError } from '../log';
 import type { UevrAttachConfiguration } from '../debug';
+import type { LiveSession } from './liveSession';
 import type { AttachTarget, SessionManager } from './sessionManager';
 
 interface DapRequest {
@@ -93,23 +94,33 @@ export class UevrDebugAdapter implements vscode.DebugAdapter {
     }
     const session = await this.manager.attach(target, this.config.refreshRate);
     this.attached = true;
+    this.subs.push(this.manager.onOutput((text) => this.event('output', { category: 'console', output: text })));
+    this.follow(session);
+    this.respond(req);
+    this.event('output', { category: 'console', output: `Attached to ${session.label}. Capture with the toolbar's record button or the UEVR commands.\n` });
+  }
+
+  /**
+   * Stays in the debug session while the manager reattaches to a restarted game (then follows the
+   * new session); ends it when the manager gives up and has no session.
+   */
+  private follow(session: LiveSession): void {
     this.subs.push(
-      this.manager.onOutput((text) => this.event('output', { category: 'console', output: text })),
       session.onEnded((reason) => {
         this.event('output', { category: 'important', output: `UEVR session ended: ${reason ?? 'disconnected'}\n` });
-        // Stay in the debug session while the manager tries to reattach to a restarted game; end it
-        // when the manager gives up (it then has no current session).
         const wait = this.manager.onDidChangeSession((s) => {
           if (!s) {
             wait.dispose();
             this.event('terminated');
+          } else if (s !== session) {
+            wait.dispose();
+            this.event('output', { category: 'important', output: `Reattached to ${s.label}.\n` });
+            this.follow(s);
           }
         });
         this.subs.push(wait);
       }),
     );
-    this.respond(req);
-    this.event('output', { category: 'console', output: `Attached to ${session.label}. Capture with the toolbar's record button or the UEVR commands.\n` });
   }
 
   private detach(): void {

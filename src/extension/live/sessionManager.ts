@@ -92,7 +92,8 @@ export class SessionManager implements vscode.Disposable {
   }
 
   async attach(target: AttachTarget, refreshRateHz: number = readSettings().refreshRateHz): Promise<LiveSession> {
-    await this.detach();
+    // Replacing a session is not "no session": listeners (the debug adapter) only hear of the new one.
+    await this.detach(false);
     this.userDetached = false;
     let client: SessionClient;
     let label: string;
@@ -131,7 +132,7 @@ export class SessionManager implements vscode.Disposable {
     return session;
   }
 
-  async detach(): Promise<void> {
+  async detach(announce = true): Promise<void> {
     this.userDetached = true;
     const s = this.session;
     if (this.captureAbort) {
@@ -146,8 +147,10 @@ export class SessionManager implements vscode.Disposable {
     }
     this.sim?.stop();
     this.sim = undefined;
-    this.updateStatus(true);
-    this.changed.fire(undefined);
+    if (announce) {
+      this.updateStatus(true);
+      this.changed.fire(undefined);
+    }
   }
 
   /**
