@@ -75,6 +75,23 @@ describe('live sessions', function () {
     await screenshot('live-view');
   });
 
+  it('alerts when the scripts stay over the threshold, with Capture now and Open live view', async () => {
+    const api = await activateExtension();
+    const cfg = vscode.workspace.getConfiguration('uevrProfiler');
+    try {
+      // camera_fix.lua costs ~2 % of the 11.1 ms budget: over a 1 % threshold for 10 frames in a row.
+      await cfg.update('alerts.scriptsBudgetPercent', 1, vscode.ConfigurationTarget.Workspace);
+      await cfg.update('alerts.sustainedFrames', 10, vscode.ConfigurationTarget.Workspace);
+      assert.ok(api.sessions.current);
+      const text = await waitForWebviewText('the alert notification', (t) => /UEVR: Scripts took [\d.]+ ms\/frame, [\d.]+% of the 11\.1 ms budget at 90 Hz for \d+ frames in a row/.test(t), 30_000);
+      if (text !== undefined) assert.match(text, /Capture now/);
+      await vscode.commands.executeCommand('notifications.clearAll');
+    } finally {
+      await cfg.update('alerts.scriptsBudgetPercent', undefined, vscode.ConfigurationTarget.Workspace);
+      await cfg.update('alerts.sustainedFrames', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('captures the next seconds into the history and opens the flame graph', async () => {
     const api = await activateExtension();
     const file = (await vscode.commands.executeCommand('uevrProfiler.captureNextSeconds', 2)) as string;
