@@ -3,20 +3,9 @@
 import { describe, test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { EXPORT_FORMATS, exportProfile, loadProfile } from '../../../src/core/formats';
-import { buildCallTree } from '../../../src/core/profile/callTree';
-import { functionStats } from '../../../src/core/profile/functionStats';
-import { assertProfileOrFormatError, fixtureFiles } from './helpers';
+import { enc, fixtureFiles, tryLoad } from './helpers';
 import { seededRandom } from '../../../src/core/random';
 
-const enc = (s: string) => new TextEncoder().encode(s);
-const tryLoad = (bytes: Uint8Array, name: string, what = name) => {
-  const p = assertProfileOrFormatError(() => loadProfile(bytes, name), what);
-  if (p) {
-    buildCallTree(p);
-    functionStats(p);
-  }
-  return p;
-};
 
 const rng = seededRandom;
 

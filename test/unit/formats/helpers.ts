@@ -1,11 +1,26 @@
 // Shared helpers for the format tests.
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import assert from 'node:assert/strict';
-import { ProfileFormatError } from '../../../src/core/formats';
+import { loadProfile, ProfileFormatError } from '../../../src/core/formats';
+import { buildCallTree } from '../../../src/core/profile/callTree';
+import { functionStats } from '../../../src/core/profile/functionStats';
 import type { Profile } from '../../../src/core/profile/types';
 
-export const FIXTURES = '/work/shared/fixtures/profiles';
+/** The shared fixtures sit beside the repository (../shared), wherever it is checked out. */
+export const FIXTURES = resolve(__dirname, '../../../../shared/fixtures/profiles');
+
+export const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** Loads bytes that must either import or fail with a ProfileFormatError; the derived views must cope with what imported. */
+export function tryLoad(bytes: Uint8Array, name: string, what = name): Profile | undefined {
+  const p = assertProfileOrFormatError(() => loadProfile(bytes, name), what);
+  if (p) {
+    buildCallTree(p);
+    functionStats(p);
+  }
+  return p;
+}
 
 export function fixtureFiles(): Array<{ name: string; path: string }> {
   const out: Array<{ name: string; path: string }> = [];

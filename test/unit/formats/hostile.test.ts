@@ -5,19 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { EXPORT_FORMATS, exportProfile, loadProfile, ProfileFormatError, ProfileLoadAbortedError } from '../../../src/core/formats';
 import { buildCallTree, buildInvertedTree } from '../../../src/core/profile/callTree';
-import { functionStats } from '../../../src/core/profile/functionStats';
-import { assertProfileOrFormatError, fixtureFiles, pathWeights } from './helpers';
+import { assertProfileOrFormatError, enc, fixtureFiles, pathWeights, tryLoad } from './helpers';
 
-const enc = (s: string) => new TextEncoder().encode(s);
-const tryLoad = (bytes: Uint8Array, name: string, what = name) => {
-  const p = assertProfileOrFormatError(() => loadProfile(bytes, name), what);
-  if (p) {
-    // The derived views must cope with whatever the importer accepted.
-    buildCallTree(p);
-    functionStats(p);
-  }
-  return p;
-};
 const rejects = (text: string | Uint8Array, name: string, pattern: RegExp) => {
   const bytes = typeof text === 'string' ? enc(text) : text;
   assert.throws(() => loadProfile(bytes, name), (e: unknown) => e instanceof ProfileFormatError && pattern.test(e.message) && !e.message.includes('\n'), `${name}`);
