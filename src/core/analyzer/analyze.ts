@@ -8,7 +8,7 @@ import { FixContext } from './fixctx';
 import { Project, type FileUnit } from './hot';
 import { RuleChecker } from './rules';
 import { applySuppressions, collectSuppressions } from './suppress';
-import type { AnalyzeOptions, Finding, Fix, TextEdit } from './types';
+import type { AnalyzeOptions, Finding, Fix, RequireResolution, TextEdit } from './types';
 
 /** How many `require`d files (transitively) are pulled in for one analysis. */
 const MAX_REQUIRED_FILES = 64;
@@ -65,6 +65,15 @@ function buildProject(units: FileUnit[], resolveUri: (name: string, from: string
   return p;
 }
 
+/** The caller's require resolver, where a throwing resolver counts as "not found" (analysis goes on). */
+function resolveSafely(opts: AnalyzeOptions, name: string, from: string): RequireResolution | undefined {
+  try {
+    return opts.resolveRequire?.(name, from);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Analyzes one file. With `resolveRequire`, the files it requires (transitively) join the inference:
  * a function passed to a registrar defined in a library file is hot, calls into modules propagate.
@@ -80,12 +89,7 @@ export function analyze(text: string, uri: string, opts: AnalyzeOptions = {}): F
       for (const name of Project.requiresOf(u.chunk)) {
         const key = `${u.uri}\u0000${name}`;
         if (byName.has(key)) continue;
-        let r;
-        try {
-          r = opts.resolveRequire(name, u.uri);
-        } catch {
-          r = undefined;
-        }
+        const r = resolveSafely(opts, name, u.uri);
         if (!r) continue;
         byName.set(key, r.uri);
         if (!units.some((x) => x.uri === r.uri)) {
@@ -117,12 +121,7 @@ export function analyzeFiles(files: { uri: string; text: string }[], opts: Analy
       const u = units[i];
       for (const name of Project.requiresOf(u.chunk)) {
         if (findUnit(name)) continue;
-        let r;
-        try {
-          r = opts.resolveRequire(name, u.uri);
-        } catch {
-          r = undefined;
-        }
+        const r = resolveSafely(opts, name, u.uri);
         if (!r) continue;
         byName.set(`${u.uri}\u0000${name}`, r.uri);
         if (!units.some((x) => x.uri === r.uri)) units.push(unitOf(r.uri, r.text));
