@@ -90,6 +90,12 @@ export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProv
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
+  /** The open document for a file, if a flame graph shows it (its profile may still be loading). */
+  documentFor(uri: vscode.Uri): ProfileDocument | undefined {
+    for (const d of this.panels.values()) if (d.uri.fsPath === uri.fsPath) return d;
+    return undefined;
+  }
+
   /** The focused flame graph editor's document, once its profile has loaded. */
   get activeDocument(): LoadedProfileDocument | undefined {
     return this.active?.profile ? (this.active as LoadedProfileDocument) : undefined;

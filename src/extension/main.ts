@@ -91,8 +91,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
       try {
         const uri = vscode.Uri.file(c.file);
         await vscode.commands.executeCommand('vscode.openWith', uri, FLAME_GRAPH_VIEW_TYPE);
-        const doc = flameGraphs.activeDocument?.uri.fsPath === c.file ? flameGraphs.activeDocument : undefined;
-        const entry = await captures.record(c.file, c.game, c.session.generation, doc?.profile);
+        // The editor is parsing the capture already: the history waits for that parse, not a second one.
+        const profile = await flameGraphs.documentFor(uri)?.loaded;
+        const entry = await captures.record(c.file, c.game, c.session.generation, profile);
         const prev = captureStore.previous(entry.id);
         if (prev && prev.game === entry.game && prev.generation !== undefined && entry.generation !== undefined && prev.generation < entry.generation) {
           const pick = await vscode.window.showInformationMessage('UEVR: the scripts were reset since the previous capture. Compare before and after?', 'Compare');
