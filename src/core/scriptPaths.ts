@@ -68,5 +68,7 @@ export function resolveScriptPath(reported: string, mappings: readonly PathMappi
       bestCand = c;
     }
   }
-  return bestScore >= 1 ? bestCand : undefined;
+  // A whole segment in common, or a path cut inside the file name itself ("...od.lua" of "mod.lua").
+  const nameCut = truncated && repSegs.length === 1 && repSegs[0].endsWith('.lua');
+  return bestScore >= 1 || (nameCut && bestScore > 0) ? bestCand : undefined;
 }

@@ -10,7 +10,7 @@ import {
 import { analyze, analyzeFiles, fixAll, fixKeepsSyntax } from '../core/analyzer/analyze';
 import { API_COSTS, RULE_BY_CODE } from '../core/analyzer/catalog';
 import {
-  applyMeasured, byLine, hotspotFindings, lensTitle, measuredHover, recordMatchesUri, suffixScore,
+  applyMeasured, byLine, hotspotFindings, lensTitle, measuredHover, recordMatchesUri,
   type MeasuredRecord, type PathMapping,
 } from '../core/analyzer/measured';
 import type { Finding, Severity } from '../core/analyzer/types';
@@ -104,13 +104,7 @@ export class AnalyzerService {
     const root = this.workspaceRoots[0] ?? '';
     const maps = this.settings.pathMappings.map((m) => ({ from: m.from, to: m.to.replace(/\$\{workspaceFolder\}/g, root) }));
     const others = this.uris().filter((u) => u !== uri);
-    return this.records.filter((r) => {
-      if (!recordMatchesUri(r.file, uri, maps)) return false;
-      if (maps.some((m) => recordMatchesUri(r.file, uri, [m]) && r.file.replace(/\\/g, '/').toLowerCase().startsWith(m.from.replace(/\\/g, '/').toLowerCase()))) return true;
-      // Matched by name: when several open files share the name, the one sharing the longest path tail wins.
-      const mine = suffixScore(r.file, uri);
-      return !others.some((o) => recordMatchesUri(r.file, o, maps) && suffixScore(r.file, o) > mine);
-    });
+    return this.records.filter((r) => recordMatchesUri(r.file, uri, maps, others));
   }
 
   /** Resolves require("a.b") to an open document or a file next to the requiring one / in a workspace root. */

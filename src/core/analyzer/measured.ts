@@ -3,6 +3,7 @@
 // the costliest lines, hover text, CodeLens per hot function. No vscode import: used by the server.
 import type { Finding, Severity } from './types';
 import type { Range } from '../lua/positions';
+import { normalizeReportedPath, resolveScriptPath, type PathMapping } from '../scriptPaths';
 
 /** One measured line (or function, when `functionName` is set) of a capture. */
 export interface MeasuredRecord {
@@ -29,10 +30,7 @@ export interface MeasuredRecord {
   endLine?: number;
 }
 
-export interface PathMapping {
-  from: string;
-  to: string;
-}
+export type { PathMapping } from '../scriptPaths';
 
 /** Calls per frame: whole numbers from 10 up, one decimal below (stereo callbacks run 2.0 a frame). */
 export function fmtCalls(calls: number): string {
@@ -50,10 +48,6 @@ export function budgetPhrase(ms: number, budgetMs: number, hz: number): string {
   return `${fmtMs(ms)} ms/frame, ${p}% of the ${budgetMs.toFixed(1)} ms budget at ${hz} Hz`;
 }
 
-function norm(p: string): string {
-  return p.replace(/\\/g, '/').replace(/\/\.\.\/UEVR\//gi, '/UEVR/').replace(/^\.\.\.+/, '').replace(/^file:\/\/\/?/, '/').toLowerCase();
-}
-
 function decodeUriPath(uri: string): string {
   try {
     return decodeURIComponent(uri.replace(/^file:\/\//, ''));
@@ -63,37 +57,14 @@ function decodeUriPath(uri: string): string {
 }
 
 /**
- * Does a capture's script path denote this workspace file? A mapping whose `from` prefixes the path
- * decides alone; without one, files are matched by name (UEVR cuts paths at the front, so the file
- * name is what survives; a cut first segment of a "..."-path only has to be a suffix).
+ * Does a capture's script path denote this workspace file, among `others` (the other files that
+ * could be meant)? The one resolver of the product decides (src/core/scriptPaths.ts): mappings first,
+ * else the longest common path tail, so of two same-named files the one sharing more of the path wins.
  */
-export function recordMatchesUri(file: string, uri: string, mappings: PathMapping[] = []): boolean {
-  const target = norm(decodeUriPath(uri));
-  const raw = file.trim();
-  const f = norm(raw);
-  for (const m of mappings) {
-    const from = norm(m.from).replace(/\/+$/, '');
-    if (from && f.startsWith(from + '/')) {
-      const mapped = norm(m.to).replace(/\/+$/, '') + f.slice(from.length);
-      return target === mapped || target.endsWith(mapped.startsWith('/') ? mapped : '/' + mapped);
-    }
-  }
-  const segs = f.split('/').filter(Boolean);
-  const tsegs = target.split('/').filter(Boolean);
-  if (segs.length === 0 || tsegs.length === 0) return false;
-  const name = segs[segs.length - 1];
-  const tname = tsegs[tsegs.length - 1];
-  if (name === tname) return true;
-  return raw.startsWith('...') && segs.length === 1 && tname.endsWith(name) && name.endsWith('.lua');
-}
-
-/** How many trailing path segments a capture path and a uri share (to pick the best of same-named files). */
-export function suffixScore(file: string, uri: string): number {
-  const a = norm(file).split('/').filter(Boolean);
-  const b = norm(decodeUriPath(uri)).split('/').filter(Boolean);
-  let n = 0;
-  while (n < a.length && n < b.length && a[a.length - 1 - n] === b[b.length - 1 - n]) n++;
-  return n;
+export function recordMatchesUri(file: string, uri: string, mappings: PathMapping[] = [], others: readonly string[] = []): boolean {
+  const path = decodeUriPath(uri);
+  const hit = resolveScriptPath(file, mappings, [path, ...others.map(decodeUriPath)]);
+  return hit !== undefined && normalizeReportedPath(hit).toLowerCase() === normalizeReportedPath(path).toLowerCase();
 }
 
 /** Share of the budget → severity used for measured findings. */

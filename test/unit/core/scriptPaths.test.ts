@@ -22,6 +22,12 @@ describe('script path mapping', () => {
     assert.equal(resolveScriptPath('D:\\x\\other\\camera.lua', [], ws), '/home/me/mods/other/camera.lua');
   });
 
+  test('a path cut inside the file name resolves to the file that ends with what is left', () => {
+    assert.equal(resolveScriptPath('...ud.lua', [], ws), '/home/me/mods/scripts/ui/hud.lua');
+    assert.equal(resolveScriptPath('...il.lua', [], ws), '/home/me/mods/lib/util.lua');
+    assert.equal(resolveScriptPath('...xyz.lua', [], ws), undefined);
+  });
+
   test('a path truncated to 60 characters still resolves', () => {
     assert.equal(resolveScriptPath('...ipts\\camera.lua', [], ws), '/home/me/mods/scripts/camera.lua');
     assert.equal(resolveScriptPath('...s\\ui\\hud.lua', [], ws), '/home/me/mods/scripts/ui/hud.lua');
