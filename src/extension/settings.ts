@@ -1,11 +1,7 @@
 import * as vscode from 'vscode';
 import { DEFAULT_REFRESH_RATE, budgetMs, isRefreshRate, type RefreshRate } from '../core/budget';
+import type { PathMapping } from '../core/scriptPaths';
 
-/** A path mapping from the game's script folder (as the game reports it) to a workspace folder. */
-export interface PathMapping {
-  from: string;
-  to: string;
-}
 
 export interface Settings {
   refreshRateHz: RefreshRate;
