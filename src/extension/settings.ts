@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import { DEFAULT_REFRESH_RATE, budgetMs, isRefreshRate, type RefreshRate } from '../core/budget';
 import type { PathMapping } from '../core/scriptPaths';
 
-
 export interface Settings {
   refreshRateHz: RefreshRate;
   budgetMs: number;
