@@ -6,7 +6,7 @@ import { packForWebview } from './packForWebview';
 import { showError } from './log';
 import type { MeasuredRecord } from '../core/analyzer/measured';
 import { loadProfileAndMeasures, type LoadedProfile } from './profileLoader';
-import { readSettings } from './settings';
+import { readSettings, resolvePathMappings } from './settings';
 import { webviewHtml } from './webviewShell';
 
 export const FLAME_GRAPH_VIEW_TYPE = 'uevrProfiler.flameGraph';
@@ -191,7 +191,7 @@ export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProv
     try {
       const settings = readSettings();
       const files = await vscode.workspace.findFiles('**/*.lua', '**/node_modules/**', 5000);
-      const target = resolveScriptPath(reportedFile, settings.pathMappings, files.map((f) => f.fsPath));
+      const target = resolveScriptPath(reportedFile, resolvePathMappings(settings.pathMappings), files.map((f) => f.fsPath));
       if (!target) {
         void vscode.window.showWarningMessage(
           `"${reportedFile}" is not a file of this workspace. Open the folder with your mod scripts, or add a uevrProfiler.pathMappings entry.`,

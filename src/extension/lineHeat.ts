@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { MeasuredRecord } from '../core/analyzer/measured';
 import { describeFrameCost, formatMs } from '../core/budget';
 import { resolveScriptPath, type PathMapping } from '../core/scriptPaths';
+import { resolvePathMappings } from './settings';
 
 /** Heat levels by share of the frame budget (total ms per frame of the line). */
 const LEVELS = [
@@ -39,8 +40,7 @@ export class LineHeat implements vscode.Disposable {
 
   async load(records: MeasuredRecord[], mappings: PathMapping[]): Promise<void> {
     const files = (await vscode.workspace.findFiles('**/*.lua', '**/node_modules/**', 5000)).map((u) => u.fsPath);
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
-    const maps = mappings.map((m) => ({ from: m.from, to: m.to.replace(/\$\{workspaceFolder\}/g, folder) }));
+    const maps = resolvePathMappings(mappings);
     const resolved = new Map<string, string | undefined>();
     this.byFile = new Map();
     for (const r of records) {

@@ -74,3 +74,11 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     problems,
   };
 }
+
+/**
+ * Path mappings with `${workspaceFolder}` replaced by the folder's path (the settings keep what the
+ * user wrote; every consumer that resolves script paths wants the real folder).
+ */
+export function resolvePathMappings(mappings: readonly PathMapping[], folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? ''): PathMapping[] {
+  return mappings.map((m) => ({ from: m.from, to: m.to.replace(/\$\{workspaceFolder\}/g, folder) }));
+}

@@ -56,6 +56,21 @@ describe('profiles in the flame graph editor', function () {
     await screenshot('speedscope');
   });
 
+  it('ctrl-click opens the source line through a ${workspaceFolder} path mapping', async () => {
+    const api = await activateExtension();
+    const cfg = vscode.workspace.getConfiguration('uevrProfiler');
+    try {
+      await cfg.update('pathMappings', [{ from: 'C:\\Users\\me\\AppData\\Roaming\\UnrealVRMod\\Game\\scripts', to: '${workspaceFolder}/scripts' }], vscode.ConfigurationTarget.Workspace);
+      const opened = await api.flameGraphs.openSource('C:\\Users\\me\\AppData\\Roaming\\UnrealVRMod\\Game\\scripts\\camera_fix.lua', 11);
+      assert.ok(opened);
+      const editor = vscode.window.activeTextEditor;
+      assert.equal(editor?.document.uri.fsPath, workspaceFile('scripts', 'camera_fix.lua').fsPath);
+      assert.equal(editor?.selection.active.line, 10);
+    } finally {
+      await cfg.update('pathMappings', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('says clearly when a file is not a profile', async () => {
     const api = await activateExtension();
     await vscode.commands.executeCommand('uevrProfiler.openCapture', workspaceFile('scripts', 'camera_fix.lua'));

@@ -12,7 +12,7 @@ import { openComparison, type OpenComparison } from '../compare/comparePanel';
 import { FLAME_GRAPH_VIEW_TYPE, type FlameGraphEditorProvider } from '../flameGraphEditor';
 import { UserError } from '../log';
 import { exportProfileFile, loadProfileFile } from '../profileLoader';
-import { readSettings } from '../settings';
+import { readSettings, resolvePathMappings } from '../settings';
 import type { CapturesTreeProvider } from './capturesTree';
 
 type Target = CaptureEntry | vscode.Uri | string | undefined;
@@ -151,7 +151,7 @@ export class CaptureCommands {
     const doc = this.flameGraphs.activeDocument;
     const profile = doc?.uri.fsPath === source ? doc.profile : await loadProfileFile(this.extensionUri, vscode.Uri.file(source));
     const summary = summarizeProfile(profile, { refreshRateHz: settings.refreshRateHz });
-    const findings = await this.findingsFor(profile, settings.pathMappings, settings.disabledRules);
+    const findings = await this.findingsFor(profile, resolvePathMappings(settings.pathMappings), settings.disabledRules);
     const input = { summary, findings, generator: `UEVR Profiler ${vscode.extensions.getExtension('uevr-profiler.uevr-profiler')?.packageJSON.version ?? ''}`.trim() };
     writeFileSync(out, format === 'html' ? renderHtmlReport(input) : renderMarkdownReport(input));
     void vscode.window.showInformationMessage(`Wrote the report ${basename(out)}.`, 'Open').then((a) => {

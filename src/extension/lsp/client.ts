@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { MeasuredRecord, PathMapping } from '../../core/analyzer/measured';
+import { readSettings, resolvePathMappings } from '../settings';
 
 export const LOAD_CAPTURE = 'uevr/loadCapture';
 export const CLEAR_CAPTURE = 'uevr/clearCapture';
@@ -40,9 +41,7 @@ export async function startLanguageClient(context: vscode.ExtensionContext, log:
 
 /** Loads measured costs into the editor: re-ranked findings, hotspots, hover and CodeLens. */
 export async function sendCapture(client: LanguageClient, records: MeasuredRecord[], pathMappings?: PathMapping[]): Promise<void> {
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
-  const maps = (pathMappings ?? vscode.workspace.getConfiguration('uevrProfiler').get<PathMapping[]>('pathMappings', []))
-    .map((m) => ({ from: m.from, to: m.to.replace(/\$\{workspaceFolder\}/g, folder) }));
+  const maps = resolvePathMappings(pathMappings ?? readSettings().pathMappings);
   await client.sendNotification(LOAD_CAPTURE, { records, pathMappings: maps });
 }
 
