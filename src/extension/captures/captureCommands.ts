@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { EXPORT_FORMATS, exportFileExtension, type ExportFormat } from '../../core/formats';
 import type { CaptureEntry, CaptureStore } from '../../core/history/captureStore';
 import type { Profile } from '../../core/profile/types';
-import { analyze } from '../../core/analyzer/analyze';
+import { analyzeFiles } from '../../core/analyzer/analyze';
 import { renderHtmlReport, renderMarkdownReport, type ReportFinding } from '../../core/report/render';
 import { summarizeProfile } from '../../core/report/summary';
 import { resolveScriptPath } from '../../core/scriptPaths';
@@ -169,10 +169,11 @@ export class CaptureCommands {
       if (hit && existsSync(hit)) files.add(hit);
     }
     const out: ReportFinding[] = [];
-    for (const file of files) {
-      for (const f of analyze(readFileSync(file, 'utf8'), vscode.Uri.file(file).toString(), { disabledRules })) {
-        out.push({ file, line: f.range.start.line + 1, code: f.code, severity: f.severity, message: f.message });
-      }
+    // Analyzed together, as UEVR runs them in one Lua state.
+    const byUri = analyzeFiles([...files].map((file) => ({ uri: vscode.Uri.file(file).toString(), text: readFileSync(file, 'utf8') })), { disabledRules });
+    for (const [uri, findings] of byUri) {
+      const file = vscode.Uri.parse(uri).fsPath;
+      for (const f of findings) out.push({ file, line: f.range.start.line + 1, code: f.code, severity: f.severity, message: f.message });
     }
     const rank: Record<string, number> = { error: 0, warning: 1, information: 2, hint: 3 };
     return out.sort((a, b) => (rank[a.severity] ?? 9) - (rank[b.severity] ?? 9));
