@@ -17,8 +17,6 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, b
     `style-src ${webview.cspSource} 'nonce-${nonce}'`,
     `font-src ${webview.cspSource}`,
     `script-src 'nonce-${nonce}'`,
-    // The bundle may spawn a worker from a blob for layout off the UI thread.
-    'worker-src blob:',
   ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
