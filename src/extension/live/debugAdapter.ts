@@ -1,15 +1,12 @@
+import type { DebugProtocol } from '@vscode/debugprotocol';
 import * as vscode from 'vscode';
 import { errorMessage, UserError } from '../log';
 import type { UevrAttachConfiguration } from '../debug';
 import type { LiveSession } from './liveSession';
 import type { AttachTarget, SessionManager } from './sessionManager';
 
-interface DapRequest {
-  seq: number;
-  type: 'request';
-  command: string;
-  arguments?: Record<string, unknown>;
-}
+/** A DAP request as VS Code hands it to an inline adapter (the protocol's own types, not ours). */
+type DapRequest = DebugProtocol.Request;
 
 /** Resolves `session` of a launch configuration into something to connect to (may ask the user). */
 export type TargetResolver = (config: UevrAttachConfiguration) => Promise<AttachTarget | undefined>;
@@ -37,8 +34,9 @@ export class UevrDebugAdapter implements vscode.DebugAdapter {
     void this.dispatch(message as DapRequest);
   }
 
-  private send(msg: Record<string, unknown>): void {
-    this.emitter.fire({ seq: this.seq++, ...msg } as vscode.DebugProtocolMessage);
+  private send(msg: Omit<DebugProtocol.Response, 'seq'> | Omit<DebugProtocol.Event, 'seq'>): void {
+    const out: DebugProtocol.ProtocolMessage = { seq: this.seq++, ...msg };
+    this.emitter.fire(out as vscode.DebugProtocolMessage);
   }
 
   private respond(req: DapRequest, body?: unknown, error?: string): void {
@@ -53,7 +51,7 @@ export class UevrDebugAdapter implements vscode.DebugAdapter {
     try {
       switch (req.command) {
         case 'initialize':
-          this.respond(req, { supportsConfigurationDoneRequest: true, supportTerminateDebuggee: false, supportsTerminateRequest: true });
+          this.respond(req, { supportsConfigurationDoneRequest: true, supportTerminateDebuggee: false, supportsTerminateRequest: true } satisfies DebugProtocol.Capabilities);
           this.event('initialized');
           return;
         case 'attach':
@@ -63,7 +61,7 @@ export class UevrDebugAdapter implements vscode.DebugAdapter {
           this.respond(req);
           return;
         case 'threads':
-          this.respond(req, { threads: [{ id: 1, name: 'UEVR scripts (game thread)' }] });
+          this.respond(req, { threads: [{ id: 1, name: 'UEVR scripts (game thread)' }] } satisfies DebugProtocol.ThreadsResponse['body']);
           return;
         case 'disconnect':
         case 'terminate':
@@ -94,7 +92,7 @@ export class UevrDebugAdapter implements vscode.DebugAdapter {
     }
     const session = await this.manager.attach(target, this.config.refreshRate);
     this.attached = true;
-    this.subs.push(this.manager.onOutput((text) => this.event('output', { category: 'console', output: text })));
+    this.subs.push(this.manager.onOutput((text) => this.event('output', { category: 'console', output: text } satisfies DebugProtocol.OutputEvent['body'])));
     this.follow(session);
     this.respond(req);
     this.event('output', { category: 'console', output: `Attached to ${session.label}. Capture with the toolbar's record button or the UEVR commands.\n` });
