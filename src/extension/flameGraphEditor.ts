@@ -10,6 +10,12 @@ import { readSettings, resolvePathMappings } from './settings';
 import { webviewHtml } from './webviewShell';
 
 export const FLAME_GRAPH_VIEW_TYPE = 'uevrProfiler.flameGraph';
+/**
+ * The same editor offered under "Open With…" for other tools' profiles (.cpuprofile, .trace.json, …):
+ * a second view type because a contribution's priority covers all its patterns, and only .uevrcap
+ * files are ours to open by default (VS Code's own profile viewer keeps JavaScript profiles).
+ */
+export const PROFILE_FLAME_GRAPH_VIEW_TYPE = 'uevrProfiler.profileFlameGraph';
 
 /**
  * A profile file opened in the flame graph editor. Read-only: captures are never edited in place.
@@ -73,12 +79,14 @@ export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProv
   static register(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): FlameGraphEditorProvider {
     const provider = new FlameGraphEditorProvider(context, log);
     context.subscriptions.push(
-      vscode.window.registerCustomEditorProvider(FLAME_GRAPH_VIEW_TYPE, provider, {
-        // Keeping the webview alive when hidden costs memory but keeps zoom, search and the parsed
-        // tree; rebuilding a 500k-node layout on every tab switch would be worse.
-        webviewOptions: { retainContextWhenHidden: true, enableFindWidget: false },
-        supportsMultipleEditorsPerDocument: true,
-      }),
+      ...[FLAME_GRAPH_VIEW_TYPE, PROFILE_FLAME_GRAPH_VIEW_TYPE].map((viewType) =>
+        vscode.window.registerCustomEditorProvider(viewType, provider, {
+          // Keeping the webview alive when hidden costs memory but keeps zoom, search and the parsed
+          // tree; rebuilding a 500k-node layout on every tab switch would be worse.
+          webviewOptions: { retainContextWhenHidden: true, enableFindWidget: false },
+          supportsMultipleEditorsPerDocument: true,
+        }),
+      ),
       provider.onDidLoadEmitter,
       provider.rendered,
     );

@@ -61,7 +61,10 @@ export class WorkspaceAnalysis implements vscode.Disposable {
     const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
     const result: WorkspaceAnalysisResult = { files: texts.size, findings: 0, byCode: {} };
     this.collection.clear();
-    for (const [uri, findings] of byUri) {
+    for (const [uri, all] of byUri) {
+      // analyzer.disabledRules is a resource setting: each file follows its own folder's value.
+      const disabled = readSettings(vscode.Uri.parse(uri)).disabledRules;
+      const findings = all.filter((f) => !disabled.includes(f.code));
       result.findings += findings.length;
       for (const f of findings) result.byCode[f.code] = (result.byCode[f.code] ?? 0) + 1;
       if (!open.has(uri)) this.collection.set(vscode.Uri.parse(uri), findings.map(toDiagnostic));

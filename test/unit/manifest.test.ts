@@ -73,3 +73,27 @@ test('the UEVR injection marks the costly calls it claims to', () => {
   const cb = new RegExp(g.repository['callback-registration'].patterns[0].match);
   assert.ok(cb.test('uevr.sdk.callbacks.on_pre_engine_tick(function(engine, delta)'));
 });
+
+test('the flame graph editor is the default only for .uevrcap; other profiles get it as an option', () => {
+  const editors = pkg.contributes.customEditors as Array<{ viewType: string; priority: string; selector: Array<{ filenamePattern: string }> }>;
+  for (const e of editors) {
+    const patterns = e.selector.map((s) => s.filenamePattern);
+    if (e.priority === 'default') assert.deepEqual(patterns, ['*.uevrcap'], `${e.viewType} is default only for our captures`);
+    else assert.equal(e.priority, 'option', e.viewType);
+  }
+  const optional = editors.filter((e) => e.priority === 'option').flatMap((e) => e.selector.map((s) => s.filenamePattern));
+  for (const p of ['*.cpuprofile', '*.heapprofile', '*.trace.json', '*.speedscope.json', '*.folded', '*.collapsed']) assert.ok(optional.includes(p), p);
+  for (const e of editors) assert.ok(pkg.activationEvents.includes(`onCustomEditor:${e.viewType}`), e.viewType);
+});
+
+test('every setting says its scope: per-folder settings are resource, the sessions folder is machine', () => {
+  const props = pkg.contributes.configuration.properties as Record<string, { scope?: string }>;
+  for (const [k, v] of Object.entries(props)) assert.ok(['application', 'machine', 'machine-overridable', 'window', 'resource', 'language-overridable'].includes(v.scope ?? ''), `${k} has a scope`);
+  assert.equal(props['uevrProfiler.pathMappings'].scope, 'resource');
+  assert.equal(props['uevrProfiler.analyzer.disabledRules'].scope, 'resource');
+  assert.equal(props['uevrProfiler.sessionsDirectory'].scope, 'machine');
+});
+
+test('runs beside the workspace in remote windows (the scripts and the language server are there)', () => {
+  assert.deepEqual(pkg.extensionKind, ['workspace']);
+});
