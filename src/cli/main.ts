@@ -12,6 +12,7 @@ import { simCommand } from './commands/sim';
 import type { Command } from './commands/types';
 import { EXIT_USAGE } from './errors';
 import { processIO, type CliIO } from './io';
+import { CLI_VERSION } from './version';
 
 export type { Command } from './commands/types';
 export type { CliIO } from './io';
@@ -34,6 +35,7 @@ export function registerCommand(name: string, command: Command): void {
 export function usage(): string {
   const lines = ['usage: uevr-prof <command> [options]', ''];
   for (const [name, c] of commands) lines.push(`  ${c.usage.startsWith(name) ? c.usage : `${name} ${c.usage}`}`, `      ${c.summary}`);
+  lines.push('', '  --version   print the version', '  --help      this text; `uevr-prof COMMAND --help` for one command');
   lines.push('', 'exit codes: 0 ok, 1 a check failed, 2 bad usage or unreadable input. See docs/cli.md.');
   return `${lines.join('\n')}\n`;
 }
@@ -45,9 +47,18 @@ function exitCodeOf(e: unknown): number | undefined {
 
 export async function main(argv: string[], io: CliIO = processIO(new AbortController().signal)): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (name === '--help' || name === '-h' || name === 'help') {
     io.stdout(usage());
-    return name ? 0 : EXIT_USAGE;
+    return 0;
+  }
+  if (name === '--version') {
+    io.stdout(`${CLI_VERSION}\n`);
+    return 0;
+  }
+  // No command is a usage error: the usage goes to stderr, so nothing lands in a pipe expecting output.
+  if (!name) {
+    io.stderr(usage());
+    return EXIT_USAGE;
   }
   const command = commands.get(name);
   if (!command) {

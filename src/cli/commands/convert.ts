@@ -35,7 +35,7 @@ export function exportTo(format: ExportFormat | 'html', profile: Parameters<type
 
 export const convertCommand: Command = {
   summary: 'convert a capture or profile to speedscope, Chrome trace, folded, .cpuprofile or a standalone HTML flame graph',
-  usage: `convert FILE --to ${TARGETS.join('|')} --out FILE [--hz 90]`,
+  usage: `convert FILE --to ${TARGETS.join('|')} --out FILE|- [--hz 90]`,
   async run(argv, io) {
     const p = parse(argv, { to: { type: 'string' }, out: { type: 'string' }, hz: { type: 'string' } }, 'convert');
     const file = onePositional(p, 'the input file', 'convert');
@@ -46,8 +46,14 @@ export const convertCommand: Command = {
     if (!out) throw new UsageError('convert: missing --out FILE');
     const profile = loadProfileFile(file);
     const hz = num(p, 'hz', 'convert', { min: 1, max: 1000 }) ?? (Number(profile.meta.refreshRateHz) || 90);
-    await writeChunks(out, exportTo(to as ExportFormat | 'html', profile, hz));
-    io.stdout(`${out}\n`);
+    const chunks = exportTo(to as ExportFormat | 'html', profile, hz);
+    // `--out -`: the converted profile itself goes to stdout (for a pipe), not the name of a file.
+    if (out === '-') {
+      for (const c of chunks) io.stdout(c);
+    } else {
+      await writeChunks(out, chunks);
+      io.stdout(`${out}\n`);
+    }
     return 0;
   },
 };

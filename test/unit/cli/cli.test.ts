@@ -71,7 +71,8 @@ describe('uevr-prof', () => {
   test('usage and unknown commands exit 2 with one line', async () => {
     let r = await run();
     assert.equal(r.code, 2);
-    assert.match(r.out, /usage: uevr-prof/);
+    assert.match(r.err, /usage: uevr-prof/, 'a usage error prints the usage on stderr');
+    assert.equal(r.out, '');
     r = await run('frobnicate');
     assert.equal(r.code, 2);
     assert.match(r.err, /^uevr-prof: unknown command "frobnicate"/);
