@@ -54,7 +54,9 @@ export interface InitializeArguments {
 /** `initialize` response body: DAP capabilities plus the profiler's own (prefixed `uevr`). */
 export interface InitializeResponseBody {
   supportsTerminateRequest: false;
-  supportsConfigurationDoneRequest: false;
+  /** True: generic DAP clients send it while attaching; it is answered (src/core/session/dapHandshake.ts). */
+  supportsConfigurationDoneRequest: boolean;
+  exceptionBreakpointFilters?: never[];
   uevrProtocolVersion: number;
   uevrSession: SessionInfo;
   uevrSampling: boolean;

@@ -26,6 +26,7 @@ import {
   type RequestName,
   type SamplesEventBody,
 } from '../protocol/messages';
+import { answerGenericDapRequest, GENERIC_DAP_CAPABILITIES } from './dapHandshake';
 
 /** Ports tried in order when no port is given ('auto'); uevr-mcp uses 8899 and up, so stay clear. */
 export const DEFAULT_PORT_RANGE: readonly [number, number] = [47800, 47819];
@@ -148,6 +149,9 @@ class Connection {
 
   private onRequest(req: RequestMessage): void {
     const cmd = req.command;
+    // What a generic DAP client sends while attaching (dapHandshake.ts): answered once initialized.
+    const generic = this.state !== 'new' ? answerGenericDapRequest(cmd, req.arguments) : undefined;
+    if (generic) return this.respond(req.seq, cmd, generic.success, generic.body, generic.message);
     if (!isKnownRequest(cmd)) {
       this.sendError(req.seq, cmd, `unknown command "${cmd}"`);
       return;
@@ -363,7 +367,7 @@ export class SessionServer {
     const c = this.backend.capabilities;
     return {
       supportsTerminateRequest: false,
-      supportsConfigurationDoneRequest: false,
+      ...GENERIC_DAP_CAPABILITIES,
       uevrProtocolVersion: PROTOCOL_VERSION,
       uevrSession: this.backend.info,
       uevrSampling: c.sampling,
