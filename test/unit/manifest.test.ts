@@ -97,3 +97,69 @@ test('every setting says its scope: per-folder settings are resource, the sessio
 test('runs beside the workspace in remote windows (the scripts and the language server are there)', () => {
   assert.deepEqual(pkg.extensionKind, ['workspace']);
 });
+
+test('Marketplace: a PNG icon of at least 128x128, a gallery banner, a changelog, notices', () => {
+  assert.match(pkg.icon, /\.png$/);
+  const png = readFileSync(join(root, pkg.icon));
+  assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
+  const [w, h] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+  assert.ok(w >= 128 && h >= 128 && w === h, `${w}x${h}`);
+  assert.match(pkg.galleryBanner.color, /^#[0-9a-f]{6}$/i);
+  assert.ok(['dark', 'light'].includes(pkg.galleryBanner.theme));
+  assert.match(readFileSync(join(root, 'CHANGELOG.md'), 'utf8'), /^## \[0\.1\.0\]/m);
+  assert.ok(existsSync(join(root, 'ThirdPartyNotices.txt')));
+});
+
+test('vscode:prepublish runs the production build (vsce runs it before packaging)', () => {
+  assert.equal(pkg.scripts['vscode:prepublish'], 'node esbuild.mjs --production');
+  assert.ok(!/esbuild/.test(pkg.scripts.package), 'package leaves the build to vscode:prepublish');
+});
+
+test('every image the README shows is packaged, so the extension page renders it', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const ignore = readFileSync(join(root, '.vscodeignore'), 'utf8').split('\n');
+  const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+  assert.ok(images.length >= 3);
+  for (const img of images) {
+    assert.ok(!/^https?:/.test(img), `${img} is inside the package`);
+    assert.ok(existsSync(join(root, img)), img);
+    assert.ok(ignore.includes(`!${img}`) || ignore.includes(`!${img.split('/')[0]}/**`), `.vscodeignore packages ${img}`);
+  }
+});
+
+test('the README has the sections the Marketplace page needs', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  for (const h of ['Requirements', 'Known issues', 'Privacy']) assert.match(readme, new RegExp(`^## ${h}$`, 'm'), h);
+  assert.match(readme, /plugin API \*\*2\.39/);
+  assert.match(readme, /no telemetry/i);
+});
+
+test('the Get started walkthrough: each step has media in the package and ends on a real command', () => {
+  const [w] = pkg.contributes.walkthroughs;
+  const ids = w.steps.map((s: { id: string }) => s.id);
+  assert.deepEqual(ids, ['openFolder', 'simulate', 'capture', 'fix', 'compare', 'installAgent']);
+  const commands = new Set(pkg.contributes.commands.map((c: { command: string }) => c.command));
+  const ignore = readFileSync(join(root, '.vscodeignore'), 'utf8').split('\n');
+  const nls = JSON.parse(readFileSync(join(root, 'package.nls.json'), 'utf8'));
+  for (const s of w.steps) {
+    const media = s.media.markdown ?? s.media.image;
+    assert.ok(existsSync(join(root, media)), media);
+    assert.ok(ignore.includes(`!${media}`) || ignore.includes(`!${media.split('/')[0]}/**`), `${media} is packaged`);
+    const description = nls[s.description.replace(/%/g, '')] as string;
+    for (const m of description.matchAll(/\(command:([\w.]+)\)/g)) assert.ok(commands.has(m[1]) || m[1].startsWith('workbench.'), m[1]);
+    for (const e of s.completionEvents) if (e.startsWith('onCommand:')) assert.ok(commands.has(e.slice(10)), e);
+  }
+});
+
+test('manifest strings are localizable: every %key% is in package.nls.json and every key is used', () => {
+  const raw = readFileSync(join(root, 'package.json'), 'utf8');
+  const nls = JSON.parse(readFileSync(join(root, 'package.nls.json'), 'utf8')) as Record<string, string>;
+  const used = new Set([...raw.matchAll(/"%([\w.-]+)%"/g)].map((m) => m[1]));
+  assert.ok(used.size >= 60);
+  for (const k of used) assert.ok(typeof nls[k] === 'string' && nls[k].length > 0, `package.nls.json has ${k}`);
+  for (const k of Object.keys(nls)) assert.ok(used.has(k), `${k} is used in package.json`);
+  for (const c of pkg.contributes.commands) assert.match(c.title, /^%command\./, `${c.command} title is a %key%`);
+  for (const [k, v] of Object.entries(pkg.contributes.configuration.properties as Record<string, { description?: string; markdownDescription?: string }>)) {
+    assert.match(v.description ?? v.markdownDescription ?? '', /^%config\./, k);
+  }
+});
