@@ -79,7 +79,7 @@ export function registerCommands(context: vscode.ExtensionContext, log: vscode.L
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
         if (!handler) {
           const result: NotAvailable = { available: false, feature: features[id] };
-          void vscode.window.showInformationMessage(`UEVR Profiler: ${features[id]} is not available in this version yet.`);
+          void vscode.window.showInformationMessage(vscode.l10n.t('UEVR Profiler: {0} is not available in this version yet.', features[id]));
           return result;
         }
         try {
@@ -98,7 +98,7 @@ export function registerCommands(context: vscode.ExtensionContext, log: vscode.L
 async function openCapture(arg?: unknown): Promise<vscode.Uri | undefined> {
   let uri = arg instanceof vscode.Uri ? arg : typeof arg === 'string' ? vscode.Uri.file(arg) : undefined;
   if (!uri) {
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: PROFILE_FILE_FILTERS, title: 'Open a UEVR capture or a profile' });
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: PROFILE_FILE_FILTERS, title: vscode.l10n.t('Open a UEVR capture or a profile') });
     uri = picked?.[0];
   }
   if (!uri) return undefined;

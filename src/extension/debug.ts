@@ -23,15 +23,15 @@ export class UevrConfigurationProvider implements vscode.DebugConfigurationProvi
     }
     const c = config as UevrAttachConfiguration;
     if (c.request !== 'attach') {
-      void vscode.window.showErrorMessage(`UEVR Profiler only attaches to a running game: set "request": "attach" in "${c.name}".`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('UEVR Profiler only attaches to a running game: set "request": "attach" in "{0}".', c.name));
       return undefined;
     }
     if (c.port !== undefined && (!Number.isInteger(c.port) || c.port < 1 || c.port > 65535)) {
-      void vscode.window.showErrorMessage(`"port" in "${c.name}" must be a whole number from 1 to 65535.`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('"port" in "{0}" must be a whole number from 1 to 65535.', c.name));
       return undefined;
     }
     if (c.host !== undefined && !['127.0.0.1', 'localhost', '::1'].includes(c.host)) {
-      void vscode.window.showErrorMessage(`UEVR sessions listen on loopback only: "host" in "${c.name}" must be 127.0.0.1.`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('UEVR sessions listen on loopback only: "host" in "{0}" must be 127.0.0.1.', c.name));
       return undefined;
     }
     return c;

@@ -202,7 +202,7 @@ export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProv
       const target = resolveScriptPath(reportedFile, resolvePathMappings(settings.pathMappings), files.map((f) => f.fsPath));
       if (!target) {
         void vscode.window.showWarningMessage(
-          `"${reportedFile}" is not a file of this workspace. Open the folder with your mod scripts, or add a uevrProfiler.pathMappings entry.`,
+          vscode.l10n.t('"{0}" is not a file of this workspace. Open the folder with your mod scripts, or add a uevrProfiler.pathMappings entry.', reportedFile),
         );
         return false;
       }

@@ -21,7 +21,7 @@ export async function showError(log: vscode.LogOutputChannel, context: string, e
   log.error(`${context}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   const actions = err instanceof UserError ? err.actions : [];
   const text = err instanceof UserError ? err.message : `${context}: ${errorMessage(err)}`;
-  const picked = await vscode.window.showErrorMessage(text, ...actions, 'Show Log');
-  if (picked === 'Show Log') log.show(true);
+  const picked = await vscode.window.showErrorMessage(text, ...actions, vscode.l10n.t('Show Log'));
+  if (picked === vscode.l10n.t('Show Log')) log.show(true);
   return picked;
 }

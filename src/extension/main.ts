@@ -46,7 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
   // profile: line heat here, re-ranked findings, hotspots, hover and CodeLens in the server.
   const languageClient = startLanguageClient(context, log).catch((err: unknown) => {
     log.error(`the UEVR language server did not start: ${String(err)}`);
-    void vscode.window.showErrorMessage('UEVR Profiler: the script analyzer did not start; diagnostics and quick fixes are off. See the log.', 'Show Log').then((a) => {
+    void vscode.window.showErrorMessage(vscode.l10n.t('UEVR Profiler: the script analyzer did not start; diagnostics and quick fixes are off. See the log.'), vscode.l10n.t('Show Log')).then((a) => {
       if (a) log.show(true);
     });
     return undefined;
@@ -96,8 +96,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
         const entry = await captures.record(c.file, c.game, c.session.generation, profile);
         const prev = captureStore.previous(entry.id);
         if (prev && prev.game === entry.game && prev.generation !== undefined && entry.generation !== undefined && prev.generation < entry.generation) {
-          const pick = await vscode.window.showInformationMessage('UEVR: the scripts were reset since the previous capture. Compare before and after?', 'Compare');
-          if (pick === 'Compare') await captures.compare(entry);
+          const pick = await vscode.window.showInformationMessage(vscode.l10n.t('UEVR: the scripts were reset since the previous capture. Compare before and after?'), vscode.l10n.t('Compare'));
+          if (pick === vscode.l10n.t('Compare')) await captures.compare(entry);
         }
       } catch (err) {
         log.error(`after capture ${c.file}: ${String(err)}`);
@@ -127,7 +127,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
       }, 60_000);
     });
     const started = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], debugConfig);
-    if (!started) throw new UserError('Could not start the UEVR debug session; see the UEVR Profiler log.', ['Show Log']);
+    if (!started) throw new UserError(vscode.l10n.t('Could not start the UEVR debug session; see the UEVR Profiler log.'), [vscode.l10n.t('Show Log')]);
     return attached;
   };
 
@@ -138,7 +138,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
     }
     const done = sessions.startCapture(seconds, capturesFolder);
     const finished = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Capturing ${seconds} s of ${sessions.current?.info.game ?? 'the game'}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Capturing {0} s of {1}', seconds, sessions.current?.info.game ?? 'the game'), cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => void sessions.stopCapture().catch(() => undefined));
         const started = Date.now();
@@ -156,7 +156,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
   registerCommands(context, log, {
     [COMMANDS.attach]: (arg?: unknown) => attach(arg && typeof arg === 'object' ? (arg as Partial<UevrAttachConfiguration>) : undefined),
     [COMMANDS.startCapture]: async () => {
-      if (!sessions.current) throw new UserError('Not attached to a UEVR session. Attach first.', ['Attach']);
+      if (!sessions.current) throw new UserError(vscode.l10n.t('Not attached to a UEVR session. Attach first.'), [vscode.l10n.t('Attach')]);
       void sessions.startCapture(0, capturesFolder).catch((err) => log.error(`capture: ${String(err)}`));
       return true;
     },
@@ -166,7 +166,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
     [COMMANDS.exportProfile]: (arg?: unknown, format?: unknown, out?: unknown) => captures.export(arg as never, format as never, typeof out === 'string' ? out : undefined),
     [COMMANDS.openInSpeedscope]: async (arg?: unknown) => {
       const uri = arg instanceof vscode.Uri ? arg : typeof arg === 'string' ? vscode.Uri.file(arg) : flameGraphs.activeDocument?.uri;
-      if (!uri) throw new UserError('Open a capture or profile in the UEVR Flame Graph first, then run "Open in speedscope".');
+      if (!uri) throw new UserError(vscode.l10n.t('Open a capture or profile in the UEVR Flame Graph first, then run "Open in speedscope".'));
       return openInSpeedscope(context, uri);
     },
     [COMMANDS.exportReport]: (arg?: unknown, format?: unknown, out?: unknown) =>
@@ -174,14 +174,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
     [COMMANDS.installAgent]: (game?: unknown) => installAgentCommand(context, log, typeof game === 'string' ? game : undefined),
     [COMMANDS.uninstallAgent]: (game?: unknown) => uninstallAgentCommand(context, log, typeof game === 'string' ? game : undefined),
     [COMMANDS.analyzeWorkspace]: () =>
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'UEVR: analyzing workspace scripts', cancellable: true }, async (progress, token) => {
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('UEVR: analyzing workspace scripts'), cancellable: true }, async (progress, token) => {
         const r = await workspaceAnalysis.run(token, progress);
         const top = Object.entries(r.byCode)
           .sort((a, b) => b[1] - a[1])
           .slice(0, 4)
           .map(([c, n]) => `${c} ×${n}`)
           .join(', ');
-        void vscode.window.showInformationMessage(`UEVR: ${r.findings} findings in ${r.files} scripts${top ? ` (${top})` : ''}. See the Problems panel.`);
+        void vscode.window.showInformationMessage(vscode.l10n.t('UEVR: {0} findings in {1} scripts{2}. See the Problems panel.', r.findings, r.files, top ? ` (${top})` : ''));
         return r;
       }),
     [COMMANDS.clearCapture]: async () => {
@@ -203,7 +203,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
   const reportSettings = (): void => {
     for (const p of readSettings().problems) {
       log.warn(p);
-      void vscode.window.showWarningMessage(`UEVR Profiler: ${p}`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('UEVR Profiler: {0}', p));
     }
   };
   reportSettings();

@@ -46,7 +46,7 @@ export async function loadProfileAndMeasures(
     return measureWhen ?? Promise.resolve();
   });
   const profile = r?.profile ?? early;
-  if (!profile) throw new UserError('The profile loader returned nothing.');
+  if (!profile) throw new UserError(vscode.l10n.t('The profile loader returned nothing.'));
   if (!early) onProfile?.(profile);
   return { profile, records: r?.records };
 }
@@ -67,7 +67,7 @@ function runWorker(
   onProfile?: (p: Profile) => Promise<unknown>,
 ): Promise<WorkerResult | undefined> {
   if (file.scheme !== 'file') {
-    return Promise.reject(new UserError(`Profiles can only be opened from disk (this one is ${file.scheme}:).`));
+    return Promise.reject(new UserError(vscode.l10n.t('Profiles can only be opened from disk (this one is {0}:).', file.scheme)));
   }
   const name = file.path.split('/').pop() ?? file.fsPath;
   return Promise.resolve(
@@ -104,11 +104,11 @@ function runWorker(
             } else if (msg.type === 'done') {
               finish(() => resolve({ profile: msg.profile, records: msg.records }));
             } else {
-              finish(() => reject(new UserError(`Could not ${exportJob ? 'export' : 'open'} ${name}: ${msg.message}`)));
+              finish(() => reject(new UserError(vscode.l10n.t('Could not {0} {1}: {2}', exportJob ? 'export' : 'open', name, msg.message))));
             }
           });
-          worker.on('error', (err) => finish(() => reject(new UserError(`Could not open ${name}: ${err.message}`))));
-          worker.on('exit', (code) => finish(() => reject(new UserError(`Could not open ${name}: the loader stopped (exit ${code}); the file may be too large for memory.`))));
+          worker.on('error', (err) => finish(() => reject(new UserError(vscode.l10n.t('Could not open {0}: {1}', name, err.message)))));
+          worker.on('exit', (code) => finish(() => reject(new UserError(vscode.l10n.t('Could not open {0}: the loader stopped (exit {1}); the file may be too large for memory.', name, code)))));
         }),
     ),
   );

@@ -49,7 +49,7 @@ export class WorkspaceAnalysis implements vscode.Disposable {
       const text = await readFile(u.fsPath, 'utf8').catch(() => undefined);
       if (text !== undefined) texts.set(u.toString(), text);
     }
-    progress?.report({ message: `${texts.size} files read`, increment: 50 });
+    progress?.report({ message: vscode.l10n.t('{0} files read', texts.size), increment: 50 });
     this.texts = texts;
     return this.publish();
   }

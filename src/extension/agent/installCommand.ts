@@ -26,7 +26,7 @@ async function pickProfile(title: string, filter: (p: GameProfile) => boolean, e
     detail: p.dir,
     profile: p,
   }));
-  return (await vscode.window.showQuickPick(items, { title, placeHolder: 'Game profile (a folder under UEVR\'s UnrealVRMod folder)' }))?.profile;
+  return (await vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('Game profile (a folder under UEVR\'s UnrealVRMod folder)') }))?.profile;
 }
 
 /** What an install did (the command's return value, for automation and tests). */
@@ -44,10 +44,10 @@ export interface InstallOutcome {
 export async function installAgentCommand(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, game?: string): Promise<InstallOutcome | undefined> {
   try {
     if (!vscode.workspace.isTrusted) {
-      throw new UserError('Installing the profiler agent copies a native plugin into a game: trust this workspace first (Manage Workspace Trust).');
+      throw new UserError(vscode.l10n.t('Installing the profiler agent copies a native plugin into a game: trust this workspace first (Manage Workspace Trust).'));
     }
     const payload = findPayload(context.extensionPath);
-    if (typeof payload === 'string') throw new UserError(`Cannot install the profiler agent: ${payload}.`);
+    if (typeof payload === 'string') throw new UserError(vscode.l10n.t('Cannot install the profiler agent: {0}.', payload));
     const profile = game
       ? findProfile(game)
       : await pickProfile(
@@ -61,11 +61,11 @@ export async function installAgentCommand(context: vscode.ExtensionContext, log:
     if (conflicts.length) {
       const names = conflicts.map((c) => c.to).join(', ');
       const answer = await vscode.window.showWarningMessage(
-        `${names} already exists and differs from the profiler's file. Replace it? Your file is kept as a backup and put back on uninstall.`,
+        vscode.l10n.t('{0} already exists and differs from the profiler\'s file. Replace it? Your file is kept as a backup and put back on uninstall.', names),
         { modal: true },
-        'Replace',
+        vscode.l10n.t('Replace'),
       );
-      if (answer !== 'Replace') return undefined;
+      if (answer !== vscode.l10n.t('Replace')) return undefined;
       replace = true;
     }
     const r = installAgent(profile.dir, payload, { replace });
@@ -74,13 +74,18 @@ export async function installAgentCommand(context: vscode.ExtensionContext, log:
     // Not awaited: the notification stays until the user acts, and the command is done.
     void vscode.window
       .showInformationMessage(
-        `UEVR Profiler: ${what} in ${profile.name}${r.backedUp.length ? ` (your ${r.backedUp.join(', ')} kept as backup)` : ''}. Start the game with UEVR (a build with plugin API 2.39+), then attach.`,
-        'Open Folder',
-        'Uninstall',
+        vscode.l10n.t(
+          'UEVR Profiler: {0} in {1}{2}. Start the game with UEVR (a build with plugin API 2.39+), then attach.',
+          what,
+          profile.name,
+          r.backedUp.length ? ` (your ${r.backedUp.join(', ')} kept as backup)` : '',
+        ),
+        vscode.l10n.t('Open Folder'),
+        vscode.l10n.t('Uninstall'),
       )
       .then(async (picked) => {
-        if (picked === 'Open Folder') await vscode.env.openExternal(vscode.Uri.file(profile.dir));
-        if (picked === 'Uninstall') await uninstallFrom(profile, log);
+        if (picked === vscode.l10n.t('Open Folder')) await vscode.env.openExternal(vscode.Uri.file(profile.dir));
+        if (picked === vscode.l10n.t('Uninstall')) await uninstallFrom(profile, log);
       });
     return { dir: profile.dir, written: r.written, unchanged: r.unchanged, backedUp: r.backedUp };
   } catch (e) {
@@ -93,7 +98,7 @@ export async function installAgentCommand(context: vscode.ExtensionContext, log:
 function findProfile(game: string): GameProfile {
   const root = uevrRoot();
   const hit = listGameProfiles(root).find((p) => p.dir === game || p.name.toLowerCase() === game.toLowerCase());
-  if (!hit) throw new UserError(`No UEVR game profile "${game}" in ${root}.`);
+  if (!hit) throw new UserError(vscode.l10n.t('No UEVR game profile "{0}" in {1}.', game, root));
   return hit;
 }
 
@@ -115,5 +120,5 @@ async function uninstallFrom(profile: GameProfile, log: vscode.LogOutputChannel)
   const parts = [`removed ${u.removed.join(' and ') || 'nothing'}`];
   if (u.kept.length) parts.push(`kept ${u.kept.join(', ')} (changed since install)`);
   if (u.restored.length) parts.push(`restored your ${u.restored.join(', ')}`);
-  void vscode.window.showInformationMessage(`UEVR Profiler: ${profile.name}: ${parts.join('; ')}. A running game keeps the plugin loaded until it exits.`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('UEVR Profiler: {0}: {1}. A running game keeps the plugin loaded until it exits.', profile.name, parts.join('; ')));
 }

@@ -48,7 +48,7 @@ export class CaptureCommands {
       .list()
       .filter((e) => e.id !== exclude)
       .map((e) => ({ label: e.name, description: `${e.game} · ${new Date(e.date).toLocaleString()}`, entry: e }));
-    if (items.length === 0) throw new UserError('There are no captures in this workspace yet. Attach to a session and capture first.');
+    if (items.length === 0) throw new UserError(vscode.l10n.t('There are no captures in this workspace yet. Attach to a session and capture first.'));
     return (await vscode.window.showQuickPick(items, { title }))?.entry;
   }
 
@@ -60,7 +60,7 @@ export class CaptureCommands {
   async rename(t: Target): Promise<CaptureEntry | undefined> {
     const e = this.entryOf(t) ?? (await this.pick('Rename a capture'));
     if (!e) return undefined;
-    const name = await vscode.window.showInputBox({ title: 'Rename capture', value: e.name, validateInput: (v) => (v.trim() ? undefined : 'A name cannot be empty') });
+    const name = await vscode.window.showInputBox({ title: vscode.l10n.t('Rename capture'), value: e.name, validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('A name cannot be empty')) });
     if (name === undefined) return undefined;
     const renamed = this.store.rename(e.id, name);
     this.tree.refresh();
@@ -71,8 +71,8 @@ export class CaptureCommands {
     const e = this.entryOf(t) ?? (await this.pick('Delete a capture'));
     if (!e) return false;
     if (confirm) {
-      const ok = await vscode.window.showWarningMessage(`Delete the capture "${e.name}"? Its file is removed from disk.`, { modal: true }, 'Delete');
-      if (ok !== 'Delete') return false;
+      const ok = await vscode.window.showWarningMessage(vscode.l10n.t('Delete the capture "{0}"? Its file is removed from disk.', e.name), { modal: true }, vscode.l10n.t('Delete'));
+      if (ok !== vscode.l10n.t('Delete')) return false;
     }
     this.store.delete(e.id);
     this.tree.refresh();
@@ -100,7 +100,7 @@ export class CaptureCommands {
       };
       const picked = await vscode.window.showQuickPick(
         [...EXPORT_FORMATS, 'html' as const].map((f) => ({ label: labels[f], format: f })),
-        { title: `Export ${basename(source)}` },
+        { title: vscode.l10n.t('Export {0}', basename(source)) },
       );
       if (!picked) return undefined;
       format = picked.format;
@@ -109,14 +109,14 @@ export class CaptureCommands {
     if (!out) {
       const stem = basename(source).replace(/\.(uevrcap|json|cpuprofile|folded|collapsed|txt)$/i, '').replace(/\.speedscope$/, '');
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? dirname(source);
-      const uri = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(join(folder, `${stem}${ext}`)), title: 'Export profile' });
+      const uri = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(join(folder, `${stem}${ext}`)), title: vscode.l10n.t('Export profile') });
       if (!uri) return undefined;
       out = uri.fsPath;
     }
     await exportProfileFile(this.extensionUri, vscode.Uri.file(source), { format, out, title: e?.name ?? basename(source), refreshRateHz: readSettings().refreshRateHz });
-    if (!existsSync(out)) throw new UserError(`The export did not write ${out}.`);
-    void vscode.window.showInformationMessage(`Exported ${basename(source)} to ${basename(out)}.`, 'Reveal').then((a) => {
-      if (a === 'Reveal') void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(out as string));
+    if (!existsSync(out)) throw new UserError(vscode.l10n.t('The export did not write {0}.', out));
+    void vscode.window.showInformationMessage(vscode.l10n.t('Exported {0} to {1}.', basename(source), basename(out)), vscode.l10n.t('Reveal')).then((a) => {
+      if (a === vscode.l10n.t('Reveal')) void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(out as string));
     });
     return out;
   }
@@ -135,7 +135,7 @@ export class CaptureCommands {
           { label: 'Markdown', description: 'for a mod page, a forum post or a GitHub issue', format: 'markdown' as const },
           { label: 'HTML', description: 'one self-contained page with charts', format: 'html' as const },
         ],
-        { title: 'Report format' },
+        { title: vscode.l10n.t('Report format') },
       );
       if (!picked) return undefined;
       format = picked.format;
@@ -143,7 +143,7 @@ export class CaptureCommands {
     if (!out) {
       const stem = basename(source).replace(/\.[^.]+$/, '');
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? dirname(source);
-      const uri = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(join(folder, `${stem}-report.${format === 'html' ? 'html' : 'md'}`)), title: 'Save report' });
+      const uri = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(join(folder, `${stem}-report.${format === 'html' ? 'html' : 'md'}`)), title: vscode.l10n.t('Save report') });
       if (!uri) return undefined;
       out = uri.fsPath;
     }
@@ -154,8 +154,8 @@ export class CaptureCommands {
     const findings = await this.findingsFor(profile, resolvePathMappings(settings.pathMappings), settings.disabledRules);
     const input = { summary, findings, generator: `UEVR Profiler ${vscode.extensions.getExtension('uevr-profiler.uevr-profiler')?.packageJSON.version ?? ''}`.trim() };
     writeFileSync(out, format === 'html' ? renderHtmlReport(input) : renderMarkdownReport(input));
-    void vscode.window.showInformationMessage(`Wrote the report ${basename(out)}.`, 'Open').then((a) => {
-      if (a === 'Open') void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(out as string));
+    void vscode.window.showInformationMessage(vscode.l10n.t('Wrote the report {0}.', basename(out)), vscode.l10n.t('Open')).then((a) => {
+      if (a === vscode.l10n.t('Open')) void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(out as string));
     });
     return out;
   }
@@ -202,7 +202,7 @@ export class CaptureCommands {
     } else if (a) {
       const e = this.entryOf(a);
       const prev = e && this.store.previous(e.id);
-      if (!e || !prev) throw new UserError('There is no earlier capture to compare this one with.');
+      if (!e || !prev) throw new UserError(vscode.l10n.t('There is no earlier capture to compare this one with.'));
       [before, after] = [prev.file, e.file];
     } else {
       const first = await this.pick('Compare: the capture BEFORE the change');
@@ -211,11 +211,11 @@ export class CaptureCommands {
       if (!second) return undefined;
       [before, after] = [first.file, second.file];
     }
-    if (!before || !after) throw new UserError('Pick two captures to compare.');
+    if (!before || !after) throw new UserError(vscode.l10n.t('Pick two captures to compare.'));
     const [pb, pa] = [await loadProfileFile(this.extensionUri, vscode.Uri.file(before)), await loadProfileFile(this.extensionUri, vscode.Uri.file(after))];
     const label = (f: string): string => this.entryOf(f)?.name ?? basename(f);
     const opened = openComparison(this.extensionUri, { profile: pb, label: label(before) }, { profile: pa, label: label(after) }, (file, line) => void this.flameGraphs.openSource(file, line));
-    void vscode.window.showInformationMessage(`UEVR: ${opened.comparison.verdict}`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('UEVR: {0}', opened.comparison.verdict));
     return opened;
   }
 }

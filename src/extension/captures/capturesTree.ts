@@ -32,7 +32,7 @@ export class CapturesTreeProvider implements vscode.TreeDataProvider<CaptureEntr
     item.iconPath = new vscode.ThemeIcon('flame');
     item.contextValue = 'uevrCapture';
     item.resourceUri = vscode.Uri.file(e.file);
-    item.command = { command: 'uevrProfiler.captures.open', title: 'Open', arguments: [e] };
+    item.command = { command: 'uevrProfiler.captures.open', title: vscode.l10n.t('Open'), arguments: [e] };
     return item;
   }
 

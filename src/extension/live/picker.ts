@@ -21,10 +21,10 @@ async function defaultScriptsFolder(): Promise<string | undefined> {
 
 function simulateTarget(scriptsDir: string | undefined): AttachTarget {
   if (!vscode.workspace.isTrusted) {
-    throw new UserError("Running the workspace's scripts in the simulated session needs a trusted workspace (Workspaces: Manage Workspace Trust).");
+    throw new UserError(vscode.l10n.t('Running the workspace\'s scripts in the simulated session needs a trusted workspace (Workspaces: Manage Workspace Trust).'));
   }
   if (!scriptsDir || !existsSync(scriptsDir)) {
-    throw new UserError(`The scripts folder for the simulated session does not exist: ${scriptsDir ?? '(none)'}. Open your mod's folder, or set "scriptsFolder".`);
+    throw new UserError(vscode.l10n.t('The scripts folder for the simulated session does not exist: {0}. Open your mod\'s folder, or set "scriptsFolder".', scriptsDir ?? '(none)'));
   }
   return { kind: 'simulate', scriptsDir };
 }
@@ -33,7 +33,7 @@ function simulateTarget(scriptsDir: string | undefined): AttachTarget {
 export async function resolveAttachTarget(manager: SessionManager, config: Partial<UevrAttachConfiguration> = {}): Promise<AttachTarget | undefined> {
   if (config.session === 'simulate') return simulateTarget(config.scriptsFolder ?? (await defaultScriptsFolder()));
   if (config.port !== undefined) {
-    if (!config.token) throw new UserError('"port" needs the session\'s "token" too (from its discovery file).');
+    if (!config.token) throw new UserError(vscode.l10n.t('"port" needs the session\'s "token" too (from its discovery file).'));
     return { kind: 'address', host: config.host ?? '127.0.0.1', port: config.port, token: config.token };
   }
   if (config.session && config.session !== 'pick') return { kind: 'discovery', file: config.session };
@@ -49,7 +49,7 @@ export async function resolveAttachTarget(manager: SessionManager, config: Parti
   items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
   items.push({ label: "$(beaker) Start a simulated session with this workspace's scripts", target: 'simulate' });
   const picked = await vscode.window.showQuickPick(items, {
-    title: 'Attach to a UEVR session',
+    title: vscode.l10n.t('Attach to a UEVR session'),
     placeHolder: sessions.length ? 'Pick a running game' : 'No UEVR session is running. Start the game with the profiler agent installed, or simulate.',
     matchOnDescription: true,
   });

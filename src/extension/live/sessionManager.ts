@@ -160,9 +160,9 @@ export class SessionManager implements vscode.Disposable {
   startCapture(seconds: number, folder: string): Promise<FinishedCapture | undefined> {
     const session = this.session;
     if (!session || session.state === 'disconnected') {
-      return Promise.reject(new UserError('Not attached to a UEVR session. Attach first (UEVR: Attach to Session).', ['Attach']));
+      return Promise.reject(new UserError(vscode.l10n.t('Not attached to a UEVR session. Attach first (UEVR: Attach to Session).'), [vscode.l10n.t('Attach')]));
     }
-    if (this.captureAbort) return Promise.reject(new UserError('A capture is already running. Stop it first.'));
+    if (this.captureAbort) return Promise.reject(new UserError(vscode.l10n.t('A capture is already running. Stop it first.')));
     mkdirSync(folder, { recursive: true });
     const safeGame = session.info.game.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 40) || 'game';
     const file = join(folder, `${safeGame}_${stamp()}.uevrcap`);
@@ -202,7 +202,7 @@ export class SessionManager implements vscode.Disposable {
 
   /** Ends the running capture; resolves with it once the file is closed. */
   async stopCapture(): Promise<FinishedCapture | undefined> {
-    if (!this.captureAbort) throw new UserError('No capture is running.');
+    if (!this.captureAbort) throw new UserError(vscode.l10n.t('No capture is running.'));
     this.captureAbort.abort();
     return this.capturePromise;
   }
@@ -223,13 +223,13 @@ export class SessionManager implements vscode.Disposable {
     if (!force && now - this.lastStatusUpdate < 250) return;
     this.lastStatusUpdate = now;
     if (s.state === 'disconnected') {
-      this.status.text = '$(debug-disconnect) UEVR disconnected';
-      this.status.tooltip = `${s.label}: the connection was lost`;
+      this.status.text = vscode.l10n.t('$(debug-disconnect) UEVR disconnected');
+      this.status.tooltip = vscode.l10n.t('{0}: the connection was lost', s.label);
     } else {
       const ms = s.recentScriptsMs();
       const icon = s.state === 'capturing' ? '$(record)' : '$(pulse)';
-      this.status.text = `${icon} UEVR ${formatMs(ms)} ms (${formatShare(ms, s.refreshRate)})`;
-      this.status.tooltip = `${s.label}\nScripts: ${describeFrameCost(ms, s.refreshRate)}\nClick to open the live view`;
+      this.status.text = vscode.l10n.t('{0} UEVR {1} ms ({2})', icon, formatMs(ms), formatShare(ms, s.refreshRate));
+      this.status.tooltip = vscode.l10n.t('{0}\nScripts: {1}\nClick to open the live view', s.label, describeFrameCost(ms, s.refreshRate));
     }
     this.status.show();
   }
@@ -240,9 +240,9 @@ export class SessionManager implements vscode.Disposable {
         ? `Scripts took ${describeFrameCost(a.meanMs, session.refreshRate)} for ${a.frames} frames in a row.`
         : `Frames took ${formatMs(a.meanMs)} ms (budget ${formatMs(a.budgetMs)} ms at ${session.refreshRate} Hz) for ${a.frames} frames in a row.`;
     this.log.warn(`alert: ${what}`);
-    const pick = await vscode.window.showWarningMessage(`UEVR: ${what}`, 'Capture now', 'Open live view', "Don't alert again this session");
-    if (pick === 'Capture now') void vscode.commands.executeCommand('uevrProfiler.captureNextSeconds');
-    else if (pick === 'Open live view') void vscode.commands.executeCommand('uevrProfiler.liveView.focus');
+    const pick = await vscode.window.showWarningMessage(vscode.l10n.t('UEVR: {0}', what), vscode.l10n.t('Capture now'), vscode.l10n.t('Open live view'), vscode.l10n.t('Don\'t alert again this session'));
+    if (pick === vscode.l10n.t('Capture now')) void vscode.commands.executeCommand('uevrProfiler.captureNextSeconds');
+    else if (pick === vscode.l10n.t('Open live view')) void vscode.commands.executeCommand('uevrProfiler.liveView.focus');
     else if (pick === "Don't alert again this session") session.silenceAlerts();
   }
 
@@ -260,7 +260,7 @@ export class SessionManager implements vscode.Disposable {
           this.log.info(`${session.info.game} restarted (pid ${next.pid}): reattaching`);
           try {
             await this.attach({ kind: 'discovery', file: next.file }, session.refreshRate);
-            void vscode.window.showInformationMessage(`UEVR: reattached to ${next.game} (pid ${next.pid}).`);
+            void vscode.window.showInformationMessage(vscode.l10n.t('UEVR: reattached to {0} (pid {1}).', next.game, next.pid));
             return;
           } catch (err) {
             this.log.warn(`reattach failed: ${String(err)}`);
@@ -279,20 +279,20 @@ export class SessionManager implements vscode.Disposable {
       this.updateStatus(true);
       this.changed.fire(undefined);
       const pick = await vscode.window.showErrorMessage(
-        `UEVR: lost the connection to ${session.label} (${reason ?? 'closed'}). Captures already recorded are saved. Attach again when the game is running.`,
-        'Attach',
+        vscode.l10n.t('UEVR: lost the connection to {0} ({1}). Captures already recorded are saved. Attach again when the game is running.', session.label, reason ?? 'closed'),
+        vscode.l10n.t('Attach'),
       );
-      if (pick === 'Attach') void vscode.commands.executeCommand('uevrProfiler.attach');
+      if (pick === vscode.l10n.t('Attach')) void vscode.commands.executeCommand('uevrProfiler.attach');
     }
   }
 
   /** Turns connection errors into sentences that say what to do. */
   private explain(err: unknown): unknown {
     if (err instanceof TokenRefusedError) {
-      return new UserError('The UEVR session refused the token: the discovery file is stale or belongs to another session. Pick the session again from the list.', ['Attach']);
+      return new UserError(vscode.l10n.t('The UEVR session refused the token: the discovery file is stale or belongs to another session. Pick the session again from the list.'), [vscode.l10n.t('Attach')]);
     }
     if (err instanceof ConnectError) {
-      return new UserError(`Could not connect to the UEVR session (${err.message}). Is the game still running with the profiler agent? Pick a live session, or start a simulated one.`, ['Attach']);
+      return new UserError(vscode.l10n.t('Could not connect to the UEVR session ({0}). Is the game still running with the profiler agent? Pick a live session, or start a simulated one.', err.message), [vscode.l10n.t('Attach')]);
     }
     return err;
   }

@@ -13,7 +13,7 @@ import { escapeHtml } from '../webviewShell';
  * its `#profileURL=` parameter, pointing at a webview resource: no network, no remote content.
  */
 export async function openInSpeedscope(context: vscode.ExtensionContext, source: vscode.Uri): Promise<vscode.WebviewPanel> {
-  if (source.scheme !== 'file') throw new UserError('Only profiles on disk can be opened in speedscope.');
+  if (source.scheme !== 'file') throw new UserError(vscode.l10n.t('Only profiles on disk can be opened in speedscope.'));
   const folder = join(context.globalStorageUri.fsPath, 'speedscope');
   mkdirSync(folder, { recursive: true });
   const name = basename(source.fsPath);
@@ -59,6 +59,6 @@ async function findAssets(dist: vscode.Uri): Promise<[vscode.Uri | undefined, vs
   const entries = await vscode.workspace.fs.readDirectory(dist);
   const css = entries.find(([n]) => /^speedscope-.*\.css$/.test(n));
   const js = entries.find(([n]) => /^speedscope-.*\.js$/.test(n));
-  if (!js) throw new UserError('The bundled speedscope viewer is missing from the extension (dist/speedscope). Reinstall the extension.');
+  if (!js) throw new UserError(vscode.l10n.t('The bundled speedscope viewer is missing from the extension (dist/speedscope). Reinstall the extension.'));
   return [css ? vscode.Uri.joinPath(dist, css[0]) : undefined, vscode.Uri.joinPath(dist, js[0])];
 }
