@@ -1,6 +1,8 @@
 // What a command may touch of the outside world, passed in so tests can run main() in-process.
 export interface CliIO {
   stdout(text: string): void;
+  /** Binary output on stdout (`capture --out -`); absent in callers that only take text. */
+  stdoutBytes?(bytes: Uint8Array): void;
   stderr(text: string): void;
   /** True when stderr is a terminal (progress redraws one line instead of printing many). */
   stderrIsTTY: boolean;
@@ -15,6 +17,7 @@ export interface CliIO {
 export function processIO(signal: AbortSignal): CliIO {
   return {
     stdout: (t) => process.stdout.write(t),
+    stdoutBytes: (b) => process.stdout.write(b),
     stderr: (t) => process.stderr.write(t),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     stdoutIsTTY: Boolean(process.stdout.isTTY),

@@ -1,5 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { recordCapture, type RecordProgress } from '../../core/capture/recorder';
 import { SessionClient, SessionError } from '../../core/session/client';
 import { SessionServer } from '../../core/session/server';
@@ -59,7 +60,7 @@ export function progressPrinter(io: CliIO, seconds: number): { update(p: RecordP
 
 export const captureCommand: Command = {
   summary: 'record a capture from a simulated or live session into a .uevrcap file',
-  usage: 'capture (--sim DIR | --attach HOST:PORT --token T | --session FILE) --seconds S --out FILE [--sampling-hz 1000] [--hz 90]',
+  usage: 'capture (--sim DIR | --attach HOST:PORT --token T | --session FILE) --seconds S --out FILE|- [--sampling-hz 1000] [--hz 90]',
   async run(argv, io) {
     const p = parse(
       argv,
@@ -83,7 +84,11 @@ export const captureCommand: Command = {
     const seconds = num(p, 'seconds', 'capture', { min: 0.1, max: 3600 }) ?? 5;
     const samplingHz = num(p, 'sampling-hz', 'capture', { min: 1, max: 100_000 }) ?? 1000;
     const hz = num(p, 'hz', 'capture', { min: 1, max: 1000 });
-    const outPath = resolve(io.cwd, out);
+    // `--out -`: the capture is recorded to a temporary file (it is written as it streams) and then
+    // copied to stdout, so that it can be piped; the progress and the summary stay on stderr.
+    const toStdout = out === '-';
+    if (toStdout && !io.stdoutBytes) throw new UsageError('capture: --out - needs a binary stdout');
+    const outPath = toStdout ? join(mkdtempSync(join(tmpdir(), 'uevr-prof-capture-')), 'capture.uevrcap') : resolve(io.cwd, out);
     try {
       mkdirSync(dirname(outPath), { recursive: true });
     } catch (e) {
@@ -116,7 +121,8 @@ export const captureCommand: Command = {
       progress.done();
       if (!r.complete) io.stderr(`capture ended early: ${r.reason}\n`);
       if (r.droppedFrames) io.stderr(`warning: ${r.droppedFrames} frames were dropped because the capture could not keep up\n`);
-      io.stdout(`${outPath}\n`);
+      if (toStdout) io.stdoutBytes!(readFileSync(outPath));
+      else io.stdout(`${outPath}\n`);
       io.stderr(`wrote ${r.frames} frames and ${r.samples} samples (${r.seconds.toFixed(1)} s)\n`);
       if (r.frames === 0) throw new InputError('capture: the session sent no frames');
       return 0;
@@ -126,6 +132,7 @@ export const captureCommand: Command = {
       throw e;
     } finally {
       await target.dispose();
+      if (toStdout) rmSync(dirname(outPath), { recursive: true, force: true });
     }
   },
 };

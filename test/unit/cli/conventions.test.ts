@@ -114,6 +114,24 @@ describe('uevr-prof conventions', () => {
     assert.equal(JSON.parse(ok.out).runs[0].results.length, 0);
   });
 
+  test('capture --out - writes the capture itself to stdout, the progress to stderr', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'uevr-pipe-'));
+    writeFileSync(join(d, 'busy.lua'), 'uevr.sdk.callbacks.on_pre_engine_tick(function(engine, delta)\n  local t = {}\n  for i = 1, 20000 do t[i] = i * 2 end\nend)\n');
+    const io = cliHarness().memIO();
+    const chunks: Uint8Array[] = [];
+    io.stdoutBytes = (b) => void chunks.push(b);
+    io.cwd = d;
+    const { main } = await import('../../../src/cli/main');
+    const code = await main(['capture', '--sim', '.', '--seconds', '0.5', '--out', '-'], io);
+    assert.equal(code, 0, io.err);
+    assert.equal(io.out, '', 'no path printed: stdout is the capture');
+    const bytes = Buffer.concat(chunks);
+    assert.equal(bytes.subarray(0, 9).toString('latin1'), 'UEVRCAP v');
+    assert.ok(Number(/wrote (\d+) frames/.exec(io.err)?.[1]) > 0, io.err);
+    const { readCapture } = await import('../../../src/core/capture');
+    assert.ok(readCapture(bytes, 'stdout.uevrcap').samples.length > 0, 'the piped capture reads back with its samples');
+  });
+
   test('--out - writes to stdout (analyze text and json, convert)', async () => {
     const d = mods();
     const text = await run('analyze', d, '--out', '-');
