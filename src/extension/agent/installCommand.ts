@@ -21,8 +21,8 @@ async function pickProfile(title: string, filter: (p: GameProfile) => boolean, e
   const profiles = listGameProfiles(root).filter(filter);
   if (profiles.length === 0) throw new UserError(emptyMessage.replace('{root}', root));
   const items: ProfileItem[] = profiles.map((p) => ({
-    label: p.global ? 'UEVR (global: every game)' : p.name,
-    description: p.installed ? 'agent installed' : undefined,
+    label: p.global ? vscode.l10n.t('UEVR (global: every game)') : p.name,
+    description: p.installed ? vscode.l10n.t('agent installed') : undefined,
     detail: p.dir,
     profile: p,
   }));
@@ -51,7 +51,7 @@ export async function installAgentCommand(context: vscode.ExtensionContext, log:
     const profile = game
       ? findProfile(game)
       : await pickProfile(
-          'Install the UEVR Profiler agent into…',
+          vscode.l10n.t('Install the UEVR Profiler agent into…'),
           () => true,
           'No UEVR game profiles found in {root}. Inject UEVR into the game once (it creates the profile folder), or set UEVR_PROFILER_UEVR_DIR.',
         );
@@ -107,7 +107,7 @@ export async function uninstallAgentCommand(_context: vscode.ExtensionContext, l
   try {
     const profile = game
       ? findProfile(game)
-      : await pickProfile('Uninstall the UEVR Profiler agent from…', (p) => p.installed, 'The profiler agent is not installed in any game profile under {root}.');
+      : await pickProfile(vscode.l10n.t('Uninstall the UEVR Profiler agent from…'), (p) => p.installed, 'The profiler agent is not installed in any game profile under {root}.');
     if (profile) await uninstallFrom(profile, log);
   } catch (e) {
     await showError(log, 'Uninstalling the profiler agent', e);

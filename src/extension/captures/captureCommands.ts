@@ -53,12 +53,12 @@ export class CaptureCommands {
   }
 
   async open(t: Target): Promise<void> {
-    const e = this.entryOf(t) ?? (await this.pick('Open a capture'));
+    const e = this.entryOf(t) ?? (await this.pick(vscode.l10n.t('Open a capture')));
     if (e) await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(e.file), FLAME_GRAPH_VIEW_TYPE);
   }
 
   async rename(t: Target): Promise<CaptureEntry | undefined> {
-    const e = this.entryOf(t) ?? (await this.pick('Rename a capture'));
+    const e = this.entryOf(t) ?? (await this.pick(vscode.l10n.t('Rename a capture')));
     if (!e) return undefined;
     const name = await vscode.window.showInputBox({ title: vscode.l10n.t('Rename capture'), value: e.name, validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('A name cannot be empty')) });
     if (name === undefined) return undefined;
@@ -68,7 +68,7 @@ export class CaptureCommands {
   }
 
   async delete(t: Target, confirm = true): Promise<boolean> {
-    const e = this.entryOf(t) ?? (await this.pick('Delete a capture'));
+    const e = this.entryOf(t) ?? (await this.pick(vscode.l10n.t('Delete a capture')));
     if (!e) return false;
     if (confirm) {
       const ok = await vscode.window.showWarningMessage(vscode.l10n.t('Delete the capture "{0}"? Its file is removed from disk.', e.name), { modal: true }, vscode.l10n.t('Delete'));
@@ -80,7 +80,7 @@ export class CaptureCommands {
   }
 
   async reveal(t: Target): Promise<void> {
-    const e = this.entryOf(t) ?? (await this.pick('Reveal a capture'));
+    const e = this.entryOf(t) ?? (await this.pick(vscode.l10n.t('Reveal a capture')));
     if (e) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(e.file));
   }
 
@@ -88,15 +88,15 @@ export class CaptureCommands {
   async export(t: Target, format?: ExportFormat | 'html', out?: string): Promise<string | undefined> {
     const e = this.entryOf(t);
     const file = e?.file ?? (typeof t === 'string' ? t : t instanceof vscode.Uri ? t.fsPath : this.flameGraphs.activeDocument?.uri.fsPath);
-    const source = file ?? (await this.pick('Export a capture'))?.file;
+    const source = file ?? (await this.pick(vscode.l10n.t('Export a capture')))?.file;
     if (!source) return undefined;
     if (!format) {
       const labels: Record<ExportFormat | 'html', string> = {
-        speedscope: 'speedscope JSON (speedscope.app)',
-        chrome: 'Chrome trace (Perfetto, chrome://tracing)',
-        folded: 'Folded stacks (flamegraph.pl, inferno)',
-        cpuprofile: 'V8 .cpuprofile (Chrome DevTools, VS Code)',
-        html: 'Standalone HTML flame graph (opens offline)',
+        speedscope: vscode.l10n.t('speedscope JSON (speedscope.app)'),
+        chrome: vscode.l10n.t('Chrome trace (Perfetto, chrome://tracing)'),
+        folded: vscode.l10n.t('Folded stacks (flamegraph.pl, inferno)'),
+        cpuprofile: vscode.l10n.t('V8 .cpuprofile (Chrome DevTools, VS Code)'),
+        html: vscode.l10n.t('Standalone HTML flame graph (opens offline)'),
       };
       const picked = await vscode.window.showQuickPick(
         [...EXPORT_FORMATS, 'html' as const].map((f) => ({ label: labels[f], format: f })),
@@ -127,13 +127,13 @@ export class CaptureCommands {
    */
   async exportReport(t: Target, format?: 'markdown' | 'html', out?: string): Promise<string | undefined> {
     const e = this.entryOf(t);
-    const source = e?.file ?? (typeof t === 'string' ? t : t instanceof vscode.Uri ? t.fsPath : this.flameGraphs.activeDocument?.uri.fsPath) ?? (await this.pick('Report on a capture'))?.file;
+    const source = e?.file ?? (typeof t === 'string' ? t : t instanceof vscode.Uri ? t.fsPath : this.flameGraphs.activeDocument?.uri.fsPath) ?? (await this.pick(vscode.l10n.t('Report on a capture')))?.file;
     if (!source) return undefined;
     if (!format) {
       const picked = await vscode.window.showQuickPick(
         [
-          { label: 'Markdown', description: 'for a mod page, a forum post or a GitHub issue', format: 'markdown' as const },
-          { label: 'HTML', description: 'one self-contained page with charts', format: 'html' as const },
+          { label: 'Markdown', description: vscode.l10n.t('for a mod page, a forum post or a GitHub issue'), format: 'markdown' as const },
+          { label: 'HTML', description: vscode.l10n.t('one self-contained page with charts'), format: 'html' as const },
         ],
         { title: vscode.l10n.t('Report format') },
       );
@@ -205,9 +205,9 @@ export class CaptureCommands {
       if (!e || !prev) throw new UserError(vscode.l10n.t('There is no earlier capture to compare this one with.'));
       [before, after] = [prev.file, e.file];
     } else {
-      const first = await this.pick('Compare: the capture BEFORE the change');
+      const first = await this.pick(vscode.l10n.t('Compare: the capture BEFORE the change'));
       if (!first) return undefined;
-      const second = await this.pick('Compare: the capture AFTER the change', first.id);
+      const second = await this.pick(vscode.l10n.t('Compare: the capture AFTER the change'), first.id);
       if (!second) return undefined;
       [before, after] = [first.file, second.file];
     }

@@ -43,14 +43,14 @@ export async function resolveAttachTarget(manager: SessionManager, config: Parti
   const items: Item[] = sessions.map((s) => ({
     label: `$(vm-running) ${s.game}`,
     description: `pid ${s.pid} · port ${s.port}`,
-    detail: age((s as { startedAt?: unknown }).startedAt) ? `started ${age((s as { startedAt?: unknown }).startedAt)}` : undefined,
+    detail: age((s as { startedAt?: unknown }).startedAt) ? vscode.l10n.t('started {0}', age((s as { startedAt?: unknown }).startedAt)) : undefined,
     target: { kind: 'discovery', file: s.file },
   }));
   items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
-  items.push({ label: "$(beaker) Start a simulated session with this workspace's scripts", target: 'simulate' });
+  items.push({ label: vscode.l10n.t("$(beaker) Start a simulated session with this workspace's scripts"), target: 'simulate' });
   const picked = await vscode.window.showQuickPick(items, {
     title: vscode.l10n.t('Attach to a UEVR session'),
-    placeHolder: sessions.length ? 'Pick a running game' : 'No UEVR session is running. Start the game with the profiler agent installed, or simulate.',
+    placeHolder: sessions.length ? vscode.l10n.t('Pick a running game') : vscode.l10n.t('No UEVR session is running. Start the game with the profiler agent installed, or simulate.'),
     matchOnDescription: true,
   });
   if (!picked?.target) return undefined;
