@@ -88,7 +88,7 @@ test('the flame graph editor is the default only for .uevrcap; other profiles ge
 
 test('every setting says its scope: per-folder settings are resource, the sessions folder is machine', () => {
   const props = pkg.contributes.configuration.properties as Record<string, { scope?: string }>;
-  for (const [k, v] of Object.entries(props)) assert.ok(['application', 'machine', 'machine-overridable', 'window', 'resource', 'language-overridable'].includes(v.scope ?? ''), `${k} has a scope`);
+  for (const [k, v] of Object.entries(props)) assert.ok(['application', 'machine', 'machine-overridable', 'window', 'resource', 'language-overridable'].includes(v.scope ?? ''), `${k} has a scope: add "scope" (resource when read per folder, machine for paths of this computer, else window)`);
   assert.equal(props['uevrProfiler.pathMappings'].scope, 'resource');
   assert.equal(props['uevrProfiler.analyzer.disabledRules'].scope, 'resource');
   assert.equal(props['uevrProfiler.sessionsDirectory'].scope, 'machine');
@@ -160,6 +160,6 @@ test('manifest strings are localizable: every %key% is in package.nls.json and e
   for (const k of Object.keys(nls)) assert.ok(used.has(k), `${k} is used in package.json`);
   for (const c of pkg.contributes.commands) assert.match(c.title, /^%command\./, `${c.command} title is a %key%`);
   for (const [k, v] of Object.entries(pkg.contributes.configuration.properties as Record<string, { description?: string; markdownDescription?: string }>)) {
-    assert.match(v.description ?? v.markdownDescription ?? '', /^%config\./, k);
+    assert.match(v.description ?? v.markdownDescription ?? '', /^%config\./, `${k}: its description is a %config.…% key, with the English text in package.nls.json`);
   }
 });
