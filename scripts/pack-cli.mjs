@@ -88,6 +88,19 @@ if (process.argv.includes('--check')) {
     check('report --budget-ms --fail-over', r.code === 0 && /budget/.test(r.out), JSON.stringify(r));
     r = run('convert', 'run.uevrcap', '--to', 'html', '--out', 'run.html');
     check('convert --to html (the webview bundle ships in the package)', r.code === 0 && existsSync(join(work, 'run.html')), JSON.stringify(r));
+    // The GitHub Actions example of docs/cli.md: its `uevr-prof` commands, as written, in a mod
+    // repository whose scripts are clean and cheap, so that every step passes.
+    const workflow = /```yaml\n([\s\S]*?)```/.exec(readFileSync(join(root, 'docs', 'cli.md'), 'utf8'))?.[1] ?? '';
+    const commands = workflow.split('\n').map((l) => l.trim().replace(/^run: /, '')).filter((l) => l.startsWith('uevr-prof '));
+    check('docs/cli.md has a workflow with analyze --format sarif and a budget check', commands.some((c) => c.includes('--format sarif')) && commands.some((c) => c.includes('--fail-over')), workflow);
+    const repo = join(work, 'repo');
+    mkdirSync(join(repo, 'scripts'), { recursive: true });
+    writeFileSync(join(repo, 'scripts', 'mod.lua'), 'local t = 0\nuevr.sdk.callbacks.on_pre_engine_tick(function(engine, delta)\n  t = t + delta\nend)\n');
+    for (const c of commands) {
+      const r2 = spawnSync(bin, c.split(/\s+/).slice(1), { cwd: repo, encoding: 'utf8', shell: process.platform === 'win32' });
+      check(`workflow step: ${c}`, r2.status === 0, JSON.stringify({ code: r2.status, out: r2.stdout, err: r2.stderr }));
+    }
+    check('the workflow wrote uevr.sarif for upload-sarif', existsSync(join(repo, 'uevr.sarif')) && JSON.parse(readFileSync(join(repo, 'uevr.sarif'), 'utf8')).version === '2.1.0', '');
     rmSync(work, { recursive: true, force: true });
     const failed = checks.filter((c) => !c).length;
     // Not the test runners' "N passed, N failed" line: CI reads that one from `npm test` alone.
