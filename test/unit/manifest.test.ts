@@ -1,5 +1,6 @@
 // The extension manifest is code too: these are the promises it makes to VS Code and to users.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -162,4 +163,25 @@ test('manifest strings are localizable: every %key% is in package.nls.json and e
   for (const [k, v] of Object.entries(pkg.contributes.configuration.properties as Record<string, { description?: string; markdownDescription?: string }>)) {
     assert.match(v.description ?? v.markdownDescription ?? '', /^%config\./, `${k}: its description is a %config.…% key, with the English text in package.nls.json`);
   }
+});
+
+test('vsce packages what the extension page and the walkthrough show (vsce ls, the packager itself)', () => {
+  const vsce = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'vsce.cmd' : 'vsce');
+  const listed = new Set(
+    execFileSync(vsce, ['ls', '--no-dependencies'], { cwd: root, encoding: 'utf8', shell: process.platform === 'win32' })
+      .split('\n')
+      .map((l) => l.trim().replace(/\\/g, '/'))
+      .filter(Boolean),
+  );
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const wanted = [
+    ...[...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]),
+    ...pkg.contributes.walkthroughs[0].steps.map((s: { media: { markdown?: string; image?: string } }) => s.media.markdown ?? s.media.image),
+    pkg.icon,
+    'ThirdPartyNotices.txt',
+    'CHANGELOG.md',
+    'package.nls.json',
+  ];
+  for (const f of wanted) assert.ok(listed.has(f), `${f} is in the .vsix`);
+  assert.ok(![...listed].some((f) => f.startsWith('src/') || f.startsWith('node_modules/') || f.startsWith('test/')), 'no sources in the .vsix');
 });
