@@ -63,6 +63,17 @@ describe('uevr-prof conventions', () => {
     assert.match((await run('report', 'x', '--frobnicate')).err, /Unknown option '--frobnicate'/);
   });
 
+  test('every command parses with the one parser: an unknown option reads the same and exits 2', async () => {
+    const { commands } = await import('../../../src/cli/main');
+    assert.ok(commands.size >= 7);
+    for (const name of commands.keys()) {
+      const r = await run(name, '--no-such-option');
+      assert.equal(r.code, 2, name);
+      assert.equal(r.out, '', name);
+      assert.equal(r.err, `uevr-prof: ${name}: Unknown option '--no-such-option'\n`, name);
+    }
+  });
+
   test('analyze --format sarif is valid SARIF 2.1.0 with every finding, relative paths and rule metadata', async () => {
     const d = mods();
     const json = await run('analyze', d, '--json');
