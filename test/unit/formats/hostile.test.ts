@@ -29,7 +29,7 @@ describe('edge cases', () => {
     assert.equal(folded?.source, 'folded');
     const trace = tryLoad(enc('[{"ph":"X","ts":0,"dur":5,"name":"x","pid":1,"tid":1}]'), 'trace.folded');
     assert.equal(trace?.source, 'chrome-trace');
-    const ss = tryLoad(readFileSync(fixtureFiles().find((f) => f.name.includes('0.1.2'))!.path), 'noext');
+    const ss = tryLoad(readFileSync(fixtureFiles().find((f) => f.name === 'sampled.speedscope.json')!.path), 'noext');
     assert.equal(ss?.source, 'speedscope');
     assert.equal(tryLoad(enc('[root];main 4\n[root];idle 1\n'), 'x.txt')?.source, 'folded');
   });
