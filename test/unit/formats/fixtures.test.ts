@@ -18,6 +18,17 @@ export const FOLDER_FORMAT: Record<string, string> = {
   'perf-script': 'perf script output',
   gecko: 'Firefox profile',
   uevrcap: 'UEVR capture',
+  pprof: 'pprof',
+  callgrind: 'callgrind',
+  instruments: 'Instruments deep copy',
+  stackprof: 'Ruby stackprof',
+  safari: 'Safari timeline recording',
+  'v8-log': 'V8 --prof log',
+  'v8-log-json': 'V8 --prof-process JSON',
+  papyrus: 'Papyrus profile',
+  pmcstat: 'pmcstat call graph',
+  ghc: 'GHC .prof',
+  'ghc-json': 'GHC JSON profile',
 };
 
 const load = (name: string) => loadProfile(readFixture(name), name);
@@ -46,6 +57,10 @@ describe('own fixtures: each is read as exactly its own format', () => {
         } else {
           assert.ok(p, `${f.name} should load`);
           assert.equal(p.meta.format, want, `${f.name} read as ${name}`);
+          // Named as another format's file, the content still decides.
+          for (const other of ['x.speedscope.json', 'x.folded', 'callgrind.out.1', 'x.prof', 'x.pb.gz', 'x.uevrcap']) {
+            assert.equal(loadProfile(bytes, other).meta.format, want, `${f.name} named ${other}`);
+          }
           assert.ok(p.samples.length > 0);
           assert.ok(buildCallTree(p).total[0] > 0);
         }
