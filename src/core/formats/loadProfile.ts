@@ -16,7 +16,7 @@ import { importCpuprofile, importHeapProfile, looksLikeCpuprofile, looksLikeHeap
 import { importFolded, looksLikeFolded } from './foldedImport';
 import { importPerfScript, looksLikePerfScript } from './perfScriptImport';
 import { importGecko, looksLikeGecko } from './geckoImport';
-import { importPprof, sniffPprof } from './pprofImport';
+import { decodePprof, importPprof, mayBePprof } from './pprofImport';
 import { importCallgrind, looksLikeCallgrind } from './callgrindImport';
 import { importInstrumentsDeepCopy, looksLikeInstrumentsDeepCopy } from './instrumentsImport';
 import { importStackprof, looksLikeStackprof } from './stackprofImport';
@@ -147,9 +147,16 @@ export function loadProfile(bytes: Uint8Array, fileName: string, opts?: LoadOpti
       profile.meta.compressed = 'gzip';
       return profile;
     }
-    if (sniffPprof(bytes)) {
-      format = 'pprof';
-      return finish(importPprof(bytes, ctx), format, ctx, opts);
+    // pprof is only committed to when it decodes; otherwise the text formats get their chance and
+    // the decoder's complaint is the answer when none of them claims the file.
+    let pprofProblem: string | undefined;
+    if (mayBePprof(bytes)) {
+      const decoded = decodePprof(bytes);
+      if (typeof decoded !== 'string') {
+        format = 'pprof';
+        return finish(importPprof(decoded, ctx), format, ctx, opts);
+      }
+      pprofProblem = decoded;
     }
     for (const imp of binaryImporters) {
       if (imp.sniff(bytes)) {
@@ -237,6 +244,9 @@ export function loadProfile(bytes: Uint8Array, fileName: string, opts?: LoadOpti
     } else if (looksLikeFolded(text)) {
       format = 'folded';
       profile = importFolded(text, ctx);
+    } else if (pprofProblem !== undefined) {
+      format = 'pprof';
+      throw new FormatProblem(pprofProblem);
     } else if (format === 'uevrcap') {
       throw new FormatProblem('the file does not start with the "UEVRCAP v" magic line, and is not another known profile format');
     } else if (format !== 'unknown' && format !== 'folded' && JSON_FORMATS.has(format)) {

@@ -8,19 +8,48 @@
 import { Profile as PprofProfile } from 'pprof-format';
 import { ProfileBuilder } from '../profile/builder';
 import type { Profile, WeightUnit } from '../profile/types';
-import { fail, FormatProblem } from './errors';
+import { fail } from './errors';
 import type { LoadContext } from './loadContext';
 
+/** Protobuf field tags profile.proto's Profile message can start with (fields 1–14, varint or bytes). */
+function isLikelyTag(b: number): boolean {
+  const field = b >> 3;
+  const wire = b & 7;
+  return field >= 1 && field <= 14 && (wire === 0 || wire === 2);
+}
+
 /**
- * Cheap test before decoding. Encoders write fields in number order, so a profile starts with its
- * first sample_type (field 1, bytes: 0x0a), a short length, then that ValueType's own first field
- * (type 0x08 or unit 0x10). No text format has a control character as its second byte there.
+ * Cheap test before decoding: a protobuf tag first (encoders differ in field order: Go's starts
+ * with time_nanos, 0x48), and binary bytes early (control characters no text format of ours has;
+ * UTF-16 text, whose every other byte is NUL, is excluded).
  */
-export function sniffPprof(bytes: Uint8Array): boolean {
-  if (bytes.length < 4 || bytes[0] !== 0x0a) return false;
-  const len = bytes[1];
-  if (len < 2 || len > 20 || len === 9 || len === 10 || len === 13) return false;
-  return bytes[2] === 0x08 || bytes[2] === 0x10;
+export function mayBePprof(bytes: Uint8Array): boolean {
+  if (bytes.length < 4 || !isLikelyTag(bytes[0])) return false;
+  let evenNul = 0;
+  let oddNul = 0;
+  const m = Math.min(bytes.length, 64) & ~1;
+  for (let i = 0; i < m; i += 2) {
+    if (bytes[i] === 0) evenNul++;
+    if (bytes[i + 1] === 0) oddNul++;
+  }
+  if (m > 0 && (evenNul === m / 2 || oddNul === m / 2)) return false;
+  const n = Math.min(bytes.length, 4096);
+  for (let i = 0; i < n; i++) if (bytes[i] < 0x09) return true;
+  return false;
+}
+
+/** Decodes and checks the bytes; a string says why they are not a pprof profile. */
+export function decodePprof(bytes: Uint8Array): PprofProfile | string {
+  let p: PprofProfile;
+  try {
+    p = PprofProfile.decode(bytes);
+  } catch (err) {
+    return `not a valid protocol buffer (${err instanceof Error ? err.message : String(err)})`;
+  }
+  const strings = p.stringTable?.strings ?? [];
+  if (strings.length === 0 || strings[0] !== '') return 'the string table does not start with the empty string';
+  if (p.sampleType.length === 0) return 'no sample types';
+  return p;
 }
 
 const UNITS: Record<string, [WeightUnit, number]> = {
@@ -31,20 +60,12 @@ const UNITS: Record<string, [WeightUnit, number]> = {
   bytes: ['bytes', 1],
 };
 
-export function importPprof(bytes: Uint8Array, ctx: LoadContext): Profile {
-  let p: PprofProfile;
-  try {
-    p = PprofProfile.decode(bytes);
-  } catch (err) {
-    throw new FormatProblem(`not a valid protocol buffer (${err instanceof Error ? err.message : String(err)})`);
-  }
-  const strings = p.stringTable?.strings ?? [];
+export function importPprof(p: PprofProfile, ctx: LoadContext): Profile {
+  const strings = p.stringTable.strings;
   const s = (i: number | bigint | undefined): string => {
     const k = Number(i ?? 0);
     return Number.isInteger(k) && k >= 0 && k < strings.length ? strings[k] : '';
   };
-  if (strings.length === 0 || strings[0] !== '') fail('the string table does not start with the empty string (not a pprof profile)');
-  if (p.sampleType.length === 0) fail('no sample types');
   const types = p.sampleType.map((t) => ({ type: s(t.type), unit: s(t.unit) }));
   const defaultName = s(p.defaultSampleType);
   let col = defaultName ? types.findIndex((t) => t.type === defaultName) : -1;

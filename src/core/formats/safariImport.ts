@@ -1,7 +1,7 @@
 // Safari / Web Inspector timeline recordings (Timelines tab → Export, "*-recording.json"):
 // {version, recording: {sampleStackTraces: [{timestamp, stackFrames: [leaf first…]}],
 // sampleDurations: [seconds…]}}. Each sample lasts its duration and ends at its timestamp; a gap
-// between samples becomes idle time.
+// between samples becomes idle time, an overlap with the previous sample is cut off.
 
 import { ProfileBuilder } from '../profile/builder';
 import type { Profile } from '../profile/types';
@@ -29,6 +29,7 @@ export function importSafari(v: unknown, ctx: LoadContext): Profile {
   if (version !== 1) ctx.notes.push(`recording version ${version ?? 'missing'}; read as version 1`);
   let origin = NaN;
   let prevEnd = NaN;
+  let overlaps = 0;
   for (let i = 0; i < traces.length; i++) {
     if ((i & 0xfff) === 0) ctx.progress(i / traces.length);
     const s = traces[i];
@@ -39,8 +40,14 @@ export function importSafari(v: unknown, ctx: LoadContext): Profile {
     if (!Array.isArray(framesRaw)) fail(`sample ${i} has no "stackFrames"`);
     const start = end - dur;
     if (Number.isNaN(origin)) origin = start;
-    if (start < prevEnd - 1e-9) fail(`sample ${i} starts before the previous one ends: samples are not in time order`);
+    if (end < prevEnd) fail(`sample ${i} ends before the previous one: samples are not in time order`);
     if (start - prevEnd > IDLE_GAP_S) b.sample(-1, (start - prevEnd) * 1000, (prevEnd - origin) * 1000);
+    // Safari's durations often reach a little into the previous sample: the overlap is cut.
+    let at = start;
+    if (start < prevEnd) {
+      overlaps++;
+      at = prevEnd;
+    }
     let stack = -1;
     for (let k = framesRaw.length - 1; k >= 0; k--) {
       const f = framesRaw[k];
@@ -50,8 +57,10 @@ export function importSafari(v: unknown, ctx: LoadContext): Profile {
       const name = str(own(f, 'name')) || (url ? `(anonymous ${url.split('/').pop()}:${line})` : '(anonymous)');
       stack = b.stack(stack, b.frame(name, url, line > 0 ? Math.floor(line) : 0));
     }
-    b.sample(stack, dur * 1000, (start - origin) * 1000);
+    if (end > at) b.sample(stack, (end - at) * 1000, (at - origin) * 1000);
     prevEnd = end;
   }
+  if (b.sampleCount === 0) fail('every sample has a zero duration');
+  if (overlaps) ctx.notes.push(`${overlaps} samples overlapped the one before them; the overlap was cut`);
   return b.build();
 }
