@@ -33,7 +33,10 @@ export type ProfileFormat =
   | 'speedscope' | 'chrome-trace' | 'cpuprofile' | 'heapprofile' | 'folded' | 'perf-script' | 'gecko' | 'uevrcap'
   | 'pprof' | 'callgrind' | 'instruments' | 'stackprof' | 'safari' | 'v8-log' | 'v8-log-json' | 'papyrus' | 'pmcstat' | 'ghc' | 'ghc-json';
 
-const LABEL: Record<ProfileFormat | 'gzip' | 'unknown', string> = {
+/** Formats we recognise but do not read: named in the error so the user knows what to convert. */
+type RecognisedOnly = 'gzip' | 'jfr' | 'zip';
+
+const LABEL: Record<ProfileFormat | RecognisedOnly | 'unknown', string> = {
   speedscope: 'speedscope JSON',
   'chrome-trace': 'Chrome trace',
   cpuprofile: 'V8 .cpuprofile',
@@ -54,6 +57,8 @@ const LABEL: Record<ProfileFormat | 'gzip' | 'unknown', string> = {
   ghc: 'GHC .prof',
   'ghc-json': 'GHC JSON profile',
   gzip: 'gzip-compressed file',
+  jfr: 'Java Flight Recorder',
+  zip: 'zip archive',
   unknown: 'profile',
 };
 
@@ -117,6 +122,12 @@ function jsonFormat(v: unknown): ProfileFormat | undefined {
   return undefined;
 }
 
+function startsWith(bytes: Uint8Array, magic: string): boolean {
+  if (bytes.length < magic.length) return false;
+  for (let i = 0; i < magic.length; i++) if (bytes[i] !== magic.charCodeAt(i)) return false;
+  return true;
+}
+
 function firstNonSpace(text: string): string {
   for (let i = 0; i < text.length && i < 4096; i++) {
     const c = text[i];
@@ -134,7 +145,7 @@ function finish(profile: Profile, format: ProfileFormat, ctx: LoadContext, opts?
 
 export function loadProfile(bytes: Uint8Array, fileName: string, opts?: LoadOptions): Profile {
   const ctx = new LoadContext(fileName, opts);
-  let format: ProfileFormat | 'gzip' | 'unknown' = formatFromFileName(fileName);
+  let format: ProfileFormat | RecognisedOnly | 'unknown' = formatFromFileName(fileName);
   try {
     ctx.progress(0);
     if (isGzip(bytes)) {
@@ -146,6 +157,14 @@ export function loadProfile(bytes: Uint8Array, fileName: string, opts?: LoadOpti
       const profile = loadProfile(inner, fileName, opts);
       profile.meta.compressed = 'gzip';
       return profile;
+    }
+    if (startsWith(bytes, 'FLR\0')) {
+      format = 'jfr';
+      throw new FormatProblem("JFR recordings are not read; convert one to collapsed stacks (folded) with async-profiler's jfrconv, then open that");
+    }
+    if (startsWith(bytes, 'PK\x03\x04')) {
+      format = 'zip';
+      throw new FormatProblem('zip archives are not read; extract the profile first (for an Instruments .trace, open it in Instruments and use Edit → Deep Copy on the call tree)');
     }
     // pprof is only committed to when it decodes; otherwise the text formats get their chance and
     // the decoder's complaint is the answer when none of them claims the file.

@@ -282,6 +282,13 @@ function readFixtureAt(path: string): Uint8Array {
   return new Uint8Array(readFileSync(path));
 }
 
+describe('formats recognised but not read', () => {
+  test('Java Flight Recorder and zip archives (an Instruments .trace) get a one-line error naming them', () => {
+    rejectsAs(new Uint8Array([0x46, 0x4c, 0x52, 0x00, 0x00, 0x02, 0x00, 0x01, 0x00]), 'heavy.jfr', 'Java Flight Recorder', /jfrconv/);
+    rejectsAs(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00]), 'x.trace.zip', 'zip archive', /Deep Copy/);
+  });
+});
+
 describe('hostile names load verbatim in every new format', () => {
   const cases: Array<[string, string, string]> = [
     ['callgrind', 'callgrind.out.h', `events: Ir\nfl=${HOSTILE}\nfn=${HOSTILE}\n1 5\n`],
