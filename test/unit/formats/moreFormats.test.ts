@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { loadProfile, ProfileFormatError } from '../../../src/core/formats';
 import { gunzip } from '../../../src/core/formats/gzip';
+import { seededRandom } from '../../../src/core/random';
 import { assertClose, assertProfileOrFormatError, enc, ownFixtureFiles, pathWeights, readFixture, totalWeight } from './helpers';
 
 const load = (name: string, as = name) => loadProfile(readFixture(name), as);
@@ -308,4 +309,26 @@ describe('hostile names load verbatim in every new format', () => {
       assert.ok(totalWeight(p) > 0);
     });
   }
+});
+
+describe('fuzz of the new line-based formats (seeded): lines dropped, doubled, swapped and cut', () => {
+  const textFolders = new Set(['callgrind', 'instruments', 'v8-log', 'papyrus', 'pmcstat', 'ghc']);
+  test('every mutation loads or fails in one line', () => {
+    const r = seededRandom(14);
+    for (const f of ownFixtureFiles().filter((x) => textFolders.has(x.folder))) {
+      const lines = text(f.name).split('\n');
+      for (let k = 0; k < 40; k++) {
+        const m = lines.slice();
+        const at = Math.floor(r() * m.length);
+        const other = Math.floor(r() * m.length);
+        const op = k % 4;
+        if (op === 0) m.splice(at, 1);
+        else if (op === 1) m.splice(at, 0, m[other]);
+        else if (op === 2) [m[at], m[other]] = [m[other], m[at]];
+        else m[at] = m[at].slice(0, Math.floor(r() * m[at].length));
+        const p = assertProfileOrFormatError(() => loadProfile(enc(m.join('\n')), f.name), `${f.name} mutation ${k}`);
+        if (p) assert.ok(Number.isFinite(totalWeight(p)), `${f.name} mutation ${k}: total`);
+      }
+    }
+  });
 });
