@@ -332,3 +332,18 @@ describe('fuzz of the new line-based formats (seeded): lines dropped, doubled, s
     }
   });
 });
+
+describe('the file name names the format only when the content cannot tell', () => {
+  test('empty or unrecognisable files are reported as the format their name suggests', () => {
+    rejectsAs('', 'callgrind.out.77', 'callgrind', /empty/);
+    rejectsAs('hello there\n', 'game.prof', 'GHC .prof', /does not look like GHC \.prof/);
+    rejectsAs('hello there\n', 'x.pmcstat.graph', 'pmcstat call graph', /does not look like/);
+    rejectsAs('hello there\n', 'x.stackprof.json', 'Ruby stackprof', /not JSON/);
+    rejectsAs('hello there\n', 'isolate-0x1-v8.log', 'V8 --prof log', /does not look like/);
+    rejectsAs('hello there\n', 'unnamed', 'profile', /not a recognised profile format/);
+  });
+  test('but content always wins: a pprof named .prof, a GHC report named .txt', () => {
+    assert.equal(loadProfile(readFixture('alloc.pprof'), 'heap.prof').meta.format, 'pprof');
+    assert.equal(loadProfile(readFixture('game.prof'), 'report.txt').meta.format, 'GHC .prof');
+  });
+});
