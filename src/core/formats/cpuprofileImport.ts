@@ -9,12 +9,19 @@ import { isObject, num, own, str } from './json';
 import type { LoadContext } from './loadContext';
 
 export function looksLikeCpuprofile(v: unknown): boolean {
-  return isObject(v) && (Array.isArray(own(v, 'nodes')) || isObject(own(v, 'head'))) && Array.isArray(own(v, 'samples'));
+  return isObject(v) && (Array.isArray(own(v, 'nodes')) || isObject(own(v, 'head'))) && Array.isArray(own(v, 'samples')) && !looksLikeHeapProfile(v);
 }
 
-/** Chrome / Node heap (allocation sampling) profile: a nested `head` tree with `selfSize` bytes. */
+/**
+ * Chrome / Node heap (allocation sampling) profile: a nested `head` tree whose nodes carry
+ * `selfSize` bytes. DevTools also writes a "samples" list ({size, nodeId, ordinal}) beside it,
+ * so "samples" does not tell it from the old head-tree .cpuprofile (whose nodes have hitCount):
+ * `selfSize` on the head does.
+ */
 export function looksLikeHeapProfile(v: unknown): boolean {
-  return isObject(v) && isObject(own(v, 'head')) && own(v, 'samples') === undefined && isObject(own(own(v, 'head') as Record<string, unknown>, 'callFrame'));
+  if (!isObject(v)) return false;
+  const head = own(v, 'head');
+  return isObject(head) && isObject(own(head, 'callFrame')) && typeof own(head, 'selfSize') === 'number' && own(head, 'hitCount') === undefined;
 }
 
 /**

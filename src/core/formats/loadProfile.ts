@@ -16,12 +16,27 @@ import { importCpuprofile, importHeapProfile, looksLikeCpuprofile, looksLikeHeap
 import { importFolded, looksLikeFolded } from './foldedImport';
 import { importPerfScript, looksLikePerfScript } from './perfScriptImport';
 import { importGecko, looksLikeGecko } from './geckoImport';
+import { decodePprof, importPprof, mayBePprof } from './pprofImport';
+import { importCallgrind, looksLikeCallgrind } from './callgrindImport';
+import { importInstrumentsDeepCopy, looksLikeInstrumentsDeepCopy } from './instrumentsImport';
+import { importStackprof, looksLikeStackprof } from './stackprofImport';
+import { importSafari, looksLikeSafari } from './safariImport';
+import { importV8Log, importV8PreprocessedLog, looksLikeV8Log, looksLikeV8PreprocessedLog } from './v8LogImport';
+import { importPapyrus, looksLikePapyrus } from './papyrusImport';
+import { importPmcstat, looksLikePmcstat } from './pmcstatImport';
+import { importGhcJson, importGhcText, looksLikeGhcJson, looksLikeGhcText } from './ghcImport';
+import { gunzip, isGzip } from './gzip';
 
 export type { LoadOptions } from './loadContext';
 
-export type ProfileFormat = 'speedscope' | 'chrome-trace' | 'cpuprofile' | 'heapprofile' | 'folded' | 'perf-script' | 'gecko' | 'uevrcap';
+export type ProfileFormat =
+  | 'speedscope' | 'chrome-trace' | 'cpuprofile' | 'heapprofile' | 'folded' | 'perf-script' | 'gecko' | 'uevrcap'
+  | 'pprof' | 'callgrind' | 'instruments' | 'stackprof' | 'safari' | 'v8-log' | 'v8-log-json' | 'papyrus' | 'pmcstat' | 'ghc' | 'ghc-json';
 
-const LABEL: Record<ProfileFormat | 'unknown', string> = {
+/** Formats we recognise but do not read: named in the error so the user knows what to convert. */
+type RecognisedOnly = 'gzip' | 'jfr' | 'zip';
+
+const LABEL: Record<ProfileFormat | RecognisedOnly | 'unknown', string> = {
   speedscope: 'speedscope JSON',
   'chrome-trace': 'Chrome trace',
   cpuprofile: 'V8 .cpuprofile',
@@ -30,6 +45,20 @@ const LABEL: Record<ProfileFormat | 'unknown', string> = {
   'perf-script': 'perf script output',
   gecko: 'Firefox profile',
   uevrcap: 'UEVR capture',
+  pprof: 'pprof',
+  callgrind: 'callgrind',
+  instruments: 'Instruments deep copy',
+  stackprof: 'Ruby stackprof',
+  safari: 'Safari timeline recording',
+  'v8-log': 'V8 --prof log',
+  'v8-log-json': 'V8 --prof-process JSON',
+  papyrus: 'Papyrus profile',
+  pmcstat: 'pmcstat call graph',
+  ghc: 'GHC .prof',
+  'ghc-json': 'GHC JSON profile',
+  gzip: 'gzip-compressed file',
+  jfr: 'Java Flight Recorder',
+  zip: 'zip archive',
   unknown: 'profile',
 };
 
@@ -57,15 +86,27 @@ registerBinaryImporter({ format: 'uevrcap', sniff: isCapture, load: (bytes, file
 
 /** The format the file name suggests; used only to name the format when the content is unclear. */
 export function formatFromFileName(fileName: string): ProfileFormat | 'unknown' {
-  const f = fileName.toLowerCase();
+  let f = fileName.toLowerCase();
+  if (f.endsWith('.gz') && !f.endsWith('.pb.gz')) f = f.slice(0, -3);
   if (f.endsWith('.uevrcap')) return 'uevrcap';
   if (f.endsWith('.speedscope.json')) return 'speedscope';
   if (f.endsWith('.cpuprofile')) return 'cpuprofile';
   if (f.endsWith('.heapprofile')) return 'heapprofile';
+  if (f.endsWith('.pb.gz') || f.endsWith('.pprof') || f.endsWith('.pb')) return 'pprof';
+  if (/(^|[\\/])callgrind\.out/.test(f) || f.startsWith('callgrind.')) return 'callgrind';
+  if (f.endsWith('.stackprof.json')) return 'stackprof';
+  if (f.endsWith('-recording.json')) return 'safari';
+  if (f.endsWith('.v8log.json')) return 'v8-log-json';
+  if (f.endsWith('v8.log')) return 'v8-log';
+  if (f.endsWith('.prof')) return 'ghc';
+  if (f.endsWith('.pmcstat.graph')) return 'pmcstat';
+  if (f.endsWith('.instruments.txt')) return 'instruments';
   if (f.endsWith('.folded') || f.endsWith('.collapsed') || f.endsWith('.txt')) return 'folded';
   if (f.endsWith('.json') || f.endsWith('.trace')) return 'chrome-trace';
   return 'unknown';
 }
+
+const JSON_FORMATS = new Set<ProfileFormat>(['speedscope', 'chrome-trace', 'cpuprofile', 'heapprofile', 'gecko', 'stackprof', 'safari', 'v8-log-json', 'ghc-json']);
 
 /** Detects a JSON value's format from its structure. */
 function jsonFormat(v: unknown): ProfileFormat | undefined {
@@ -74,7 +115,17 @@ function jsonFormat(v: unknown): ProfileFormat | undefined {
   if (looksLikeHeapProfile(v)) return 'heapprofile';
   if (looksLikeChromeTrace(v)) return 'chrome-trace';
   if (looksLikeGecko(v)) return 'gecko';
+  if (looksLikeStackprof(v)) return 'stackprof';
+  if (looksLikeV8PreprocessedLog(v)) return 'v8-log-json';
+  if (looksLikeSafari(v)) return 'safari';
+  if (looksLikeGhcJson(v)) return 'ghc-json';
   return undefined;
+}
+
+function startsWith(bytes: Uint8Array, magic: string): boolean {
+  if (bytes.length < magic.length) return false;
+  for (let i = 0; i < magic.length; i++) if (bytes[i] !== magic.charCodeAt(i)) return false;
+  return true;
 }
 
 function firstNonSpace(text: string): string {
@@ -94,9 +145,38 @@ function finish(profile: Profile, format: ProfileFormat, ctx: LoadContext, opts?
 
 export function loadProfile(bytes: Uint8Array, fileName: string, opts?: LoadOptions): Profile {
   const ctx = new LoadContext(fileName, opts);
-  let format: ProfileFormat | 'unknown' = formatFromFileName(fileName);
+  let format: ProfileFormat | RecognisedOnly | 'unknown' = formatFromFileName(fileName);
   try {
     ctx.progress(0);
+    if (isGzip(bytes)) {
+      const hint = format;
+      format = 'gzip';
+      const inner = gunzip(bytes);
+      if (isGzip(inner)) throw new FormatProblem('it is compressed twice');
+      format = hint;
+      const profile = loadProfile(inner, fileName, opts);
+      profile.meta.compressed = 'gzip';
+      return profile;
+    }
+    if (startsWith(bytes, 'FLR\0')) {
+      format = 'jfr';
+      throw new FormatProblem("JFR recordings are not read; convert one to collapsed stacks (folded) with async-profiler's jfrconv, then open that");
+    }
+    if (startsWith(bytes, 'PK\x03\x04')) {
+      format = 'zip';
+      throw new FormatProblem('zip archives are not read; extract the profile first (for an Instruments .trace, open it in Instruments and use Edit → Deep Copy on the call tree)');
+    }
+    // pprof is only committed to when it decodes; otherwise the text formats get their chance and
+    // the decoder's complaint is the answer when none of them claims the file.
+    let pprofProblem: string | undefined;
+    if (mayBePprof(bytes)) {
+      const decoded = decodePprof(bytes);
+      if (typeof decoded !== 'string') {
+        format = 'pprof';
+        return finish(importPprof(decoded, ctx), format, ctx, opts);
+      }
+      pprofProblem = decoded;
+    }
     for (const imp of binaryImporters) {
       if (imp.sniff(bytes)) {
         format = imp.format;
@@ -144,7 +224,7 @@ export function loadProfile(bytes: Uint8Array, fileName: string, opts?: LoadOpti
       if (!detected) {
         format = 'unknown';
         const keys = isObject(value) ? Object.keys(value).slice(0, 8).join(', ') : 'an array';
-        throw new FormatProblem(`JSON, but not a speedscope, Chrome trace, .cpuprofile or Firefox profile (top level: ${keys || 'empty object'})`);
+        throw new FormatProblem(`JSON, but not a format we read (speedscope, Chrome trace, .cpuprofile, .heapprofile, Firefox, stackprof, Safari, V8 --prof-process or GHC JSON; top level: ${keys || 'empty object'})`);
       }
       format = detected;
       if (repaired) ctx.notes.push(repaired);
@@ -153,20 +233,48 @@ export function loadProfile(bytes: Uint8Array, fileName: string, opts?: LoadOpti
         : detected === 'cpuprofile' ? importCpuprofile(value, ctx)
         : detected === 'heapprofile' ? importHeapProfile(value, ctx)
         : detected === 'gecko' ? importGecko(value, ctx)
+        : detected === 'stackprof' ? importStackprof(value, ctx)
+        : detected === 'v8-log-json' ? importV8PreprocessedLog(value, ctx)
+        : detected === 'safari' ? importSafari(value, ctx)
+        : detected === 'ghc-json' ? importGhcJson(value, ctx)
         : importChromeTrace(value, ctx);
+    } else if (looksLikeGhcText(text)) {
+      // Before the line-based formats: a GHC report's lines could pass for a few of theirs.
+      format = 'ghc';
+      profile = importGhcText(text, ctx);
+    } else if (looksLikeCallgrind(text)) {
+      format = 'callgrind';
+      profile = importCallgrind(text, ctx);
+    } else if (looksLikeInstrumentsDeepCopy(text)) {
+      format = 'instruments';
+      profile = importInstrumentsDeepCopy(text, ctx);
+    } else if (looksLikePapyrus(text)) {
+      format = 'papyrus';
+      profile = importPapyrus(text, ctx);
+    } else if (looksLikePmcstat(text)) {
+      format = 'pmcstat';
+      profile = importPmcstat(text, ctx);
+    } else if (looksLikeV8Log(text)) {
+      format = 'v8-log';
+      profile = importV8Log(text, ctx);
     } else if (looksLikePerfScript(text)) {
       format = 'perf-script';
       profile = importPerfScript(text, ctx);
     } else if (looksLikeFolded(text)) {
       format = 'folded';
       profile = importFolded(text, ctx);
+    } else if (pprofProblem !== undefined) {
+      format = 'pprof';
+      throw new FormatProblem(pprofProblem);
     } else if (format === 'uevrcap') {
       throw new FormatProblem('the file does not start with the "UEVRCAP v" magic line, and is not another known profile format');
-    } else if (format !== 'unknown' && format !== 'folded') {
+    } else if (format !== 'unknown' && format !== 'folded' && JSON_FORMATS.has(format)) {
       throw new FormatProblem('the file does not start with "{" or "[" (it is not JSON)');
+    } else if (format !== 'unknown' && format !== 'folded') {
+      throw new FormatProblem(`the content does not look like ${LABEL[format]} (its first line is not what that format starts with)`);
     } else {
       format = 'unknown';
-      throw new FormatProblem('not a recognised profile format (expected speedscope or Chrome trace JSON, .cpuprofile, folded stacks or a UEVR capture)');
+      throw new FormatProblem('not a recognised profile format (see docs/formats.md for the formats we read)');
     }
     return finish(profile, format, ctx, opts);
   } catch (err) {

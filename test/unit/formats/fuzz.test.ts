@@ -11,7 +11,7 @@ const rng = seededRandom;
 
 describe('fuzz (seeded)', () => {
   const inputs: Array<[string, Uint8Array]> = fixtureFiles().map((f) => [f.name, new Uint8Array(readFileSync(f.path))]);
-  const p = loadProfile(inputs.find(([n]) => n.includes('simple-with-samples'))![1], 'x.json');
+  const p = loadProfile(inputs.find(([n]) => n === 'samples-with-stackframes.json')![1], 'x.json');
   for (const f of EXPORT_FORMATS) inputs.push([`export.${f}`, enc(exportProfile(p, f))]);
 
   test('truncations at random points', () => {
