@@ -35,7 +35,7 @@ export interface NotAvailable {
 }
 
 export const PROFILE_FILE_FILTERS: Record<string, string[]> = {
-  'Profiles and captures': ['uevrcap', 'json', 'cpuprofile', 'folded', 'collapsed', 'txt'],
+  'Profiles and captures': ['uevrcap', 'json', 'cpuprofile', 'heapprofile', 'folded', 'collapsed', 'txt', 'prof', 'pprof', 'gz', 'log', 'callgrind'],
   'All files': ['*'],
 };
 
