@@ -3,7 +3,7 @@
 // of bytes, and asynchronously in chunks so the event loop keeps running and Ctrl+C (an AbortSignal)
 // is honoured. readFileSync on an unknown path can block forever (a pipe with no writer) or grow
 // without bound (/dev/zero), with the signal handlers never getting a turn.
-import { constants, promises as fsp, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, promises as fsp, readSync, type Stats } from 'node:fs';
 
 /** A file that is not a regular file, too large, or unreadable: the message is one line. */
 export class UnreadableFileError extends Error {
@@ -114,4 +114,37 @@ export async function readRegularFile(path: string, opts: SafeReadOptions): Prom
 /** readRegularFile decoded as UTF-8 text. */
 export async function readRegularTextFile(path: string, opts: SafeReadOptions): Promise<string> {
   return (await readRegularFile(path, opts)).toString('utf8');
+}
+
+/**
+ * Synchronous read of a small regular file (discovery files, manifests: a few KiB). Safe to call on
+ * any path: the open is non-blocking and fstat must say "regular file" before a byte is read, so a
+ * pipe or device there is refused instead of blocking the thread.
+ */
+export function readSmallRegularFileSync(path: string, maxBytes: number): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    throw new UnreadableFileError(path, errnoReason(e));
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new UnreadableFileError(path, `is ${fileKind(st)}, not a regular file`);
+    if (st.size > maxBytes) throw new UnreadableFileError(path, `is larger than ${maxBytes} bytes`);
+    const buf = Buffer.alloc(maxBytes + 1);
+    let len = 0;
+    for (;;) {
+      const n = readSync(fd, buf, len, buf.length - len, null);
+      if (n === 0) break;
+      len += n;
+      if (len > maxBytes) throw new UnreadableFileError(path, `is larger than ${maxBytes} bytes`);
+    }
+    return buf.subarray(0, len);
+  } catch (e) {
+    if (e instanceof UnreadableFileError) throw e;
+    throw new UnreadableFileError(path, errnoReason(e));
+  } finally {
+    closeSync(fd);
+  }
 }
