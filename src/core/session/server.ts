@@ -232,11 +232,13 @@ class Connection {
 
   private write(m: object): void {
     if (this.state === 'closed' || this.socket.destroyed) return;
-    // Hard bound on memory: a client that does not read is closed rather than buffered forever.
+    // Hard bound on memory: a client that does not read is closed rather than buffered forever. The
+    // reason goes out first (after what is queued), then the close; end() cuts it after 2 s.
     if (this.socket.writableLength > this.opts.maxQueuedBytes * 4) {
-      this.state = 'closed';
-      this.socket.destroy();
-      this.dispose();
+      const reason = `client too slow: more than ${this.opts.maxQueuedBytes * 4} bytes unread; connection closed`;
+      this.socket.write(encodeMessage({ seq: this.seq++, type: 'event', event: 'output', body: { category: 'stderr', output: `uevr-profiler session: ${reason}\n` } }));
+      this.socket.write(encodeMessage({ seq: this.seq++, type: 'event', event: 'terminated', body: { reason } }));
+      this.end();
       return;
     }
     this.socket.write(encodeMessage(m));
