@@ -3,7 +3,7 @@
 // Skips (with the reason) only when cmake, g++ or liblua5.4-dev are missing.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect, type Socket } from 'node:net';
@@ -70,6 +70,38 @@ describe('native agent core (Linux test host)', { skip }, () => {
       child.kill('SIGTERM');
       assert.equal(await exited, 0);
       assert.deepEqual(readdirSync(dir), [], 'the discovery file is removed at exit');
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  const strace = spawnSync('sh', ['-c', 'command -v strace']).status === 0;
+  test('the discovery file: folder created 0700, temp file O_CREAT|O_EXCL|O_NOFOLLOW 0600 under a random name, then renamed (strace)', { skip: !strace && 'needs strace' }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uevrprof-native-'));
+    const sessions = join(dir, 'state', 'sessions');
+    const trace = join(dir, 'trace.txt');
+    const child = spawn('strace', ['-f', '-e', 'trace=openat,rename,renameat,renameat2,mkdir,mkdirat', '-o', trace, host, '--stub', stub, '--agent', agent, '--mods', mods('known-cost-loops'), '--serve', '--port', '0', '--sessions-dir', sessions], { stdio: ['pipe', 'pipe', 'pipe'] });
+    try {
+      const line = await new Promise<string>((res, rej) => {
+        createInterface({ input: child.stdout }).once('line', res);
+        child.once('exit', (code) => rej(new Error(`host exited ${code}`)));
+      });
+      const info = JSON.parse(line) as { discovery: string };
+      assert.equal(statSync(sessions).mode & 0o777, 0o700);
+      assert.equal(statSync(info.discovery).mode & 0o777, 0o600);
+      const pid = Number(/session-(\d+)-/.exec(info.discovery)![1]);
+      const exited = new Promise((res) => child.once('exit', res));
+      process.kill(pid, 'SIGTERM');
+      await exited;
+      const lines = readFileSync(trace, 'utf8').split('\n');
+      const open = lines.find((l) => l.includes('openat(') && l.includes(sessions) && l.includes('.tmp'));
+      assert.ok(open, 'the temp file open is traced');
+      assert.match(open, /O_WRONLY\|O_CREAT\|O_EXCL\|O_NOFOLLOW/);
+      assert.match(open, /, 0600\)/);
+      assert.match(open, /\/\.session-[0-9a-f]{32}\.tmp"/);
+      assert.ok(lines.some((l) => /mkdir/.test(l) && l.includes(`"${sessions}", 0700`)), 'the folder is created 0700');
+      assert.ok(lines.some((l) => /rename/.test(l) && l.includes('.tmp') && l.includes(info.discovery)), 'then renamed into place');
     } finally {
       child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
