@@ -66,7 +66,8 @@ async function startTs(): Promise<Server> {
 }
 
 async function startNative(): Promise<Server | string> {
-  const host = join(root, 'agent/native/build-linux/uevrprof-host');
+  // UEVRPROF_NATIVE_HOST: another build of the host, e.g. one with ASan/UBSan (see docs/benchmarks.md).
+  const host = process.env.UEVRPROF_NATIVE_HOST ?? join(root, 'agent/native/build-linux/uevrprof-host');
   if (!existsSync(host)) {
     const r = spawnSync(process.execPath, [join(root, 'agent/native/build.mjs'), '--linux'], { encoding: 'utf8', timeout: 300_000 });
     if (r.status !== 0 || !existsSync(host)) return 'the native host could not be built (needs cmake, g++, liblua5.4-dev)';
