@@ -93,3 +93,18 @@ describe('CLI on hostile files', { skip: !posix }, () => {
     assert.match(t.out, /in 2 files\n$/);
   });
 });
+
+describe('convert notes what the output lacks', () => {
+  test('a truncated capture converts, with a note on stderr', async () => {
+    const { cliHarness } = await import('./harness');
+    const { CaptureWriter, FileSink } = await import('../../../src/core/capture/writer');
+    const h = cliHarness();
+    const f = join(h.dir, 'cut.uevrcap');
+    const w = new CaptureWriter(new FileSink(f), { protocol: 1, session: { game: 'G', pid: 1, kind: 'simulator', refreshRateHz: 90, hostVersion: 't' }, samplingHz: 1000, startTime: 0, startedAt: 'x', tool: 't' });
+    w.writeSamples({ newFrames: [{ id: 1, name: 'f', file: 'a.lua', line: 1, kind: 0 }], newStacks: [[1, -1, 1]], samples: [[1, 1, 1, 0]] });
+    w.abandon(); // no END chunk: the recording did not finish
+    const r = await h.run('convert', f, '--to', 'folded', '--out', join(h.dir, 'cut.folded'));
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /note: .*cut\.uevrcap is truncated: the recording did not finish/);
+  });
+});
