@@ -287,6 +287,25 @@ export async function runChecks(host, port, token, log = console.log) {
     for (const x of [...idle, ...tls]) x.close();
   });
 
+  await check('forty hostile sockets that never close after being refused do not lock out the owner', async () => {
+    // allowHalfOpen: these peers ignore the session's FIN and keep their end open.
+    const hostile = await Promise.all(
+      Array.from({ length: 40 }, () => new Promise((resolve, reject) => {
+        const s = net.connect({ host, port, allowHalfOpen: true }, () => resolve(s));
+        s.on('error', () => {});
+        s.once('error', reject);
+      })),
+    );
+    for (const s of hostile) s.write(Buffer.from('16030100f8010000f40303', 'hex'));
+    await new Promise((r) => setTimeout(r, 300));
+    const owner = await Peer.open(host, port);
+    assert((await owner.response(owner.request('initialize', {}))).success === true, 'initialize failed');
+    const a = await owner.response(owner.request('attach', { token }));
+    assert(a.success === true, `the owner was refused: ${a.message}`);
+    owner.close();
+    for (const s of hostile) s.destroy();
+  });
+
   await check('at most 8 attached clients: the next attach is refused with a reason', async () => {
     // `good` is attached: 7 more fill the slots.
     const more = [];

@@ -607,8 +607,19 @@ void Session::loop() {
         }
         if (pending >= kMaxPending && victim)
           fatal(*victim, "evicted: more than " + std::to_string(kMaxPending) + " connections waiting to attach");
-        // A hard cap on sockets (closing ones linger up to the grace period).
-        if (conns_.size() >= size_t(cfg_.maxConnections + kMaxPending) * 2) {
+        // A hard cap on sockets. Closing ones linger up to the grace period; a peer that never closes
+        // them must not fill the cap and lock the owner out, so the oldest closing one goes first.
+        size_t cap = size_t(cfg_.maxConnections + kMaxPending) * 2;
+        if (conns_.size() >= cap) {
+          Conn* oldest = nullptr;
+          auto since = [](const Conn* x) { return x->closingSince < 0 ? 1e300 : x->closingSince; };
+          for (auto& o : conns_)
+            if (o->closeAfterFlush && !o->dead && (!oldest || since(o.get()) < since(oldest))) oldest = o.get();
+          if (oldest) oldest->dead = true;
+        }
+        size_t live = 0;
+        for (auto& o : conns_) live += o->dead ? 0 : 1;
+        if (live >= cap) {
           std::string o = "{\"category\":\"stderr\",\"output\":";
           jsonString(o, "uevr-profiler session: refused: too many connections (max " + std::to_string(cfg_.maxConnections) + ")\n");
           event(*c, "output", o + "}");
