@@ -193,6 +193,23 @@ const SERVER_CLASSES: Array<[string, ServerClass]> = [
     },
   ],
   [
+    '40 refused sockets that never close, then the owner',
+    async (srv) => {
+      const hostile = await Promise.all(
+        Array.from({ length: 40 }, () => new Promise<Socket>((res, rej) => {
+          const s = connect({ host: '127.0.0.1', port: srv.port, allowHalfOpen: true }, () => res(s));
+          s.on('error', () => undefined);
+          s.once('error', rej);
+        })),
+      );
+      for (const s of hostile) s.write(Buffer.from('16030100f8010000f40303', 'hex'));
+      await new Promise((r) => setTimeout(r, 300));
+      const ms = await ownerAttach(srv);
+      for (const s of hostile) s.destroy();
+      return { held: ms >= 0, detail: ms >= 0 ? `owner attached in ${ms.toFixed(1)} ms` : 'owner refused' };
+    },
+  ],
+  [
     'idle socket (pre-auth deadline)',
     async (srv) => {
       const p = await Peer.open(srv.port);
