@@ -292,3 +292,31 @@ describe('session server defaults before attach', () => {
     }
   });
 });
+
+describe('session server hard output limit', () => {
+  test('a client that does not read is closed at 4 × maxQueuedBytes, and the reason is the last thing sent', async () => {
+    const backend = new TimerBackend();
+    const server = await SessionServer.start({ backend, token: TOKEN, port: 0, maxQueuedBytes: 64 * 1024, maxRequestsPerSecond: 1e9 });
+    try {
+      const p = await RawPeer.open(server.port);
+      await p.response(p.request('initialize', {}));
+      await p.response(p.request('attach', { token: TOKEN }));
+      p.socket.pause(); // stop reading: kernel buffers fill, then the server's queue grows
+      const one = (seq: number) => {
+        const b = JSON.stringify({ seq, type: 'request', command: 'sessionInfo' });
+        return `Content-Length: ${b.length}\r\n\r\n${b}`;
+      };
+      p.send(Array.from({ length: 40_000 }, (_, i) => one(i + 10)).join(''));
+      await new Promise((r) => setTimeout(r, 500));
+      p.socket.resume();
+      await p.waitClosed();
+      const last = p.messages.slice(-2);
+      assert.equal(last[0]?.event, 'output');
+      assert.equal(last[1]?.event, 'terminated');
+      assert.match(String((last[1]?.body as { reason?: string }).reason), /client too slow: more than 262144 bytes unread/);
+    } finally {
+      await server.close();
+      await backend.dispose();
+    }
+  });
+});
