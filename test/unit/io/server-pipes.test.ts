@@ -28,7 +28,7 @@ test('a required module or a requirer that is a named pipe does not block the la
     s.open(good, 'local M = {}\\nreturn M\\n', 1);
     s.findings(good);
     console.log('done');`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: root, encoding: 'utf8', timeout: 20_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: root, encoding: 'utf8', timeout: 20_000, killSignal: 'SIGKILL' });
   assert.equal(r.error, undefined, `the service blocked: ${String(r.error)}`);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /done/);
