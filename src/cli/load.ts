@@ -1,23 +1,21 @@
 // Reads any profile file the product knows (a .uevrcap capture or what src/core/formats imports),
-// turning every failure into an InputError with one line naming the file and the problem.
-import { readFileSync, statSync } from 'node:fs';
+// turning every failure into an InputError with one line naming the file and the problem. The file
+// must be a regular file (not /dev/zero, not a named pipe) and is read asynchronously, so Ctrl+C
+// (the command's abort signal) stops it.
 import type { Profile } from '../core/profile/types';
 import { loadProfile } from '../core/formats/loadProfile';
+import { readRegularFile, UnreadableFileError } from '../core/io/safeRead';
 import { InputError } from './errors';
 
 /** Biggest file the CLI reads (a 1M-sample capture is ~35 MB; speedscope JSON of it ~140 MB). */
-const MAX_BYTES = 1024 * 1024 * 1024;
+export const MAX_PROFILE_BYTES = 1024 * 1024 * 1024;
 
-export function loadProfileFile(path: string): Profile {
+export async function loadProfileFile(path: string, signal?: AbortSignal): Promise<Profile> {
   let bytes: Uint8Array;
   try {
-    const st = statSync(path);
-    if (st.isDirectory()) throw new Error('is a directory');
-    if (st.size > MAX_BYTES) throw new Error(`is larger than ${MAX_BYTES} bytes`);
-    bytes = readFileSync(path);
+    bytes = await readRegularFile(path, { maxBytes: MAX_PROFILE_BYTES, signal });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new InputError(e instanceof UnreadableFileError ? e.message : `cannot read ${path}: ${String(e)}`);
   }
   try {
     return loadProfile(bytes, path);

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readRegularTextFile } from '../core/io/safeRead';
 import * as vscode from 'vscode';
 import { analyzeFiles } from '../core/analyzer/analyze';
 import type { Finding } from '../core/analyzer/types';
@@ -45,8 +45,9 @@ export class WorkspaceAnalysis implements vscode.Disposable {
     const texts = new Map<string, string>();
     for (const u of uris) {
       if (token?.isCancellationRequested) break;
-      // Skip what cannot be read (a broken link) rather than failing the whole run.
-      const text = await readFile(u.fsPath, 'utf8').catch(() => undefined);
+      // Skip what cannot be read (a broken link, a pipe or device named *.lua, a huge file) rather
+      // than failing (or hanging) the whole run.
+      const text = await readRegularTextFile(u.fsPath, { maxBytes: 5_000_000 }).catch(() => undefined);
       if (text !== undefined) texts.set(u.toString(), text);
     }
     progress?.report({ message: vscode.l10n.t('{0} files read', texts.size), increment: 50 });

@@ -1,12 +1,13 @@
 // The language server's logic without the connection: documents in, diagnostics / code actions / hover /
 // CodeLens out. main.ts wires it to LSP; the tests drive it directly.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeAction, CodeActionKind, DiagnosticSeverity, MarkupKind,
   type CodeLens, type Diagnostic, type Hover, type Position, type Range,
 } from 'vscode-languageserver';
+import { readSmallRegularFileSync } from '../core/io/safeRead';
 import { analyze, analyzeFiles, fixAll, fixKeepsSyntax } from '../core/analyzer/analyze';
 import { API_COSTS, RULE_BY_CODE } from '../core/analyzer/catalog';
 import {
@@ -126,7 +127,8 @@ export class AnalyzerService {
         const open = this.docs.get(uri);
         if (open) return { uri, text: open.text };
         try {
-          if (existsSync(p) && statSync(p).size <= MAX_REQUIRE_BYTES) return { uri, text: readFileSync(p, 'utf8') };
+          // Regular files only (a pipe named *.lua would block the server forever), bounded.
+          if (existsSync(p)) return { uri, text: readSmallRegularFileSync(p, MAX_REQUIRE_BYTES).toString('utf8') };
         } catch {
           // unreadable: treat as absent
         }
@@ -174,7 +176,7 @@ export class AnalyzerService {
       const st = statSync(p);
       const c = this.fileCache.get(p);
       if (c && c.mtimeMs === st.mtimeMs && c.size === st.size) return c.text;
-      const text = readFileSync(p, 'utf8');
+      const text = readSmallRegularFileSync(p, MAX_REQUIRE_BYTES).toString('utf8');
       this.fileCache.set(p, { mtimeMs: st.mtimeMs, size: st.size, text });
       return text;
     } catch {

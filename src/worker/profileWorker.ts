@@ -6,7 +6,6 @@
 // {type:'profile', profile} comes first and 'done' carries the records.
 // A loaded profile's typed arrays are transferred, not copied.
 import { createWriteStream, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { exportProfileChunks, loadProfile, type ExportFormat } from '../core/formats';
@@ -14,6 +13,7 @@ import { transferablesOf } from '../core/profile/transfer';
 import type { Profile } from '../core/profile/types';
 import { renderStandaloneHtml } from '../core/view/standaloneHtml';
 import { measuredRecords } from '../core/report/measured';
+import { readRegularFile } from '../core/io/safeRead';
 
 export interface ExportJob {
   format: ExportFormat | 'html';
@@ -55,7 +55,8 @@ async function main(): Promise<void> {
   if (!port) throw new Error('profileWorker must run in a worker thread');
   const job = workerData as WorkerJob;
   try {
-    const bytes = new Uint8Array(await readFile(job.path));
+    // Regular files only, at most 1 GiB: a pipe or /dev/zero opened as a profile is a one-line error.
+    const bytes = new Uint8Array(await readRegularFile(job.path, { maxBytes: 1024 * 1024 * 1024 }));
     let last = 0;
     const profile = loadProfile(bytes, basename(job.path), {
       onProgress(fraction: number) {

@@ -2,7 +2,10 @@
 // An independent client of the UEVR profiler session protocol, written only from docs/protocol.md
 // (no imports from src/). It checks that a session: lets a client attach with the right token,
 // refuses a wrong token and closes, refuses requests before attach, answers or closes on hostile
-// input, and keeps serving a good client through all of it.
+// input, and keeps serving a good client through all of it. It also checks the limits before attach
+// (64 KiB bodies, a first byte that cannot start a header, the 2 s deadline, slots that idle sockets
+// cannot take from the owner), the request-rate limit, replies flushed on a half-close, and that every
+// forced close is preceded by its reason (docs/protocol.md §1, §2).
 //
 //   node test/independent-client/check.mjs HOST PORT TOKEN
 //
@@ -101,6 +104,17 @@ class Peer {
 
   close() {
     this.socket.destroy();
+  }
+
+  /** Half-close: send FIN, keep reading. */
+  end() {
+    this.socket.end();
+  }
+
+  /** The reason of a fatal close: the `terminated` event's body.reason (docs §2), or ''. */
+  reason() {
+    const t = this.messages.find((m) => m.type === 'event' && m.event === 'terminated');
+    return t && t.body && typeof t.body.reason === 'string' ? t.body.reason : '';
   }
 }
 
@@ -230,6 +244,103 @@ export async function runChecks(host, port, token, log = console.log) {
     p.raw('Content-Length: 1000\r\n\r\n{"seq":1,"type":"req');
     await new Promise((r) => setTimeout(r, 100));
     p.close();
+  });
+
+  // ---- before attach (docs §1, §2) ----
+  await check('before attach, a 16 MiB Content-Length is refused at the 64 KiB limit, with the reason', async () => {
+    const p = await Peer.open(host, port);
+    p.raw('Content-Length: 16777216\r\n\r\n');
+    p.raw(Buffer.alloc(256 * 1024, 0x20));
+    await p.waitClosed('a 16 MiB body before attach');
+    assert(/65536/.test(p.reason()), `reason "${p.reason()}" does not name the 64 KiB limit`);
+    const out = p.messages.find((m) => m.event === 'output');
+    assert(out && /^uevr-profiler session: /.test(out.body.output), 'no output event before the close');
+  });
+
+  await check('a first byte that cannot start a header (TLS ClientHello) closes at once, with the reason', async () => {
+    const p = await Peer.open(host, port);
+    const t0 = Date.now();
+    p.raw(Buffer.from('16030100f8010000f40303', 'hex'));
+    await p.waitClosed('a TLS ClientHello');
+    assert(Date.now() - t0 < 1500, `closed after ${Date.now() - t0} ms: not at once`);
+    assert(p.reason().length > 0, 'no terminated reason before the close');
+  });
+
+  await check('an idle unattached socket is closed at the 2 s pre-auth deadline, with the reason', async () => {
+    const p = await Peer.open(host, port);
+    const t0 = Date.now();
+    await p.waitClosed('2 s without attach');
+    const took = Date.now() - t0;
+    assert(took >= 1500 && took < 5000, `closed after ${took} ms`);
+    assert(p.reason().length > 0, 'no terminated reason before the close');
+  });
+
+  await check('eight idle sockets and eight TLS ClientHellos do not lock out a new client of the owner', async () => {
+    const idle = await Promise.all(Array.from({ length: 8 }, () => Peer.open(host, port)));
+    const tls = await Promise.all(Array.from({ length: 8 }, () => Peer.open(host, port)));
+    for (const t of tls) t.raw(Buffer.from('16030100f8010000f40303', 'hex'));
+    const owner = await Peer.open(host, port);
+    assert((await owner.response(owner.request('initialize', {}))).success === true, 'initialize failed');
+    const a = await owner.response(owner.request('attach', { token }));
+    assert(a.success === true, `the owner was refused: ${a.message}`);
+    owner.close();
+    for (const x of [...idle, ...tls]) x.close();
+  });
+
+  await check('forty hostile sockets that never close after being refused do not lock out the owner', async () => {
+    // allowHalfOpen: these peers ignore the session's FIN and keep their end open.
+    const hostile = await Promise.all(
+      Array.from({ length: 40 }, () => new Promise((resolve, reject) => {
+        const s = net.connect({ host, port, allowHalfOpen: true }, () => resolve(s));
+        s.on('error', () => {});
+        s.once('error', reject);
+      })),
+    );
+    for (const s of hostile) s.write(Buffer.from('16030100f8010000f40303', 'hex'));
+    await new Promise((r) => setTimeout(r, 300));
+    const owner = await Peer.open(host, port);
+    assert((await owner.response(owner.request('initialize', {}))).success === true, 'initialize failed');
+    const a = await owner.response(owner.request('attach', { token }));
+    assert(a.success === true, `the owner was refused: ${a.message}`);
+    owner.close();
+    for (const s of hostile) s.destroy();
+  });
+
+  await check('at most 8 attached clients: the next attach is refused with a reason', async () => {
+    // `good` is attached: 7 more fill the slots.
+    const more = [];
+    for (let i = 0; i < 7; i++) {
+      const p = await Peer.open(host, port);
+      await p.response(p.request('initialize', {}));
+      const r = await p.response(p.request('attach', { token }));
+      assert(r.success === true, `attach ${i + 2} of 8 failed: ${r.message}`);
+      more.push(p);
+    }
+    const extra = await Peer.open(host, port);
+    await extra.response(extra.request('initialize', {}));
+    const r = await extra.response(extra.request('attach', { token }));
+    expectFailure(r, /too many connections/, 'a 9th attach');
+    await extra.waitClosed('a refused 9th attach');
+    for (const p of more) p.close();
+    await new Promise((res) => setTimeout(res, 200));
+  });
+
+  await check('more than 2000 requests per second on one connection: closed with "request flood"', async () => {
+    const p = await Peer.open(host, port);
+    const one = (seq) => p.frame({ seq, type: 'request', command: 'initialize' });
+    p.raw(Buffer.concat(Array.from({ length: 5000 }, (_, i) => one(i + 1))));
+    await p.waitClosed('5000 pipelined requests');
+    assert(/request flood/.test(p.reason()), `reason "${p.reason()}"`);
+  });
+
+  await check('half-close (FIN) after 50 pipelined requests: all 50 replies arrive, then the close', async () => {
+    const p = await Peer.open(host, port);
+    const one = (seq) => p.frame({ seq, type: 'request', command: seq === 1 ? 'initialize' : 'sessionInfo' });
+    p.raw(Buffer.concat(Array.from({ length: 50 }, (_, i) => one(i + 1))));
+    p.end();
+    await p.waitClosed('a half-close');
+    const replies = p.messages.filter((m) => m.type === 'response').length;
+    assert(replies === 50, `${replies} of 50 replies before the close`);
   });
 
   await check('the good client still works after all hostile clients', async () => {

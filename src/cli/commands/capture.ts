@@ -40,6 +40,11 @@ function parseHostPort(v: string): { host: string; port: number } {
   return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
 }
 
+/** Sessions listen on loopback only (docs/protocol.md §1): another host is a mistake or a trap for the token. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
 /** Progress on stderr: one redrawn line on a terminal, else a line per second. */
 export function progressPrinter(io: CliIO, seconds: number): { update(p: RecordProgress): void; done(): void } {
   let lastPrinted = -1;
@@ -60,7 +65,7 @@ export function progressPrinter(io: CliIO, seconds: number): { update(p: RecordP
 
 export const captureCommand: Command = {
   summary: 'record a capture from a simulated or live session into a .uevrcap file',
-  usage: 'capture (--sim DIR | --attach HOST:PORT --token T | --session FILE) --seconds S --out FILE|- [--sampling-hz 1000] [--hz 90]',
+  usage: 'capture (--sim DIR | --attach 127.0.0.1:PORT [--allow-remote] with UEVR_PROFILER_TOKEN set | --session FILE) --seconds S --out FILE|- [--sampling-hz 1000] [--hz 90]',
   async run(argv, io) {
     const p = parse(
       argv,
@@ -68,6 +73,7 @@ export const captureCommand: Command = {
         sim: { type: 'string' },
         attach: { type: 'string' },
         token: { type: 'string' },
+        'allow-remote': { type: 'boolean' },
         session: { type: 'string' },
         seconds: { type: 'string' },
         out: { type: 'string' },
@@ -103,8 +109,15 @@ export const captureCommand: Command = {
         target = { client: t.client, dispose: async () => (await t.dispose(), await sim.dispose()) };
       } else if (str(p, 'attach') !== undefined) {
         const { host, port } = parseHostPort(str(p, 'attach')!);
-        const token = str(p, 'token') ?? io.env.UEVR_PROFILER_TOKEN;
-        if (!token) throw new UsageError('capture: --attach needs --token T (or UEVR_PROFILER_TOKEN)');
+        if (!isLoopback(host) && p.values['allow-remote'] !== true) {
+          throw new UsageError(`capture: --attach ${host} is not a loopback address; sessions listen on 127.0.0.1 only (pass --allow-remote to send the token there anyway)`);
+        }
+        // The token is a secret: process arguments are visible to every local user (ps), the environment is not.
+        if (str(p, 'token') !== undefined) {
+          io.stderr('uevr-prof capture: warning: --token puts the session token in the process arguments, visible to other local users; set UEVR_PROFILER_TOKEN or use --session FILE instead\n');
+        }
+        const token = io.env.UEVR_PROFILER_TOKEN ?? str(p, 'token');
+        if (!token) throw new UsageError('capture: --attach needs the session token in UEVR_PROFILER_TOKEN (or use --session FILE)');
         const client = await SessionClient.open(host, port, token);
         target = { client, dispose: async () => client.disconnect() };
       } else {

@@ -44,7 +44,10 @@ export const convertCommand: Command = {
     if (!to) throw new UsageError(`convert: missing --to (${TARGETS.join(', ')})`);
     if (!(TARGETS as readonly string[]).includes(to)) throw new UsageError(`convert: unknown format "${to}" (expected ${TARGETS.join(', ')})`);
     if (!out) throw new UsageError('convert: missing --out FILE');
-    const profile = loadProfileFile(file);
+    const profile = await loadProfileFile(file, io.signal);
+    // The converted file cannot carry the capture's notes: say what is missing from it here.
+    if (profile.meta.truncated) io.stderr(`note: ${file} is truncated: ${String(profile.meta.truncatedReason ?? 'it ended early')}\n`);
+    if (profile.meta.damage) io.stderr(`note: ${file} is damaged: ${String(profile.meta.damage)}\n`);
     const hz = num(p, 'hz', 'convert', { min: 1, max: 1000 }) ?? (Number(profile.meta.refreshRateHz) || 90);
     const chunks = exportTo(to as ExportFormat | 'html', profile, hz);
     // `--out -`: the converted profile itself goes to stdout (for a pipe), not the name of a file.

@@ -3,10 +3,39 @@
 // src/extension/agent/installCommand.ts. Rules: never overwrite a user's file without an explicit
 // `replace` (the original is kept as a backup and restored on uninstall); identical files are fine;
 // uninstall removes only what a manifest says this installer wrote, and only while unchanged.
-import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// Links: the installer writes into a folder another program (or user) controls, so it never follows
+// a symbolic link or junction on its paths (lstat every component; realpath must stay under the
+// profile), writes through a new temp file (O_EXCL) and a rename, and never hashes what is not a
+// regular file (a named pipe would block the read forever).
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
 import { homedir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
+
+/** The installer refused a path (a link, a non-regular file, outside the profile): one line. */
+export class InstallRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InstallRefusedError';
+  }
+}
 
 /** File names in the game profile. The agent's "!" makes it sort (and so load) before every mod. */
 export const AGENT_SCRIPT_NAME = '!uevr-profiler-agent.lua';
@@ -83,13 +112,20 @@ export type PlannedAction =
   /** A different file is there (a user's file, or an older agent): only replaced when asked. */
   | { kind: 'conflict'; from: string; to: string; ours: boolean };
 
-/** What install would do in `profileDir`, without writing anything. */
+/**
+ * What install would do in `profileDir`, without writing anything. Throws InstallRefusedError when a
+ * path it would write through is a link or junction, or a target is not a regular file.
+ */
 export function planInstall(profileDir: string, payload: AgentPayload): PlannedAction[] {
+  assertNoLinks(profileDir, profileDir);
   const manifest = readManifest(profileDir);
   return targets(profileDir, payload).map(({ from, to }) => {
-    if (!existsSync(to)) return { kind: 'copy', from, to };
+    assertNoLinks(profileDir, to);
+    const st = lstatOrUndefined(to);
+    if (!st) return { kind: 'copy', from, to };
+    if (!st.isFile()) throw new InstallRefusedError(`${to} is ${kindOf(st)}, not a regular file: refusing to replace it`);
     const have = sha256(to);
-    if (have === sha256(from)) return { kind: 'same', from, to };
+    if (have === sha256(from, true)) return { kind: 'same', from, to };
     // An older version of our own file (recorded in the manifest, unchanged since) is ours to update.
     const rel = relative(profileDir, to);
     const ours = manifest?.files.some((f) => f.path === rel && f.sha256 === have) ?? false;
@@ -127,22 +163,28 @@ export function installAgent(profileDir: string, payload: AgentPayload, options:
     if (a.kind === 'same') {
       res.unchanged.push(rel);
     } else {
-      mkdirSync(join(a.to, '..'), { recursive: true });
+      mkdirSync(dirname(a.to), { recursive: true });
+      // The folder may have been created (or swapped) since the plan: check again right before writing.
+      assertNoLinks(profileDir, a.to);
       if (a.kind === 'conflict' && !a.ours) {
         const backup = a.to + BACKUP_SUFFIX;
-        if (existsSync(backup)) throw new Error(`cannot back up ${rel}: ${relative(profileDir, backup)} already exists`);
+        if (lstatOrUndefined(backup)) throw new Error(`cannot back up ${rel}: ${relative(profileDir, backup)} already exists`);
         renameSync(a.to, backup);
         res.backedUp.push(rel);
         if (!manifest.backups.includes(rel)) manifest.backups.push(rel);
       }
-      copyFileSync(a.from, a.to);
+      writeFileAtomic(a.to, readRegular(a.from, undefined, true));
       res.written.push(rel);
     }
     manifest.files = manifest.files.filter((f) => f.path !== rel);
     manifest.files.push({ path: rel, sha256: sha256(a.to) });
   }
   manifest.installedAt = new Date().toISOString();
-  writeFileSync(join(profileDir, MANIFEST_NAME), JSON.stringify(manifest, null, 2) + '\n');
+  const manifestFile = join(profileDir, MANIFEST_NAME);
+  assertNoLinks(profileDir, manifestFile);
+  const mst = lstatOrUndefined(manifestFile);
+  if (mst && !mst.isFile()) throw new InstallRefusedError(`${manifestFile} is ${kindOf(mst)}, not a regular file: refusing to replace it`);
+  writeFileAtomic(manifestFile, Buffer.from(JSON.stringify(manifest, null, 2) + '\n'));
   return res;
 }
 
@@ -152,16 +194,34 @@ export interface UninstallResult {
   kept: string[];
   /** User files put back from their backup. */
   restored: string[];
+  /** Paths not touched because a link, junction or non-regular file is on the way, with the reason. */
+  refused: string[];
 }
 
 /** Removes what the manifest lists (only files still identical to what was installed), restores backups. */
 export function uninstallAgent(profileDir: string): UninstallResult {
-  const res: UninstallResult = { removed: [], kept: [], restored: [] };
+  const res: UninstallResult = { removed: [], kept: [], restored: [], refused: [] };
   const manifest = readManifest(profileDir);
   if (!manifest) return res;
+  /** True when abs may be touched; otherwise the reason goes to `refused`. */
+  const safe = (abs: string, rel: string): boolean => {
+    try {
+      assertNoLinks(profileDir, abs);
+      return true;
+    } catch (e) {
+      res.refused.push(`${rel}: ${e instanceof Error ? e.message : String(e)}`);
+      return false;
+    }
+  };
   for (const f of manifest.files) {
     const abs = join(profileDir, f.path);
-    if (!inside(profileDir, abs) || !existsSync(abs)) continue;
+    if (!inside(profileDir, abs) || !safe(abs, f.path)) continue;
+    const st = lstatOrUndefined(abs);
+    if (!st) continue;
+    if (!st.isFile()) {
+      res.refused.push(`${f.path}: is ${kindOf(st)}, not a regular file`);
+      continue;
+    }
     if (sha256(abs) !== f.sha256) {
       res.kept.push(f.path);
       continue;
@@ -171,11 +231,14 @@ export function uninstallAgent(profileDir: string): UninstallResult {
   }
   for (const rel of manifest.backups) {
     const abs = join(profileDir, rel);
-    if (!inside(profileDir, abs) || !existsSync(abs + BACKUP_SUFFIX) || existsSync(abs)) continue;
+    if (!inside(profileDir, abs) || !safe(abs + BACKUP_SUFFIX, rel)) continue;
+    const backup = lstatOrUndefined(abs + BACKUP_SUFFIX);
+    if (!backup?.isFile() || lstatOrUndefined(abs)) continue;
     renameSync(abs + BACKUP_SUFFIX, abs);
     res.restored.push(rel);
   }
-  rmSync(join(profileDir, MANIFEST_NAME), { force: true });
+  const manifestFile = join(profileDir, MANIFEST_NAME);
+  if (safe(manifestFile, MANIFEST_NAME)) rmSync(manifestFile, { force: true });
   return res;
 }
 
@@ -200,8 +263,10 @@ function targets(profileDir: string, payload: AgentPayload): Array<{ from: strin
 function readManifest(profileDir: string): Manifest | undefined {
   const file = join(profileDir, MANIFEST_NAME);
   try {
-    if (statSync(file).size > 64 * 1024) return undefined;
-    const v: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    // A manifest that is a link (or not a regular file) is not ours: never trusted for deletes.
+    const st = lstatSync(file);
+    if (!st.isFile() || st.size > 64 * 1024) return undefined;
+    const v: unknown = JSON.parse(readRegular(file, 64 * 1024).toString('utf8'));
     if (typeof v !== 'object' || v === null) return undefined;
     const m = v as Partial<Manifest>;
     if (m.version !== 1 || !Array.isArray(m.files)) return undefined;
@@ -222,8 +287,106 @@ function inside(root: string, abs: string): boolean {
   return rel !== '' && !rel.startsWith('..') && !rel.includes(`..${sep}`) && !/^[a-zA-Z]:/.test(rel) && !rel.startsWith(sep);
 }
 
-function sha256(file: string): string {
-  return createHash('sha256').update(readFileSync(file)).digest('hex');
+function sha256(file: string, followLinks = false): string {
+  return createHash('sha256').update(readRegular(file, undefined, followLinks)).digest('hex');
+}
+
+function lstatOrUndefined(p: string): Stats | undefined {
+  try {
+    return lstatSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+function kindOf(st: Stats): string {
+  if (st.isSymbolicLink()) return 'a symbolic link or junction';
+  if (st.isDirectory()) return 'a folder';
+  if (st.isFIFO()) return 'a named pipe';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * Refuses `target` when any existing component from the profile folder down to it is a symbolic
+ * link or junction (Node's lstat reports both as links), or when the real path of what exists
+ * leaves the profile's real path. The profile folder itself must not be a link either: a linked
+ * profile would put the DLL wherever the link points.
+ */
+function assertNoLinks(profileDir: string, target: string): void {
+  const rel = relative(profileDir, target);
+  if (rel.startsWith('..') || /^[a-zA-Z]:/.test(rel) || rel.startsWith(sep)) throw new InstallRefusedError(`${target} is outside the game profile ${profileDir}`);
+  const parts = rel === '' ? [] : rel.split(sep);
+  let cur = profileDir;
+  for (let i = -1; i < parts.length; i++) {
+    if (i >= 0) cur = join(cur, parts[i]!);
+    const st = lstatOrUndefined(cur);
+    if (!st) break; // Not there yet: created by us as a real folder/file.
+    if (st.isSymbolicLink()) throw new InstallRefusedError(`${cur} is a symbolic link or junction: the installer does not write through links`);
+    if (i < parts.length - 1 && !st.isDirectory()) throw new InstallRefusedError(`${cur} is not a folder`);
+  }
+  let realRoot: string;
+  try {
+    realRoot = realpathSync(profileDir);
+  } catch {
+    return; // The profile does not exist (yet): nothing to escape through.
+  }
+  let existing = target;
+  while (!lstatOrUndefined(existing) && existing !== dirname(existing)) existing = dirname(existing);
+  const real = realpathSync(existing);
+  const r = relative(realRoot, real);
+  if (r.startsWith('..') || /^[a-zA-Z]:/.test(r) || r.startsWith(sep)) throw new InstallRefusedError(`${target} resolves to ${real}, outside the game profile ${realRoot}`);
+}
+
+/**
+ * Reads a regular file (never a pipe or device: fstat on a non-blocking handle first), bounded.
+ * Links are followed only for the extension's own payload files.
+ */
+function readRegular(file: string, maxBytes = 256 * 1024 * 1024, followLinks = false): Buffer {
+  const st = followLinks ? statSync(file) : lstatSync(file);
+  if (!st.isFile()) throw new InstallRefusedError(`${file} is ${kindOf(st)}, not a regular file`);
+  const fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (followLinks ? 0 : constants.O_NOFOLLOW ?? 0));
+  try {
+    const fst = fstatSync(fd);
+    if (!fst.isFile()) throw new InstallRefusedError(`${file} is ${kindOf(fst)}, not a regular file`);
+    if (fst.size > maxBytes) throw new InstallRefusedError(`${file} is larger than ${maxBytes} bytes`);
+    const buf = Buffer.alloc(fst.size);
+    let off = 0;
+    while (off < buf.length) {
+      const n = readSync(fd, buf, off, buf.length - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    return buf.subarray(0, off);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Writes `bytes` to `file` through a new temp file next to it (O_CREAT|O_EXCL, random name, never an
+ * existing file or link) and a rename, so a crash never leaves a half-written DLL and a link planted
+ * at the target is replaced, not followed.
+ */
+function writeFileAtomic(file: string, bytes: Uint8Array): void {
+  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o644);
+  try {
+    let off = 0;
+    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+  } catch (e) {
+    closeSync(fd);
+    unlinkSync(tmp);
+    throw e;
+  }
+  closeSync(fd);
+  try {
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 function isDir(p: string): boolean {

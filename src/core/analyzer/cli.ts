@@ -1,9 +1,10 @@
 // `uevr-prof analyze PATHS... [--json] [--fix] [--fail-on SEVERITY]`: static analysis for CI.
 // Exit codes: 0 ran, 1 a finding at or above --fail-on, 2 bad usage (unknown flag, missing path).
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyzeFiles, fixAll } from './analyze';
+import { readRegularTextFile } from '../io/safeRead';
 import type { Finding, Severity } from './types';
 
 const SEVERITIES: Severity[] = ['error', 'warning', 'information', 'hint'];
@@ -23,19 +24,44 @@ export interface AnalyzeJsonRecord {
 
 const USAGE = 'usage: uevr-prof analyze PATHS... [--json] [--fix] [--fail-on error|warning|information|hint]';
 
-function luaFiles(p: string, out: string[]): void {
-  const st = statSync(p);
-  if (st.isFile()) {
-    out.push(p);
+/**
+ * Collects the .lua files under p. What cannot be walked (a symlink loop, a folder without
+ * permission, a broken link) is reported through `skip` and the walk goes on with the rest; folders
+ * are visited once by their real path, so a link loop ends.
+ */
+function luaFiles(p: string, out: string[], skip: (path: string, why: string) => void, seen = new Set<string>(), top = true): void {
+  let st;
+  try {
+    st = statSync(p);
+  } catch (e) {
+    if (top) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    skip(p, code === 'ELOOP' ? 'symbolic link loop' : code === 'ENOENT' ? 'broken link' : (e as Error).message.split('\n')[0]!);
     return;
   }
-  if (!st.isDirectory()) return;
-  for (const name of readdirSync(p).sort()) {
+  if (!st.isDirectory()) {
+    // Named files and *.lua in folders: kept whatever they are; non-regular ones are refused when read.
+    if (top || p.endsWith('.lua')) out.push(p);
+    return;
+  }
+  let real: string;
+  let names: string[];
+  try {
+    real = realpathSync(p);
+    names = readdirSync(p).sort();
+  } catch (e) {
+    if (top) throw e;
+    skip(p, (e as Error).message.split('\n')[0]!);
+    return;
+  }
+  if (seen.has(real)) {
+    if (lstatSync(p).isSymbolicLink()) skip(p, 'symbolic link to a folder already analyzed (a loop)');
+    return;
+  }
+  seen.add(real);
+  for (const name of names) {
     if (name === 'node_modules' || name.startsWith('.')) continue;
-    const c = join(p, name);
-    const cs = statSync(c);
-    if (cs.isDirectory()) luaFiles(c, out);
-    else if (name.endsWith('.lua')) out.push(c);
+    luaFiles(join(p, name), out, skip, seen, false);
   }
 }
 
@@ -72,9 +98,10 @@ export async function runAnalyzeCommand(
     return 2;
   }
   const files: string[] = [];
+  const skip = (path: string, why: string) => io.err(`uevr-prof analyze: skipping ${path}: ${why}\n`);
   for (const p of paths) {
     try {
-      luaFiles(resolve(p), files);
+      luaFiles(resolve(p), files, skip);
     } catch {
       io.err(`uevr-prof analyze: cannot read ${p}\n`);
       return 2;
@@ -82,14 +109,13 @@ export async function runAnalyzeCommand(
   }
   const inputs: { uri: string; text: string; path: string }[] = [];
   for (const f of files) {
+    // Regular files only, bounded, read asynchronously: a *.lua pipe or a link to /dev/zero is
+    // skipped with a reason and the other files are analyzed.
     try {
-      if (statSync(f).size > MAX_FILE_BYTES) {
-        io.err(`uevr-prof analyze: skipping ${f}: larger than ${MAX_FILE_BYTES} bytes\n`);
-        continue;
-      }
-      inputs.push({ uri: pathToFileURL(f).href, text: readFileSync(f, 'utf8'), path: f });
+      inputs.push({ uri: pathToFileURL(f).href, text: await readRegularTextFile(f, { maxBytes: MAX_FILE_BYTES }), path: f });
     } catch (e) {
-      io.err(`uevr-prof analyze: cannot read ${f}: ${e instanceof Error ? e.message : String(e)}\n`);
+      const why = e instanceof Error && 'reason' in e ? String((e as { reason: unknown }).reason) : e instanceof Error ? e.message : String(e);
+      io.err(`uevr-prof analyze: skipping ${f}: ${why}\n`);
     }
   }
   if (fix) {

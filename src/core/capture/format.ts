@@ -1,16 +1,31 @@
-// The .uevrcap capture file, format version 1 (docs/capture-format.md). Append-only: a 16-byte
-// magic line, then chunks [u32 type][u32 byteLength][payload][zero padding to 8 bytes]. JSON chunks
+// The .uevrcap capture file, format version 2 (docs/capture-format.md). Append-only: a 16-byte
+// magic line, then chunks [u32 type][u32 byteLength][u32 crc32(payload)][u32 crc32(these 12 bytes)]
+// [payload][zero padding to 8 bytes]; version 1 (still read) had only type and length. The two
+// checksums let a reader tell a damaged chunk from data and find the next good chunk. JSON chunks
 // carry the few structured things (header, callbacks, frame/stack definitions, events); the bulk
 // (frames, per-callback costs, samples) is packed little-endian columns that load with one memcpy.
 // Each chunk is written whole as data arrives, so a file cut anywhere still reads up to its last
 // complete chunk, and the missing END chunk says the recording did not finish.
 
-export const CAPTURE_FORMAT_VERSION = 1;
-/** "UEVRCAP v1", padded with spaces to 15 bytes, then a newline: `head -1 file` shows it. */
-export const MAGIC = 'UEVRCAP v1     \n';
+export const CAPTURE_FORMAT_VERSION = 2;
+/** Versions this reader opens: 1 (no checksums) and 2. */
+export const READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2];
+/** "UEVRCAP v2", padded with spaces to 15 bytes, then a newline: `head -1 file` shows it. */
+export const MAGIC = 'UEVRCAP v2     \n';
 export const MAGIC_PREFIX = 'UEVRCAP v';
 export const MAGIC_BYTES = 16;
-export const CHUNK_HEADER_BYTES = 8;
+/** Chunk header of the version written (2): type, length, payload CRC, header CRC. */
+export const CHUNK_HEADER_BYTES = 16;
+/** Chunk header of version 1: type, length. */
+export const CHUNK_HEADER_BYTES_V1 = 8;
+/**
+ * Damaged, empty or unknown chunks a reader tolerates before it stops: a file of zeros or noise
+ * costs a bounded amount of work and memory, never one entry per 8 bytes.
+ */
+export const MAX_DAMAGED_CHUNKS = 64;
+export const MAX_UNKNOWN_CHUNKS = 1024;
+/** Bytes a reader scans past a damaged chunk header for the next good one before it gives up. */
+export const MAX_RESYNC_SCAN_BYTES = 64 * 1024 * 1024;
 
 export const enum ChunkType {
   Header = 1,

@@ -4,7 +4,21 @@
 // meta.truncated / meta.truncatedReason.
 import type { CallbackInfo, SampledFrameInfo, SessionInfo } from '../session/backend';
 import type { Profile } from '../profile/types';
-import { CAPTURE_FORMAT_VERSION, CHUNK_HEADER_BYTES, ChunkType, isCapture, LITTLE_ENDIAN, MAGIC_BYTES, MAGIC_PREFIX, pad8 } from './format';
+import {
+  CHUNK_HEADER_BYTES,
+  CHUNK_HEADER_BYTES_V1,
+  ChunkType,
+  isCapture,
+  LITTLE_ENDIAN,
+  MAGIC_BYTES,
+  MAGIC_PREFIX,
+  MAX_DAMAGED_CHUNKS,
+  MAX_RESYNC_SCAN_BYTES,
+  MAX_UNKNOWN_CHUNKS,
+  pad8,
+  READABLE_FORMAT_VERSIONS,
+} from './format';
+import { crc32 } from './crc32';
 import type { CaptureEnd, CaptureEvent, CaptureHeader } from './writer';
 
 /** The file is not a capture, or its header is unreadable: nothing can be shown. */
@@ -51,39 +65,160 @@ function parseJson(bytes: Uint8Array, s: Span, what: string): unknown {
   try {
     return JSON.parse(utf8.decode(bytes.subarray(s.off, s.off + s.len)));
   } catch {
-    throw new CaptureFormatError(`${what} chunk at byte ${s.off - CHUNK_HEADER_BYTES} is not valid JSON`);
+    throw new CaptureFormatError(`${what} chunk at payload byte ${s.off} is not valid JSON`);
   }
 }
 
-/** Reads a capture. Throws CaptureFormatError (one-line message) when nothing usable is in it. */
-export function readCapture(bytes: Uint8Array, fileName: string): Profile {
+/** One chunk found by the walk: where its payload is, its type, and its ordinal number in the file. */
+type ChunkSpan = Span & { type: number; index: number };
+
+interface ChunkWalk {
+  version: number;
+  spans: ChunkSpan[];
+  truncatedReason?: string;
+  /** One line per damaged chunk ("chunk 12 damaged: 3,400 samples skipped"). */
+  damage: string[];
+  samplesSkipped: number;
+  framesSkipped: number;
+}
+
+const KNOWN_TYPES = new Set<number>([
+  ChunkType.Header,
+  ChunkType.Callbacks,
+  ChunkType.Frames,
+  ChunkType.Definitions,
+  ChunkType.Samples,
+  ChunkType.Events,
+  ChunkType.End,
+]);
+
+const fmtCount = (n: number) => n.toLocaleString('en-US');
+
+/** Reads the magic line; throws CaptureFormatError for what is not a capture of a known version. */
+function captureVersion(bytes: Uint8Array, fileName: string): number {
   if (!isCapture(bytes) || bytes.length < MAGIC_BYTES) {
     throw new CaptureFormatError(`${fileName} is not a UEVR capture (it does not start with "${MAGIC_PREFIX}")`);
   }
   const version = parseInt(String.fromCharCode(...bytes.subarray(MAGIC_PREFIX.length, MAGIC_BYTES)), 10);
-  if (version !== CAPTURE_FORMAT_VERSION) {
-    throw new CaptureFormatError(`${fileName} is capture format version ${Number.isNaN(version) ? '?' : version}; this reader reads version ${CAPTURE_FORMAT_VERSION}`);
+  if (!READABLE_FORMAT_VERSIONS.includes(version)) {
+    throw new CaptureFormatError(
+      `${fileName} is capture format version ${Number.isNaN(version) ? '?' : version}; this reader reads versions ${READABLE_FORMAT_VERSIONS.join(' and ')}`,
+    );
   }
+  return version;
+}
 
-  // Pass 1: walk the chunk headers, collect spans, and count rows so every column is allocated once.
-  const spans: Array<Span & { type: number }> = [];
-  let truncatedReason: string | undefined;
+/** Version 2: true when the 16 bytes at `off` are a chunk header whose own checksum matches. */
+function goodHeaderV2(bytes: Uint8Array, off: number): boolean {
+  return off + CHUNK_HEADER_BYTES <= bytes.length && crc32(bytes, off, 12) === u32(bytes, off + 12);
+}
+
+/** What a damaged chunk (its header good, its payload not) held, for the damage line. */
+function describeDamaged(bytes: Uint8Array, index: number, type: number, off: number, len: number, w: ChunkWalk): string {
+  const n = len >= 8 ? u32(bytes, off) : -1;
+  if (type === ChunkType.Samples && n >= 0 && 8 + n * 24 <= len) {
+    w.samplesSkipped += n;
+    return `chunk ${index} damaged: ${fmtCount(n)} samples skipped`;
+  }
+  if (type === ChunkType.Frames && n >= 0 && 8 + n * 56 <= len) {
+    w.framesSkipped += n;
+    return `chunk ${index} damaged: ${fmtCount(n)} frames skipped`;
+  }
+  if (type === ChunkType.Definitions) return `chunk ${index} damaged: stack definitions skipped (samples using them show as unknown frames)`;
+  if (type === ChunkType.End) return `chunk ${index} damaged: the end record is unreadable`;
+  return `chunk ${index} damaged: ${fmtCount(len)} bytes skipped`;
+}
+
+/**
+ * Pass 1: walks the chunk headers. Work and memory are bounded whatever the bytes are: the first
+ * chunk must be the header (a file of zeros fails at once), and empty, unknown or damaged chunks
+ * are counted against caps instead of each becoming an entry.
+ */
+function walkChunks(bytes: Uint8Array, fileName: string): ChunkWalk {
+  const version = captureVersion(bytes, fileName);
+  const hdr = version >= 2 ? CHUNK_HEADER_BYTES : CHUNK_HEADER_BYTES_V1;
+  const w: ChunkWalk = { version, spans: [], damage: [], samplesSkipped: 0, framesSkipped: 0 };
   let off = MAGIC_BYTES;
+  let index = 0;
+  let unknown = 0;
+  const noHeader = (why: string) => new CaptureFormatError(`${fileName} has no readable header chunk (${why})`);
   while (off < bytes.length) {
-    if (bytes.length - off < CHUNK_HEADER_BYTES) {
-      truncatedReason = `file ends inside a chunk header at byte ${off}`;
+    if (w.damage.length > MAX_DAMAGED_CHUNKS) {
+      w.truncatedReason = `more than ${MAX_DAMAGED_CHUNKS} damaged chunks: reading stopped at byte ${off}`;
       break;
+    }
+    if (bytes.length - off < hdr) {
+      if (index === 0) throw noHeader('the file is cut short');
+      w.truncatedReason = `file ends inside a chunk header at byte ${off}`;
+      break;
+    }
+    if (version >= 2 && !goodHeaderV2(bytes, off)) {
+      if (index === 0) throw noHeader(`the chunk header at byte ${off} is damaged`);
+      // Find the next chunk whose header checks out; chunks start at multiples of 8.
+      let next = -1;
+      const scanEnd = Math.min(bytes.length - hdr, off + MAX_RESYNC_SCAN_BYTES);
+      for (let p = off + 8; p <= scanEnd; p += 8) {
+        if (goodHeaderV2(bytes, p) && KNOWN_TYPES.has(u32(bytes, p)) && p + hdr + u32(bytes, p + 4) <= bytes.length) {
+          next = p;
+          break;
+        }
+      }
+      const at = index++;
+      if (next < 0) {
+        w.damage.push(`chunk ${at} damaged: its header at byte ${off} is unreadable and no readable chunk follows`);
+        w.truncatedReason = `damaged from byte ${off} on`;
+        break;
+      }
+      w.damage.push(`chunk ${at} damaged: bytes ${off}–${next} skipped (unreadable chunk header)`);
+      off = next;
+      continue;
     }
     const type = u32(bytes, off);
     const len = u32(bytes, off + 4);
-    if (off + CHUNK_HEADER_BYTES + len > bytes.length) {
-      truncatedReason = `file ends inside chunk ${spans.length} at byte ${off} (${len} bytes declared, ${bytes.length - off - CHUNK_HEADER_BYTES} present)`;
+    if (off + hdr + len > bytes.length) {
+      if (index === 0) throw noHeader('the file is cut short');
+      w.truncatedReason = `file ends inside chunk ${index} at byte ${off} (${len} bytes declared, ${bytes.length - off - hdr} present)`;
       break;
     }
-    spans.push({ type, off: off + CHUNK_HEADER_BYTES, len });
-    off += CHUNK_HEADER_BYTES + pad8(len);
+    const at = index++;
+    const payload = off + hdr;
+    const next = off + hdr + pad8(len);
+    if (version >= 2 && crc32(bytes, payload, len) !== u32(bytes, off + 8)) {
+      if (at === 0) throw noHeader('its checksum does not match');
+      w.damage.push(describeDamaged(bytes, at, type, payload, len, w));
+      off = next;
+      continue;
+    }
+    if (at === 0 && type !== ChunkType.Header) throw noHeader(`the first chunk has type ${type}`);
+    if (len === 0) {
+      // No writer writes an empty chunk: a run of zeros (a crashed capture can end so) is damage.
+      w.damage.push(`chunk ${at} damaged: empty chunk of type ${type} at byte ${off}`);
+      off = next;
+      continue;
+    }
+    if (!KNOWN_TYPES.has(type)) {
+      // Newer writers may add chunk types (skipped); version 1 writers never did, so there it is damage.
+      if (version < 2) w.damage.push(`chunk ${at} damaged: unknown chunk type ${type} at byte ${off}`);
+      if (++unknown > MAX_UNKNOWN_CHUNKS) {
+        w.truncatedReason = `more than ${MAX_UNKNOWN_CHUNKS} chunks of unknown types: reading stopped at byte ${off}`;
+        break;
+      }
+      off = next;
+      continue;
+    }
+    w.spans.push({ type, off: payload, len, index: at });
+    off = next;
     if (type === ChunkType.End) break;
   }
+  return w;
+}
+
+/** Reads a capture. Throws CaptureFormatError (one-line message) when nothing usable is in it. */
+export function readCapture(bytes: Uint8Array, fileName: string): Profile {
+  // Pass 1: walk the chunk headers, collect spans, and count rows so every column is allocated once.
+  const walk = walkChunks(bytes, fileName);
+  const spans = walk.spans;
+  let truncatedReason = walk.truncatedReason;
   const first = spans[0];
   if (!first || first.type !== ChunkType.Header) throw new CaptureFormatError(`${fileName} has no header chunk (the file is cut short or damaged)`);
   const header = parseJson(bytes, first, 'header') as Partial<CaptureHeader>;
@@ -107,14 +242,14 @@ export function readCapture(bytes: Uint8Array, fileName: string): Profile {
         case ChunkType.Frames: {
           const n = u32(bytes, s.off);
           const nc = u32(bytes, s.off + 4);
-          if (8 + n * 56 + nc * 21 > s.len) throw new CaptureFormatError(`frames chunk at byte ${s.off - 8} is shorter than its counts say`);
+          if (8 + n * 56 + nc * 21 > s.len) throw new CaptureFormatError(`frames chunk ${s.index} is shorter than its counts say`);
           nFrames += n;
           nCosts += nc;
           break;
         }
         case ChunkType.Samples: {
           const n = u32(bytes, s.off);
-          if (8 + n * 24 > s.len) throw new CaptureFormatError(`samples chunk at byte ${s.off - 8} is shorter than its count says`);
+          if (8 + n * 24 > s.len) throw new CaptureFormatError(`samples chunk ${s.index} is shorter than its count says`);
           nSamples += n;
           break;
         }
@@ -350,7 +485,7 @@ export function readCapture(bytes: Uint8Array, fileName: string): Profile {
     samplingHz: Number(header.samplingHz) || 0,
     startedAt: String(header.startedAt ?? ''),
     tool: String(header.tool ?? ''),
-    formatVersion: CAPTURE_FORMAT_VERSION,
+    formatVersion: walk.version,
     protocol: Number(header.protocol) || 0,
     frames: nFrames,
     sampleCount: nSamples,
@@ -364,6 +499,13 @@ export function readCapture(bytes: Uint8Array, fileName: string): Profile {
   if (truncatedReason !== undefined) meta.truncatedReason = truncatedReason;
   if (end?.reason) meta.endReason = String(end.reason);
   if (unknownRefs) meta.unknownReferences = unknownRefs;
+  if (walk.damage.length) {
+    // Damage is reported, never shown as data: the damaged chunks' rows are simply absent.
+    meta.damagedChunks = walk.damage.length;
+    meta.damage = walk.damage.length > 3 ? `${walk.damage.slice(0, 3).join('; ')}; and ${walk.damage.length - 3} more` : walk.damage.join('; ');
+    if (walk.samplesSkipped) meta.samplesSkipped = walk.samplesSkipped;
+    if (walk.framesSkipped) meta.framesSkipped = walk.framesSkipped;
+  }
 
   return {
     name: `${game} ${String(header.startedAt ?? '')}`.trim(),
@@ -383,21 +525,20 @@ export function readCapture(bytes: Uint8Array, fileName: string): Profile {
 /** The events of a capture (script resets, errors, log lines), for views that show them. */
 export function readCaptureEvents(bytes: Uint8Array): CaptureEvent[] {
   const out: CaptureEvent[] = [];
-  if (!isCapture(bytes)) return out;
-  let off = MAGIC_BYTES;
-  while (off + CHUNK_HEADER_BYTES <= bytes.length) {
-    const type = u32(bytes, off);
-    const len = u32(bytes, off + 4);
-    if (off + CHUNK_HEADER_BYTES + len > bytes.length) break;
-    if (type === ChunkType.Events) {
-      try {
-        const v = parseJson(bytes, { off: off + CHUNK_HEADER_BYTES, len }, 'events');
-        if (Array.isArray(v)) out.push(...(v as CaptureEvent[]));
-      } catch {
-        break;
-      }
+  let walk: ChunkWalk;
+  try {
+    walk = walkChunks(bytes, 'capture');
+  } catch {
+    return out;
+  }
+  for (const s of walk.spans) {
+    if (s.type !== ChunkType.Events) continue;
+    try {
+      const v = parseJson(bytes, s, 'events');
+      if (Array.isArray(v)) out.push(...(v as CaptureEvent[]));
+    } catch {
+      break;
     }
-    off += CHUNK_HEADER_BYTES + pad8(len);
   }
   return out;
 }

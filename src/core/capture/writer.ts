@@ -4,6 +4,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { CallbackInfo, FrameMetrics, SampledFrameInfo, ScriptError, ScriptReset, SessionInfo, LogLine } from '../session/backend';
 import { CAPTURE_FORMAT_VERSION, CHUNK_HEADER_BYTES, ChunkType, LITTLE_ENDIAN, MAGIC, pad8 } from './format';
+import { crc32 } from './crc32';
 
 export interface CaptureHeader {
   formatVersion: number;
@@ -74,11 +75,13 @@ export class MemorySink implements ChunkSink {
   }
 }
 
-/** Encodes one chunk: header, payload, zero padding to a multiple of 8. */
+/** Encodes one chunk: header (type, length, payload CRC, header CRC), payload, zero padding to a multiple of 8. */
 export function encodeChunk(type: ChunkType, payload: Uint8Array): Buffer {
   const out = Buffer.alloc(CHUNK_HEADER_BYTES + pad8(payload.length));
   out.writeUInt32LE(type, 0);
   out.writeUInt32LE(payload.length, 4);
+  out.writeUInt32LE(crc32(payload), 8);
+  out.writeUInt32LE(crc32(out, 0, 12), 12);
   out.set(payload, CHUNK_HEADER_BYTES);
   return out;
 }

@@ -39,4 +39,22 @@ export type ToLiveView = LiveSnapshot | LiveIdle;
 
 export type FromLiveView =
   | { type: 'ready' }
-  | { type: 'command'; command: 'attach' | 'startCapture' | 'stopCapture' | 'captureNextSeconds' | 'disconnect' };
+  | { type: 'command'; command: (typeof LIVE_VIEW_COMMANDS)[number] };
+
+/** The only commands the live view may run (its buttons); anything else it posts is dropped. */
+export const LIVE_VIEW_COMMANDS = ['attach', 'startCapture', 'stopCapture', 'captureNextSeconds'] as const;
+
+/**
+ * Narrows a message posted by the live view. The host runs `uevrProfiler.<command>` for a `command`
+ * message, so the command must be one of LIVE_VIEW_COMMANDS exactly: a compromised webview cannot
+ * reach any other command (VS Code commands can open terminals, install extensions, …).
+ */
+export function parseFromLiveView(value: unknown): FromLiveView | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const v = value as Record<string, unknown>;
+  if (v.type === 'ready') return { type: 'ready' };
+  if (v.type === 'command' && typeof v.command === 'string' && (LIVE_VIEW_COMMANDS as readonly string[]).includes(v.command)) {
+    return { type: 'command', command: v.command as (typeof LIVE_VIEW_COMMANDS)[number] };
+  }
+  return undefined;
+}

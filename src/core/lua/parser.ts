@@ -23,12 +23,24 @@ class ParseError {
   constructor(readonly message: string, readonly start: number, readonly end: number) {}
 }
 
+interface PendingGoto {
+  name: string;
+  nactvar: number;
+  start: number;
+  end: number;
+}
+
 interface BlockState {
   isLoop: boolean;
   /** Active locals in the function when the block was entered. */
   nactvar: number;
-  labels: { name: string; nactvar: number; start: number }[];
-  gotos: { name: string; nactvar: number; start: number; end: number }[];
+  /** Labels of this block by name (a name is defined once per function's open blocks). */
+  labels: Map<string, { name: string; nactvar: number; start: number }>;
+  /**
+   * Pending (forward) gotos of this block, grouped by label name so a label resolves its own gotos
+   * without looking at the others: 200k gotos and labels stay linear.
+   */
+  gotos: Map<string, PendingGoto[]>;
   /** Locals declared in this block, in order (for name resolution). */
   locals: LocalVar[];
   /** Latest local of each name in this block (a later `local x` shadows an earlier one). */
@@ -77,6 +89,8 @@ class Parser {
   private globals: NameExpr[] = [];
   private comments;
   private linesCache: LineIndex | null = null;
+  /** The last run of labels and semicolons scanned by labelStat (token indexes), reused by the labels inside it. */
+  private noopRun: { from: number; to: number } | null = null;
   private names: Set<string>;
 
   constructor(private src: string, opts: ParseOptions, range?: { from: number; to: number }) {
@@ -146,7 +160,7 @@ class Parser {
     return fs;
   }
   private openBlock(isLoop: boolean): BlockState {
-    const b: BlockState = { isLoop, nactvar: this.fs.nactvar, labels: [], gotos: [], locals: [], byName: new Map() };
+    const b: BlockState = { isLoop, nactvar: this.fs.nactvar, labels: new Map(), gotos: new Map(), locals: [], byName: new Map() };
     this.fs.blocks.push(b);
     return b;
   }
@@ -155,10 +169,15 @@ class Parser {
     const b = fs.blocks.pop()!;
     fs.nactvar = b.nactvar;
     const outer = fs.blocks[fs.blocks.length - 1];
-    for (const g of b.gotos) {
+    for (const [name, list] of b.gotos) {
       // Pending gotos leave the block: their active-local count becomes the block's (lparser.c movegotosout).
-      if (outer) outer.gotos.push({ ...g, nactvar: Math.min(g.nactvar, b.nactvar) });
-      else this.errors.push({ message: `no visible label '${g.name}' for goto`, start: g.start, end: g.end });
+      if (outer) {
+        let into = outer.gotos.get(name);
+        if (!into) outer.gotos.set(name, (into = []));
+        for (const g of list) into.push({ ...g, nactvar: Math.min(g.nactvar, b.nactvar) });
+      } else {
+        for (const g of list) this.errors.push({ message: `no visible label '${g.name}' for goto`, start: g.start, end: g.end });
+      }
     }
   }
   private declare(id: Ident, kind: VarKind, attrib: LocalVar['attrib'] = null): LocalVar {
@@ -207,7 +226,7 @@ class Parser {
       throw e;
     }
     const b = this.fs.blocks[0];
-    if (!stmt || this.tok.t !== T.EOF || this.errors.length || b.gotos.length || b.labels.length) return null;
+    if (!stmt || this.tok.t !== T.EOF || this.errors.length || b.gotos.size || b.labels.size) return null;
     return { stmt, comments: this.comments, globals: this.globals, names: this.names };
   }
 
@@ -407,9 +426,12 @@ class Parser {
   private gotoStat(label: Ident): void {
     const fs = this.fs;
     for (let i = fs.blocks.length - 1; i >= 0; i--) {
-      if (fs.blocks[i].labels.some((l) => l.name === label.name)) return; // backward jump: fine
+      if (fs.blocks[i].labels.has(label.name)) return; // backward jump: fine
     }
-    fs.blocks[fs.blocks.length - 1].gotos.push({ name: label.name, nactvar: fs.nactvar, start: label.start, end: label.end });
+    const gotos = fs.blocks[fs.blocks.length - 1].gotos;
+    let list = gotos.get(label.name);
+    if (!list) gotos.set(label.name, (list = []));
+    list.push({ name: label.name, nactvar: fs.nactvar, start: label.start, end: label.end });
   }
 
   private labelStat(): Stmt {
@@ -419,30 +441,31 @@ class Parser {
     this.expect('::');
     const fs = this.fs;
     // Lua decides whether the label ends the block after skipping following no-op statements.
+    // Look ahead over further labels and semicolons to see whether only the block end follows. A run
+    // of n labels is scanned once, not once per label (that was quadratic: 40k labels took 20 s).
     let k = this.p;
-    // Look ahead over further labels and semicolons to see whether only the block end follows.
-    for (;;) {
-      const t = this.toks[k];
-      if (t.t === T.Op && t.v === ';') k++;
-      else if (t.t === T.Op && t.v === '::' && this.toks[k + 1]?.t === T.Name && this.toks[k + 2]?.v === '::') k += 3;
-      else break;
+    if (this.noopRun && k >= this.noopRun.from && k <= this.noopRun.to) k = this.noopRun.to;
+    else {
+      for (;;) {
+        const t = this.toks[k];
+        if (t.t === T.Op && t.v === ';') k++;
+        else if (t.t === T.Op && t.v === '::' && this.toks[k + 1]?.t === T.Name && this.toks[k + 2]?.v === '::') k += 3;
+        else break;
+      }
+      this.noopRun = { from: this.p, to: k };
     }
     const ft = this.toks[k];
     const last = ft.t === T.EOF || (ft.t === T.Keyword && (ft.v === 'end' || ft.v === 'else' || ft.v === 'elseif'));
     for (const b of fs.blocks) {
-      const dup = b.labels.find((l) => l.name === label.name);
+      const dup = b.labels.get(label.name);
       if (dup) throw new ParseError(`label '${label.name}' already defined on line ${this.lineOf(dup.start)}`, label.start, label.end);
     }
     const cur = fs.blocks[fs.blocks.length - 1];
     const nactvar = last ? cur.nactvar : fs.nactvar;
-    cur.labels.push({ name: label.name, nactvar, start: label.start });
-    const pending = cur.gotos;
-    cur.gotos = [];
+    cur.labels.set(label.name, { name: label.name, nactvar, start: label.start });
+    const pending = cur.gotos.get(label.name) ?? [];
+    cur.gotos.delete(label.name);
     for (const g of pending) {
-      if (g.name !== label.name) {
-        cur.gotos.push(g);
-        continue;
-      }
       if (g.nactvar < nactvar) {
         const v = cur.locals[cur.locals.length - (fs.nactvar - g.nactvar)] ?? cur.locals[cur.locals.length - 1];
         this.errors.push({

@@ -62,7 +62,7 @@ function parseHeader(text: string, maxContentLength: number): number | string {
 
 export class MessageDecoder {
   private readonly maxHeaderBytes: number;
-  private readonly maxContentLength: number;
+  private maxContentLength: number;
   /** Unparsed bytes while reading a header (at most one header plus what followed it in a chunk). */
   private pending: Buffer = EMPTY;
   /** Body chunks collected while reading a body; joined once when complete (no quadratic copying). */
@@ -74,6 +74,14 @@ export class MessageDecoder {
   constructor(limits: DecoderLimits = {}) {
     this.maxHeaderBytes = limits.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
     this.maxContentLength = limits.maxContentLength ?? DEFAULT_MAX_CONTENT_LENGTH;
+  }
+
+  /**
+   * Changes the body limit for headers not yet read. The session server keeps it small (64 KiB)
+   * until a client has attached, so an unauthenticated peer cannot make it buffer 16 MiB.
+   */
+  setMaxContentLength(n: number): void {
+    this.maxContentLength = n;
   }
 
   /** True after a fatal error: further input is ignored. */
@@ -115,6 +123,10 @@ export class MessageDecoder {
         this.pending = EMPTY;
         return out;
       }
+      // A header is printable ASCII and starts with a field-name byte: anything else (a TLS
+      // ClientHello, binary noise) can never become a header, so fail at once instead of waiting.
+      const bad = badHeaderByte(buf, this.pending.length);
+      if (bad) return this.fail(out, bad);
       const end = buf.indexOf(TERMINATOR, 0);
       if (end < 0 || end > this.maxHeaderBytes) {
         if (end >= 0 || buf.length > this.maxHeaderBytes + TERMINATOR.length) {
@@ -144,6 +156,25 @@ export class MessageDecoder {
     out.push({ kind: 'error', error: new FramingError(message, true) });
     return out;
   }
+}
+
+/** Why `buf` (a header being read, bytes from `from` not checked yet) cannot be a header, or ''. */
+function badHeaderByte(buf: Buffer, from: number): string {
+  if (from === 0 && buf.length > 0) {
+    const c = buf[0]!;
+    const nameByte = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2d;
+    if (!nameByte) return `a header cannot start with byte 0x${c.toString(16).padStart(2, '0')}`;
+  }
+  const limit = Math.min(buf.length, from + DEFAULT_MAX_HEADER_BYTES + 4);
+  for (let i = from; i < limit; i++) {
+    const c = buf[i]!;
+    // Stop at the end of the header block: what follows is body bytes.
+    if (c === 0x0a && i >= 3 && buf[i - 1] === 0x0d && buf[i - 2] === 0x0a && buf[i - 3] === 0x0d) return '';
+    if ((c < 0x20 && c !== 0x0d && c !== 0x0a && c !== 0x09) || c > 0x7e) {
+      return `binary byte 0x${c.toString(16).padStart(2, '0')} in a header`;
+    }
+  }
+  return '';
 }
 
 function decodeBody(body: Buffer): DecodedItem {

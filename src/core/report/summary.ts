@@ -171,6 +171,8 @@ export function summarizeProfile(profile: Profile, opts: SummaryOptions = {}): P
 
   const truncated = profile.meta.truncated === true;
   if (truncated) notes.unshift(`the capture is truncated: ${String(profile.meta.truncatedReason ?? 'it ended early')}`);
+  // Damaged chunks (checksum mismatch) were skipped by the reader: say so, the numbers lack them.
+  if (profile.meta.damage) notes.unshift(`the capture is damaged: ${String(profile.meta.damage)}`);
   const overhead = Number(profile.meta.overheadMsPerFrame);
   return {
     name: profile.name,

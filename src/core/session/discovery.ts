@@ -1,7 +1,8 @@
 // Session discovery: a live session announces itself with one small JSON file in a known folder
 // (docs/protocol.md, "Discovery"). Readers list the folder and ignore files of dead processes.
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { readSmallRegularFileSync } from '../io/safeRead';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { PROTOCOL_VERSION } from '../protocol/messages';
@@ -80,10 +81,11 @@ export function parseDiscoveryRecord(v: unknown): DiscoveryRecord | string {
 export function readDiscoveryFile(file: string): DiscoveredSession {
   let text: string;
   try {
-    if (statSync(file).size > MAX_DISCOVERY_BYTES) throw new Error(`larger than ${MAX_DISCOVERY_BYTES} bytes`);
-    text = readFileSync(file, 'utf8');
+    // Regular files only (a pipe named *.json must not block the listing), at most 64 KiB.
+    text = readSmallRegularFileSync(file, MAX_DISCOVERY_BYTES).toString('utf8');
   } catch (e) {
-    throw new Error(`cannot read session file ${file}: ${(e as Error).message}`);
+    const reason = (e as { reason?: string }).reason ?? (e as Error).message;
+    throw new Error(`cannot read session file ${file}: ${reason}`);
   }
   let parsed: unknown;
   try {
@@ -157,7 +159,24 @@ function hookSignals(): void {
   }
 }
 
-/** Writes the discovery file atomically (temp + rename, mode 0600: it holds the token). */
+/**
+ * Creates the sessions folder owner-only (0700). An existing folder of ours that is more open is
+ * tightened; on Windows the folder inherits the user profile's ACL (%APPDATA% is private to the user).
+ */
+export function ensureSessionsDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (process.platform === 'win32') return;
+  const st = lstatSync(dir);
+  if (!st.isDirectory()) throw new Error(`sessions folder ${dir} is not a folder`);
+  const uid = process.getuid?.();
+  if (uid !== undefined && st.uid === uid && (st.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+}
+
+/**
+ * Writes the discovery file atomically: a new temp file with a random name, created
+ * O_CREAT|O_EXCL|O_NOFOLLOW with mode 0600 from the start (it holds the token: no moment where
+ * another user could read it, and never through a link planted at the name), then a rename.
+ */
 export function announceSession(
   fields: { port: number; token: string; game: string; pid?: number; startedAt?: Date },
   dir: string = defaultSessionsDir(),
@@ -171,16 +190,25 @@ export function announceSession(
     game: fields.game,
     startedAt: (fields.startedAt ?? new Date()).toISOString(),
   };
-  mkdirSync(dir, { recursive: true });
+  ensureSessionsDir(dir);
   const file = join(dir, `session-${record.pid}-${record.port}.json`);
-  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
+  const tmp = join(dir, `.session-${randomBytes(16).toString('hex')}.tmp`);
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
   try {
-    writeSync(fd, JSON.stringify(record, null, 2));
-  } finally {
+    const bytes = Buffer.from(JSON.stringify(record, null, 2), 'utf8');
+    let off = 0;
+    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
     closeSync(fd);
+    renameSync(tmp, file);
+  } catch (e) {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+    rmSync(tmp, { force: true });
+    throw e;
   }
-  renameSync(tmp, file);
   live.add(file);
   hookSignals();
   return {

@@ -11,7 +11,7 @@ import type {
   SessionBackend,
   SessionClock,
 } from './backend';
-import { encodeMessage, MessageDecoder, type DecoderLimits } from '../protocol/framing';
+import { DEFAULT_MAX_CONTENT_LENGTH, encodeMessage, MessageDecoder, type DecoderLimits } from '../protocol/framing';
 import {
   CUSTOM_EVENTS,
   CUSTOM_REQUESTS,
@@ -37,7 +37,15 @@ export interface ServerOptions {
   token: string;
   /** A port, 0 to let the OS pick, or 'auto' (default) to try DEFAULT_PORT_RANGE then any port. */
   port?: number | 'auto';
+  /** Attached clients at once (docs/protocol.md §1: 8). */
   maxConnections?: number;
+  /**
+   * Connections not yet attached, held apart from the attached slots: when this pool is full the
+   * oldest of them is closed to make room, so idle or hostile sockets can never lock out the owner.
+   */
+  maxPendingConnections?: number;
+  /** Largest body accepted before a successful attach (64 KiB): an unauthenticated peer cannot make the session buffer 16 MiB. */
+  maxPreAttachContentLength?: number;
   /** A connection must complete initialize + attach within this time (ms). */
   handshakeTimeoutMs?: number;
   /** Close an attached connection that sends nothing for this long (ms); 0 = never (listeners are quiet). */
@@ -57,6 +65,10 @@ export interface ServerOptions {
 
 type ConnState = 'new' | 'initialized' | 'attached' | 'closed';
 
+/** Limits before attach (docs/protocol.md §2): small bodies, a short deadline. */
+export const PRE_ATTACH_MAX_CONTENT_LENGTH = 64 * 1024;
+export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 2000;
+
 interface CaptureState {
   id: number;
   samplingHz: number;
@@ -72,6 +84,8 @@ let nextConnectionId = 1;
 
 class Connection {
   readonly id = nextConnectionId++;
+  /** When the connection opened; the oldest unattached connection is evicted first. */
+  readonly openedAt = Date.now();
   state: ConnState = 'new';
   private seq = 1;
   private readonly decoder: MessageDecoder;
@@ -89,9 +103,10 @@ class Connection {
     readonly socket: Socket,
     private readonly server: SessionServer,
     private readonly opts: Required<Omit<ServerOptions, 'backend' | 'token' | 'port' | 'decoderLimits'>>,
-    decoderLimits: DecoderLimits | undefined,
+    private readonly decoderLimits: DecoderLimits | undefined,
   ) {
     this.decoder = new MessageDecoder(decoderLimits);
+    this.decoder.setMaxContentLength(Math.min(opts.maxPreAttachContentLength, decoderLimits?.maxContentLength ?? Infinity));
     this.requestBudget = opts.maxRequestsPerSecond;
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 10_000);
@@ -181,7 +196,15 @@ class Connection {
         this.end();
         return;
       }
+      if (!this.server.hasAttachSlot()) {
+        const why = `too many connections (max ${this.opts.maxConnections} attached)`;
+        this.sendError(req.seq, cmd, why);
+        this.closeWithError(`refused: ${why}`);
+        return;
+      }
       this.state = 'attached';
+      // Attached: the full body limit of docs/protocol.md §2 applies from the next header on.
+      this.decoder.setMaxContentLength(this.decoderLimits?.maxContentLength ?? DEFAULT_MAX_CONTENT_LENGTH);
       clearTimeout(this.handshakeTimer);
       this.handshakeTimer = undefined;
       this.touch();
@@ -213,11 +236,13 @@ class Connection {
 
   private write(m: object): void {
     if (this.state === 'closed' || this.socket.destroyed) return;
-    // Hard bound on memory: a client that does not read is closed rather than buffered forever.
+    // Hard bound on memory: a client that does not read is closed rather than buffered forever. The
+    // reason goes out first (after what is queued), then the close; end() cuts it after 2 s.
     if (this.socket.writableLength > this.opts.maxQueuedBytes * 4) {
-      this.state = 'closed';
-      this.socket.destroy();
-      this.dispose();
+      const reason = `client too slow: more than ${this.opts.maxQueuedBytes * 4} bytes unread; connection closed`;
+      this.socket.write(encodeMessage({ seq: this.seq++, type: 'event', event: 'output', body: { category: 'stderr', output: `uevr-profiler session: ${reason}\n` } }));
+      this.socket.write(encodeMessage({ seq: this.seq++, type: 'event', event: 'terminated', body: { reason } }));
+      this.end();
       return;
     }
     this.socket.write(encodeMessage(m));
@@ -278,7 +303,9 @@ export class SessionServer {
     this.tokenHash = createHash('sha256').update(options.token).digest();
     this.opts = {
       maxConnections: options.maxConnections ?? 8,
-      handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+      maxPendingConnections: options.maxPendingConnections ?? 8,
+      maxPreAttachContentLength: options.maxPreAttachContentLength ?? PRE_ATTACH_MAX_CONTENT_LENGTH,
+      handshakeTimeoutMs: options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
       idleTimeoutMs: options.idleTimeoutMs ?? 0,
       flushIntervalMs: Math.min(options.flushIntervalMs ?? 100, 250),
       maxQueuedBytes: options.maxQueuedBytes ?? 8 * 1024 * 1024,
@@ -380,8 +407,30 @@ export class SessionServer {
     };
   }
 
+  /** True while fewer than maxConnections clients are attached. */
+  hasAttachSlot(): boolean {
+    return this.attached().length < this.opts.maxConnections;
+  }
+
+  /**
+   * Makes room for a new unattached connection when the pool is full: closes (with a reason) the
+   * oldest one that has not even sent `initialize`, else the oldest unattached one. A real client
+   * initializes and attaches within milliseconds, so it is not the one evicted by a flood of idle
+   * sockets or TLS handshakes.
+   */
+  private evictPending(): boolean {
+    const pending = [...this.conns].filter((c) => c.state === 'new' || c.state === 'initialized');
+    if (pending.length < this.opts.maxPendingConnections) return true;
+    const pick = (st: ConnState) => pending.filter((c) => c.state === st).sort((a, b) => a.openedAt - b.openedAt)[0];
+    const victim = pick('new') ?? pick('initialized');
+    if (!victim) return false;
+    victim.closeWithError(`evicted: more than ${this.opts.maxPendingConnections} connections waiting to attach`);
+    return true;
+  }
+
   private onConnection(socket: Socket): void {
-    if (this.closed || this.endedReason !== undefined || this.conns.size >= this.opts.maxConnections) {
+    const full = !this.closed && this.endedReason === undefined && !this.evictPending();
+    if (this.closed || this.endedReason !== undefined || full) {
       const why = this.closed
         ? 'session is closing'
         : this.endedReason !== undefined

@@ -2,7 +2,7 @@
 // with the environment UEVR gives scripts (host-prelude.ts), drives UEVR's frame order, and plays the
 // native plugin's part for the Lua agent (uevr_profiler table: clock, enter/leave, registration sites,
 // stack sampling). Implements SessionBackend in-process. docs/simulator.md describes the model.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
 import type {
   BackendCapabilities,
@@ -22,6 +22,10 @@ import { CALLBACK_NAMES, CB_INDEX, HOST_CHUNK, hostPrelude, type CallbackName } 
 import { AR, LUA_MASKCOUNT, loadLuaWasm, RawLua, type LuaState, type LuaWasm } from './lua-runtime';
 import { SampleInterner } from './sample-interner';
 import { seededRandom } from '../random';
+import { readSmallRegularFileSync } from '../io/safeRead';
+
+/** Largest mod script the simulator loads (real UEVR mods are a few hundred KiB at most). */
+const MAX_SCRIPT_BYTES = 16 * 1024 * 1024;
 
 export const SIM_VERSION = 'uevr-sim 1 (models UEVR Lua API 2.39)';
 /** Version of the agent <-> native contract (docs/simulator.md "agent contract"). */
@@ -431,9 +435,10 @@ class Simulator implements SimulatedSession {
     const g = this.gen!;
     let code: string;
     try {
-      code = readFileSync(file, 'utf8');
+      // Regular files only, bounded (a *.lua pipe or device link would hang or flood the session).
+      code = readSmallRegularFileSync(file, MAX_SCRIPT_BYTES).toString('utf8');
     } catch (e) {
-      this.scriptError(`cannot read ${file}: ${(e as Error).message}`, file, 0);
+      this.scriptError((e as Error).message.startsWith('cannot read') ? (e as Error).message : `cannot read ${file}: ${(e as Error).message}`, file, 0);
       return;
     }
     const lerr = g.lua.load(code, '@' + file);
@@ -728,7 +733,7 @@ class Simulator implements SimulatedSession {
     for (const p of [join(this.scriptsDir, ...rel) + '.lua', join(this.scriptsDir, ...rel, 'init.lua')]) {
       if (!resolve(p).startsWith(this.scriptsDir + sep)) continue;
       try {
-        return { code: readFileSync(p, 'utf8'), path: resolve(p) };
+        return { code: readSmallRegularFileSync(p, MAX_SCRIPT_BYTES).toString('utf8'), path: resolve(p) };
       } catch {
         /* try the next form */
       }

@@ -166,26 +166,69 @@ export function settingsForRefreshRate(refreshRateHz: number): ViewSettings {
   return { refreshRateHz: hz, budgetMs: 1000 / hz };
 }
 
-/** Narrow an unknown posted value to a webview→extension message (the host must not trust it). */
+const VIEW_TABS: readonly ViewTab[] = ['flame', 'chart', 'frames', 'sandwich', 'diff'];
+const SORT_KEYS: readonly SandwichSortKey[] = ['name', 'self', 'total', 'selfPerFrame', 'totalPerFrame', 'budget', 'samples'];
+const isInt = (x: unknown, min = -Infinity, max = Infinity): x is number => typeof x === 'number' && Number.isInteger(x) && x >= min && x <= max;
+const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const isIntArray = (x: unknown, maxLen: number): x is number[] => Array.isArray(x) && x.length <= maxLen && x.every((e) => isInt(e, 0, 2 ** 31));
+const isPair = (x: unknown, el: (e: unknown) => boolean): x is [number, number] => Array.isArray(x) && x.length === 2 && el(x[0]) && el(x[1]);
+
+/** Checks a posted view state field by field against ViewState; returns a fresh copy or undefined. */
+export function parseViewState(value: unknown): ViewState | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const v = value as Record<string, unknown>;
+  if (!VIEW_TABS.includes(v.tab as ViewTab)) return undefined;
+  if (typeof v.search !== 'string' || v.search.length > 1000) return undefined;
+  if (!isIntArray(v.flameZoomPath, 10_000)) return undefined;
+  if (v.chartRange !== null && !isPair(v.chartRange, isNum)) return undefined;
+  if (v.frameRange !== null && !isPair(v.frameRange, (e) => isInt(e, 0))) return undefined;
+  if (v.frameRows !== undefined && v.frameRows !== null && !isIntArray(v.frameRows, 1_000_000)) return undefined;
+  if (!SORT_KEYS.includes(v.sortKey as SandwichSortKey)) return undefined;
+  if (typeof v.sortDescending !== 'boolean') return undefined;
+  if (!isInt(v.sandwichFrame, -1)) return undefined;
+  if (v.inverted !== undefined && typeof v.inverted !== 'boolean') return undefined;
+  const state: ViewState = {
+    tab: v.tab as ViewTab,
+    search: v.search,
+    flameZoomPath: [...v.flameZoomPath],
+    chartRange: v.chartRange === null ? null : [v.chartRange[0], v.chartRange[1]],
+    frameRange: v.frameRange === null ? null : [v.frameRange[0], v.frameRange[1]],
+    sortKey: v.sortKey as SandwichSortKey,
+    sortDescending: v.sortDescending,
+    sandwichFrame: v.sandwichFrame,
+  };
+  if (v.frameRows !== undefined) state.frameRows = v.frameRows === null ? null : [...v.frameRows];
+  if (v.inverted !== undefined) state.inverted = v.inverted;
+  return state;
+}
+
+/**
+ * Narrows an unknown posted value to a webview→extension message (the host must not trust it: the
+ * webview renders untrusted profile strings). Every field is checked against the declared shape; a
+ * message that does not match is dropped (undefined), never coerced. Only declared fields are copied.
+ */
 export function parseFromWebview(value: unknown): FromWebviewMessage | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const v = value as Record<string, unknown>;
   switch (v.type) {
     case 'ready':
       return { type: 'ready' };
     case 'openSource':
-      if (typeof v.file !== 'string' || v.file.length === 0 || v.file.length > 4096) return undefined;
-      return {
-        type: 'openSource',
-        file: v.file,
-        line: typeof v.line === 'number' && Number.isInteger(v.line) && v.line > 0 ? v.line : 0,
-      };
+      if (typeof v.file !== 'string' || v.file.length === 0 || v.file.length > 4096 || v.file.includes('\0')) return undefined;
+      // A profile may carry -1 for an unknown line: any integer is the declared shape, < 1 means unknown.
+      if (!isInt(v.line, -(2 ** 31), 2 ** 31)) return undefined;
+      return { type: 'openSource', file: v.file, line: Math.max(0, v.line) };
     case 'error':
-      return { type: 'error', message: typeof v.message === 'string' ? v.message.slice(0, 2000) : 'unknown error' };
+      if (typeof v.message !== 'string') return undefined;
+      // Logged as one line: cut, and newlines folded so a message cannot forge log lines.
+      return { type: 'error', message: v.message.slice(0, 2000).replace(/[\r\n]+/g, ' ') };
     case 'rendered':
-      return { type: 'rendered', ms: typeof v.ms === 'number' && Number.isFinite(v.ms) && v.ms >= 0 ? v.ms : 0 };
-    case 'state':
-      return typeof v.state === 'object' && v.state !== null ? { type: 'state', state: v.state as ViewState } : undefined;
+      if (!isNum(v.ms) || v.ms < 0) return undefined;
+      return { type: 'rendered', ms: v.ms };
+    case 'state': {
+      const state = parseViewState(v.state);
+      return state ? { type: 'state', state } : undefined;
+    }
     default:
       return undefined;
   }

@@ -105,6 +105,10 @@ function findProfile(game: string): GameProfile {
 /** Removes what the installer put into a game profile (only files it wrote and the user did not change). */
 export async function uninstallAgentCommand(_context: vscode.ExtensionContext, log: vscode.LogOutputChannel, game?: string): Promise<void> {
   try {
+    // Uninstall deletes files in a game's folder on the word of a manifest on disk: the same trust as install.
+    if (!vscode.workspace.isTrusted) {
+      throw new UserError(vscode.l10n.t('Uninstalling the profiler agent deletes files in a game profile: trust this workspace first (Manage Workspace Trust).'));
+    }
     const profile = game
       ? findProfile(game)
       : await pickProfile(vscode.l10n.t('Uninstall the UEVR Profiler agent from…'), (p) => p.installed, 'The profiler agent is not installed in any game profile under {root}.');
@@ -116,9 +120,10 @@ export async function uninstallAgentCommand(_context: vscode.ExtensionContext, l
 
 async function uninstallFrom(profile: GameProfile, log: vscode.LogOutputChannel): Promise<void> {
   const u = uninstallAgent(profile.dir);
-  log.info(`uninstalled the agent from ${profile.dir}: removed ${u.removed.join(', ') || 'nothing'}; kept ${u.kept.join(', ') || 'nothing'}; restored ${u.restored.join(', ') || 'nothing'}`);
+  log.info(`uninstalled the agent from ${profile.dir}: removed ${u.removed.join(', ') || 'nothing'}; kept ${u.kept.join(', ') || 'nothing'}; restored ${u.restored.join(', ') || 'nothing'}; refused ${u.refused.join('; ') || 'nothing'}`);
   const parts = [`removed ${u.removed.join(' and ') || 'nothing'}`];
   if (u.kept.length) parts.push(`kept ${u.kept.join(', ')} (changed since install)`);
   if (u.restored.length) parts.push(`restored your ${u.restored.join(', ')}`);
+  if (u.refused.length) parts.push(`left alone ${u.refused.join('; ')}`);
   void vscode.window.showInformationMessage(vscode.l10n.t('UEVR Profiler: {0}: {1}. A running game keeps the plugin loaded until it exits.', profile.name, parts.join('; ')));
 }

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
+import { readRegularTextFile } from '../../core/io/safeRead';
 import { EXPORT_FORMATS, exportFileExtension, type ExportFormat } from '../../core/formats';
 import type { CaptureEntry, CaptureStore } from '../../core/history/captureStore';
 import type { Profile } from '../../core/profile/types';
@@ -170,7 +171,13 @@ export class CaptureCommands {
     }
     const out: ReportFinding[] = [];
     // Analyzed together, as UEVR runs them in one Lua state.
-    const byUri = analyzeFiles([...files].map((file) => ({ uri: vscode.Uri.file(file).toString(), text: readFileSync(file, 'utf8') })), { disabledRules });
+    // Regular files only, bounded, not on this thread: a *.lua pipe must not freeze the extension host.
+    const inputs: { uri: string; text: string }[] = [];
+    for (const file of files) {
+      const text = await readRegularTextFile(file, { maxBytes: 5_000_000 }).catch(() => undefined);
+      if (text !== undefined) inputs.push({ uri: vscode.Uri.file(file).toString(), text });
+    }
+    const byUri = analyzeFiles(inputs, { disabledRules });
     for (const [uri, findings] of byUri) {
       const file = vscode.Uri.parse(uri).fsPath;
       for (const f of findings) out.push({ file, line: f.range.start.line + 1, code: f.code, severity: f.severity, message: f.message });

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { FromLiveView, ToLiveView } from '../../core/live/messages';
+import { parseFromLiveView, type ToLiveView } from '../../core/live/messages';
 import { webviewHtml } from '../webviewShell';
 import type { SessionManager } from './sessionManager';
 
@@ -28,7 +28,10 @@ export class LiveViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.ready = false;
     view.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist')] };
     view.webview.html = webviewHtml(view.webview, this.extensionUri, 'live', 'UEVR Live');
-    view.webview.onDidReceiveMessage((msg: FromLiveView) => {
+    view.webview.onDidReceiveMessage((raw: unknown) => {
+      // Untrusted: only the declared messages, and only the allow-listed commands (parseFromLiveView).
+      const msg = parseFromLiveView(raw);
+      if (!msg) return;
       if (msg.type === 'ready') {
         this.ready = true;
         this.post();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -9,6 +10,7 @@ import {
   MANIFEST_NAME,
   PLUGIN_DLL_NAME,
   findPayload,
+  InstallRefusedError,
   installAgent,
   listGameProfiles,
   planInstall,
@@ -146,6 +148,111 @@ describe('agent installer', () => {
       writeFileSync(join(game, MANIFEST_NAME), JSON.stringify({ version: 1, files: [{ path: join('..', '..', 'victim.txt'), sha256: real }], backups: [] }));
       uninstallAgent(game);
       assert.ok(existsSync(victim));
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  // Links: 'junction' makes the folder links on Windows (no admin right needed); Node's lstat reports
+  // junctions as links too, which is what the installer checks.
+  const dirLink = (target: string, at: string) => symlinkSync(target, at, process.platform === 'win32' ? 'junction' : 'dir');
+  const posix = process.platform !== 'win32';
+
+  test('a dangling symlink at the target is refused: nothing is created outside the profile', { skip: !posix }, () => {
+    const s = setup();
+    try {
+      const game = join(s.root, 'GameA-Win64-Shipping');
+      const outside = join(s.base, 'planted.lua');
+      symlinkSync(outside, join(game, 'scripts', AGENT_SCRIPT_NAME));
+      assert.throws(() => installAgent(game, s.payload, { replace: true }), (e: Error) => e instanceof InstallRefusedError && /symbolic link/.test(e.message));
+      assert.ok(!existsSync(outside), 'no file appeared at the link target');
+      assert.ok(!existsSync(join(game, 'plugins', PLUGIN_DLL_NAME)), 'nothing was written');
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  test('a symlinked plugins/ folder or profile folder never receives the DLL', () => {
+    const s = setup();
+    try {
+      const elsewhere = join(s.base, 'elsewhere');
+      mkdirSync(elsewhere);
+      const game = join(s.root, 'GameA-Win64-Shipping');
+      dirLink(elsewhere, join(game, 'plugins'));
+      assert.throws(() => installAgent(game, s.payload), InstallRefusedError);
+      assert.deepEqual(readdirSync(elsewhere), []);
+      // The whole profile a link to another folder.
+      const linked = join(s.root, 'LinkedGame');
+      mkdirSync(join(elsewhere, 'scripts'));
+      dirLink(elsewhere, linked);
+      assert.throws(() => installAgent(linked, s.payload), /symbolic link or junction/);
+      assert.deepEqual(readdirSync(elsewhere), ['scripts']);
+      assert.deepEqual(readdirSync(join(elsewhere, 'scripts')), []);
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  test("a manifest that is a symlink is neither trusted nor overwritten (the user's file stays)", { skip: !posix }, () => {
+    const s = setup();
+    try {
+      const game = join(s.root, 'GameA-Win64-Shipping');
+      const userFile = join(s.base, 'user-notes.json');
+      writeFileSync(userFile, 'my notes');
+      symlinkSync(userFile, join(game, MANIFEST_NAME));
+      assert.throws(() => installAgent(game, s.payload), InstallRefusedError);
+      assert.equal(readFileSync(userFile, 'utf8'), 'my notes');
+      assert.ok(lstatSync(join(game, MANIFEST_NAME)).isSymbolicLink());
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  test('uninstall through a symlinked scripts/ folder deletes nothing outside the profile', () => {
+    const s = setup();
+    try {
+      const game = join(s.root, 'GameA-Win64-Shipping');
+      installAgent(game, s.payload);
+      // Swap scripts/ for a link to a folder holding a file with the agent's exact content.
+      const elsewhere = join(s.base, 'elsewhere');
+      mkdirSync(elsewhere);
+      writeFileSync(join(elsewhere, AGENT_SCRIPT_NAME), readFileSync(join(game, 'scripts', AGENT_SCRIPT_NAME)));
+      rmSync(join(game, 'scripts'), { recursive: true });
+      dirLink(elsewhere, join(game, 'scripts'));
+      const u = uninstallAgent(game);
+      assert.ok(existsSync(join(elsewhere, AGENT_SCRIPT_NAME)), 'the file outside the profile is still there');
+      assert.deepEqual(u.removed, [join('plugins', PLUGIN_DLL_NAME)]);
+      assert.equal(u.refused.length, 1);
+      assert.match(u.refused[0]!, /symbolic link or junction/);
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  test('a named pipe at the target is never hashed (no hang): refused with one line', { skip: !posix }, () => {
+    const s = setup();
+    try {
+      const game = join(s.root, 'GameA-Win64-Shipping');
+      execFileSync('mkfifo', [join(game, 'scripts', AGENT_SCRIPT_NAME)]);
+      assert.throws(() => planInstall(game, s.payload), /is a named pipe, not a regular file/);
+      // Uninstall with a manifest naming the pipe: skipped with a reason, not read.
+      writeFileSync(join(game, MANIFEST_NAME), JSON.stringify({ version: 1, files: [{ path: join('scripts', AGENT_SCRIPT_NAME), sha256: '0'.repeat(64) }], backups: [] }));
+      const u = uninstallAgent(game);
+      assert.deepEqual(u.removed, []);
+      assert.match(u.refused[0]!, /named pipe/);
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  test('files are written through a temp file and a rename (no temp file left behind)', () => {
+    const s = setup();
+    try {
+      const game = join(s.root, 'GameB');
+      installAgent(game, s.payload);
+      assert.deepEqual(readdirSync(join(game, 'plugins')), [PLUGIN_DLL_NAME]);
+      assert.deepEqual(readdirSync(join(game, 'scripts')), [AGENT_SCRIPT_NAME]);
+      assert.deepEqual(readdirSync(game).sort(), [MANIFEST_NAME, 'plugins', 'scripts'].sort());
     } finally {
       s.cleanup();
     }

@@ -3,7 +3,7 @@
 // Skips (with the reason) only when cmake, g++ or liblua5.4-dev are missing.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect, type Socket } from 'node:net';
@@ -76,7 +76,39 @@ describe('native agent core (Linux test host)', { skip }, () => {
     }
   });
 
-  test('hostile bodies get one-line errors (deep nesting, invalid UTF-8, huge numbers); a 9th connection is refused', async () => {
+  const strace = spawnSync('sh', ['-c', 'command -v strace']).status === 0;
+  test('the discovery file: folder created 0700, temp file O_CREAT|O_EXCL|O_NOFOLLOW 0600 under a random name, then renamed (strace)', { skip: !strace && 'needs strace' }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uevrprof-native-'));
+    const sessions = join(dir, 'state', 'sessions');
+    const trace = join(dir, 'trace.txt');
+    const child = spawn('strace', ['-f', '-e', 'trace=openat,rename,renameat,renameat2,mkdir,mkdirat', '-o', trace, host, '--stub', stub, '--agent', agent, '--mods', mods('known-cost-loops'), '--serve', '--port', '0', '--sessions-dir', sessions], { stdio: ['pipe', 'pipe', 'pipe'] });
+    try {
+      const line = await new Promise<string>((res, rej) => {
+        createInterface({ input: child.stdout }).once('line', res);
+        child.once('exit', (code) => rej(new Error(`host exited ${code}`)));
+      });
+      const info = JSON.parse(line) as { discovery: string };
+      assert.equal(statSync(sessions).mode & 0o777, 0o700);
+      assert.equal(statSync(info.discovery).mode & 0o777, 0o600);
+      const pid = Number(/session-(\d+)-/.exec(info.discovery)![1]);
+      const exited = new Promise((res) => child.once('exit', res));
+      process.kill(pid, 'SIGTERM');
+      await exited;
+      const lines = readFileSync(trace, 'utf8').split('\n');
+      const open = lines.find((l) => l.includes('openat(') && l.includes(sessions) && l.includes('.tmp'));
+      assert.ok(open, 'the temp file open is traced');
+      assert.match(open, /O_WRONLY\|O_CREAT\|O_EXCL\|O_NOFOLLOW/);
+      assert.match(open, /, 0600\)/);
+      assert.match(open, /\/\.session-[0-9a-f]{32}\.tmp"/);
+      assert.ok(lines.some((l) => /mkdir/.test(l) && l.includes(`"${sessions}", 0700`)), 'the folder is created 0700');
+      assert.ok(lines.some((l) => /rename/.test(l) && l.includes('.tmp') && l.includes(info.discovery)), 'then renamed into place');
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('hostile bodies get one-line errors (deep nesting, invalid UTF-8, huge numbers, 100k+ values); a 9th unattached connection evicts the oldest idle one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'uevrprof-native-'));
     const child = spawn(host, ['--stub', stub, '--agent', agent, '--mods', mods('known-cost-loops'), '--serve', '--port', '0', '--sessions-dir', dir], { stdio: ['pipe', 'pipe', 'pipe'] });
     const sockets: Socket[] = [];
@@ -85,7 +117,7 @@ describe('native agent core (Linux test host)', { skip }, () => {
         createInterface({ input: child.stdout }).once('line', res);
         child.once('exit', (code) => rej(new Error(`host exited ${code}`)));
       });
-      const { port } = JSON.parse(line) as { port: number };
+      const { port, token } = JSON.parse(line) as { port: number; token: string };
       const open = () =>
         new Promise<{ s: Socket; text: () => string; closed: () => boolean }>((res, rej) => {
           let text = '';
@@ -102,22 +134,36 @@ describe('native agent core (Linux test host)', { skip }, () => {
         return pred();
       };
       const a = await open();
-      a.s.write(frame(Buffer.from('['.repeat(100000))));
+      a.s.write(frame(Buffer.from('['.repeat(10000))));
       a.s.write(frame(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d])));
       a.s.write(frame(Buffer.from('{"seq":1e400,"type":"request","command":"initialize"}')));
       a.s.write(frame(Buffer.from('{"seq":2,"type":"request","command":"initialize"}')));
-      assert.ok(await until(() => (a.text().match(/"success":true/g) ?? []).length === 1), a.text());
+      // 60 KiB (under the 64 KiB pre-attach limit) of 30,000 values is fine; 110,000 values is not.
+      a.s.write(frame(Buffer.from(`{"seq":3,"type":"request","command":"initialize","arguments":{"x":[${'0,'.repeat(29_999)}0]}}`)));
+      assert.ok(await until(() => (a.text().match(/"success":true/g) ?? []).length === 2), a.text());
       const errors = a.text().match(/"message":"(?:[^"\\]|\\.)*"/g) ?? [];
       assert.equal(errors.length, 3, a.text());
       assert.match(errors[0], /nesting too deep/);
       assert.match(errors[1], /UTF-8/);
       assert.match(errors[2], /seq/);
       assert.ok(!a.closed());
-      // Eight connections are served; the ninth gets the refusal and is closed.
-      for (let i = 0; i < 7; i++) await open();
+      // Eight unattached connections fill the pool; a ninth evicts the oldest that never initialized
+      // (with the reason), so idle sockets cannot lock the owner out (docs/protocol.md §1).
+      const idle: Array<Awaited<ReturnType<typeof open>>> = [];
+      for (let i = 0; i < 7; i++) idle.push(await open());
       const ninth = await open();
-      assert.ok(await until(() => ninth.closed()), 'the 9th connection is closed');
-      assert.match(ninth.text(), /refused: too many connections \(max 8\)/);
+      assert.ok(await until(() => idle[0]!.closed()), 'the oldest idle connection is evicted');
+      assert.match(idle[0]!.text(), /evicted: more than 8 connections waiting to attach/);
+      assert.ok(!a.closed(), 'the connection that initialized is kept');
+      assert.ok(!ninth.closed());
+      // After attach bodies may be 16 MiB, but the JSON reader stores at most 100,000 values per body.
+      const b = await open();
+      b.s.write(frame(Buffer.from('{"seq":1,"type":"request","command":"initialize"}')));
+      b.s.write(frame(Buffer.from(JSON.stringify({ seq: 2, type: 'request', command: 'attach', arguments: { token } }))));
+      assert.ok(await until(() => (b.text().match(/"success":true/g) ?? []).length === 2), b.text());
+      b.s.write(frame(Buffer.from(`{"seq":3,"type":"request","command":"sessionInfo","arguments":{"x":[${'0,'.repeat(149_999)}0]}}`)));
+      assert.ok(await until(() => /too many values/.test(b.text())), b.text().slice(-300));
+      assert.ok(!b.closed());
     } finally {
       for (const s of sockets) s.destroy();
       child.kill('SIGKILL');

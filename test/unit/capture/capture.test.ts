@@ -61,6 +61,25 @@ function sampleCapture(close = true): Uint8Array {
   return sink.bytes();
 }
 
+/** Offset of the first version-2 chunk header of `type` (walking real chunk boundaries). */
+function findChunk(b: Buffer, type: number, nth = 0): number {
+  let off = 16;
+  let seen = 0;
+  while (off + 16 <= b.length) {
+    if (b.readUInt32LE(off) === type && seen++ === nth) return off;
+    off += 16 + ((b.readUInt32LE(off + 4) + 7) & ~7);
+  }
+  throw new Error(`no chunk of type ${type}`);
+}
+
+/** The version 1 fixture cut before its END chunk (as a crashed recorder leaves it). */
+function v1WithoutEnd(): Buffer {
+  const b = readFileSync(join(__dirname, 'fixtures', 'format-v1.uevrcap'));
+  let off = 16;
+  while (b.readUInt32LE(off) !== 7) off += 8 + ((b.readUInt32LE(off + 4) + 7) & ~7);
+  return b.subarray(0, off);
+}
+
 describe('capture file', () => {
   test('round trip into the columnar profile', () => {
     const bytes = sampleCapture();
@@ -132,15 +151,14 @@ describe('capture file', () => {
     const bad = Buffer.from(sampleCapture());
     bad.writeUInt32LE(0xffffffff, 20); // header chunk length
     assert.throws(() => readCapture(bad, 'b.uevrcap'), CaptureFormatError);
-    // Lie about a sample count: the reader stops there instead of reading out of bounds.
+    // Lie about a sample count: the checksum catches it and the chunk is reported as damaged.
     const lie = Buffer.from(sampleCapture());
-    const idx = lie.indexOf(Buffer.from([5, 0, 0, 0]), 16);
-    assert.ok(idx > 0);
-    const len = lie.readUInt32LE(idx + 4);
-    lie.writeUInt32LE(1e6, idx + 8);
-    assert.ok(len > 0);
+    const idx = findChunk(lie, 5);
+    lie.writeUInt32LE(1e6, idx + 16);
     const p = readCapture(lie, 'l.uevrcap');
-    assert.equal(p.meta.truncated, true);
+    assert.equal(p.meta.damagedChunks, 1);
+    assert.match(String(p.meta.damage), /^chunk \d+ damaged: /);
+    assert.equal(p.samples.length, 1, 'the other samples chunk still reads');
     // Random garbage after a valid header never throws anything but CaptureFormatError.
     let seed = 1;
     for (let round = 0; round < 200; round++) {
@@ -156,6 +174,91 @@ describe('capture file', () => {
         assert.ok(e instanceof CaptureFormatError, String(e));
       }
     }
+  });
+
+  test('a flipped bit in a samples chunk is reported as damage with the samples skipped, never shown as data', () => {
+    const b = Buffer.from(sampleCapture());
+    const at = findChunk(b, 5); // first SAMPLES chunk: 2 samples
+    b[at + 16 + 8 + 3] ^= 0x40; // a bit of the first sample's time
+    const p = readCapture(b, 'flip.uevrcap');
+    assert.equal(p.meta.damage, 'chunk 4 damaged: 2 samples skipped');
+    assert.equal(p.meta.samplesSkipped, 2);
+    assert.deepEqual([...p.samples.time], [25], 'only the undamaged samples');
+    assert.equal(p.meta.truncated, false, 'the file is whole, only damaged');
+  });
+
+  test('a flipped bit in a chunk header skips to the next good chunk', () => {
+    const b = Buffer.from(sampleCapture());
+    const at = findChunk(b, 3); // first FRAMES chunk
+    b[at + 4] ^= 0x01; // its length
+    const p = readCapture(b, 'hdr.uevrcap');
+    assert.equal(p.meta.damagedChunks, 1);
+    assert.match(String(p.meta.damage), /^chunk 2 damaged: bytes \d+–\d+ skipped \(unreadable chunk header\)$/);
+    assert.equal(p.gameFrames!.length, 1, 'the second FRAMES chunk still reads');
+    assert.equal(p.samples.length, 3);
+  });
+
+  test('200 random bit flips: never absurd values, every flip either harmless (padding) or reported', () => {
+    const clean = readCapture(sampleCapture(), 'c');
+    let seed = 7;
+    let reported = 0;
+    for (let round = 0; round < 200; round++) {
+      const b = Buffer.from(sampleCapture());
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      const at = 16 + (seed % (b.length - 16));
+      b[at] ^= 1 << (seed >>> 29);
+      let p;
+      try {
+        p = readCapture(b, 'r.uevrcap');
+      } catch (e) {
+        assert.ok(e instanceof CaptureFormatError, String(e));
+        reported++;
+        continue;
+      }
+      if (p.meta.damage || p.meta.truncated) {
+        reported++;
+        continue;
+      }
+      // Not reported: the flip hit padding, so the data is exactly the clean data.
+      assert.deepEqual([...p.samples.time], [...clean.samples.time], `flip at ${at}`);
+      assert.deepEqual([...p.gameFrames!.duration], [...clean.gameFrames!.duration], `flip at ${at}`);
+      assert.deepEqual([...p.samples.weight], [...clean.samples.weight], `flip at ${at}`);
+    }
+    assert.ok(reported > 150, `${reported} of 200 flips reported`);
+  });
+
+  test('a magic line followed by zeros fails at once with one line, whatever its size', () => {
+    for (const magic of ['UEVRCAP v1     \n', 'UEVRCAP v2     \n']) {
+      const b = Buffer.alloc(50 * 1024 * 1024);
+      b.write(magic, 'latin1');
+      assert.throws(() => readCapture(b, 'z.uevrcap'), (e: Error) => e instanceof CaptureFormatError && /z\.uevrcap has no readable header chunk/.test(e.message) && !e.message.includes('\n'));
+    }
+  });
+
+  test('zeros after good chunks (a crashed capture) are capped damage, not one entry per 8 bytes', () => {
+    for (const v1 of [false, true]) {
+      const good = v1 ? v1WithoutEnd() : Buffer.from(sampleCapture(false));
+      const b = Buffer.concat([good, Buffer.alloc(8 * 1024 * 1024)]);
+      const p = readCapture(b, 'tail.uevrcap');
+      assert.equal(p.samples.length, 3);
+      assert.equal(p.meta.truncated, true);
+      if (v1) assert.match(String(p.meta.truncatedReason), /more than 64 damaged chunks/);
+      else assert.match(String(p.meta.truncatedReason), /damaged from byte/);
+    }
+  });
+
+  test('a version 1 capture (no checksums) still opens with the same data', () => {
+    const v1 = readFileSync(join(__dirname, 'fixtures', 'format-v1.uevrcap'));
+    assert.equal(v1.subarray(0, 16).toString('latin1'), 'UEVRCAP v1     \n');
+    const p = readCapture(v1, 'old.uevrcap');
+    const q = readCapture(sampleCapture(), 'new.uevrcap');
+    assert.equal(p.meta.formatVersion, 1);
+    assert.equal(q.meta.formatVersion, 2);
+    assert.deepEqual([...p.samples.time], [...q.samples.time]);
+    assert.deepEqual([...p.gameFrames!.duration], [...q.gameFrames!.duration]);
+    assert.deepEqual(p.callbacks!.name, q.callbacks!.name);
+    assert.equal(p.meta.truncated, false);
+    assert.equal(readCaptureEvents(v1).length, 1);
   });
 
   test('unaligned input (Buffer from a pool) reads the same', () => {

@@ -10,9 +10,18 @@ import { SessionServer } from '../../../src/core/session/server';
 import { SessionClient } from '../../../src/core/session/client';
 import { announceSession } from '../../../src/core/session/discovery';
 import { TimerBackend } from '../session/timer-backend';
+import { main } from '../../../src/cli/main';
 import { cliHarness } from './harness';
 
-const { dir, run } = cliHarness();
+const { dir, run, memIO } = cliHarness();
+
+/** Runs the CLI with environment variables (the token's proper channel). */
+async function runEnv(env: NodeJS.ProcessEnv, ...argv: string[]) {
+  const io = memIO();
+  io.env = env;
+  const code = await main(argv, io);
+  return { code, out: io.out, err: io.err };
+}
 
 
 describe('uevr-prof capture against a live session', () => {
@@ -27,13 +36,36 @@ describe('uevr-prof capture against a live session', () => {
     await backend.dispose();
   });
 
-  test('--attach HOST:PORT --token', async () => {
-    const r = await run('capture', '--attach', `127.0.0.1:${server.port}`, '--token', 'tok', '--seconds', '0.3', '--out', 'a/att.uevrcap');
+  test('--attach HOST:PORT with the token from UEVR_PROFILER_TOKEN (no warning)', async () => {
+    const r = await runEnv({ UEVR_PROFILER_TOKEN: 'tok' }, 'capture', '--attach', `127.0.0.1:${server.port}`, '--seconds', '0.3', '--out', 'a/att.uevrcap');
     assert.equal(r.code, 0, r.err);
     assert.match(r.err, /capturing/);
+    assert.doesNotMatch(r.err, /warning/);
     const p = readCapture(readFileSync(join(dir, 'a/att.uevrcap')), 'att');
     assert.ok(p.gameFrames!.length > 0);
     assert.ok(p.samples.length > 0);
+  });
+
+  test('--token still works but warns that the secret is visible in the process arguments', async () => {
+    const r = await run('capture', '--attach', `127.0.0.1:${server.port}`, '--token', 'tok', '--seconds', '0.2', '--out', 'a/att2.uevrcap');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /warning: --token puts the session token in the process arguments.*UEVR_PROFILER_TOKEN/);
+  });
+
+  test('--attach to a host that is not loopback is refused unless --allow-remote', async () => {
+    for (const host of ['10.1.2.3', 'example.com', '0.0.0.0', '[fe80::1]']) {
+      const r = await runEnv({ UEVR_PROFILER_TOKEN: 'tok' }, 'capture', '--attach', `${host}:47800`, '--seconds', '0.2', '--out', 'r.uevrcap');
+      assert.equal(r.code, 2, host);
+      assert.match(r.err, /is not a loopback address.*--allow-remote/, host);
+    }
+    for (const host of ['localhost', '127.0.0.1', '[::1]']) {
+      const r = await runEnv({ UEVR_PROFILER_TOKEN: 'tok' }, 'capture', '--attach', `${host}:1`, '--seconds', '0.2', '--out', 'r.uevrcap');
+      assert.doesNotMatch(r.err, /loopback/, host);
+    }
+    // With --allow-remote the address is used (here nothing listens: a connect error, not a refusal).
+    const r = await runEnv({ UEVR_PROFILER_TOKEN: 'tok' }, 'capture', '--attach', '0.0.0.0:1', '--allow-remote', '--seconds', '0.2', '--out', 'r.uevrcap');
+    assert.equal(r.code, 2);
+    assert.doesNotMatch(r.err, /loopback/);
   });
 
   test('--attach with a wrong token exits 2 naming the refusal', async () => {

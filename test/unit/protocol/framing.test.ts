@@ -75,7 +75,8 @@ describe('protocol framing', () => {
     ['non-numeric length', 'Content-Length: 12abc\r\n\r\n', /invalid Content-Length/],
     ['float length', 'Content-Length: 1.5\r\n\r\n', /invalid Content-Length/],
     ['duplicate length', 'Content-Length: 2\r\nContent-Length: 2\r\n\r\n{}', /duplicate/],
-    ['binary header', '\x00\x01\x02: \xff\r\n\r\n', /invalid header line/],
+    ['binary header', '\x00\x01\x02: \xff\r\n\r\n', /cannot start with byte 0x00/],
+    ['binary byte inside a header line', 'Content-Length: 5\x01\r\n\r\n', /binary byte 0x01/],
   ] as const) {
     test(`fatal: ${name}`, () => {
       const e = errs(new MessageDecoder().push(Buffer.from(bytes, 'latin1')));
@@ -85,6 +86,31 @@ describe('protocol framing', () => {
       assert.ok(!e[0]!.message.includes('\n'), 'one-line message');
     });
   }
+
+  test('a first byte that cannot start a header fails at once, with no blank line needed', () => {
+    // A TLS ClientHello (curl -k https://…) starts 0x16 0x03 0x01 and never contains CRLFCRLF.
+    const hello = Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03]);
+    const e = errs(new MessageDecoder().push(hello));
+    assert.equal(e.length, 1);
+    assert.equal(e[0]!.fatal, true);
+    assert.match(e[0]!.message, /cannot start with byte 0x16/);
+  });
+
+  test('a binary byte in a header still being read fails at once (no need to wait for 1 KiB)', () => {
+    const d = new MessageDecoder();
+    assert.equal(errs(d.push(Buffer.from('Content-Len'))).length, 0);
+    const e = errs(d.push(Buffer.from([0x67, 0xff])));
+    assert.equal(e.length, 1);
+    assert.match(e[0]!.message, /binary byte 0xff/);
+  });
+
+  test('setMaxContentLength lowers the limit for the next header', () => {
+    const d = new MessageDecoder();
+    d.setMaxContentLength(65536);
+    const e = errs(d.push(Buffer.from('Content-Length: 65537\r\n\r\n')));
+    assert.equal(e.length, 1);
+    assert.match(e[0]!.message, /exceeds the limit of 65536/);
+  });
 
   test('a header with no blank line is cut off at the header limit (memory stays bounded)', () => {
     const d = new MessageDecoder({ maxHeaderBytes: 256 });

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -64,6 +65,43 @@ describe('session discovery', () => {
     assert.match(reasons['e.json']!, /protocol version 99/);
     assert.match(reasons['f.json']!, /larger than/);
     assert.equal(l.ignored.length, 6);
+  });
+
+  test('the sessions folder is created 0700 and an existing looser one of ours is tightened; no temp file is left', { skip: process.platform === 'win32' }, () => {
+    const base = tmp();
+    const dir = join(base, 'a', 'sessions');
+    const h = announceSession({ port: 47801, token: newToken(), game: 'G' }, dir);
+    assert.equal(statSync(dir).mode & 0o777, 0o700);
+    assert.equal(statSync(h.file).mode & 0o777, 0o600);
+    assert.deepEqual(readdirSync(dir), [`session-${process.pid}-47801.json`]);
+    h.dispose();
+    const loose = join(base, 'loose');
+    mkdirSync(loose);
+    chmodSync(loose, 0o777);
+    announceSession({ port: 47802, token: newToken(), game: 'G' }, loose).dispose();
+    assert.equal(statSync(loose).mode & 0o777, 0o700);
+  });
+
+  const strace = spawnSync('strace', ['-V']).status === 0;
+  test('the temp file is opened O_CREAT|O_EXCL|O_NOFOLLOW with mode 0600 from the start (strace), then renamed', { skip: process.platform !== 'linux' || !strace ? 'needs strace on Linux' : false }, () => {
+    const dir = tmp();
+    const script = `require(${JSON.stringify(join(__dirname, '../../../src/core/session/discovery.ts'))}).announceSession({ port: 5, token: 'x', game: 'G' }, ${JSON.stringify(dir)}).dispose()`;
+    const r = spawnSync('strace', ['-f', '-e', 'trace=openat,rename,renameat,renameat2', process.execPath, '--import', 'tsx', '-e', script], { encoding: 'utf8', cwd: join(__dirname, '../../..') });
+    assert.equal(r.status, 0, r.stderr.slice(-500));
+    const open = r.stderr.split('\n').find((l) => l.includes('openat(') && l.includes(dir) && l.includes('.tmp'));
+    assert.ok(open, 'the temp file open is traced');
+    assert.match(open, /O_WRONLY\|O_CREAT\|O_EXCL\|O_NOFOLLOW/);
+    assert.match(open, /, 0600\)/);
+    assert.match(open, /\/\.session-[0-9a-f]{32}\.tmp"/, 'a random temp name');
+    assert.ok(r.stderr.split('\n').some((l) => /rename/.test(l) && l.includes('.tmp') && l.includes('session-')), 'then renamed');
+  });
+
+  test('a named pipe called *.json in the folder is skipped with a reason, not read (no hang)', { skip: process.platform === 'win32' }, () => {
+    const dir = tmp();
+    execFileSync('mkfifo', [join(dir, 'session-1-2.json')]);
+    const r = listSessions(dir);
+    assert.equal(r.sessions.length, 0);
+    assert.match(r.ignored[0]!.reason, /is a named pipe, not a regular file/);
   });
 
   test('a missing folder is an empty list; a missing file is a clear error', () => {

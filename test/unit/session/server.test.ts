@@ -206,12 +206,65 @@ describe('session server', () => {
     c.close();
   });
 
-  test('max connections: extra connections are refused with a reason', async () => {
-    const peers = await Promise.all(Array.from({ length: 6 }, () => RawPeer.open(server.port)));
+  test('max connections: an attach beyond the attached limit is refused with a reason', async () => {
+    const clients = await Promise.all(Array.from({ length: 6 }, () => SessionClient.open('127.0.0.1', server.port, TOKEN)));
     const extra = await RawPeer.open(server.port);
+    await extra.response(extra.request('initialize', {}));
+    const r = await extra.response(extra.request('attach', { token: TOKEN }));
+    assert.equal(r.success, false);
+    assert.match(String(r.message), /too many connections \(max 6 attached\)/);
     await extra.waitClosed();
-    assert.ok(extra.messages.some((m) => /too many connections/.test(JSON.stringify(m.body))));
-    for (const p of peers) p.close();
+    for (const c of clients) c.close();
+  });
+
+  test('idle sockets filling every slot do not lock out the owner (oldest unattached is evicted)', async () => {
+    const idle = await Promise.all(Array.from({ length: 8 }, () => RawPeer.open(server.port)));
+    const owner = await SessionClient.open('127.0.0.1', server.port, TOKEN);
+    const info = await owner.request('sessionInfo', {});
+    assert.equal(info.session.game, 'TestGame');
+    // The one evicted was told why before the close.
+    const evicted = idle.find((p) => p.closed);
+    assert.ok(evicted, 'an idle socket was evicted to make room');
+    assert.ok(evicted.messages.some((m) => /evicted/.test(JSON.stringify(m.body))));
+    owner.close();
+    for (const p of idle) p.close();
+  });
+
+  test('eight TLS ClientHellos are closed at once and never hold a slot', async () => {
+    const hello = Buffer.from('16030100f8010000f40303', 'hex');
+    const peers = await Promise.all(Array.from({ length: 8 }, () => RawPeer.open(server.port)));
+    const t0 = Date.now();
+    for (const p of peers) p.send(hello);
+    for (const p of peers) await p.waitClosed();
+    assert.ok(Date.now() - t0 < 2000, `closed after ${Date.now() - t0} ms, not at the handshake deadline`);
+    assert.ok(peers[0]!.messages.some((m) => /cannot start with byte 0x16/.test(JSON.stringify(m.body))));
+    const owner = await SessionClient.open('127.0.0.1', server.port, TOKEN);
+    owner.close();
+  });
+
+  test('a 16 MiB body before attach is refused at the 64 KiB limit, before any body byte is buffered', async () => {
+    const p = await RawPeer.open(server.port);
+    p.send(`Content-Length: ${16 * 1024 * 1024}\r\n\r\n`);
+    await p.waitClosed();
+    assert.ok(p.messages.some((m) => /exceeds the limit of 65536 bytes/.test(JSON.stringify(m.body))));
+    // 64 KiB exactly is still a (bad, answered) message before attach.
+    const q = await RawPeer.open(server.port);
+    const body = JSON.stringify({ seq: 1, type: 'request', command: 'initialize', arguments: { pad: 'x'.repeat(65536 - 90) } });
+    q.send(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    const r = await q.response(1);
+    assert.ok(Buffer.byteLength(body) <= 65536);
+    assert.equal(r.success, true);
+    q.close();
+  });
+
+  test('after attach, bodies above 64 KiB are accepted (the full limit applies)', async () => {
+    const p = await RawPeer.open(server.port);
+    await p.response(p.request('initialize', {}));
+    await p.response(p.request('attach', { token: TOKEN }));
+    const seq = p.request('sessionInfo', { pad: 'y'.repeat(200_000) });
+    const r = await p.response(seq);
+    assert.equal(r.success, true);
+    p.close();
   });
 
   test('connect errors are ConnectError with a one-line message', async () => {
@@ -219,5 +272,51 @@ describe('session server', () => {
     const port = s.port;
     await s.close();
     await assert.rejects(SessionClient.connect('127.0.0.1', port), (e: Error) => e instanceof ConnectError && /ECONNREFUSED/.test(e.message));
+  });
+});
+
+describe('session server defaults before attach', () => {
+  test('an idle unauthenticated socket is closed at the 2 s pre-auth deadline, with a reason', async () => {
+    const backend = new TimerBackend();
+    const server = await SessionServer.start({ backend, token: TOKEN, port: 0 });
+    try {
+      const p = await RawPeer.open(server.port);
+      const t0 = Date.now();
+      await p.waitClosed();
+      const took = Date.now() - t0;
+      assert.ok(took >= 1500 && took < 6000, `closed after ${took} ms`);
+      assert.ok(p.messages.some((m) => /handshake not completed within 2000 ms/.test(JSON.stringify(m.body))));
+    } finally {
+      await server.close();
+      await backend.dispose();
+    }
+  });
+});
+
+describe('session server hard output limit', () => {
+  test('a client that does not read is closed at 4 × maxQueuedBytes, and the reason is the last thing sent', async () => {
+    const backend = new TimerBackend();
+    const server = await SessionServer.start({ backend, token: TOKEN, port: 0, maxQueuedBytes: 64 * 1024, maxRequestsPerSecond: 1e9 });
+    try {
+      const p = await RawPeer.open(server.port);
+      await p.response(p.request('initialize', {}));
+      await p.response(p.request('attach', { token: TOKEN }));
+      p.socket.pause(); // stop reading: kernel buffers fill, then the server's queue grows
+      const one = (seq: number) => {
+        const b = JSON.stringify({ seq, type: 'request', command: 'sessionInfo' });
+        return `Content-Length: ${b.length}\r\n\r\n${b}`;
+      };
+      p.send(Array.from({ length: 40_000 }, (_, i) => one(i + 10)).join(''));
+      await new Promise((r) => setTimeout(r, 500));
+      p.socket.resume();
+      await p.waitClosed();
+      const last = p.messages.slice(-2);
+      assert.equal(last[0]?.event, 'output');
+      assert.equal(last[1]?.event, 'terminated');
+      assert.match(String((last[1]?.body as { reason?: string }).reason), /client too slow: more than 262144 bytes unread/);
+    } finally {
+      await server.close();
+      await backend.dispose();
+    }
   });
 });

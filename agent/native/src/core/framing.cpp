@@ -1,5 +1,6 @@
 #include "framing.hpp"
 
+#include <cstdio>
 #include <cstring>
 
 namespace uevrprof {
@@ -50,7 +51,7 @@ bool FrameDecoder::parseHeader() {
         if (c < '0' || c > '9') { error_ = "invalid Content-Length"; return false; }
         n = n * 10 + size_t(c - '0');
       }
-      if (n > kMaxBody) { error_ = "Content-Length " + value + " exceeds the maximum of 16777216 bytes"; return false; }
+      if (n > maxBody_) { error_ = "Content-Length " + value + " exceeds the limit of " + std::to_string(maxBody_) + " bytes"; return false; }
       have = true;
       len = n;
     }
@@ -66,6 +67,19 @@ bool FrameDecoder::feed(const char* data, size_t len, std::vector<std::string>& 
   while (i < len) {
     if (!inBody_) {
       // Byte-wise: headers are tiny, and this keeps the 1 KiB bound exact.
+      unsigned char b = (unsigned char)data[i];
+      if (header_.empty() && !nameChar(char(b))) {
+        char m[64];
+        std::snprintf(m, sizeof m, "a header cannot start with byte 0x%02x", b);
+        error_ = m;
+        return false;
+      }
+      if ((b < 0x20 && b != '\r' && b != '\n' && b != '\t') || b > 0x7E) {
+        char m[64];
+        std::snprintf(m, sizeof m, "binary byte 0x%02x in a header", b);
+        error_ = m;
+        return false;
+      }
       header_.push_back(data[i++]);
       size_t h = header_.size();
       if (h >= 4 && std::memcmp(header_.data() + h - 4, "\r\n\r\n", 4) == 0) {

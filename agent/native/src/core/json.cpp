@@ -9,6 +9,9 @@ namespace uevrprof {
 namespace {
 
 constexpr int kMaxDepth = 64;
+// A body expands to about 120 bytes per value in memory: 100,000 values (~12 MB) is far above any
+// request of the protocol and keeps a hostile 16 MiB body of "[0,0,0,…]" from costing a gigabyte.
+constexpr size_t kMaxValues = 100000;
 
 // Decodes one UTF-8 sequence at p; returns its length (1-4) or 0 when invalid.
 size_t utf8Seq(const unsigned char* p, size_t left, uint32_t& cp) {
@@ -40,6 +43,7 @@ struct Parser {
   const char* p;
   const char* end;
   std::string err;
+  size_t values = 0;
 
   bool fail(const char* m) { if (err.empty()) err = m; return false; }
   void ws() { while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++; }
@@ -123,6 +127,7 @@ struct Parser {
   }
   bool value(JsonValue& v, int depth) {
     if (depth > kMaxDepth) return fail("nesting too deep");
+    if (++values > kMaxValues) return fail("too many values (more than 100000)");
     ws();
     if (p >= end) return fail("unexpected end of JSON");
     char c = *p;
@@ -187,7 +192,7 @@ bool isValidUtf8(const char* data, size_t len) {
 }
 
 bool parseJson(const char* data, size_t len, JsonValue& out, std::string& error) {
-  Parser ps{data, data + len, {}};
+  Parser ps{data, data + len, {}, 0};
   if (!ps.value(out, 0)) { error = ps.err; return false; }
   ps.ws();
   if (ps.p != ps.end) { error = "trailing characters after JSON"; return false; }

@@ -26,7 +26,7 @@ struct JsonValue {
 };
 
 // Parses UTF-8 JSON text. Returns false and a one-line reason on invalid JSON, invalid UTF-8, nesting
-// deeper than 64 or trailing garbage. Never throws.
+// deeper than 64, more than 100,000 values (bounded memory) or trailing garbage. Never throws.
 bool parseJson(const char* data, size_t len, JsonValue& out, std::string& error);
 
 // Whether bytes are well-formed UTF-8 (no overlongs, no surrogates).

@@ -17,8 +17,11 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #endif
+#include <cstring>
+#include <filesystem>
 
 namespace uevrprof {
 
@@ -28,6 +31,7 @@ bool netInit() {
   return WSAStartup(MAKEWORD(2, 2), &d) == 0;
 }
 void sockClose(sock_t s) { closesocket(s); }
+void sockShutdownWrite(sock_t s) { shutdown(s, SD_SEND); }
 bool sockNonBlocking(sock_t s) {
   u_long on = 1;
   return ioctlsocket(s, FIONBIO, &on) == 0;
@@ -36,6 +40,7 @@ static bool wouldBlock() { return WSAGetLastError() == WSAEWOULDBLOCK; }
 #else
 bool netInit() { return true; }
 void sockClose(sock_t s) { ::close(s); }
+void sockShutdownWrite(sock_t s) { ::shutdown(s, SHUT_WR); }
 bool sockNonBlocking(sock_t s) {
   int fl = fcntl(s, F_GETFL, 0);
   return fl >= 0 && fcntl(s, F_SETFL, fl | O_NONBLOCK) == 0;
@@ -177,5 +182,95 @@ std::string isoNow() {
                 tm.tm_min, tm.tm_sec, ms);
   return b;
 }
+
+static std::string randomHex(size_t bytes) {
+  std::vector<unsigned char> b(bytes);
+  if (!randomBytes(b.data(), b.size())) return {};
+  static const char* d = "0123456789abcdef";
+  std::string s;
+  for (unsigned char c : b) { s += d[c >> 4]; s += d[c & 15]; }
+  return s;
+}
+
+#ifdef _WIN32
+static std::wstring wide(const std::string& u8) {
+  int n = MultiByteToWideChar(CP_UTF8, 0, u8.c_str(), -1, nullptr, 0);
+  std::wstring w(size_t(n > 0 ? n - 1 : 0), L'\0');
+  if (n > 1) MultiByteToWideChar(CP_UTF8, 0, u8.c_str(), -1, &w[0], n);
+  return w;
+}
+
+bool ensurePrivateDir(const std::string& dir, std::string& error) {
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::u8path(dir), ec);
+  if (ec) { error = "cannot create the sessions folder " + dir + ": " + ec.message(); return false; }
+  return true;
+}
+
+bool writePrivateFileAtomic(const std::string& dir, const std::string& name, const std::string& body, std::string& error) {
+  std::string rnd = randomHex(16);
+  if (rnd.empty()) { error = "no secure random source"; return false; }
+  std::wstring tmp = wide(dir + "\\.session-" + rnd + ".tmp");
+  std::wstring dst = wide(dir + "\\" + name);
+  // CREATE_NEW: fails when anything (a file, a link) already has the name; the ACL is inherited.
+  HANDLE h = CreateFileW(tmp.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, nullptr);
+  if (h == INVALID_HANDLE_VALUE) { error = "cannot create a temp file in " + dir; return false; }
+  DWORD done = 0;
+  BOOL ok = WriteFile(h, body.data(), DWORD(body.size()), &done, nullptr) && done == body.size();
+  ok = CloseHandle(h) && ok;
+  if (!ok || !MoveFileExW(tmp.c_str(), dst.c_str(), MOVEFILE_REPLACE_EXISTING)) {
+    DeleteFileW(tmp.c_str());
+    error = "cannot write the discovery file in " + dir;
+    return false;
+  }
+  return true;
+}
+#else
+bool ensurePrivateDir(const std::string& dir, std::string& error) {
+  // Parents as the user's umask makes them; the sessions folder itself 0700.
+  std::string path;
+  size_t pos = 0;
+  while (pos != std::string::npos) {
+    pos = dir.find('/', pos + 1);
+    path = dir.substr(0, pos);
+    if (path.empty()) continue;
+    if (::mkdir(path.c_str(), pos == std::string::npos ? 0700 : 0777) != 0 && errno != EEXIST) {
+      error = "cannot create the sessions folder " + path + ": " + std::strerror(errno);
+      return false;
+    }
+  }
+  struct stat st {};
+  if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) { error = "sessions folder " + dir + " is not a folder"; return false; }
+  if (st.st_uid == ::getuid() && (st.st_mode & 077) != 0 && ::chmod(dir.c_str(), 0700) != 0) {
+    error = "cannot make the sessions folder " + dir + " private: " + std::strerror(errno);
+    return false;
+  }
+  return true;
+}
+
+bool writePrivateFileAtomic(const std::string& dir, const std::string& name, const std::string& body, std::string& error) {
+  std::string rnd = randomHex(16);
+  if (rnd.empty()) { error = "no secure random source"; return false; }
+  std::string tmp = dir + "/.session-" + rnd + ".tmp";
+  std::string dst = dir + "/" + name;
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) { error = "cannot create a temp file in " + dir + ": " + std::strerror(errno); return false; }
+  size_t off = 0;
+  bool ok = true;
+  while (off < body.size()) {
+    ssize_t n = ::write(fd, body.data() + off, body.size() - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) { ok = false; break; }
+    off += size_t(n);
+  }
+  if (::close(fd) != 0) ok = false;
+  if (!ok || ::rename(tmp.c_str(), dst.c_str()) != 0) {
+    error = "cannot write the discovery file " + dst + ": " + std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return false;
+  }
+  return true;
+}
+#endif
 
 }  // namespace uevrprof

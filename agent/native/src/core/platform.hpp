@@ -19,6 +19,9 @@ namespace uevrprof {
 
 bool netInit();
 void sockClose(sock_t s);
+// Sends FIN (no more writes) but keeps the socket open for reading: a close with unread input would
+// send RST and make the peer lose the replies (and the reason) it has not read yet.
+void sockShutdownWrite(sock_t s);
 bool sockNonBlocking(sock_t s);
 // Binds 127.0.0.1:port (0 = any free port) and listens; returns kBadSock on failure.
 sock_t listenLoopback(int port, int& boundPort);
@@ -37,5 +40,14 @@ int processId();
 // UTF-8 on every platform.
 std::string defaultSessionsDir();
 std::string isoNow();
+
+// Creates `dir` (and missing parents) owner-only: 0700 on POSIX, an existing folder of ours that is
+// more open is tightened; on Windows the folder inherits the user profile's ACL (%APPDATA% is private
+// to the user). False + a one-line reason on failure.
+bool ensurePrivateDir(const std::string& dir, std::string& error);
+// Writes `body` to dir/name atomically for a secret: a new temp file with a random name created
+// O_CREAT|O_EXCL|O_NOFOLLOW with mode 0600 from the start (CREATE_NEW on Windows: never an existing
+// file or link), every write and the close checked, then renamed over `name`. False + reason on failure.
+bool writePrivateFileAtomic(const std::string& dir, const std::string& name, const std::string& body, std::string& error);
 
 }  // namespace uevrprof

@@ -23,6 +23,10 @@ constexpr size_t kHeldFrames = 4096;
 constexpr size_t kOutboxFrames = 4096;
 constexpr size_t kOutboxSamples = 1000000;
 constexpr int kMaxMalformed = 20;
+constexpr size_t kPreAttachBody = 64u * 1024u;    // docs/protocol.md §2: bodies before attach
+constexpr int kMaxPending = 8;                    // unattached connections held apart from attached slots
+constexpr double kRequestsPerSecond = 2000;       // token bucket per connection (§2: request flood)
+constexpr double kClosingGraceMs = 2000;          // a closing peer that does not read is cut after this
 constexpr size_t kMaxGameWork = 256;
 
 std::string fmtFrame(const FrameRecord& f) {
@@ -72,6 +76,15 @@ struct Session::Conn {
   bool initialized = false, attached = false, closeAfterFlush = false, dead = false;
   int malformed = 0;
   double openedAt = 0;
+  double closingSince = -1;     // when closeAfterFlush was set (the grace period starts)
+  bool finSent = false;         // our write side is shut down (all replies were sent)
+  bool peerClosed = false;      // the peer's FIN arrived
+  double budget = kRequestsPerSecond;
+  double budgetAt = 0;
+  // Absolute offsets (bytes ever queued) where each queued message starts, so a forced close can
+  // drop whole unsent messages and still send its reason as a complete message.
+  std::deque<size_t> starts;
+  size_t erased = 0;            // bytes removed from the front of `out` so far
   // Frames held back while the client reads slowly (§7).
   std::deque<FrameRecord> held;
   uint64_t dropped = 0;
@@ -125,10 +138,10 @@ bool Session::writeDiscovery(std::string& error) {
   try {
     std::string dir = cfg_.sessionsDir.empty() ? defaultSessionsDir() : cfg_.sessionsDir;
     fs::path d = fs::u8path(dir);
-    fs::create_directories(d);
+    // The folder owner-only, the file 0600 from its creation under a random temp name (platform.cpp).
+    if (!ensurePrivateDir(dir, error)) return false;
     std::string name = "session-" + std::to_string(pid_) + "-" + std::to_string(port_) + ".json";
     fs::path file = d / fs::u8path(name);
-    fs::path tmp = d / fs::u8path(name + ".tmp");
     std::string body = "{\"protocol\":1,\"host\":\"127.0.0.1\",\"port\":" + std::to_string(port_) + ",\"token\":";
     jsonString(body, token_);
     body += ",\"pid\":" + std::to_string(pid_) + ",\"game\":";
@@ -136,15 +149,8 @@ bool Session::writeDiscovery(std::string& error) {
     body += ",\"startedAt\":";
     jsonString(body, isoNow());
     body += "}\n";
-    {
-      std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
-      if (!o) { error = "cannot write the discovery file in " + dir; return false; }
-      o << body;
-    }
-    std::error_code ec;
-    // 0600: the token is the only thing between another local user and the session.
-    fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write, ec);
-    fs::rename(tmp, file);
+    // 0600 from the start: the token is the only thing between another local user and the session.
+    if (!writePrivateFileAtomic(dir, name, body, error)) return false;
     discoveryFile_ = file.u8string();
     return true;
   } catch (const std::exception& e) {
@@ -209,7 +215,8 @@ void Session::log(const std::string& category, const std::string& text) {
 // --- network thread -------------------------------------------------------------------------------
 
 void Session::event(Conn& c, const std::string& name, const std::string& bodyJson) {
-  if (c.dead) return;
+  if (c.dead || c.closeAfterFlush) return;
+  c.starts.push_back(c.erased + c.out.size());
   std::string body = "{\"seq\":" + std::to_string(c.seq++) + ",\"type\":\"event\",\"event\":";
   jsonString(body, name);
   if (!bodyJson.empty()) body += ",\"body\":" + bodyJson;
@@ -219,7 +226,8 @@ void Session::event(Conn& c, const std::string& name, const std::string& bodyJso
 
 void Session::respond(Conn& c, int requestSeq, const std::string& command, bool ok, const std::string& message,
                       const std::string& bodyJson) {
-  if (c.dead) return;
+  if (c.dead || c.closeAfterFlush) return;
+  c.starts.push_back(c.erased + c.out.size());
   std::string body = "{\"seq\":" + std::to_string(c.seq++) + ",\"type\":\"response\",\"request_seq\":" +
                      std::to_string(requestSeq) + ",\"command\":";
   jsonString(body, command);
@@ -239,6 +247,16 @@ void Session::respond(Conn& c, int requestSeq, const std::string& command, bool 
 
 void Session::fatal(Conn& c, const std::string& reason) {
   if (c.dead || c.closeAfterFlush) return;
+  if (c.queued() > kHardQueue) {
+    // Forced close of a client that does not read: drop the whole messages not yet started so the
+    // reason below is not stuck behind 32 MiB; the message being sent is finished first.
+    size_t sent = c.erased + c.outOff;
+    while (!c.starts.empty() && c.starts.back() > sent) {
+      size_t cut = c.starts.back() - c.erased;
+      c.starts.pop_back();
+      c.out.resize(cut);
+    }
+  }
   std::string o = "{\"category\":\"stderr\",\"output\":";
   jsonString(o, "uevr-profiler session: " + reason + "\n");
   event(c, "output", o + "}");
@@ -295,6 +313,12 @@ void Session::handleBody(Conn& c, const std::string& body) {
     return malformed(seq, cmd.substr(0, 64), "invalid message: \"command\" must be a string of 1-64 characters");
   const JsonValue* args = v.get("arguments");
   if (args && args->kind != JsonValue::Object) return malformed(seq, cmd, "invalid message: \"arguments\" must be an object");
+  // Token bucket (docs/protocol.md §2): a flood of valid requests must not starve the network thread.
+  double t = now();
+  c.budget = std::min(kRequestsPerSecond, c.budget + (t - c.budgetAt) / 1000.0 * kRequestsPerSecond);
+  c.budgetAt = t;
+  if (c.budget < 1) return fatal(c, "request flood: more than 2000 requests per second");
+  c.budget -= 1;
   handleRequest(c, seq, cmd, args);
 }
 
@@ -342,7 +366,15 @@ void Session::handleRequest(Conn& c, int seq, const std::string& cmd, const Json
       c.closeAfterFlush = true;
       return;
     }
+    int attached = 0;
+    for (auto& o : conns_) attached += (o->attached && !o->dead && !o->closeAfterFlush) ? 1 : 0;
+    if (attached >= cfg_.maxConnections) {
+      std::string why = "too many connections (max " + std::to_string(cfg_.maxConnections) + " attached)";
+      respond(c, seq, cmd, false, why);
+      return fatal(c, "refused: " + why);
+    }
     c.attached = true;
+    c.dec.setMaxBody(FrameDecoder::kMaxBody);  // the full limit of §2 once attached
     respond(c, seq, cmd, true, "");
     for (const auto& cb : callbacks_) event(c, "callbackRegistered", "{\"callback\":" + callbackJson(cb) + "}");
     return;
@@ -559,9 +591,35 @@ void Session::loop() {
         auto c = std::make_unique<Conn>();
         c->fd = s;
         c->openedAt = t;
-        int live = 0;
+        c->budgetAt = t;
+        c->dec.setMaxBody(kPreAttachBody);
+        // Unattached connections have their own pool: when it is full the oldest one that has not
+        // even sent initialize (else the oldest unattached) is closed with a reason, so idle sockets or
+        // TLS handshakes never lock the owner out (docs/protocol.md §1).
+        Conn* victim = nullptr;
+        int pending = 0;
+        for (auto& o : conns_) {
+          if (o->attached || o->dead || o->closeAfterFlush) continue;
+          pending++;
+          if (!victim || (victim->initialized && !o->initialized) ||
+              (victim->initialized == o->initialized && o->openedAt < victim->openedAt))
+            victim = o.get();
+        }
+        if (pending >= kMaxPending && victim)
+          fatal(*victim, "evicted: more than " + std::to_string(kMaxPending) + " connections waiting to attach");
+        // A hard cap on sockets. Closing ones linger up to the grace period; a peer that never closes
+        // them must not fill the cap and lock the owner out, so the oldest closing one goes first.
+        size_t cap = size_t(cfg_.maxConnections + kMaxPending) * 2;
+        if (conns_.size() >= cap) {
+          Conn* oldest = nullptr;
+          auto since = [](const Conn* x) { return x->closingSince < 0 ? 1e300 : x->closingSince; };
+          for (auto& o : conns_)
+            if (o->closeAfterFlush && !o->dead && (!oldest || since(o.get()) < since(oldest))) oldest = o.get();
+          if (oldest) oldest->dead = true;
+        }
+        size_t live = 0;
         for (auto& o : conns_) live += o->dead ? 0 : 1;
-        if (live >= cfg_.maxConnections) {
+        if (live >= cap) {
           std::string o = "{\"category\":\"stderr\",\"output\":";
           jsonString(o, "uevr-profiler session: refused: too many connections (max " + std::to_string(cfg_.maxConnections) + ")\n");
           event(*c, "output", o + "}");
@@ -572,11 +630,28 @@ void Session::loop() {
     }
     for (size_t i = 1; i < fds.size() && i - 1 < conns_.size(); i++) {
       Conn& c = *conns_[i - 1];
-      if (c.dead || !r[i] || c.closeAfterFlush) continue;
+      if (c.dead || !r[i]) continue;
+      if (c.closeAfterFlush) {
+        // Closing: read and discard what the peer still sends, so the final close is not an RST that
+        // would make it lose the replies and the reason queued for it.
+        for (int rounds = 0; rounds < 64; rounds++) {
+          long n = sockRecv(c.fd, buf, sizeof buf);
+          if (n == -2) break;
+          if (n <= 0) { c.peerClosed = true; break; }
+        }
+        continue;
+      }
       for (int rounds = 0; rounds < 64; rounds++) {
         long n = sockRecv(c.fd, buf, sizeof buf);
         if (n == -2) break;
-        if (n <= 0) { c.dead = true; break; }
+        if (n < 0) { c.dead = true; break; }
+        if (n == 0) {
+          // Half-close (FIN): the client sends no more but still reads. Every request it sent has been
+          // handled above; flush the replies, then close (docs/protocol.md: replies are not dropped).
+          c.closeAfterFlush = true;
+          c.peerClosed = true;
+          break;
+        }
         std::vector<std::string> bodies;
         bool ok = c.dec.feed(buf, size_t(n), bodies);
         for (auto& b : bodies) {
@@ -589,7 +664,7 @@ void Session::loop() {
     }
     for (auto& c : conns_) {
       if (!c->attached && !c->dead && !c->closeAfterFlush && t - c->openedAt > cfg_.handshakeTimeoutMs)
-        fatal(*c, "no successful attach within 10 s");
+        fatal(*c, "handshake not completed within " + std::to_string(int(cfg_.handshakeTimeoutMs)) + " ms");
     }
     bool stopWaiting = false;
     for (auto& c : conns_) stopWaiting = stopWaiting || c->stopPending;
@@ -612,15 +687,27 @@ void Session::loop() {
     }
     for (auto& c : conns_) {
       if (c->dead) continue;
-      if (c->queued() > kHardQueue) { c->dead = true; continue; }
+      if (c->queued() > kHardQueue) fatal(*c, "client too slow: more than 32 MiB unread; connection closed");
+      if (c->closeAfterFlush && c->closingSince < 0) c->closingSince = t;
+      if (c->closeAfterFlush && t - c->closingSince > kClosingGraceMs) { c->dead = true; continue; }
       while (c->queued() > 0) {
         long n = sockSend(c->fd, c->out.data() + c->outOff, std::min<size_t>(c->queued(), 1 << 20));
         if (n == -2) break;
         if (n < 0) { c->dead = true; break; }
         c->outOff += size_t(n);
       }
-      if (c->outOff > (1u << 20) || c->outOff == c->out.size()) { c->out.erase(0, c->outOff); c->outOff = 0; }
-      if (c->closeAfterFlush && c->queued() == 0) c->dead = true;
+      if (c->outOff > (1u << 20) || c->outOff == c->out.size()) {
+        c->out.erase(0, c->outOff);
+        c->erased += c->outOff;
+        c->outOff = 0;
+        // Keep the start of the message being sent; forget those fully sent.
+        while (c->starts.size() > 1 && c->starts[1] <= c->erased) c->starts.pop_front();
+      }
+      if (c->closeAfterFlush && c->queued() == 0) {
+        // Everything is sent: FIN, then close once the peer has closed too (or the grace ends).
+        if (!c->finSent) { sockShutdownWrite(c->fd); c->finSent = true; }
+        if (c->peerClosed) c->dead = true;
+      }
     }
     for (auto it = conns_.begin(); it != conns_.end();) {
       if ((*it)->dead) { sockClose((*it)->fd); it = conns_.erase(it); }

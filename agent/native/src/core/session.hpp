@@ -26,8 +26,8 @@ struct SessionConfig {
   double refreshRateHz = 90;
   std::string sessionsDir;      // empty: defaultSessionsDir()
   int port = -1;                // -1: try 47800–47819 then any; 0: any; N: exactly N
-  int maxConnections = 8;
-  double handshakeTimeoutMs = 10000;
+  int maxConnections = 8;        // attached clients; unattached ones have a pool of their own (8)
+  double handshakeTimeoutMs = 2000;  // docs/protocol.md §2: the pre-auth deadline
   double batchIntervalMs = 100;
 };
 
