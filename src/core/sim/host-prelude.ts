@@ -89,14 +89,20 @@ print = function(...)
   api_enter(A_PRINT) burn(COST.printUs) H.log(0, s) api_leave()
 end
 
--- require: scripts live on the real disk, not in wasm's file system; the host reads them.
+-- require: scripts live on the real disk, not in wasm's file system; the host resolves the name as Lua's
+-- searcher does on Windows with UEVR's package.path (script-files.ts) and hands over the source.
+package.path = '<scripts>\\?.lua;<scripts>\\?\\init.lua'
+package.cpath = ''
 package.searchers = {
   package.searchers[1],
   function(name)
-    local src, path = H.read_script(name)
-    if not src then return '\n\tno script \'' .. tostring(name) .. '\' in the scripts folder' end
+    local src, path = H.read_script(tostring(name))
+    if not src then
+      if sfind(path, '^outside:') then error(path:sub(9), 0) end
+      return path
+    end
     local f, err = load(src, '@' .. path)
-    if not f then error(err, 0) end
+    if not f then error('error loading module \'' .. tostring(name) .. '\' from file \'' .. path .. '\':\n\t' .. err, 0) end
     return f, path
   end,
 }

@@ -2,8 +2,8 @@
 // with the environment UEVR gives scripts (host-prelude.ts), drives UEVR's frame order, and plays the
 // native plugin's part for the Lua agent (uevr_profiler table: clock, enter/leave, registration sites,
 // stack sampling). Implements SessionBackend in-process. docs/simulator.md describes the model.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, resolve, sep } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import type {
   BackendCapabilities,
   BackendListener,
@@ -21,6 +21,7 @@ import { burn, costsAsLua, DEFAULT_COSTS, instancesOf, type CostModel } from './
 import { CALLBACK_NAMES, CB_INDEX, HOST_CHUNK, hostPrelude, type CallbackName } from './host-prelude';
 import { AR, LUA_MASKCOUNT, loadLuaWasm, RawLua, type LuaState, type LuaWasm } from './lua-runtime';
 import { SampleInterner } from './sample-interner';
+import { listScripts, ModuleFinder } from './script-files';
 import { seededRandom } from '../random';
 
 export const SIM_VERSION = 'uevr-sim 1 (models UEVR Lua API 2.39)';
@@ -104,13 +105,7 @@ export function defaultAgentPath(): string | null {
   return candidates.find((p) => existsSync(p)) ?? null;
 }
 
-/** Lists a scripts folder as UEVR does: *.lua directly inside it (not recursive), in name order. */
-export function listScripts(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((f) => f.toLowerCase().endsWith('.lua') && statSync(join(dir, f)).isFile())
-    .sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : a < b ? -1 : 1))
-    .map((f) => resolve(dir, f));
-}
+export { listScripts } from './script-files';
 
 interface OpenCallback {
   id: number;
@@ -180,6 +175,7 @@ class Simulator implements SimulatedSession {
   private loop: Promise<void> | null = null;
   private disposed = false;
   private agentFile = '';
+  private finder: ModuleFinder | null = null;
 
   // API names registered by the prelude (api id -> name).
   private apiNames: string[] = [];
@@ -412,6 +408,7 @@ class Simulator implements SimulatedSession {
 
     if (this.watchdog > 0) this.arm(lua.L, WATCH_STEP);
 
+    this.finder = new ModuleFinder(this.scriptsDir);
     const files = listScripts(this.scriptsDir);
     const agentInFolder = files.some((f) => basename(f).toLowerCase().includes('uevr-profiler-agent'));
     if (this.agentPath && !agentInFolder) files.unshift(resolve(this.agentPath));
@@ -703,10 +700,27 @@ class Simulator implements SimulatedSession {
       }),
       read_script: lua.cfunction((L) => {
         const name = lua.tostring(L, 1);
-        const found = this.findModule(name);
-        if (!found) return 0;
-        lua.pushstring(L, found.code);
-        lua.pushstring(L, found.path);
+        // UEVR's run_script puts the scripts folder on package.path only while a script's main chunk
+        // runs and restores the previous path after it (ScriptState.cpp): a require first reached from
+        // a callback does not search the folder in a game either.
+        if (!this.loading) {
+          lua.pushnil(L);
+          lua.pushstring(L, `\n\tno file in the scripts folder: UEVR searches it only while a script loads (ScriptState::run_script restores package.path afterwards)`);
+          return 2;
+        }
+        const found = this.finder!.find(name);
+        if (found.kind === 'found') {
+          lua.pushstring(L, found.code);
+          lua.pushstring(L, found.path);
+          return 2;
+        }
+        lua.pushnil(L);
+        lua.pushstring(
+          L,
+          found.kind === 'outside'
+            ? `outside:module '${name}' leads outside the scripts folder (${found.path}): refused`
+            : found.tried.map((t) => `\n\tno file '${t}'`).join(''),
+        );
         return 2;
       }),
       custom_event: lua.cfunction((L) => {
@@ -719,21 +733,6 @@ class Simulator implements SimulatedSession {
         return 0;
       }),
     };
-  }
-
-  private findModule(name: string): { code: string; path: string } | null {
-    if (!/^[\w\-.]+$/.test(name)) return null; // no separators, no '..' segments: stay inside scriptsDir
-    const rel = name.split('.').filter((s) => s.length > 0);
-    if (rel.length === 0) return null;
-    for (const p of [join(this.scriptsDir, ...rel) + '.lua', join(this.scriptsDir, ...rel, 'init.lua')]) {
-      if (!resolve(p).startsWith(this.scriptsDir + sep)) continue;
-      try {
-        return { code: readFileSync(p, 'utf8'), path: resolve(p) };
-      } catch {
-        /* try the next form */
-      }
-    }
-    return null;
   }
 
   // ------------------------------------------------------------------ natives: uevr_profiler (plugin's part)

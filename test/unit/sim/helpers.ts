@@ -1,5 +1,5 @@
 // Shared by the simulator tests: runs a fixture folder in a real simulated session and records events.
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { CallbackInfo, FrameMetrics, LogLine, SampleBatch, ScriptError, ScriptReset } from '../../../src/core/session/backend';
 import { createSimulatedSession, type SimulatedSession, type SimulatedSessionOptions } from '../../../src/core/sim/session';
 
@@ -16,7 +16,7 @@ export interface Recorded {
 }
 
 export async function startSim(fixture: string, opts: Partial<SimulatedSessionOptions> = {}): Promise<Recorded> {
-  const sim = await createSimulatedSession({ scriptsDir: join(MODS, fixture), seed: 7, ...opts });
+  const sim = await createSimulatedSession({ scriptsDir: resolve(MODS, fixture), seed: 7, ...opts });
   const r: Recorded = { sim, frames: [], logs: [], errors: [], resets: [], registered: [], batches: [] };
   sim.subscribe({
     frame: (m) => r.frames.push(m),
