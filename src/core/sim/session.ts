@@ -650,6 +650,11 @@ class Simulator implements SimulatedSession {
         this.stolen += burn(lua.tonumber(L, 1));
         return 0;
       }),
+      // newud(mt): a fresh full userdata with metatable mt (the surface's sol2 objects).
+      newud: lua.cfunction((L) => {
+        lua.pushUserdata(L, 1);
+        return 1;
+      }),
       api_id: lua.cfunction((L) => {
         this.apiNames.push(lua.tostring(L, 1));
         lua.pushnumber(L, this.apiNames.length - 1);
