@@ -33,12 +33,48 @@ export const CB_INDEX: Record<CallbackName, number> = Object.fromEntries(
 export const HOST_CHUNK = '=uevr-host';
 
 /** Builds the prelude source; `costs` is a Lua table constructor from costsAsLua(). */
-export function hostPrelude(costs: string, seed: number, hookCallsPerFrame: number, engine: 'ue4' | 'ue5' = 'ue5'): string {
+/** UEVR's garbage-collection options (LuaLoader.hpp: UEVR menu > Lua), defaults as UEVR's. */
+export interface GcOptions {
+  /** 'uevr': collector stopped, stepped once per frame by UEVR (default); 'lua': Lua's own automatic collector. */
+  handler: 'uevr' | 'lua';
+  /** 'step' (default) or 'full' (a full collection every frame). */
+  type: 'step' | 'full';
+  /** 'generational' (default) or 'incremental'. */
+  mode: 'generational' | 'incremental';
+  /** Incremental step budget per frame, µs: 0-2000, default 1000. */
+  budgetUs: number;
+  /** Generational minor multiplier, 1-200, default 1. */
+  minorMultiplier: number;
+  /** Generational major multiplier, 1-1000, default 100. */
+  majorMultiplier: number;
+}
+export const DEFAULT_GC: GcOptions = { handler: 'uevr', type: 'step', mode: 'generational', budgetUs: 1000, minorMultiplier: 1, majorMultiplier: 100 };
+
+/** Clamps GC options to UEVR's slider ranges and fills defaults; throws on an unknown enum value. */
+export function normalizeGc(o: Partial<GcOptions> = {}): GcOptions {
+  const g = { ...DEFAULT_GC, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) } as GcOptions;
+  const oneOf = <T extends string>(v: string, allowed: readonly T[], what: string): T => {
+    if (!(allowed as readonly string[]).includes(v)) throw new Error(`GC ${what} must be ${allowed.join(' or ')} (got ${v})`);
+    return v as T;
+  };
+  const clamp = (v: number, lo: number, hi: number, d: number): number => (Number.isFinite(v) ? Math.min(hi, Math.max(lo, Math.round(v))) : d);
+  return {
+    handler: oneOf(g.handler, ['uevr', 'lua'] as const, 'handler'),
+    type: oneOf(g.type, ['step', 'full'] as const, 'type'),
+    mode: oneOf(g.mode, ['generational', 'incremental'] as const, 'mode'),
+    budgetUs: clamp(g.budgetUs, 0, 2000, 1000),
+    minorMultiplier: clamp(g.minorMultiplier, 1, 200, 1),
+    majorMultiplier: clamp(g.majorMultiplier, 1, 1000, 100),
+  };
+}
+
+export function hostPrelude(costs: string, seed: number, hookCallsPerFrame: number, engine: 'ue4' | 'ue5' = 'ue5', gc: GcOptions = DEFAULT_GC): string {
   return `local H = ...
 local COST = ${costs}
 local CALLBACK_NAMES = { ${CALLBACK_NAMES.map((n) => `'${n}'`).join(', ')} }
 local HOOK_CALLS = ${Math.max(0, Math.floor(hookCallsPerFrame))}
 local IS_UE5 = ${engine === 'ue5' ? 'true' : 'false'}
+local GC = { handler = '${gc.handler}', type = '${gc.type}', mode = '${gc.mode}', budget_us = ${gc.budgetUs}, minor = ${gc.minorMultiplier}, major = ${gc.majorMultiplier} }
 math.randomseed(${Math.floor(seed)})
 ${PRELUDE_BODY}`;
 }
@@ -121,10 +157,13 @@ local ARR = {}                                      -- marks a TArray value in p
 local function not_container(tname)
   return function() error("sol: cannot call '__pairs/pairs' on type '" .. tname .. "': it is not recognized as a container", 2) end
 end
-local M_OBJ, M_CLASS, M_FUNC, M_STRUCT = {}, {}, {}, {}
-setmetatable(M_CLASS, { __index = M_OBJ })
-setmetatable(M_FUNC, { __index = M_OBJ })
-setmetatable(M_STRUCT, { __index = M_OBJ })
+-- Method storage per usertype, with sol2's bases as UEVR declares them (ScriptContext.cpp): UClass and
+-- UFunction are UStructs, UStruct is a UField is a UObject. M_SOBJ is StructObject (a struct value).
+local M_OBJ, M_USTRUCT, M_CLASS, M_FUNC, M_SOBJ = {}, {}, {}, {}, {}
+setmetatable(M_USTRUCT, { __index = M_OBJ })
+setmetatable(M_CLASS, { __index = M_USTRUCT })
+setmetatable(M_FUNC, { __index = M_USTRUCT })
+local M_STRUCT = M_SOBJ
 local MT = {}
 local by_name = {}       -- full name -> record (what exists in the simulated object array)
 local classes = {}       -- short name -> class record
@@ -214,16 +253,23 @@ local function is_function_name(k)
 end
 local NUMERIC = { 'FOV', 'FieldOfView', 'Speed', 'Health', 'Amount', 'Time', 'Distance', 'Angle', 'Alpha', 'Count',
   'Index', 'Height', 'Width', 'Radius', 'Scale$', 'Value', 'Pitch', 'Yaw', 'Roll', 'Multiplier', 'Factor', 'Rate', 'Size' }
-local function vector() return new_struct('Vector', { X = 0.0, Y = 0.0, Z = 0.0 }) end
-local function rotator() return new_struct('Rotator', { Pitch = 0.0, Yaw = 0.0, Roll = 0.0 }) end
+-- FVector and FRotator properties come out as Vector3d (UE5) / Vector3f (UE4) pointing into the object
+-- (ScriptUtility.cpp prop_to_object): writes through them stay. VEC marks such a stored value.
+local VEC = {}
+local MK_VEC   -- the engine's vector constructor, set once the value types exist
+local function vector() return { [VEC] = true, x = 0.0, y = 0.0, z = 0.0 } end
+local rotator = vector
 local function guess_value(rec, k)
   if type(k) ~= 'string' then return nil end
   if sfind(k, '^b%u') then return false end
   if k == 'X' or k == 'Y' or k == 'Z' or k == 'W' or k == 'x' or k == 'y' or k == 'z' or k == 'w' then return 0.0 end
+  if rec.kind == 'struct' and k == 'Rotation' then return new_struct('Quat', { X = 0.0, Y = 0.0, Z = 0.0, W = 1.0 }) end   -- FTransform.Rotation is an FQuat
   if sfind(k, 'Rotation') or sfind(k, 'Rotator') then return rotator() end
   if sfind(k, 'Location') or sfind(k, 'Offset') or sfind(k, 'Velocity') or sfind(k, 'Vector') or sfind(k, 'Scale3D') then return vector() end
   for i = 1, #NUMERIC do if sfind(k, NUMERIC[i]) then return 0.0 end end
-  if sfind(k, 's$') and sfind(k, '^%u') and not sfind(k, 'ss$') then return { [ARR] = true } end  -- plural: a TArray
+  if sfind(k, 's$') and sfind(k, '^%u') and not sfind(k, 'ss$') then   -- plural: a TArray, with one element
+    return { [ARR] = true, new_object(get_class_rec('Object'), (rec.name:match(' (.*)$') or 'Transient') .. '.' .. k:sub(1, -2) .. '_0') }
+  end
   local cls = classes[k] or (sfind(k, 'Component$') and get_class_rec(k)) or get_class_rec('Object')
   local path = (rec.name:match(' (.*)$') or 'Transient') .. '.' .. k
   return new_object(cls, path)
@@ -232,6 +278,7 @@ end
 local function value_out(v)
   if type(v) == 'table' then
     if v.kind then return wrap(v) end
+    if v[VEC] then return MK_VEC(v) end
     if v[ARR] then
       local t = {}
       for i = 1, #v do t[i] = wrap(v[i]) end
@@ -242,8 +289,9 @@ local function value_out(v)
 end
 
 local function call_result(self_rec, k)
-  if sfind(k, 'Rotation') or sfind(k, 'Rotator') then return wrap(rotator()) end
-  if sfind(k, 'Location') or sfind(k, 'Vector') or sfind(k, 'Velocity') or sfind(k, 'Scale') then return wrap(vector()) end
+  if sfind(k, 'Rotation') or sfind(k, 'Rotator') or sfind(k, 'Location') or sfind(k, 'Vector') or sfind(k, 'Velocity') or sfind(k, 'Scale') then
+    return MK_VEC(vector())   -- a return value: a temporary copy
+  end
   if sfind(k, '^Is') or sfind(k, '^Can') or sfind(k, '^Has') or sfind(k, '^Was') then return false end
   if sfind(k, '^Get') or sfind(k, '^K2_Get') or sfind(k, '^Spawn') or sfind(k, '^Find') then
     local key = '$ret:' .. k
@@ -275,9 +323,12 @@ local function make_index(methods)
     if m ~= nil then return m end
     local rec = UD[w]
     api_enter(A_PROP) burn(COST.propertyLookupUs)
-    if type(k) == 'string' and rec.kind ~= 'struct' and is_function_name(k) and rec.props[k] == nil then
+    if type(k) == 'string' and rec.kind ~= 'struct' and rec.props[k] == nil and (is_function_name(k) or sfind(k, '^%u%w*_%u')
+        or (sfind(k, '^%u') and rec.cls and (sfind(rec.cls.short, 'Library$') or sfind(rec.cls.short, 'Statics$')))) then
+      -- A UFunction of the object's class: UEVR returns the UFunction itself, called through its __call.
+      local fr = new_function((rec.cls and rec.cls.short) or 'Object', k)
       api_leave()
-      return callable(k)
+      return wrap(fr)
     end
     local v = rec.props[k]
     if v == nil then v = guess_value(rec, k) rec.props[k] = v end
@@ -289,6 +340,9 @@ local function newindex(w, k, v)
   local rec = UD[w]
   api_enter(A_SETPROP) burn(COST.propertyLookupUs)
   if type(v) == 'userdata' and UD[v] then v = UD[v]
+  elseif type(v) == 'userdata' and STORE[v] and STORE[v].x ~= nil then
+    local st = STORE[v]
+    v = { [VEC] = true, x = st.x, y = st.y, z = st.z or 0.0 }
   elseif type(v) == 'table' and #v > 0 and rec_of(v[1]) then
     local arr = { [ARR] = true }
     for i = 1, #v do arr[i] = rec_of(v[i]) end
@@ -308,7 +362,10 @@ for kind, methods in pairs({ object = M_OBJ, class = M_CLASS, ['function'] = M_F
     __unm = function() return 0 end, __lt = function(a, b) return num(a) < num(b) end,
     __le = function(a, b) return num(a) <= num(b) end, __len = function() return 0 end,
     __concat = function(a, b) return tostring(a) .. tostring(b) end,
-    __call = function() return nil end,
+    __call = kind == 'function' and function(fnw, obj, ...)
+      local fr = UD[fnw]
+      return callable(fr.short or 'Call')(obj, ...)
+    end or function() return nil end,
   }
 end
 
@@ -355,8 +412,44 @@ end
 function M_OBJ.get_outer(self) small(A_SMALL) return nil end
 function M_OBJ.get_address(self) small(A_SMALL) return 0x10000 end
 function M_OBJ.call(self, fname, ...) return callable(fname)(self, ...) end
-function M_OBJ.as_class(self) return self end
-function M_OBJ.get_property_data(self) return nil end
+function M_OBJ.static_class() small(A_SMALL) return wrap(get_class_rec('Object')) end
+function M_OBJ.as_class(self) local r = rec_of(self) return r and r.kind == 'class' and self or nil end
+function M_OBJ.as_struct(self) local r = rec_of(self) return r and (r.kind == 'class' or r.kind == 'function') and self or nil end
+function M_OBJ.as_function(self) local r = rec_of(self) return r and r.kind == 'function' and self or nil end
+-- get_property / set_property: the reflective read and write of obj.Name / obj.Name = v, by name.
+function M_OBJ.get_property(self, name) return MT[rec_of(self).kind].__index(self, name) end
+function M_OBJ.set_property(self, name, v) return MT[rec_of(self).kind].__newindex(self, name, v) end
+local function typed_get(conv)
+  return function(self, name)
+    local v = M_OBJ.get_property(self, name)
+    return conv(v)
+  end
+end
+M_OBJ.get_bool_property = typed_get(function(v) return v == true end)
+M_OBJ.get_float_property = typed_get(function(v) return type(v) == 'number' and v or 0.0 end)
+M_OBJ.get_double_property = M_OBJ.get_float_property
+M_OBJ.get_int_property = typed_get(function(v) return math.tointeger(v) or 0 end)
+M_OBJ.get_uint_property = M_OBJ.get_int_property
+M_OBJ.get_uobject_property = typed_get(function(v) return rec_of(v) and v or nil end)
+M_OBJ.get_fname_property = typed_get(function(v) return v end)
+-- Raw memory access: there is no memory here; reads give 0 and writes are dropped.
+for _, w in ipairs({ 'qword', 'dword', 'word', 'byte', 'float', 'double' }) do
+  M_OBJ['read_' .. w] = function(self, offset) small(A_SMALL) return 0 end
+  M_OBJ['write_' .. w] = function(self, offset, v) small(A_SMALL) end
+  M_SOBJ['read_' .. w] = M_OBJ['read_' .. w]
+  M_SOBJ['write_' .. w] = M_OBJ['write_' .. w]
+end
+function M_OBJ.DANGEROUS_call_member_virtual(self, index) small(A_SMALL) return 0 end
+function M_OBJ.get_next(self) small(A_SMALL) return nil end   -- UField
+function M_USTRUCT.find_property(self, name) small(A_SMALL) return nil end
+function M_USTRUCT.get_child_properties(self) small(A_SMALL) return nil end
+function M_USTRUCT.get_children(self) small(A_SMALL) return nil end
+function M_USTRUCT.get_properties_size(self) small(A_SMALL) return 0x100 end
+function M_USTRUCT.get_struct_size(self) small(A_SMALL) return 0x100 end   -- UScriptStruct
+function M_SOBJ.get_address(self) small(A_SMALL) return 0x40000 end
+function M_SOBJ.get_struct(self) local r = rec_of(self) return r and r.cls and wrap(r.cls) or nil end
+function M_SOBJ.get_property(self, name) return MT.struct.__index(self, name) end
+function M_SOBJ.set_property(self, name, v) return MT.struct.__newindex(self, name, v) end
 
 function M_CLASS.get_first_object_matching(self, include_default)
   local c = rec_of(self)
@@ -381,22 +474,27 @@ function M_CLASS.get_class_default_object(self)
   c.cdo = c.cdo or new_object(c, '/Script/Engine.Default__' .. c.short)
   return wrap(c.cdo)
 end
-function M_CLASS.find_function(self, name)
+function M_USTRUCT.find_function(self, name)
   local c = rec_of(self)
   small(A_SMALL, COST.findHitUs)
   return wrap(new_function(c.short, name))
 end
-function M_CLASS.get_super_struct(self) local c = rec_of(self) small(A_SMALL) return c.super and wrap(c.super) or nil end
-M_CLASS.get_super = M_CLASS.get_super_struct
+function M_USTRUCT.get_super_struct(self) local c = rec_of(self) small(A_SMALL) return c.super and wrap(c.super) or nil end
+M_USTRUCT.get_super = M_USTRUCT.get_super_struct
 
 -- hook_ptr: the host calls hooked engine functions HOOK_CALLS times per frame during the game tick.
 local hooks = {}
+local n_registered = 0   -- registrations the host saw (callbacks, hook_ptr, script panels), agent or not
 function M_FUNC.hook_ptr(self, pre, post)
   local r = rec_of(self)
   small(A_SMALL)
-  hooks[#hooks + 1] = { fn = r, pre = pre, post = post }
+  hooks[#hooks + 1] = { fn = r, pre = pre, post = post, pre_list = { pre }, post_list = { post } }
+  n_registered = n_registered + 1
 end
-function M_FUNC.call(self, ...) return callable('Call')(self, ...) end
+function M_FUNC.call(self, obj, ...) local r = rec_of(self) return callable(r and r.short or 'Call')(obj, ...) end
+function M_FUNC.get_native_function(self) small(A_SMALL) return 0x50000 end
+function M_FUNC.get_function_flags(self) small(A_SMALL) local r = rec_of(self) return r and r.flags or 0x04020401 end
+function M_FUNC.set_function_flags(self, flags) small(A_SMALL) local r = rec_of(self) if r then r.flags = flags end end
 
 -------------------------------------------------------------------------------- the simulated world
 local engine = new_object(classes.GameEngine, '/Engine/Transient.GameEngine_0')
@@ -431,10 +529,19 @@ local FUOBJECTARRAY, CONSOLE   -- set below, once their usertypes exist
 local A_FIND, A_PAWN, A_SPAWN, A_CMD, A_EVENT = api_id('uevr.api:find_uobject'), api_id('uevr.api:get_local_pawn/get_player_controller/get_engine'),
   api_id('uevr.api:spawn_object/add_component_by_class'), api_id('uevr.api:execute_command'), api_id('uevr.api:dispatch_custom_event')
 local TYPE_PATHS = { Class = true, ScriptStruct = true, Function = true, Enum = true, BlueprintGeneratedClass = true,
-  WidgetBlueprintGeneratedClass = true, AnimBlueprintGeneratedClass = true, Package = true }
+  WidgetBlueprintGeneratedClass = true, AnimBlueprintGeneratedClass = true, Package = true,
+  UserDefinedStruct = true, UserDefinedEnum = true }
 local function create_from_path(name)
   local kind, path = smatch(name, '^(%w+) (/.+)$')
-  if not kind or not TYPE_PATHS[kind] then return nil end
+  if not kind then return nil end
+  -- Class default objects of engine classes exist in every game: '<Class> /Script/<Module>.Default__<Class>'.
+  local module, cdo = smatch(path, '^/Script/([%w_]+)%.Default__([%w_]+)$')
+  if cdo and cdo == kind then
+    local c = classes[cdo] or new_class(cdo, 'Object', '/Script/' .. module)
+    c.cdo = c.cdo or new_object(c, '/Script/' .. module .. '.Default__' .. cdo)
+    return c.cdo
+  end
+  if not TYPE_PATHS[kind] then return nil end
   if kind == 'Function' then
     local owner, fname = smatch(path, '%.([%w_]+)[:%.]([%w_]+)$')
     if not fname then return nil end
@@ -538,7 +645,8 @@ local function usertype(tname, methods, vars, opts)
   local function new(store) local u = newud(mt) if store then STORE[u] = store end return u end
   return mt, new
 end
-local function same_store(a, b) return STORE[a] == STORE[b] end
+-- The constructor of a usertype whose metatable nobody needs by name.
+local function ut(...) local _, mk = usertype(...) return mk end
 
 -------------------------------------------------------------------------------- value types (lua::datatypes)
 local A_NEW = api_id('value type .new')
@@ -605,6 +713,7 @@ Vector4f, mk4f = vec_type('Vector4f', { 'x', 'y', 'z', 'w' }, V3A)
 Vector4d = vec_type('Vector4d', { 'x', 'y', 'z', 'w' }, V3A)
 Quaternionf, mkqf = vec_type('Quaternionf', { 'w', 'x', 'y', 'z' })   -- glm order: new(w, x, y, z)
 Quaterniond = vec_type('Quaterniond', { 'w', 'x', 'y', 'z' })
+MK_VEC = IS_UE5 and mk3d or mk3f
 
 -- The plugin API's plain C structs (ScriptContext.cpp): variables plus as_full_binding / cast_to_vector.
 local function c_struct(tname, fields, conv_name, conv)
@@ -657,23 +766,22 @@ StructObject = named_table({
     return wrap(new_struct(r and short_of(r.name) or 'Struct', {}))
   end,
 })
-M_STRUCT.get_struct = function(self) local r = rec_of(self) return r and r.cls and wrap(r.cls) or nil end
-UEVR_UObject, UEVR_UClass, UEVR_UFunction, UEVR_UStruct = named_table(M_OBJ), named_table(M_CLASS), named_table(M_FUNC), named_table(M_STRUCT)
-UEVR_UScriptStruct, UEVR_UField = named_table(M_STRUCT), named_table(M_OBJ)
+UEVR_UObject, UEVR_UClass, UEVR_UFunction, UEVR_UStruct = named_table(M_OBJ), named_table(M_CLASS), named_table(M_FUNC), named_table(M_USTRUCT)
+UEVR_UScriptStruct, UEVR_UField = named_table(M_USTRUCT), named_table(M_OBJ)
 
 -------------------------------------------------------------------------------- XInput (XInput.cpp)
 XINPUT_GAMEPAD_DPAD_UP, XINPUT_GAMEPAD_DPAD_DOWN, XINPUT_GAMEPAD_DPAD_LEFT, XINPUT_GAMEPAD_DPAD_RIGHT = 0x0001, 0x0002, 0x0004, 0x0008
 XINPUT_GAMEPAD_START, XINPUT_GAMEPAD_BACK, XINPUT_GAMEPAD_LEFT_THUMB, XINPUT_GAMEPAD_RIGHT_THUMB = 0x0010, 0x0020, 0x0040, 0x0080
 XINPUT_GAMEPAD_LEFT_SHOULDER, XINPUT_GAMEPAD_RIGHT_SHOULDER = 0x0100, 0x0200
 XINPUT_GAMEPAD_A, XINPUT_GAMEPAD_B, XINPUT_GAMEPAD_X, XINPUT_GAMEPAD_Y = 0x1000, 0x2000, 0x4000, 0x8000
-local _, mk_gamepad = usertype('XINPUT_GAMEPAD', {}, { wButtons = true, bLeftTrigger = true, bRightTrigger = true,
+local mk_gamepad = ut('XINPUT_GAMEPAD', {}, { wButtons = true, bLeftTrigger = true, bRightTrigger = true,
   sThumbLX = true, sThumbLY = true, sThumbRX = true, sThumbRY = true })
 local GAMEPAD = { wButtons = 0, bLeftTrigger = 0, bRightTrigger = 0, sThumbLX = 0, sThumbLY = 0, sThumbRX = 0, sThumbRY = 0 }
 local XSTATE = { dwPacketNumber = 0 }
-local _, mk_xstate = usertype('XINPUT_STATE', {}, { dwPacketNumber = true, Gamepad = function() return mk_gamepad(GAMEPAD) end })
+local mk_xstate = ut('XINPUT_STATE', {}, { dwPacketNumber = true, Gamepad = function() return mk_gamepad(GAMEPAD) end })
 local VIBRATION = { wLeftMotorSpeed = 0, wRightMotorSpeed = 0 }
-local _, mk_vibration = usertype('XINPUT_VIBRATION', {}, { wLeftMotorSpeed = true, wRightMotorSpeed = true })
-local _, mk_retval = usertype('unsigned int', {}, nil, { index = function() return nil end })
+local mk_vibration = ut('XINPUT_VIBRATION', {}, { wLeftMotorSpeed = true, wRightMotorSpeed = true })
+local mk_retval = ut('unsigned int', {}, nil, { index = function() return nil end })
 
 -------------------------------------------------------------------------------- UEVR_UObjectHook
 local A_MC, A_EXISTS = api_id('UEVR_UObjectHook motion controller state'), api_id('UEVR_UObjectHook.exists')
@@ -682,7 +790,7 @@ for _, m in ipairs({ 'set_hand', 'set_permanent', 'set_rotation_offset', 'set_lo
   local field = m:sub(5)
   MC[m] = function(s, v) api_enter(A_MC) burn(COST.motionStateUs) STORE[s][field] = v api_leave() end
 end
-local _, mk_mcstate = usertype('uevr::API::UObjectHook::MotionControllerState', MC)
+local mk_mcstate = ut('uevr::API::UObjectHook::MotionControllerState', MC)
 local mc_states = setmetatable({}, { __mode = 'k' })   -- record -> pooled state userdata (MotionControllerState pool)
 local uobjecthook_disabled = false
 local UOH = {
@@ -729,9 +837,23 @@ local OPTION_NAMES = { 'VR_RenderingMethod', 'VR_SyncedSequentialMethod', 'VR_Un
   'VR_DPadShifting', 'VR_SwapControllerInputs', 'VR_MotionControlsInactivityTimer', 'VR_ExtremeCompatibilityMode',
   'VR_EnableGUI', 'VR_ShowFPSOverlay', 'UI_Distance', 'UI_Size', 'UI_X_Offset', 'UI_Y_Offset', 'UI_FollowView', 'UI_InvertAlpha',
   'FrameworkConfig_MenuKey', 'FrameworkConfig_ShowCursor' }
-for i = #OPTION_NAMES + 1, COST.modOptionCount do OPTION_NAMES[i] = 'VR_Option' .. i end
 local option_index, option_values = {}, {}
-for i, n in ipairs(OPTION_NAMES) do option_index[n] = i option_values[n] = 'false' end
+-- Values as UEVR's options print them (ModValue::to_string): booleans 'true'/'false', integers '45',
+-- floats '%f'. The options mods read most, with UEVR's defaults; the rest default to 'false'.
+local OPTION_DEFAULTS = { VR_RenderingMethod = '0', VR_SyncedSequentialMethod = '1', VR_WorldScale = '1.000000',
+  VR_CameraForwardOffset = '0.000000', VR_CameraRightOffset = '0.000000', VR_CameraUpOffset = '0.000000',
+  VR_LerpCameraSpeed = '1.000000', VR_DecoupledPitchUIAdjust = 'true', VR_AimMethod = '0', VR_AimSpeed = '0.150000',
+  VR_SnapturnTurnAngle = '45', VR_JoystickDeadzone = '0.200000', VR_SnapturnJoystickDeadzone = '0.200000',
+  VR_DPadShiftingMethod = '0', VR_ControllerPitchOffset = '0.000000', VR_MovementOrientation = '0',
+  VR_MotionControlsInactivityTimer = '30.000000', VR_EnableGUI = 'true', UI_Distance = '2.000000', UI_Size = '2.000000',
+  UI_X_Offset = '0.000000', UI_Y_Offset = '0.000000', FrameworkConfig_MenuKey = '45', FrameworkConfig_AlwaysShowCursor = 'false' }
+for k in pairs(OPTION_DEFAULTS) do
+  local known = false
+  for i = 1, #OPTION_NAMES do if OPTION_NAMES[i] == k then known = true end end
+  if not known then table.insert(OPTION_NAMES, 30, k) end
+end
+for i = #OPTION_NAMES + 1, COST.modOptionCount do OPTION_NAMES[i] = 'VR_Option' .. i end
+for i, n in ipairs(OPTION_NAMES) do option_index[n] = i option_values[n] = OPTION_DEFAULTS[n] or 'false' end
 local function scan_option(key)
   burn((option_index[key] or #OPTION_NAMES) * COST.perOptionCompareUs)
 end
@@ -787,7 +909,10 @@ VR_FN = {
   set_snap_turn_enabled = function(v) option_values.VR_SnapTurn = v and 'true' or 'false' end,
   set_decoupled_pitch_enabled = function(v) option_values.VR_DecoupledPitch = v and 'true' or 'false' end,
   set_mod_value = function(key, value)
-    key = str_arg(key, 1, 'set_mod_value') value = str_arg(value, 2, 'set_mod_value')
+    key = str_arg(key, 1, 'set_mod_value')
+    -- sol2 converts the value with lua_tolstring: a boolean becomes a null string in UEVR (what the game
+    -- then does is unknown); here it is stored as 'true'/'false' rather than blamed on the mod.
+    if type(value) == 'boolean' then value = tostring(value) else value = str_arg(value, 2, 'set_mod_value') end
     api_enter(A_OPT) scan_option(key) burn(COST.optionParseUs)
     if option_index[key] then option_values[key] = value end
     api_leave()
@@ -806,7 +931,7 @@ local VR_METHODS = {
     return v or ''
   end,
 }
-local _, mk_vr = usertype('UEVR_VRData', VR_METHODS, vr_vars)
+local mk_vr = ut('UEVR_VRData', VR_METHODS, vr_vars)
 local function logger(level) return function(fmt, ...) api_enter(A_LOG) burn(COST.logUs) H.log(level, tostring(fmt)) api_leave() end end
 local FN = {
   log_info = logger(0), log_warn = logger(1), log_error = logger(2), is_drawing_ui = function() return false end,
@@ -818,8 +943,8 @@ local FN = {
 }
 local fn_vars = {}
 for k, f in pairs(FN) do fn_vars[k] = function() return f end end
-local _, mk_functions = usertype('UEVR_PluginFunctions', {}, fn_vars)
-local _, mk_version = usertype('UEVR_PluginVersion', {}, { major = true, minor = true, patch = true })
+local mk_functions = ut('UEVR_PluginFunctions', {}, fn_vars)
+local mk_version = ut('UEVR_PluginVersion', {}, { major = true, minor = true, patch = true })
 local VERSION = { major = 2, minor = 39, patch = 0 }
 
 -- Simulator-only helper (not in UEVR): burns host time like a UEVR API call, for known-cost test mods.
@@ -835,6 +960,7 @@ for i, n in ipairs(CALLBACK_NAMES) do
   CB[n] = function(fn)
     if type(fn) ~= 'function' then error('bad argument #1 to \'' .. n .. '\' (function expected, got ' .. type(fn) .. ')', 2) end
     list[#list + 1] = fn
+    n_registered = n_registered + 1
   end
 end
 -- Functions only: __index is the metatable itself, shared by uevr.sdk.callbacks and uevr.params.sdk.callbacks.
@@ -844,7 +970,7 @@ local function opaque(tname) local _, mk = usertype(tname, {}, nil, { index = fu
 local mk_sdkfunctions = opaque('UEVR_SDKFunctions')
 local mk_uobjecthookfns = opaque('UEVR_UObjectHookFunctions')
 local mk_sdkopaque = opaque('UEVR_SDKData member')
-local _, mk_sdk = usertype('UEVR_SDKData', {}, {
+local mk_sdk = ut('UEVR_SDKData', {}, {
   callbacks = function() return mk_callbacks(CB) end,
   functions = function() return mk_sdkfunctions({}) end,
   uobject_hook = function() return mk_uobjecthookfns({}) end,
@@ -855,7 +981,7 @@ local _, mk_sdk = usertype('UEVR_SDKData', {}, {
   fname = function() return mk_sdkopaque({}) end, console = function() return mk_sdkopaque({}) end,
 })
 local mk_opaque_ptr = opaque('void')
-local _, mk_params = usertype('UEVR_PluginInitializeParam', {}, {
+local mk_params = ut('UEVR_PluginInitializeParam', {}, {
   uevr_module = function() return mk_opaque_ptr({}) end,
   version = function() return mk_version(VERSION) end,
   functions = function() return mk_functions(FN) end,
@@ -881,27 +1007,28 @@ local OBJARR = {
   get_object = function(self, i) small(A_OBJARR) return nil end,
   get_item = function(self, i) small(A_OBJARR) return nil end,
 }
-local _, mk_objarr = usertype('uevr::API::FUObjectArray', OBJARR)
+local mk_objarr = ut('uevr::API::FUObjectArray', OBJARR)
 FUOBJECTARRAY = mk_objarr({})
 UEVR_FUObjectArray = named_table(OBJARR)
 local CVAR = { set = function(self, v) small(A_SMALL) end, set_float = function(self, v) small(A_SMALL) end,
   set_int = function(self, v) small(A_SMALL) end, set_ex = function(self, v) small(A_SMALL) end,
   get_int = function(self) return 0 end, get_float = function(self) return 0.0 end, as_command = function(self) return nil end,
   execute = function(self, args) small(A_SMALL) end }
-local _, mk_cvar = usertype('uevr::API::IConsoleVariable', CVAR)
+local mk_cvar = ut('uevr::API::IConsoleVariable', CVAR)
 local CONMGR = {
   get_console_objects = function(self) return nil end,
   find_object = function(self, name) small(A_SMALL) return mk_cvar({}) end,
   find_variable = function(self, name) small(A_SMALL) return mk_cvar({}) end,
   find_command = function(self, name) small(A_SMALL) return mk_cvar({}) end,
 }
-local _, mk_conmgr = usertype('uevr::API::FConsoleManager', CONMGR)
+local mk_conmgr = ut('uevr::API::FConsoleManager', CONMGR)
 CONSOLE = mk_conmgr({})
 UEVR_FConsoleManager, UEVR_IConsoleVariable, UEVR_IConsoleCommand, UEVR_IConsoleObject = named_table(CONMGR), named_table(CVAR), named_table(CVAR), named_table(CVAR)
 UEVR_FName = named_table(FNAME_MT.__index)
 
 -------------------------------------------------------------------------------- imgui, json, fs (LuaLoader::add_additional_bindings)
 -- ImGui widgets never change anything here (no one clicks): each returns "not changed" and the value it got.
+do
 local A_UI = api_id('imgui')
 imgui = setmetatable({
   begin_window = function() small(A_UI) return true end,
@@ -920,8 +1047,10 @@ imgui = setmetatable({
   rawset(t, k, f)
   return f
 end })
+end
 draw = setmetatable({}, { __index = function(t, k) local f = function() end rawset(t, k, f) return f end })
 
+do
 -- json: real encoding and decoding; files live in memory for the session (the game's persistent data
 -- folder is not here), so what a mod saves it can load again, and a first load finds nothing (nil).
 local FILES = {}
@@ -1023,6 +1152,8 @@ fs = {
   end,
 }
 
+end
+
 -------------------------------------------------------------------------------- require as UEVR's FS binding wraps it
 do
   local lua_require = require
@@ -1056,6 +1187,7 @@ uevr = {
   lua = { add_script_panel = function(name, fn)
     if type(fn) ~= 'function' then error("bad argument #2 to 'add_script_panel' (function expected, got " .. type(fn) .. ')', 2) end
     script_panels[#script_panels + 1] = { name = tostring(name), fn = fn }
+    n_registered = n_registered + 1
   end },
 }
 
@@ -1065,12 +1197,13 @@ local function report(f, err)
   local info = dbg.getinfo(f, 'S')
   script_error(tostring(err), info and info.source or '', info and info.linedefined or 0)
 end
+local n_ran, n_failed = 0, 0   -- callback runs that returned / raised (read by the host: stats())
 local function run(list, ...)
   for i = 1, #list do
     local f = list[i]
     watch_reset()
     local ok, err = pcall(f, ...)
-    if not ok then report(f, err) end
+    if ok then n_ran = n_ran + 1 else n_failed = n_failed + 1 report(f, err) end
   end
 end
 
@@ -1089,8 +1222,8 @@ local function run_hooks(calls)
     local fnw = wrap(hk.fn)
     local obj = wrap(first_instance(get_class_rec('Actor')))
     for _ = 1, calls do
-      if hk.pre then watch_reset() local ok, err = pcall(hk.pre, fnw, obj, wrap(new_struct('Locals', {})), nil) if not ok then report(hk.pre, err) end end
-      if hk.post then watch_reset() local ok, err = pcall(hk.post, fnw, obj, wrap(new_struct('Locals', {})), nil) if not ok then report(hk.post, err) end end
+      if hk.pre then run(hk.pre_list, fnw, obj, wrap(new_struct('Locals', {})), nil) end
+      if hk.post then run(hk.post_list, fnw, obj, wrap(new_struct('Locals', {})), nil) end
     end
   end
 end
@@ -1100,7 +1233,7 @@ local function run_panels()
     local p = script_panels[i]
     watch_reset()
     local ok, err = pcall(p.fn)
-    if not ok then report(p.fn, err) end
+    if ok then n_ran = n_ran + 1 else n_failed = n_failed + 1 report(p.fn, err) end
   end
 end
 
@@ -1137,11 +1270,33 @@ end
 
 local function lua_event(name, data) return run(lists[K.on_lua_event], name, data) end
 
-collectgarbage('generational')
-collectgarbage('stop')
+-- The collector as UEVR runs it (ScriptState.cpp gc_data_changed / on_frame, options of LuaLoader.hpp):
+-- handler UEVR stops Lua's own collector and steps it once per frame; generational mode steps with
+-- lua_gc(STEP, 1) (a young collection once the allocation debt is due), incremental mode steps until the
+-- cycle ends or the budget is spent; type 'full' collects fully every frame. Handler Lua leaves it to Lua.
 local collect = collectgarbage
-local function gc_step() collect('step', 0) return collect('count') end
+if GC.mode == 'incremental' then collect('incremental') else collect('generational', GC.minor, GC.major) end
+if GC.handler == 'uevr' then collect('stop') else collect('restart') end
+local gc_step
+if GC.handler ~= 'uevr' then
+  gc_step = function() return collect('count') end
+elseif GC.type == 'full' then
+  gc_step = function() collect('collect') return collect('count') end
+elseif GC.mode == 'incremental' then
+  local budget_ms = GC.budget_us / 1000
+  gc_step = function()
+    local t0 = hclock()
+    while not collect('step', 1) do
+      if hclock() - t0 >= budget_ms then break end
+    end
+    return collect('count')
+  end
+else
+  gc_step = function() collect('step', 1) return collect('count') end
+end
 local function mem() return collect('count') end
 
-return dispatch, gc_step, lua_event, mem
+local function stats() return n_registered, n_ran, n_failed end
+
+return dispatch, gc_step, lua_event, mem, stats
 `;

@@ -18,7 +18,7 @@ import type {
   SessionInfo,
 } from '../session/backend';
 import { burn, costsAsLua, DEFAULT_COSTS, instancesOf, type CostModel } from './cost-model';
-import { CALLBACK_NAMES, CB_INDEX, HOST_CHUNK, hostPrelude, type CallbackName } from './host-prelude';
+import { CALLBACK_NAMES, CB_INDEX, HOST_CHUNK, hostPrelude, normalizeGc, type CallbackName, type GcOptions } from './host-prelude';
 import { AR, LUA_MASKCOUNT, loadLuaWasm, RawLua, type LuaState, type LuaWasm } from './lua-runtime';
 import { SampleInterner } from './sample-interner';
 import { listScripts, ModuleFinder } from './script-files';
@@ -62,6 +62,13 @@ export interface SimulatedSessionOptions {
   watchdogMs?: number;
   /** Lua allocation cap in MiB; default 256. */
   memoryLimitMb?: number;
+  /**
+   * The engine generation: the stereo callbacks' view_index is the engine's own (UE4: 1/2, the
+   * EStereoscopicPass values; UE5: 0/1) and position/rotation are Vector3f (UE4) or Vector3d (UE5). Default ue5.
+   */
+  engine?: 'ue4' | 'ue5';
+  /** UEVR's Lua garbage-collection options (UEVR menu > Lua); defaults as UEVR's. */
+  gc?: Partial<GcOptions>;
   /** Start the continuous frame loop at once (otherwise call start() or runFrames()). */
   autoStart?: boolean;
 }
@@ -78,10 +85,21 @@ export interface SimulatedSession extends SessionBackend, SessionClock {
   setMenuOpen(open: boolean): void;
   /** Plugin -> Lua event (UEVR's dispatch_lua_event): runs on_lua_event handlers before the next frame. */
   dispatchLuaEvent(name: string, data: string): Promise<void>;
+  /**
+   * What the host itself saw this generation, with or without the agent: registrations (callbacks,
+   * hook_ptr, script panels) and callback runs that returned or raised.
+   */
+  hostStats(): HostStats;
   /** The script files of the current generation, in load order (agent first). */
   scriptFiles(): string[];
   /** Bytes the Lua state holds now. */
   luaMemoryBytes(): number;
+}
+
+export interface HostStats {
+  registered: number;
+  ran: number;
+  failed: number;
 }
 
 const WATCH_STEP = 100_000; // instructions between watchdog hook calls when not sampling
@@ -121,6 +139,7 @@ interface Generation {
   gcRef: number;
   eventRef: number;
   memRef: number;
+  statsRef: number;
   hookPtr: number;
   files: string[];
 }
@@ -159,6 +178,8 @@ class Simulator implements SimulatedSession {
   private readonly rand: () => number;
   private readonly t0 = performance.now();
   private menuOpen: boolean;
+  private readonly engine: 'ue4' | 'ue5';
+  private readonly gc: GcOptions;
 
   private listeners: BackendListener[] = [];
   /** Logs and errors of the current generation's script loading (bounded), replayed to late subscribers. */
@@ -176,6 +197,8 @@ class Simulator implements SimulatedSession {
   private disposed = false;
   private agentFile = '';
   private finder: ModuleFinder | null = null;
+  /** Modules loaded by require this generation (to map Lua's cut chunk names back to them). */
+  private modulePaths = new Set<string>();
 
   // API names registered by the prelude (api id -> name).
   private apiNames: string[] = [];
@@ -236,6 +259,8 @@ class Simulator implements SimulatedSession {
     this.memoryLimit = Math.max(8, opts.memoryLimitMb ?? 256) * 1024 * 1024;
     this.agentPath = opts.agentPath === undefined ? defaultAgentPath() : opts.agentPath;
     this.menuOpen = opts.menuOpen ?? false;
+    this.engine = opts.engine === 'ue4' ? 'ue4' : 'ue5';
+    this.gc = normalizeGc(opts.gc);
     this.rand = prng(opts.seed ?? 1);
     this.info = {
       game: opts.game ?? 'SimulatedGame',
@@ -254,6 +279,12 @@ class Simulator implements SimulatedSession {
   }
   get samplingHz(): number {
     return this.hz_;
+  }
+
+  /** The engine's view_index as an eye: UE4 passes EStereoscopicPass (1 left, 2 right), UE5 0/1; -1 is no eye. */
+  private eyeOf(viewIndex: number): Eye {
+    const left = this.engine === 'ue4' ? 1 : 0;
+    return viewIndex === left ? 0 : viewIndex === left + 1 ? 1 : -1;
   }
 
   /** SessionClock: ms since the session started (the clock of FrameMetrics.start and sample times). */
@@ -341,6 +372,17 @@ class Simulator implements SimulatedSession {
   callbacks(): CallbackInfo[] {
     return this.regs.slice();
   }
+  hostStats(): HostStats {
+    const g = this.gen;
+    if (!g) return { registered: 0, ran: 0, failed: 0 };
+    g.lua.pushref(g.statsRef);
+    const err = g.lua.pcall(0, 3);
+    if (err) return { registered: 0, ran: 0, failed: 0 };
+    const L = g.lua.L;
+    const r = { registered: g.lua.tonumber(L, -3), ran: g.lua.tonumber(L, -2), failed: g.lua.tonumber(L, -1) };
+    g.lua.settop(-4);
+    return r;
+  }
   scriptFiles(): string[] {
     return this.gen ? this.gen.files.slice() : [];
   }
@@ -382,17 +424,18 @@ class Simulator implements SimulatedSession {
     this.sourceCache.clear();
     this.apiNames = [];
     const hookPtr = lua.hookfunction((L, ar) => this.onHook(L, ar));
-    const g: Generation = { lua, dispatchRef: 0, gcRef: 0, eventRef: 0, memRef: 0, hookPtr, files: [] };
+    const g: Generation = { lua, dispatchRef: 0, gcRef: 0, eventRef: 0, memRef: 0, statsRef: 0, hookPtr, files: [] };
     this.gen = g;
     this.resetWatch();
 
     // The host prelude: chunk "=uevr-host", called with the private native table H.
-    const prelude = hostPrelude(costsAsLua(this.costs), this.opts.seed ?? 1, this.opts.hookCallsPerFrame ?? 2);
+    const prelude = hostPrelude(costsAsLua(this.costs), this.opts.seed ?? 1, this.opts.hookCallsPerFrame ?? 2, this.engine, this.gc);
     const err = lua.load(prelude, HOST_CHUNK);
     if (err) throw new Error(`uevr-sim: host prelude does not compile: ${err}`);
     lua.pushFunctionTable(this.hostNatives(lua));
-    const perr = lua.pcall(1, 4);
+    const perr = lua.pcall(1, 5);
     if (perr) throw new Error(`uevr-sim: host prelude failed: ${perr}`);
+    g.statsRef = lua.ref();
     g.memRef = lua.ref();
     g.eventRef = lua.ref();
     g.gcRef = lua.ref();
@@ -409,6 +452,7 @@ class Simulator implements SimulatedSession {
     if (this.watchdog > 0) this.arm(lua.L, WATCH_STEP);
 
     this.finder = new ModuleFinder(this.scriptsDir);
+    this.modulePaths.clear();
     const files = listScripts(this.scriptsDir);
     const agentInFolder = files.some((f) => basename(f).toLowerCase().includes('uevr-profiler-agent'));
     if (this.agentPath && !agentInFolder) files.unshift(resolve(this.agentPath));
@@ -545,25 +589,29 @@ class Simulator implements SimulatedSession {
     this.overheadMs = 0;
     const delta = 1 / this.hz;
 
+    // UEVR's order (LuaLoader / ScriptState::on_frame, the engine-tick hooks): on_frame, the GC step, the
+    // UI; then on_pre_engine_tick, the engine tick (game work, hooked UFunctions, input, and the
+    // stereo-view-offset and viewport-draw callbacks the tick causes), on_post_engine_tick; the slate
+    // draw runs on the render thread (here: after, in order).
     this.callDispatch(CB_INDEX.on_frame, -1, delta);
-    // UEVR stops the collector and steps it once per frame.
     const gcT = performance.now();
     const mem = this.callGc();
     const gcMs = performance.now() - gcT;
     if (this.menuOpen) this.callDispatch(CB_INDEX.on_draw_ui, -1, delta);
     this.callDispatch(CB_INDEX.on_pre_engine_tick, -1, delta);
     this.stolen += burn(this.gameWorkMs * 1000);
-    this.callDispatch(0, -1, delta); // hook_ptr'd engine functions called during the game tick
-    this.callDispatch(CB_INDEX.on_post_engine_tick, -1, delta);
-    for (const eye of [0, 1] as const) {
-      this.callDispatch(CB_INDEX.on_early_calculate_stereo_view_offset, eye, delta);
-      this.callDispatch(CB_INDEX.on_pre_calculate_stereo_view_offset, eye, delta);
-      this.callDispatch(CB_INDEX.on_post_calculate_stereo_view_offset, eye, delta);
-    }
     for (let p = 0; p < this.polls; p++) this.callDispatch(CB_INDEX.on_xinput_get_state, -1, delta);
     this.callDispatch(CB_INDEX.on_xinput_set_state, -1, delta);
+    this.callDispatch(0, -1, delta); // hook_ptr'd engine functions called during the game tick
+    const first = this.engine === 'ue4' ? 1 : 0; // the engine's own view_index values
+    for (const view of [first, first + 1]) {
+      this.callDispatch(CB_INDEX.on_early_calculate_stereo_view_offset, view, delta);
+      this.callDispatch(CB_INDEX.on_pre_calculate_stereo_view_offset, view, delta);
+      this.callDispatch(CB_INDEX.on_post_calculate_stereo_view_offset, view, delta);
+    }
     this.callDispatch(CB_INDEX.on_pre_viewport_client_draw, -1, delta);
     this.callDispatch(CB_INDEX.on_post_viewport_client_draw, -1, delta);
+    this.callDispatch(CB_INDEX.on_post_engine_tick, -1, delta);
     this.callDispatch(CB_INDEX.on_pre_slate_draw_window_render_thread, -1, delta);
     this.callDispatch(CB_INDEX.on_post_slate_draw_window_render_thread, -1, delta);
 
@@ -590,14 +638,14 @@ class Simulator implements SimulatedSession {
     this.apiDepth = 0;
   }
 
-  private callDispatch(kind: number, eye: Eye, delta: number): void {
+  private callDispatch(kind: number, viewIndex: number, delta: number): void {
     const g = this.gen;
     if (!g) return;
     const t = performance.now();
     const stolen0 = this.stolen;
     g.lua.pushref(g.dispatchRef);
     g.lua.pushnumber(g.lua.L, kind);
-    g.lua.pushnumber(g.lua.L, eye);
+    g.lua.pushnumber(g.lua.L, viewIndex);
     g.lua.pushnumber(g.lua.L, delta);
     this.enterLua();
     const err = this.luaEntry(() => g.lua.pcall(3, 0));
@@ -636,7 +684,7 @@ class Simulator implements SimulatedSession {
     const files = this.gen?.files ?? [];
     if (src.startsWith('...')) {
       const tail = src.slice(3);
-      return files.find((f) => f.endsWith(tail)) ?? src;
+      return files.find((f) => f.endsWith(tail)) ?? [...this.modulePaths].find((f) => f.endsWith(tail)) ?? src;
     }
     return src;
   }
@@ -715,6 +763,7 @@ class Simulator implements SimulatedSession {
         }
         const found = this.finder!.find(name);
         if (found.kind === 'found') {
+          this.modulePaths.add(found.path);
           lua.pushstring(L, found.code);
           lua.pushstring(L, found.path);
           return 2;
@@ -772,7 +821,7 @@ class Simulator implements SimulatedSession {
         const t = performance.now();
         const id = lua.tonumber(L, 1);
         const e = lua.tonumber(L, 2);
-        const eye: Eye = e === 0 ? 0 : e === 1 ? 1 : -1;
+        const eye = this.eyeOf(e);
         if (this.open.length === 0 && this.hz_ > 0) this.arm(L, this.sampleCount());
         const end = performance.now();
         if (this.open.length === 0) {
