@@ -251,12 +251,14 @@ local function is_function_name(k)
     or sfind(k, '^Enable') or sfind(k, '^Disable') or sfind(k, '^Toggle') or sfind(k, '^Show') or sfind(k, '^Hide')
     or sfind(k, '^Attach') or sfind(k, '^Detach') or sfind(k, '^Receive') or sfind(k, '^Client') or sfind(k, '^Server')
 end
-local NUMERIC = { 'FOV', 'FieldOfView', 'Speed', 'Health', 'Amount', 'Time', 'Distance', 'Angle', 'Alpha', 'Count',
+local NUMERIC = { '^Num%u', 'FOV', 'FieldOfView', 'Speed', 'Health', 'Amount', 'Time', 'Distance', 'Angle', 'Alpha', 'Count',
   'Index', 'Height', 'Width', 'Radius', 'Scale$', 'Value', 'Pitch', 'Yaw', 'Roll', 'Multiplier', 'Factor', 'Rate', 'Size' }
 -- FVector and FRotator properties come out as Vector3d (UE5) / Vector3f (UE4) pointing into the object
 -- (ScriptUtility.cpp prop_to_object): writes through them stay. VEC marks such a stored value.
 local VEC = {}
 local MK_VEC   -- the engine's vector constructor, set once the value types exist
+local MK_FNAME -- FName userdata constructor, set with FName's metatable
+local FNM = {}  -- marks a stored FName value
 local function vector() return { [VEC] = true, x = 0.0, y = 0.0, z = 0.0 } end
 local rotator = vector
 local function guess_value(rec, k)
@@ -266,9 +268,13 @@ local function guess_value(rec, k)
   if rec.kind == 'struct' and k == 'Rotation' then return new_struct('Quat', { X = 0.0, Y = 0.0, Z = 0.0, W = 1.0 }) end   -- FTransform.Rotation is an FQuat
   if sfind(k, 'Rotation') or sfind(k, 'Rotator') then return rotator() end
   if sfind(k, 'Location') or sfind(k, 'Offset') or sfind(k, 'Velocity') or sfind(k, 'Vector') or sfind(k, 'Scale3D') then return vector() end
-  for i = 1, #NUMERIC do if sfind(k, NUMERIC[i]) then return 0.0 end end
+  if sfind(k, '%lName$') and not sfind(k, 'By%u') then return { [FNM] = 'None' } end   -- FName properties (NetDriverName, AttachSocketName, ...)
+  if not sfind(k, 'Timeline') then
+    for i = 1, #NUMERIC do if sfind(k, NUMERIC[i]) then return 0.0 end end
+  end
   if sfind(k, 's$') and sfind(k, '^%u') and not sfind(k, 'ss$') then   -- plural: a TArray, with one element
-    return { [ARR] = true, new_object(get_class_rec('Object'), (rec.name:match(' (.*)$') or 'Transient') .. '.' .. k:sub(1, -2) .. '_0') }
+    local base = (rec.name:match(' (.*)$') or 'Transient') .. '.' .. k
+    return { [ARR] = true, new_object(get_class_rec('Object'), base .. '_0'), standin = new_object(get_class_rec('Object'), base) }
   end
   local cls = classes[k] or (sfind(k, 'Component$') and get_class_rec(k)) or get_class_rec('Object')
   local path = (rec.name:match(' (.*)$') or 'Transient') .. '.' .. k
@@ -279,9 +285,24 @@ local function value_out(v)
   if type(v) == 'table' then
     if v.kind then return wrap(v) end
     if v[VEC] then return MK_VEC(v) end
+    if v[FNM] then return MK_FNAME(v[FNM]) end
     if v[ARR] then
+      -- A TArray is a plain Lua table in UEVR. A stand-in array (a plural name the simulator guessed)
+      -- also answers a few more indices and, for names, what an object would: the guess may be wrong
+      -- (MeshLegs, CollisionResponses are not arrays) and a game would not fail there.
       local t = {}
       for i = 1, #v do t[i] = wrap(v[i]) end
+      if v.standin then
+        setmetatable(t, { __index = function(tt, k)
+          if math.type(k) == 'integer' then
+            if k < 1 or k > 4 then return nil end
+            local e = wrap(new_object(get_class_rec('Object'), v.standin.name:match(' (.*)$') .. '_' .. k))
+            rawset(tt, k, e)
+            return e
+          end
+          return wrap(v.standin)[k]
+        end })
+      end
       return t
     end
   end
@@ -293,13 +314,27 @@ local function call_result(self_rec, k)
     return MK_VEC(vector())   -- a return value: a temporary copy
   end
   if sfind(k, '^Is') or sfind(k, '^Can') or sfind(k, '^Has') or sfind(k, '^Was') then return false end
-  if sfind(k, '^Get') or sfind(k, '^K2_Get') or sfind(k, '^Spawn') or sfind(k, '^Find') then
+  if sfind(k, 'Transform') then
+    return wrap(new_struct('Transform', { Translation = vector(), Rotation = new_struct('Quat', { X = 0.0, Y = 0.0, Z = 0.0, W = 1.0 }), Scale3D = { [VEC] = true, x = 1.0, y = 1.0, z = 1.0 } }))
+  end
+  if sfind(k, 'Axis') or sfind(k, 'Direction') or sfind(k, 'Normal') then return MK_VEC(vector()) end
+  if sfind(k, '^Add') and sfind(k, 'Component') then   -- AddComponentByClass and kin return the component
+    return wrap(new_object(get_class_rec('SceneComponent'), (self_rec.name:match(' (.*)$') or 'Transient') .. '.' .. k .. '_' .. math.random(1, 1e9)))
+  end
+  -- Verbs that do something return nothing; other functions (Get*, Find*, Make*, Conv_*, library
+  -- functions) return a value of the kind their name says.
+  if sfind(k, '^Set') or sfind(k, '^Add') or sfind(k, '^Remove') or sfind(k, '^Play') or sfind(k, '^Stop') or sfind(k, '^Enable')
+    or sfind(k, '^Disable') or sfind(k, '^Show') or sfind(k, '^Hide') or sfind(k, '^Attach') or sfind(k, '^Detach')
+    or sfind(k, '^Update') or sfind(k, '^Apply') or sfind(k, '^Toggle') or sfind(k, '^Receive') or sfind(k, '^Client')
+    or sfind(k, '^Server') or sfind(k, '^Destroy') or sfind(k, '^Reset') then
+    return nil
+  end
+  do
     local key = '$ret:' .. k
     local r = self_rec.props[key]
-    if r == nil then r = guess_value(self_rec, (k:gsub('^K2_', ''):gsub('^Get', ''):gsub('^Spawn', ''):gsub('^Find', ''))) self_rec.props[key] = r end
+    if r == nil then r = guess_value(self_rec, (k:gsub('^K2_', ''):gsub('^%u%w*_', ''):gsub('^Get', ''):gsub('^Spawn', ''):gsub('^Find', ''):gsub('^Make', ''))) self_rec.props[key] = r end
     return value_out(r)
   end
-  return nil
 end
 
 local callables = {}
@@ -385,10 +420,9 @@ end
 function M_OBJ.get_fname(self)
   local r = rec_of(self)
   small(A_SMALL)
-  local u = newud(FNAME_MT)
-  STORE[u] = { s = r and short_of(r.name) or 'None' }
-  return u
+  return MK_FNAME(r and short_of(r.name) or 'None')
 end
+MK_FNAME = function(text) local u = newud(FNAME_MT) STORE[u] = { s = text } return u end
 function M_OBJ.get_short_name(self)
   local r = rec_of(self)
   api_enter(A_NAME) burn(COST.nameStringUs) api_leave()
@@ -409,7 +443,22 @@ function M_OBJ.is_a(self, cls)
   while k do if k == c then return true end k = k.super end
   return false
 end
-function M_OBJ.get_outer(self) small(A_SMALL) return nil end
+-- The outer is the object whose path is this path without its last segment: actors in a level are in
+-- PersistentLevel, the level in the World, assets in their package.
+function M_OBJ.get_outer(self)
+  local r = rec_of(self)
+  small(A_SMALL)
+  if not r then return nil end
+  local path = r.name:match(' (.*)$') or ''
+  local parent = path:match('^(.*)[%.:][^%.:/]+$')
+  if not parent or parent == '' then return nil end
+  for _, prefix in ipairs({ 'World ', 'Level ', 'Package ', 'Object ' }) do
+    local o = by_name[prefix .. parent]
+    if o then return wrap(o) end
+  end
+  local cls = sfind(parent, ':PersistentLevel$') and get_class_rec('Level') or (not sfind(parent, '[%.:]') and get_class_rec('Package')) or get_class_rec('Object')
+  return wrap(new_object(cls, parent))
+end
 function M_OBJ.get_address(self) small(A_SMALL) return 0x10000 end
 function M_OBJ.call(self, fname, ...) return callable(fname)(self, ...) end
 function M_OBJ.static_class() small(A_SMALL) return wrap(get_class_rec('Object')) end
