@@ -3,12 +3,19 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Profile } from '../core/profile/types';
 import { loadProfile } from '../core/formats/loadProfile';
+import { readCaptureEvents } from '../core/capture/reader';
+import type { CaptureEvent } from '../core/capture/writer';
 import { InputError } from './errors';
 
 /** Biggest file the CLI reads (a 1M-sample capture is ~35 MB; speedscope JSON of it ~140 MB). */
 const MAX_BYTES = 1024 * 1024 * 1024;
 
 export function loadProfileFile(path: string): Profile {
+  return loadProfileAndEvents(path).profile;
+}
+
+/** The profile and, for a .uevrcap capture, its events (script errors, logs, resets); else no events. */
+export function loadProfileAndEvents(path: string): { profile: Profile; events: CaptureEvent[] | null } {
   let bytes: Uint8Array;
   try {
     const st = statSync(path);
@@ -20,7 +27,8 @@ export function loadProfileFile(path: string): Profile {
     throw new InputError(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
   try {
-    return loadProfile(bytes, path);
+    const profile = loadProfile(bytes, path);
+    return { profile, events: profile.source === 'uevrcap' ? readCaptureEvents(bytes) : null };
   } catch (e) {
     throw new InputError(e instanceof Error ? e.message.split('\n')[0]! : String(e));
   }

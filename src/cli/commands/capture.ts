@@ -8,7 +8,7 @@ import type { SessionBackend } from '../../core/session/backend';
 import { parse, num, str } from '../args';
 import { InputError, UsageError } from '../errors';
 import type { CliIO } from '../io';
-import { startSimulation } from '../simBridge';
+import { finishScriptErrors, SIM_FLAGS, SIM_FLAGS_USAGE, simFlags, startSimulation } from '../simBridge';
 import type { Command } from './types';
 
 export interface CaptureTarget {
@@ -59,7 +59,7 @@ export function progressPrinter(io: CliIO, seconds: number): { update(p: RecordP
 
 export const captureCommand: Command = {
   summary: 'record a capture from a simulated or live session into a .uevrcap file',
-  usage: 'capture (--sim DIR | --attach HOST:PORT --token T | --session FILE) --seconds S --out FILE [--sampling-hz 1000] [--hz 90]',
+  usage: `capture (--sim DIR | --attach HOST:PORT --token T | --session FILE) --seconds S --out FILE [--sampling-hz 1000] [--hz 90] ${SIM_FLAGS_USAGE}`,
   async run(argv, io) {
     const p = parse(
       argv,
@@ -72,6 +72,7 @@ export const captureCommand: Command = {
         out: { type: 'string' },
         'sampling-hz': { type: 'string' },
         hz: { type: 'string' },
+        ...SIM_FLAGS,
       },
       'capture',
     );
@@ -93,9 +94,16 @@ export const captureCommand: Command = {
     let target: CaptureTarget;
     try {
       if (str(p, 'sim') !== undefined) {
-        const sim = await startSimulation(resolve(io.cwd, str(p, 'sim')!), { refreshRateHz: hz ?? 90, realtime: true });
+        const sim = await startSimulation(resolve(io.cwd, str(p, 'sim')!), { refreshRateHz: hz ?? 90, realtime: true, ...simFlags(p, 'capture') }, io);
         const t = await attachInProcess(sim);
-        target = { client: t.client, dispose: async () => (await t.dispose(), await sim.dispose()) };
+        target = {
+          client: t.client,
+          dispose: async () => {
+            finishScriptErrors(sim);
+            await t.dispose();
+            await sim.dispose();
+          },
+        };
       } else if (str(p, 'attach') !== undefined) {
         const { host, port } = parseHostPort(str(p, 'attach')!);
         const token = str(p, 'token') ?? io.env.UEVR_PROFILER_TOKEN;

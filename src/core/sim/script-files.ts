@@ -61,7 +61,8 @@ export class ModuleFinder {
 
   find(name: string): ModuleLookup {
     const segs = ModuleFinder.segments(name);
-    const tried = [`${this.root}${sep}${name.replace(/\./g, '\\')}.lua`, `${this.root}${sep}${name.replace(/\./g, '\\')}\\init.lua`];
+    const shown = (segs ?? [name]).join('/');
+    const tried = [`${this.root}/${shown}.lua`, `${this.root}/${shown}/init.lua`];
     if (!segs) return { kind: 'missing', tried };
     const last = segs[segs.length - 1];
     const forms = [

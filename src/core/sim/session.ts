@@ -22,6 +22,7 @@ import { CALLBACK_NAMES, CB_INDEX, HOST_CHUNK, hostPrelude, normalizeGc, type Ca
 import { AR, LUA_MASKCOUNT, loadLuaWasm, RawLua, type LuaState, type LuaWasm } from './lua-runtime';
 import { SampleInterner } from './sample-interner';
 import { listScripts, ModuleFinder } from './script-files';
+import { RUNNING_SCRIPT_PREFIX } from '../report/scriptErrors';
 import { seededRandom } from '../random';
 
 export const SIM_VERSION = 'uevr-sim 1 (models UEVR Lua API 2.39)';
@@ -461,32 +462,46 @@ class Simulator implements SimulatedSession {
     this.loadBacklog = [];
     this.loading = true;
     try {
-      for (const f of files) this.runScript(f);
+      let failed = 0;
+      for (const f of files) {
+        // UEVR logs this before each script (ScriptState::run_script); reports use it to count scripts.
+        this.emit('log', { time: this.now(), level: 'info', text: `${RUNNING_SCRIPT_PREFIX}${f}...` });
+        if (!this.runScript(f) && f !== this.agentFile) failed++;
+      }
+      const scripts = files.filter((f) => f !== this.agentFile).length;
+      this.emit('log', { time: this.now(), level: failed ? 'warn' : 'info', text: `uevr-sim: ${scripts} scripts loaded, ${failed} failed to load` });
     } finally {
       this.loading = false;
     }
     return g;
   }
 
-  private runScript(file: string): void {
+  /** Loads and runs one script's main chunk; false when it raised (or did not compile). */
+  private runScript(file: string): boolean {
     const g = this.gen!;
     let code: string;
     try {
       code = readFileSync(file, 'utf8');
     } catch (e) {
       this.scriptError(`cannot read ${file}: ${(e as Error).message}`, file, 0);
-      return;
+      return false;
     }
     const lerr = g.lua.load(code, '@' + file);
     if (lerr) {
       this.reportLuaError(lerr, file, 0);
-      return;
+      this.flushDeferred();
+      return false;
     }
     this.resetWatch();
     const rerr = this.luaEntry(() => g.lua.pcall(0, 0));
     this.flushDeferred();
     this.endLogWindow();
-    if (rerr) this.reportLuaError(rerr, file, 0);
+    if (rerr) {
+      this.reportLuaError(rerr, file, 0);
+      this.flushDeferred();
+      return false;
+    }
+    return true;
   }
 
   resetScripts(): Promise<void> {
@@ -758,7 +773,7 @@ class Simulator implements SimulatedSession {
         // a callback does not search the folder in a game either.
         if (!this.loading) {
           lua.pushnil(L);
-          lua.pushstring(L, `\n\tno file in the scripts folder: UEVR searches it only while a script loads (ScriptState::run_script restores package.path afterwards)`);
+          lua.pushstring(L, `no file in the scripts folder: UEVR searches it only while a script loads (ScriptState::run_script restores package.path afterwards)`);
           return 2;
         }
         const found = this.finder!.find(name);
@@ -773,7 +788,7 @@ class Simulator implements SimulatedSession {
           L,
           found.kind === 'outside'
             ? `outside:module '${name}' leads outside the scripts folder (${found.path}): refused`
-            : found.tried.map((t) => `\n\tno file '${t}'`).join(''),
+            : found.tried.map((t) => `no file '${t}'`).join('\n\t'),
         );
         return 2;
       }),
