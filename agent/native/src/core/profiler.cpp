@@ -26,6 +26,13 @@ int cSite(lua_State* L) { return self(L)->luaSite(L); }
 int cEnter(lua_State* L) { return self(L)->luaEnter(L); }
 int cLeave(lua_State* L) { return self(L)->luaLeave(L); }
 int cReset(lua_State* L) { return self(L)->luaReset(L); }
+// warn(text): the agent could not wrap something; said once in the session's output.
+int cWarn(lua_State* L) {
+  size_t n = 0;
+  const char* s = lua_tolstring(L, 1, &n);
+  if (s) self(L)->warn(std::string(s, std::min<size_t>(n, 2048)));
+  return 0;
+}
 
 bool isAgentChunk(const char* source) {
   return source && std::strstr(source, "uevr-profiler-agent") != nullptr;
@@ -77,7 +84,7 @@ void Profiler::installLua(lua_State* L) {
   lua_pushstring(L, host_.c_str());
   lua_setfield(L, -2, "host");
   const luaL_Reg fns[] = {{"clock", cClock}, {"register", cRegister}, {"site", cSite}, {"enter", cEnter},
-                          {"leave", cLeave}, {"reset", cReset}, {nullptr, nullptr}};
+                          {"leave", cLeave}, {"reset", cReset}, {"warn", cWarn}, {nullptr, nullptr}};
   lua_pushlightuserdata(L, this);
   luaL_setfuncs(L, fns, 1);
   lua_setglobal(L, "uevr_profiler");
@@ -120,7 +127,16 @@ int Profiler::luaRegister(lua_State* L) {
   int level = int(luaL_optinteger(L, 2, 2));
   CallbackInfo cb;
   cb.name.assign(name, std::min<size_t>(n, 512));
-  siteOf(L, level, cb.file, cb.line);
+  if (lua_type(L, 3) == LUA_TSTRING) {
+    // A registration the agent recorded before this plugin was there (a plugin reloaded after the
+    // scripts): the site it captured then (Lua's short_src, the tail of a long path).
+    size_t fl = 0;
+    const char* f = lua_tolstring(L, 3, &fl);
+    cb.file.assign(f, std::min<size_t>(fl, 4096));
+    cb.line = int(lua_tointeger(L, 4));
+  } else {
+    siteOf(L, level, cb.file, cb.line);
+  }
   {
     // No Lua call may raise while this lock is held (a longjmp would skip the unlock).
     std::lock_guard<std::mutex> g(stateMu_);
@@ -135,6 +151,8 @@ int Profiler::luaRegister(lua_State* L) {
   lua_pushinteger(L, cb.line);
   return 3;
 }
+
+void Profiler::warn(const std::string& text) { sink_.log("console", "[UEVR Profiler] " + text); }
 
 void Profiler::registerExternal(const std::string& name, const std::string& file, int line) {
   std::lock_guard<std::mutex> g(stateMu_);

@@ -43,6 +43,8 @@ class Profiler {
 
   // A registration announced without the contract (the agent's fallback through on_custom_event).
   void registerExternal(const std::string& name, const std::string& file, int line);
+  // The agent's "cannot wrap ..." sentence, into the session's output.
+  void warn(const std::string& text);
 
   // Any thread. 0 stops sampling. Clamped to [kMinHz, kMaxHz].
   double setSamplingHz(double hz);
