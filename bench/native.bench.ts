@@ -36,7 +36,7 @@ interface Result {
 }
 
 function run(args: string[]): Result {
-  const r = spawnSync(host, ['--stub', join(root, 'test/native/uevr_stub.lua'), '--agent', join(root, 'agent/!uevr-profiler-agent.lua'), '--bench', ...args], {
+  const r = spawnSync(host, ['--agent', join(root, 'agent/!uevr-profiler-agent.lua'), '--bench', ...args], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });

@@ -1,13 +1,11 @@
 // A stand-in for UEVR on Windows (runs under Wine here): loads uevr_profiler.dll exactly as UEVR's
 // PluginLoader does (uevr_plugin_required_version, then uevr_plugin_initialize with a parameter block
 // laid out like plugin API 2.39), owns the Lua state — compiled from the same Lua 5.4.4 sources as the
-// plugin but a separate copy, like UEVR's — runs test/native/uevr_stub.lua, the Lua agent and mods, and
-// drives frames through the plugin's registered callbacks.
+// plugin but a separate copy, like UEVR's — binds UEVR's Lua surface with sol2-shaped objects
+// (test/native/uevr_standin.cpp), runs the Lua agent (which says hello to the plugin through
+// dispatch_custom_event) and mods, and drives frames through the plugin's registered callbacks.
 //
-//   uevrprof-fake-uevr.exe PLUGIN.dll STUB.lua AGENT.lua SECONDS [MOD.lua...] [--api-minor N] [--no-hello]
-//
-// Before running the agent it dispatches the custom event "uevr_profiler.hello" (what the Lua agent must
-// do first for the plugin to install the contract table; see docs/agent.md). --no-hello skips it.
+//   uevrprof-fake-uevr.exe PLUGIN.dll AGENT.lua SECONDS [MOD.lua...] [--api-minor N]
 #include <windows.h>
 
 #include <lua.hpp>
@@ -20,6 +18,7 @@
 #include <vector>
 
 #include "../../agent/native/src/plugin/uevr_api_subset.h"
+#include "uevr_standin.hpp"
 
 namespace {
 lua_State* g_L = nullptr;
@@ -47,18 +46,13 @@ double nowMs() {
   static const auto o = std::chrono::steady_clock::now();
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - o).count();
 }
-int lBurn(lua_State* L) {
-  double end = nowMs() + luaL_checknumber(L, 1);
+void burnMs(double ms) {
+  double end = nowMs() + ms;
   while (nowMs() < end) {
   }
-  return 0;
 }
-int lError(lua_State* L) { std::printf("[script error] %s\n", luaL_tolstring(L, 1, nullptr)); return 0; }
-int lLog(lua_State* L) { (void)L; return 0; }
-int lCustom(lua_State* L) {
-  const char* n = luaL_checkstring(L, 1);
-  const char* d = luaL_checkstring(L, 2);
-  for (auto cb : g_custom) cb(n, d);  // synchronous, like UEVR's dispatch_custom_event
+int lBurn(lua_State* L) {
+  burnMs(luaL_checknumber(L, 1));
   return 0;
 }
 void runFile(const char* f) {
@@ -67,27 +61,19 @@ void runFile(const char* f) {
     lua_pop(g_L, 1);
   }
 }
-void run(const char* name, int eye) {
-  lua_getglobal(g_L, "__host_run");
-  lua_pushstring(g_L, name);
-  lua_pushinteger(g_L, eye);
-  if (lua_pcall(g_L, 2, 1, 0) != LUA_OK) std::printf("[run error] %s\n", lua_tostring(g_L, -1));
-  lua_pop(g_L, 1);
-}
+void run(const char* name, int eye) { standin::run(g_L, name, eye); }
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 5) {
-    std::fprintf(stderr, "usage: uevrprof-fake-uevr PLUGIN.dll STUB.lua AGENT.lua SECONDS [MOD.lua...] [--api-minor N] [--no-hello]\n");
+  if (argc < 4) {
+    std::fprintf(stderr, "usage: uevrprof-fake-uevr PLUGIN.dll AGENT.lua SECONDS [MOD.lua...] [--api-minor N]\n");
     return 2;
   }
   int minor = 39;
-  bool hello = true;
   std::vector<std::string> mods;
-  for (int i = 5; i < argc; i++) {
+  for (int i = 4; i < argc; i++) {
     std::string a = argv[i];
     if (a == "--api-minor" && i + 1 < argc) minor = std::atoi(argv[++i]);
-    else if (a == "--no-hello") hello = false;
     else mods.push_back(a);
   }
   HMODULE dll = LoadLibraryA(argv[1]);
@@ -114,22 +100,24 @@ int main(int argc, char** argv) {
   luaL_openlibs(g_L);
   lua_pushnil(g_L);
   lua_setglobal(g_L, "debug");  // UEVR opens no debug library
+  standin::Options so;
+  so.burn = burnMs;
+  // synchronous, like UEVR's dispatch_custom_event
+  so.customEvent = [](const char* n, const char* d) { for (auto cb : g_custom) cb(n, d); };
+  so.log = [](const std::string& t) { std::printf("[uevr log] %s\n", t.c_str()); };
+  so.scriptError = [](const std::string& t) { std::printf("[script error] %s\n", t.c_str()); };
+  standin::open(g_L, so);
   lua_register(g_L, "__host_burn", lBurn);
-  lua_register(g_L, "__host_error", lError);
-  lua_register(g_L, "__host_log", lLog);
-  lua_register(g_L, "__host_custom_event", lCustom);
+  luaL_dostring(g_L, "uevr_sim = { burn = __host_burn }");
   runFile(argv[2]);
-  if (hello)
-    for (auto cb : g_custom) cb("uevr_profiler.hello", "");
   lua_getglobal(g_L, "uevr_profiler");
   std::printf("[host] uevr_profiler table %s\n", lua_istable(g_L, -1) ? "installed" : "absent");
   lua_pop(g_L, 1);
-  runFile(argv[3]);
   for (auto& m : mods) runFile(m.c_str());
   std::printf("[host] running\n");
   std::fflush(stdout);
 
-  double end = nowMs() + std::atof(argv[4]) * 1000;
+  double end = nowMs() + std::atof(argv[3]) * 1000;
   long frames = 0;
   while (nowMs() < end) {
     double fs = nowMs();
@@ -137,6 +125,7 @@ int main(int argc, char** argv) {
     run("on_pre_engine_tick", -1);
     run("on_pre_calculate_stereo_view_offset", 0);
     run("on_pre_calculate_stereo_view_offset", 1);
+    standin::runHooks(g_L);
     for (auto cb : g_post) cb(nullptr, 0.011f);
     run("on_post_engine_tick", -1);
     for (auto cb : g_present) cb();

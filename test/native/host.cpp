@@ -1,12 +1,14 @@
 // Linux test host for the native plugin's core: plays UEVR's part. It creates a Lua 5.4 state like
-// UEVR's (no debug library), installs the profiler's `uevr_profiler` table (what the plugin does when
-// the Lua agent says hello), runs test/native/uevr_stub.lua, the Lua agent and real mod scripts, then
-// drives frames: pre engine tick (plugin first, then Lua callbacks), stereo callbacks per eye, the
-// game's own work (a busy wait), post engine tick, present.
+// UEVR's (no debug library), binds UEVR's Lua surface with sol2-shaped objects (test/native/
+// uevr_standin.cpp: userdata usertypes, shared metatables, named tables, as UEVR binds them), runs the
+// Lua agent (which asks for the profiler's `uevr_profiler` table through dispatch_custom_event, as in
+// a game) and real mod scripts, then drives frames: pre engine tick (plugin first, then Lua callbacks),
+// stereo callbacks per eye, hooked UFunctions, the game's own work (a busy wait), post engine tick,
+// on_frame, on_draw_ui and script panels, present.
 //
-//   uevrprof-host --stub F --agent F [--mods DIR|FILE]... [--serve] [--seconds S] [--frames N]
+//   uevrprof-host --agent F [--mods DIR|FILE]... [--serve] [--seconds S] [--frames N]
 //                 [--game-ms X] [--fps F] [--hz N] [--bench] [--no-agent] [--reset-every N]
-//                 [--sessions-dir D] [--port P] [--game NAME]
+//                 [--sessions-dir D] [--port P] [--game NAME] [--ue4] [--late-plugin]
 //
 // --serve starts the protocol server and prints one JSON line {"port","token","discovery"}; it runs
 // until stdin closes, SIGINT/SIGTERM, or --seconds. --bench samples in-process (no network) and prints
@@ -21,6 +23,7 @@
 #include <cstring>
 #include <dirent.h>
 #include <map>
+#include <set>
 #include <poll.h>
 #include <string>
 #include <sys/resource.h>
@@ -30,6 +33,7 @@
 #include <vector>
 
 #include "json.hpp"
+#include "uevr_standin.hpp"
 #include "profiler.hpp"
 #include "session.hpp"
 
@@ -74,28 +78,27 @@ int lBurn(lua_State* L) {
   return 0;
 }
 
-int lHostError(lua_State* L) {
-  g_errors++;
-  if (g_errors <= 5) std::fprintf(stderr, "host: script error: %s\n", luaL_tolstring(L, 1, nullptr));
-  return 0;
-}
-
 uevrprof::Sink* g_sink = nullptr;
+bool g_echo = false;  // --echo: print() and UEVR log lines also go to stderr (tests read them)
+long g_hookSkips = 0;
+int lRegistered(lua_State* L) {
+  standin::pushRegistered(L, luaL_checkstring(L, 1));
+  return 1;
+}
 int lLog(lua_State* L) {
+  if (g_echo) std::fprintf(stderr, "print: %s\n", luaL_checkstring(L, 1));
   if (g_sink) g_sink->log("console", luaL_checkstring(L, 1));
   return 0;
 }
 
-int lCustomEvent(lua_State* L) {
-  // UEVR's dispatch_custom_event reaches the plugin's on_custom_event synchronously (what plugin.cpp does).
-  std::string name = luaL_checkstring(L, 1), data = luaL_checkstring(L, 2);
-  if (name == "uevr_profiler.register" && g_prof) {
-    size_t a = data.find('\t'), b = data.rfind('\t');
-    if (a != std::string::npos && b != a) g_prof->registerExternal(data.substr(0, a), data.substr(a + 1, b - a - 1), std::atoi(data.c_str() + b + 1));
-  } else if (name == "uevr_profiler.hello" && g_prof && !Profiler::hasContractTable(L)) {
-    g_prof->installLua(L);
-  }
-  return 0;
+lua_State* g_L = nullptr;
+bool g_pluginLoaded = true;
+
+// UEVR's dispatch_custom_event reaches the plugin's on_custom_event synchronously (what plugin.cpp does).
+void customEvent(const char* name, const char* data) {
+  (void)data;
+  if (!g_pluginLoaded || !g_prof || !g_L) return;
+  if (std::string(name) == "uevr_profiler.hello" && !Profiler::hasContractTable(g_L)) g_prof->installLua(g_L);
 }
 
 std::vector<std::string> listLua(const std::string& path) {
@@ -125,9 +128,9 @@ bool runFile(lua_State* L, const std::string& f) {
 }
 
 struct Options {
-  std::string stub, agent, sessionsDir, game = "uevrprof-test-host";
+  std::string agent, sessionsDir, game = "uevrprof-test-host";
   std::vector<std::string> mods;
-  bool serve = false, bench = false, noAgent = false;
+  bool serve = false, bench = false, noAgent = false, ue4 = false, latePlugin = false, protect = false;
   double seconds = 0, gameMs = 2, fps = 90, hz = 1000;
   long frames = 600, resetEvery = 0, gameIters = 0;
   int port = -1;
@@ -143,25 +146,39 @@ lua_State* newState(const Options& o, Profiler* prof) {
     luaL_requiref(L, l.name, l.func, 1);
     lua_pop(L, 1);
   }
+  (void)prof;
+  g_L = L;
+  standin::Options so;
+  so.ue5 = !o.ue4;
+  so.protectMetatables = o.protect;
+  so.burn = [](double ms) {
+    double t = nowMs();
+    burnMs(ms);
+    if (g_countBurns) g_burnActual[ms] += nowMs() - t;
+  };
+  so.customEvent = customEvent;
+  so.log = [](const std::string& s) {
+    if (g_echo) std::fprintf(stderr, "uevr log: %s\n", s.c_str());
+    if (g_sink) g_sink->log("uevr", s);
+  };
+  so.scriptError = [](const std::string& s) {
+    g_errors++;
+    if (g_errors <= 5) std::fprintf(stderr, "host: script error: %s\n", s.c_str());
+  };
+  standin::open(L, so);
   lua_register(L, "__host_burn", lBurn);
-  lua_register(L, "__host_error", lHostError);
-  lua_register(L, "__host_custom_event", lCustomEvent);
   lua_register(L, "__host_log", lLog);
-  if (prof && !o.noAgent) prof->installLua(L);
-  runFile(L, o.stub);
+  lua_register(L, "__host_registered", lRegistered);  // tests: what UEVR would call for a callback
+  // uevr_sim.burn: the known-cost mods' "expensive API call"; print goes where UEVR sends it.
+  luaL_dostring(L, "uevr_sim = { burn = __host_burn }\n"
+                   "print = function(...) local t = {} for i = 1, select('#', ...) do t[#t + 1] = tostring((select(i, ...))) end __host_log(table.concat(t, '\\t')) end");
   if (!o.noAgent) runFile(L, o.agent);
   for (const auto& m : o.mods)
     for (const auto& f : listLua(m)) runFile(L, f);
   return L;
 }
 
-void run(lua_State* L, const char* name, int eye = -1) {
-  lua_getglobal(L, "__host_run");
-  lua_pushstring(L, name);
-  lua_pushinteger(L, eye);
-  if (lua_pcall(L, 2, 1, 0) != LUA_OK) std::fprintf(stderr, "host: %s\n", lua_tostring(L, -1));
-  lua_pop(L, 1);
-}
+void run(lua_State* L, const char* name, int eye = -1) { standin::run(L, name, eye); }
 
 // Bench sink: keeps frames and samples in memory (no network).
 struct BenchSink : Sink {
@@ -194,8 +211,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; i++) {
     std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (a == "--stub") o.stub = next();
-    else if (a == "--agent") o.agent = next();
+    if (a == "--agent") o.agent = next();
     else if (a == "--mods") o.mods.push_back(next());
     else if (a == "--serve") o.serve = true;
     else if (a == "--bench") o.bench = true;
@@ -210,10 +226,14 @@ int main(int argc, char** argv) {
     else if (a == "--sessions-dir") o.sessionsDir = next();
     else if (a == "--port") o.port = std::atoi(next().c_str());
     else if (a == "--game") o.game = next();
+    else if (a == "--ue4") o.ue4 = true;
+    else if (a == "--echo") g_echo = true;
+    else if (a == "--protect-metatables") o.protect = true;
+    else if (a == "--late-plugin") o.latePlugin = true;
     else { std::fprintf(stderr, "host: unknown option %s\n", a.c_str()); return 2; }
   }
-  if (o.stub.empty() || (o.agent.empty() && !o.noAgent)) {
-    std::fprintf(stderr, "usage: uevrprof-host --stub uevr_stub.lua --agent agent.lua [--mods DIR]... [--serve|--bench]\n");
+  if (o.agent.empty() && !o.noAgent) {
+    std::fprintf(stderr, "usage: uevrprof-host --agent agent.lua [--mods DIR]... [--serve|--bench]\n");
     return 2;
   }
   std::signal(SIGINT, onSignal);
@@ -230,6 +250,9 @@ int main(int argc, char** argv) {
   BenchSink bench;
   Sink& sink = o.bench ? static_cast<Sink&>(bench) : static_cast<Sink&>(session);
   Profiler prof(sink, "uevr-profiler-native 1 (test host)");
+  // --late-plugin: the plugin initialises only after the scripts ran (UEVR's "Reload Plugins" resets the
+  // scripts before it initialises the plugins again); the agent must find it without a script reset.
+  g_pluginLoaded = !o.latePlugin;
   g_prof = &prof;
   g_sink = &sink;
   session.setProfiler(&prof);
@@ -266,6 +289,7 @@ int main(int argc, char** argv) {
       cpuStart = cpuMs();
       g_countBurns = true;
     }
+    if (o.latePlugin && f == 20) g_pluginLoaded = true;
     double fs = nowMs();
     // Frame order (uevr-host.md): native plugins' pre-tick first, then Lua's.
     session.runGameThreadWork();
@@ -278,6 +302,7 @@ int main(int argc, char** argv) {
     run(L, "on_pre_calculate_stereo_view_offset", 1);
     run(L, "on_post_calculate_stereo_view_offset", 1);
     run(L, "on_xinput_get_state");
+    g_hookSkips += standin::runHooks(L);
     if (o.gameIters > 0) {
       // Fixed CPU work instead of a wall-clock wait: on a loaded machine, process CPU time per frame is
       // then a stable measure of the profiler's overhead (preemption does not count as CPU time).
@@ -288,6 +313,9 @@ int main(int argc, char** argv) {
     }
     run(L, "on_post_engine_tick");
     prof.postEngineTick();
+    run(L, "on_frame");
+    run(L, "on_draw_ui");
+    standin::runPanels(L);
     prof.present();
     lua_gc(L, LUA_GCSTEP, 0);  // UEVR steps the collector once per frame
     if (o.resetEvery > 0 && f > 0 && f % o.resetEvery == 0) {
@@ -385,7 +413,33 @@ int main(int argc, char** argv) {
       out += ':';
       jsonNumber(out, exactTotal > 0 ? kv.second / exactTotal * 100 : 0);
     }
-    out += "},\"burnActualMs\":{";
+    out += "},\"registrations\":[";
+    first = true;
+    for (auto& kv : bench.cbs) {
+      if (!first) out += ',';
+      first = false;
+      out += "{\"name\":";
+      jsonString(out, kv.second.name);
+      out += ",\"file\":";
+      jsonString(out, kv.second.file);
+      out += ",\"line\":" + std::to_string(kv.second.line) + ",\"generation\":" + std::to_string(kv.second.generation) + "}";
+    }
+    out += "],\"callbackEyes\":{";
+    std::map<std::string, std::set<int>> eyes;
+    for (auto& fr : bench.frames)
+      for (auto& c : fr.callbacks) eyes[bench.cbs[c.id].name].insert(c.eye);
+    first = true;
+    for (auto& kv : eyes) {
+      if (!first) out += ',';
+      first = false;
+      jsonString(out, kv.first);
+      out += ":[";
+      bool f2 = true;
+      for (int e : kv.second) { if (!f2) out += ','; f2 = false; out += std::to_string(e); }
+      out += "]";
+    }
+    out += "},\"hookSkips\":" + std::to_string(g_hookSkips);
+    out += ",\"burnActualMs\":{";
     first = true;
     for (auto& kv : g_burnActual) {
       if (!first) out += ',';

@@ -24,7 +24,7 @@ function startHost(dir: string, extra: string[]) {
   const env = { ...process.env, WINEDEBUG: '-all', WINEPREFIX: join(tmpdir(), 'uevrprof-wineprefix'), UEVR_PROFILER_SESSIONS_DIR: z(dir) };
   return spawn(
     wine as string,
-    [join(out, 'uevrprof-fake-uevr.exe'), z(join(out, 'uevr_profiler.dll')), z(join(root, 'test/native/uevr_stub.lua')), z(join(root, 'agent/!uevr-profiler-agent.lua')), ...extra],
+    [join(out, 'uevrprof-fake-uevr.exe'), z(join(out, 'uevr_profiler.dll')), z(join(root, 'agent/!uevr-profiler-agent.lua')), ...extra],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
 }
@@ -69,7 +69,7 @@ describe('uevr_profiler.dll under Wine (fake UEVR host)', { skip }, () => {
     const env = { ...process.env, WINEDEBUG: '-all', WINEPREFIX: join(tmpdir(), 'uevrprof-wineprefix') };
     const r = spawnSync(
       wine as string,
-      [join(out, 'uevrprof-fake-uevr.exe'), z(join(out, 'uevr_profiler.dll')), z(join(root, 'test/native/uevr_stub.lua')), z(join(root, 'agent/!uevr-profiler-agent.lua')), '1', '--api-minor', '34'],
+      [join(out, 'uevrprof-fake-uevr.exe'), z(join(out, 'uevr_profiler.dll')), z(join(root, 'agent/!uevr-profiler-agent.lua')), '1', '--api-minor', '34'],
       { env, encoding: 'utf8', timeout: 100000 },
     );
     assert.match(r.stdout, /\[error\] \[UEVR Profiler\] This UEVR build has plugin API 2\.34; the profiler plugin needs 2\.39 or newer/);
