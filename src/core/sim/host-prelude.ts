@@ -94,29 +94,7 @@ os.execute, os.exit, os.getenv, os.remove, os.rename, os.setlocale, os.tmpname =
 local hclock = H.clock
 os.clock = function() return (hclock() // 1) / 1000 end   -- wall time, 1 ms resolution (MSVC build)
 
-bit32 = {}
-do
-  local M = 0xFFFFFFFF
-  local function n(x) return (math.tointeger(x) or math.floor(x)) & M end
-  function bit32.band(...) local r = M for i = 1, select('#', ...) do r = r & n((select(i, ...))) end return r end
-  function bit32.bor(...) local r = 0 for i = 1, select('#', ...) do r = r | n((select(i, ...))) end return r end
-  function bit32.bxor(...) local r = 0 for i = 1, select('#', ...) do r = r ~ n((select(i, ...))) end return r end
-  function bit32.bnot(x) return (~n(x)) & M end
-  function bit32.btest(...) return bit32.band(...) ~= 0 end
-  function bit32.lshift(x, d) if d >= 32 or d <= -32 then return 0 end if d < 0 then return n(x) >> -d end return (n(x) << d) & M end
-  function bit32.rshift(x, d) if d >= 32 or d <= -32 then return 0 end if d < 0 then return (n(x) << -d) & M end return n(x) >> d end
-  function bit32.arshift(x, d)
-    x = n(x)
-    if d <= 0 then return bit32.lshift(x, -d) end
-    if x & 0x80000000 == 0 then return bit32.rshift(x, d) end
-    if d >= 32 then return M end
-    return ((x >> d) | (M << (32 - d))) & M
-  end
-  function bit32.extract(x, f, w) w = w or 1 return (n(x) >> f) & ((1 << w) - 1) end
-  function bit32.replace(x, v, f, w) w = w or 1 local m = ((1 << w) - 1) << f return (n(x) & ~m | ((n(v) << f) & m)) & M end
-  function bit32.lrotate(x, d) d = d % 32 x = n(x) return ((x << d) | (x >> (32 - d))) & M end
-  function bit32.rrotate(x, d) return bit32.lrotate(x, -d) end
-end
+-- No bit32: UEVR builds Lua 5.4 without lbitlib.c and sol2 opens bit32 only with SOL_LUA_BIT32_LIB.
 
 local A_PRINT = api_id('print')
 print = function(...)

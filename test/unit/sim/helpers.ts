@@ -4,6 +4,7 @@ import type { CallbackInfo, FrameMetrics, LogLine, SampleBatch, ScriptError, Scr
 import { createSimulatedSession, type SimulatedSession, type SimulatedSessionOptions } from '../../../src/core/sim/session';
 
 export const MODS = join(__dirname, '..', '..', 'fixtures', 'mods');
+export const HOST_LOG = /^(Running script |uevr-sim: \d+ scripts? loaded)/;
 
 export interface Recorded {
   sim: SimulatedSession;
@@ -20,7 +21,10 @@ export async function startSim(fixture: string, opts: Partial<SimulatedSessionOp
   const r: Recorded = { sim, frames: [], logs: [], errors: [], resets: [], registered: [], batches: [] };
   sim.subscribe({
     frame: (m) => r.frames.push(m),
-    log: (l) => r.logs.push(l),
+    // The host's own lines ("Running script …", the load summary) are not the mods' output.
+    log: (l) => {
+      if (!HOST_LOG.test(l.text)) r.logs.push(l);
+    },
     scriptError: (e) => r.errors.push(e),
     scriptReset: (x) => r.resets.push(x),
     callbackRegistered: (c) => r.registered.push(c),
