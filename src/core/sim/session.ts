@@ -814,8 +814,11 @@ class Simulator implements SimulatedSession {
       register: lua.cfunction((L) => {
         const t = performance.now();
         const name = lua.tostring(L, 1);
-        const level = Math.max(1, Math.floor(lua.tonumber(L, 2)) || 2);
-        const site = this.siteAt(L, level);
+        // register(name, level[, file, line]): a late-attached agent passes the site it recorded.
+        const site =
+          lua.type(L, 3) === 4 /* string */
+            ? { file: this.mapShortSrc(lua.tostring(L, 3)), line: Math.floor(lua.tonumber(L, 4)) || 0 }
+            : this.siteAt(L, Math.max(1, Math.floor(lua.tonumber(L, 2)) || 2));
         const info: CallbackInfo = { id: this.nextCallbackId++, name, file: site.file, line: site.line, generation: this.generationNo };
         this.regs.push(info);
         this.regById.set(info.id, info);
@@ -879,6 +882,11 @@ class Simulator implements SimulatedSession {
         return 0;
       }),
       reset: lua.cfunction(() => 0),
+      // warn(text): the agent says once what it could not wrap.
+      warn: lua.cfunction((L) => {
+        this.luaLog('warn', `profiler agent: ${lua.tostring(L, 1)}`);
+        return 0;
+      }),
     };
   }
 
