@@ -20,6 +20,9 @@ export const simCommand: Command = {
     // --game names the simulated game (the name a real session reports), e.g. to tell two apart.
     const game = str(p, 'game');
     const sim = await startSimulation(resolve(io.cwd, scripts), { refreshRateHz: hz, realtime: true, ...(game ? { game } : {}), ...simFlags(p, 'sim') }, io);
+    // Read by the extension (SimulatorProcess) to say "N scripts failed to load": keep the wording.
+    const loaded = sim.loadSummary();
+    if (loaded.failed > 0) io.stderr(`${loaded.failed} of ${loaded.scripts} scripts failed to load\n`);
     const token = newToken();
     let server: SessionServer;
     try {

@@ -91,6 +91,8 @@ export interface SimulatedSession extends SessionBackend, SessionClock {
    * hook_ptr, script panels) and callback runs that returned or raised.
    */
   hostStats(): HostStats;
+  /** How loading went this generation: scripts (without the agent) and how many raised while loading. */
+  loadSummary(): { scripts: number; failed: number };
   /** The script files of the current generation, in load order (agent first). */
   scriptFiles(): string[];
   /** Bytes the Lua state holds now. */
@@ -198,6 +200,7 @@ class Simulator implements SimulatedSession {
   private disposed = false;
   private agentFile = '';
   private finder: ModuleFinder | null = null;
+  private loaded = { scripts: 0, failed: 0 };
   /** Modules loaded by require this generation (to map Lua's cut chunk names back to them). */
   private modulePaths = new Set<string>();
 
@@ -384,6 +387,9 @@ class Simulator implements SimulatedSession {
     g.lua.settop(-4);
     return r;
   }
+  loadSummary(): { scripts: number; failed: number } {
+    return { ...this.loaded };
+  }
   scriptFiles(): string[] {
     return this.gen ? this.gen.files.slice() : [];
   }
@@ -469,6 +475,7 @@ class Simulator implements SimulatedSession {
         if (!this.runScript(f) && f !== this.agentFile) failed++;
       }
       const scripts = files.filter((f) => f !== this.agentFile).length;
+      this.loaded = { scripts, failed };
       this.emit('log', { time: this.now(), level: failed ? 'warn' : 'info', text: `uevr-sim: ${scripts} scripts loaded, ${failed} failed to load` });
     } finally {
       this.loading = false;
