@@ -335,14 +335,17 @@ local function make_index(methods)
     local m = methods[k]
     if m ~= nil then return m end
     local rec = UD[w]
-    api_enter(A_PROP) burn(COST.propertyLookupUs)
+    api_enter(A_PROP)
     if type(k) == 'string' and rec.kind ~= 'struct' and rec.props[k] == nil and (is_function_name(k) or sfind(k, '^%u%w*_%u')
         or (sfind(k, '^%u') and rec.cls and (sfind(rec.cls.short, 'Library$') or sfind(rec.cls.short, 'Statics$')))) then
-      -- A UFunction of the object's class: UEVR returns the UFunction itself, called through its __call.
+      -- A UFunction of the object's class: UEVR returns the UFunction itself, called through its __call,
+      -- after a property search of the whole class chain that cannot find it (the cost of obj:Func()).
+      burn(COST.functionLookupUs)
       local fr = new_function((rec.cls and rec.cls.short) or 'Object', k)
       api_leave()
       return wrap(fr)
     end
+    burn(COST.propertyLookupUs)
     local v = rec.props[k]
     if v == nil then v = guess_value(rec, k) rec.props[k] = v end
     api_leave()

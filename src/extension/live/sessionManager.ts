@@ -127,7 +127,7 @@ export class SessionManager implements vscode.Disposable {
     session.onOutput((o) => this.output.fire(o.output.endsWith('\n') ? o.output : `${o.output}\n`));
     session.onEnded((reason) => void this.onEnded(session, reason));
     this.log.info(`attached to ${label} (${info.session.kind}, protocol ${info.protocol})`);
-    if (this.sim) this.reportLoadErrors(this.sim);
+    if (this.sim) this.reportLoadErrors(this.sim, session);
     this.updateStatus(true);
     this.changed.fire(session);
     return session;
@@ -239,8 +239,12 @@ export class SessionManager implements vscode.Disposable {
    * Scripts that failed to load in the simulated session: their errors go to the Debug Console (they
    * happened before we attached) and a notification says how many, so a mod never fails silently.
    */
-  private reportLoadErrors(sim: SimulatorProcess): void {
-    for (const e of sim.loadErrors) this.output.fire(`Lua error: ${e.file}:${e.line}: ${e.message}\n`);
+  private reportLoadErrors(sim: SimulatorProcess, session: LiveSession): void {
+    for (const e of sim.loadErrors) {
+      const text = `Lua error: ${e.file}:${e.line}: ${e.message}`;
+      session.startupErrors.push(text);
+      session.pushLog(text);
+    }
     const f = sim.loadFailure;
     if (!f) return;
     void vscode.window
