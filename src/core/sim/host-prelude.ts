@@ -228,6 +228,7 @@ local function is_function_name(k)
     or sfind(k, '^Spawn') or sfind(k, '^Play') or sfind(k, '^Stop') or sfind(k, '^Update%u') or sfind(k, '^Apply')
     or sfind(k, '^Enable') or sfind(k, '^Disable') or sfind(k, '^Toggle') or sfind(k, '^Show') or sfind(k, '^Hide')
     or sfind(k, '^Attach') or sfind(k, '^Detach') or sfind(k, '^Receive') or sfind(k, '^Client') or sfind(k, '^Server')
+    or sfind(k, '^Override') or sfind(k, '^Reset') or sfind(k, '^Destroy') or sfind(k, '^Teleport') or sfind(k, '^Launch')
 end
 local NUMERIC = { '^Num%u', 'FOV', 'FieldOfView', 'Speed', 'Health', 'Amount', 'Time', 'Distance', 'Angle', 'Alpha', 'Count',
   'Index', 'Height', 'Width', 'Radius', 'Scale$', 'Value', 'Pitch', 'Yaw', 'Roll', 'Multiplier', 'Factor', 'Rate', 'Size' }
@@ -244,13 +245,17 @@ local function guess_value(rec, k)
   if sfind(k, '^b%u') then return false end
   if k == 'X' or k == 'Y' or k == 'Z' or k == 'W' or k == 'x' or k == 'y' or k == 'z' or k == 'w' then return 0.0 end
   if rec.kind == 'struct' and k == 'Rotation' then return new_struct('Quat', { X = 0.0, Y = 0.0, Z = 0.0, W = 1.0 }) end   -- FTransform.Rotation is an FQuat
-  if sfind(k, 'Rotation') or sfind(k, 'Rotator') then return rotator() end
-  if sfind(k, 'Location') or sfind(k, 'Offset') or sfind(k, 'Velocity') or sfind(k, 'Vector') or sfind(k, 'Scale3D') then return vector() end
+  if sfind(k, 'Rotation$') or sfind(k, 'Rotator$') then return rotator() end
+  if sfind(k, 'Location$') or sfind(k, 'Offset$') or sfind(k, 'Velocity$') or sfind(k, 'Vector$') or sfind(k, 'Scale3D$') then return vector() end
+  -- FVector2D / FIntPoint sizes of widgets and viewports (a plain 'Size' stays a number below)
+  if sfind(k, '^%u%l+Size$') and (sfind(k, '^Draw') or sfind(k, '^Screen') or sfind(k, '^Viewport') or sfind(k, '^Image') or sfind(k, '^Desired')) then
+    return new_struct('Vector2D', { X = 0.0, Y = 0.0 })
+  end
   if sfind(k, '%lName$') and not sfind(k, 'By%u') then return { [FNM] = 'None' } end   -- FName properties (NetDriverName, AttachSocketName, ...)
   if not sfind(k, 'Timeline') then
     for i = 1, #NUMERIC do if sfind(k, NUMERIC[i]) then return 0.0 end end
   end
-  if sfind(k, 's$') and sfind(k, '^%u') and not sfind(k, 'ss$') then   -- plural: a TArray, with one element
+  if sfind(k, '^%u') and ((sfind(k, 's$') and not sfind(k, 'ss$')) or sfind(k, 'List$') or sfind(k, 'Array$') or sfind(k, 'Children$')) then   -- a TArray, with one element
     local base = (rec.name:match(' (.*)$') or 'Transient') .. '.' .. k
     return { [ARR] = true, new_object(get_class_rec('Object'), base .. '_0'), standin = new_object(get_class_rec('Object'), base) }
   end
@@ -718,7 +723,12 @@ local function vec_type(tname, fields, extra_aliases)
   T.new = function(...)
     api_enter(A_NEW) burn(COST.valueNewUs) api_leave()
     local v = {}
-    for i = 1, n do v[fields[i]] = ((select(i, ...)) or 0) + 0.0 end
+    for i = 1, n do
+      local x = select(i, ...)
+      local num_x = x == nil and 0 or tonumber(x)
+      if num_x == nil then error(sformat("bad argument #%d to '%s.new' (number expected, got %s)", i, tname, type(x)), 2) end
+      v[fields[i]] = num_x + 0.0
+    end
     return make(v)
   end
   function T.clone(a) local x, r = get(a), {} for i = 1, n do r[fields[i]] = x[fields[i]] end return make(r) end

@@ -99,6 +99,20 @@ export interface SimulatedSession extends SessionBackend, SessionClock {
   luaMemoryBytes(): number;
 }
 
+/**
+ * A file's text as luaL_loadfilex reads it (UEVR runs scripts with sol2's safe_script_file, and require
+ * uses Lua's file searcher): a UTF-8 byte-order mark is skipped, and a first line starting with '#' is
+ * dropped (its line break kept, so line numbers stay).
+ */
+export function asLuaFile(code: string): string {
+  let c = code.charCodeAt(0) === 0xfeff ? code.slice(1) : code;
+  if (c.startsWith('#')) {
+    const nl = c.indexOf('\n');
+    c = nl < 0 ? '' : c.slice(nl);
+  }
+  return c;
+}
+
 export interface HostStats {
   registered: number;
   ran: number;
@@ -493,7 +507,7 @@ class Simulator implements SimulatedSession {
       this.scriptError(`cannot read ${file}: ${(e as Error).message}`, file, 0);
       return false;
     }
-    const lerr = g.lua.load(code, '@' + file);
+    const lerr = g.lua.load(asLuaFile(code), '@' + file);
     if (lerr) {
       this.reportLuaError(lerr, file, 0);
       this.flushDeferred();
@@ -786,7 +800,7 @@ class Simulator implements SimulatedSession {
         const found = this.finder!.find(name);
         if (found.kind === 'found') {
           this.modulePaths.add(found.path);
-          lua.pushstring(L, found.code);
+          lua.pushstring(L, asLuaFile(found.code));
           lua.pushstring(L, found.path);
           return 2;
         }

@@ -77,6 +77,24 @@ describe('require as in UEVR', () => {
     }
   });
 
+  it('a UTF-8 byte-order mark and a #! first line are skipped, as Lua does for files (scripts and modules)', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'uevr-bom-'));
+    try {
+      writeFileSync(join(base, 'main.lua'), '\ufeff#!/usr/bin/lua\nlocal m = require("mod")\nprint("bom " .. m.v)\nerror("line 4")\n');
+      writeFileSync(join(base, 'mod.lua'), '\ufeffreturn { v = 7 }\n');
+      const r = await startSim(base, { agentPath: null });
+      try {
+        assert.ok(r.logs.some((l) => l.text === 'bom 7'));
+        assert.equal(r.errors.length, 1);
+        assert.equal(r.errors[0].line, 4, 'line numbers are kept');
+      } finally {
+        await r.sim.dispose();
+      }
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+
   it('segments: dots and both separators split, repeated separators collapse', () => {
     assert.deepEqual(ModuleFinder.segments('.\\Subsystems\\UEHelper'), ['Subsystems', 'UEHelper']);
     assert.deepEqual(ModuleFinder.segments('libs//a.b'), ['libs', 'a', 'b']);
