@@ -228,7 +228,12 @@ local function is_function_name(k)
     or sfind(k, '^Spawn') or sfind(k, '^Play') or sfind(k, '^Stop') or sfind(k, '^Update%u') or sfind(k, '^Apply')
     or sfind(k, '^Enable') or sfind(k, '^Disable') or sfind(k, '^Toggle') or sfind(k, '^Show') or sfind(k, '^Hide')
     or sfind(k, '^Attach') or sfind(k, '^Detach') or sfind(k, '^Receive') or sfind(k, '^Client') or sfind(k, '^Server')
-    or sfind(k, '^Override') or sfind(k, '^Reset') or sfind(k, '^Destroy') or sfind(k, '^Teleport') or sfind(k, '^Launch')
+    or sfind(k, '^Reset') or sfind(k, '^Destroy') or sfind(k, '^Teleport') or sfind(k, '^Launch')
+end
+-- Names of TArray properties: plurals, …List, …Array, …Children (not getters: GetComponents is a function).
+local function is_array_name(k)
+  return sfind(k, '^%u') and not sfind(k, '^Get%u') and not sfind(k, '^K2_') and not sfind(k, '^Find%u')
+    and ((sfind(k, 's$') and not sfind(k, 'ss$')) or sfind(k, 'List$') or sfind(k, 'Array$') or sfind(k, 'Children$'))
 end
 local NUMERIC = { '^Num%u', 'FOV', 'FieldOfView', 'Speed', 'Health', 'Amount', 'Time', 'Distance', 'Angle', 'Alpha', 'Count',
   'Index', 'Height', 'Width', 'Radius', 'Scale$', 'Value', 'Pitch', 'Yaw', 'Roll', 'Multiplier', 'Factor', 'Rate', 'Size' }
@@ -255,7 +260,7 @@ local function guess_value(rec, k)
   if not sfind(k, 'Timeline') then
     for i = 1, #NUMERIC do if sfind(k, NUMERIC[i]) then return 0.0 end end
   end
-  if sfind(k, '^%u') and ((sfind(k, 's$') and not sfind(k, 'ss$')) or sfind(k, 'List$') or sfind(k, 'Array$') or sfind(k, 'Children$')) then   -- a TArray, with one element
+  if is_array_name(k) then   -- a TArray, with one element
     local base = (rec.name:match(' (.*)$') or 'Transient') .. '.' .. k
     return { [ARR] = true, new_object(get_class_rec('Object'), base .. '_0'), standin = new_object(get_class_rec('Object'), base) }
   end
@@ -341,7 +346,7 @@ local function make_index(methods)
     if m ~= nil then return m end
     local rec = UD[w]
     api_enter(A_PROP)
-    if type(k) == 'string' and rec.kind ~= 'struct' and rec.props[k] == nil and (is_function_name(k) or sfind(k, '^%u%w*_%u')
+    if type(k) == 'string' and rec.kind ~= 'struct' and rec.props[k] == nil and not is_array_name(k) and (is_function_name(k) or sfind(k, '^%u%w*_%u')
         or (sfind(k, '^%u') and rec.cls and (sfind(rec.cls.short, 'Library$') or sfind(rec.cls.short, 'Statics$')))) then
       -- A UFunction of the object's class: UEVR returns the UFunction itself, called through its __call,
       -- after a property search of the whole class chain that cannot find it (the cost of obj:Func()).
