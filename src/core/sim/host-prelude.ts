@@ -231,9 +231,12 @@ local function is_function_name(k)
     or sfind(k, '^Reset') or sfind(k, '^Destroy') or sfind(k, '^Teleport') or sfind(k, '^Launch')
 end
 -- Names of TArray properties: plurals, …List, …Array, …Children (not getters: GetComponents is a function).
+-- A verb in front makes it a function (SetGenerateOverlapEvents) unless the name is just verb + plural
+-- noun (AttachChildren, ShowFlags): those are properties.
 local function is_array_name(k)
+  if is_function_name(k) and select(2, k:gsub('%u', '')) > 2 then return false end
   return sfind(k, '^%u') and not sfind(k, '^Get%u') and not sfind(k, '^K2_') and not sfind(k, '^Find%u')
-    and ((sfind(k, 's$') and not sfind(k, 'ss$')) or sfind(k, 'List$') or sfind(k, 'Array$') or sfind(k, 'Children$'))
+    and ((sfind(k, 's$') and not sfind(k, 'ss$') and not sfind(k, 'is$') and not sfind(k, 'us$')) or sfind(k, 'List$') or sfind(k, 'Array$') or sfind(k, 'Children$'))
 end
 local NUMERIC = { '^Num%u', 'FOV', 'FieldOfView', 'Speed', 'Health', 'Amount', 'Time', 'Distance', 'Angle', 'Alpha', 'Count',
   'Index', 'Height', 'Width', 'Radius', 'Scale$', 'Value', 'Pitch', 'Yaw', 'Roll', 'Multiplier', 'Factor', 'Rate', 'Size' }
@@ -346,8 +349,9 @@ local function make_index(methods)
     if m ~= nil then return m end
     local rec = UD[w]
     api_enter(A_PROP)
-    if type(k) == 'string' and rec.kind ~= 'struct' and rec.props[k] == nil and not is_array_name(k) and (is_function_name(k) or sfind(k, '^%u%w*_%u')
-        or (sfind(k, '^%u') and rec.cls and (sfind(rec.cls.short, 'Library$') or sfind(rec.cls.short, 'Statics$')))) then
+    if type(k) == 'string' and rec.kind ~= 'struct' and rec.props[k] == nil
+        and ((sfind(k, '^%u') and rec.cls and (sfind(rec.cls.short, 'Library$') or sfind(rec.cls.short, 'Statics$')))   -- function libraries have only functions
+          or (not is_array_name(k) and (is_function_name(k) or sfind(k, '^%u%w*_%u')))) then
       -- A UFunction of the object's class: UEVR returns the UFunction itself, called through its __call,
       -- after a property search of the whole class chain that cannot find it (the cost of obj:Func()).
       burn(COST.functionLookupUs)
