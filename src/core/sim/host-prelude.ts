@@ -263,13 +263,21 @@ local function guess_value(rec, k)
   if not sfind(k, 'Timeline') then
     for i = 1, #NUMERIC do if sfind(k, NUMERIC[i]) then return 0.0 end end
   end
-  if is_array_name(k) then   -- a TArray, with one element
+  if is_array_name(k) then   -- a TArray, with one element (none below an element: the world must end somewhere)
     local base = (rec.name:match(' (.*)$') or 'Transient') .. '.' .. k
-    return { [ARR] = true, new_object(get_class_rec('Object'), base .. '_0'), standin = new_object(get_class_rec('Object'), base) }
+    local depth = (rec.depth or 0) + 1
+    local standin = new_object(get_class_rec('Object'), base)
+    standin.depth = depth
+    if depth > 1 then return { [ARR] = true, standin = standin } end
+    local e = new_object(get_class_rec('Object'), base .. '_0')
+    e.depth = depth
+    return { [ARR] = true, e, standin = standin }
   end
   local cls = classes[k] or (sfind(k, 'Component$') and get_class_rec(k)) or get_class_rec('Object')
   local path = (rec.name:match(' (.*)$') or 'Transient') .. '.' .. k
-  return new_object(cls, path)
+  local o = new_object(cls, path)
+  o.depth = rec.depth   -- objects below an array element keep its depth: their arrays are empty
+  return o
 end
 
 local function value_out(v)
@@ -286,8 +294,10 @@ local function value_out(v)
       if v.standin then
         setmetatable(t, { __index = function(tt, k)
           if math.type(k) == 'integer' then
-            if k < 1 or k > 4 then return nil end
-            local e = wrap(new_object(get_class_rec('Object'), v.standin.name:match(' (.*)$') .. '_' .. k))
+            if k < 1 or k > 4 or (v.standin.depth or 0) > 1 then return nil end
+            local er = new_object(get_class_rec('Object'), v.standin.name:match(' (.*)$') .. '_' .. k)
+            er.depth = v.standin.depth
+            local e = wrap(er)
             rawset(tt, k, e)
             return e
           end
@@ -584,6 +594,11 @@ local function create_from_path(name)
     local c = classes[cdo] or new_class(cdo, 'Object', '/Script/' .. module)
     c.cdo = c.cdo or new_object(c, '/Script/' .. module .. '.Default__' .. cdo)
     return c.cdo
+  end
+  -- Engine content (/Engine/...: EngineMaterials, BasicShapes, EngineFonts) ships with every game.
+  if sfind(path, '^/Engine/') and not sfind(path, '^/Engine/Transient') then
+    local c = classes[kind] or new_class(kind, 'Object', '/Script/Engine')
+    return new_object(c, path)
   end
   if not TYPE_PATHS[kind] then return nil end
   if kind == 'Function' then
