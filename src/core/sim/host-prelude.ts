@@ -228,7 +228,7 @@ local function is_function_name(k)
     or sfind(k, '^Spawn') or sfind(k, '^Play') or sfind(k, '^Stop') or sfind(k, '^Update%u') or sfind(k, '^Apply')
     or sfind(k, '^Enable') or sfind(k, '^Disable') or sfind(k, '^Toggle') or sfind(k, '^Show') or sfind(k, '^Hide')
     or sfind(k, '^Attach') or sfind(k, '^Detach') or sfind(k, '^Receive') or sfind(k, '^Client') or sfind(k, '^Server')
-    or sfind(k, '^Reset') or sfind(k, '^Destroy') or sfind(k, '^Teleport') or sfind(k, '^Launch')
+    or sfind(k, '^Reset') or sfind(k, '^Destroy') or sfind(k, '^Teleport') or sfind(k, '^Launch') or sfind(k, '^Create%u')
 end
 -- Names of TArray properties: plurals, …List, …Array, …Children (not getters: GetComponents is a function).
 -- A verb in front makes it a function (SetGenerateOverlapEvents) unless the name is just verb + plural
@@ -277,6 +277,7 @@ local function guess_value(rec, k)
   local path = (rec.name:match(' (.*)$') or 'Transient') .. '.' .. k
   local o = new_object(cls, path)
   o.depth = rec.depth   -- objects below an array element keep its depth: their arrays are empty
+  o.key = k             -- called after all (a function the name did not reveal): answers as one
   return o
 end
 
@@ -405,7 +406,11 @@ for kind, methods in pairs({ object = M_OBJ, class = M_CLASS, ['function'] = M_F
     __call = kind == 'function' and function(fnw, obj, ...)
       local fr = UD[fnw]
       return callable(fr.short or 'Call')(obj, ...)
-    end or function() return nil end,
+    end or function(w, obj, ...)
+      local r = UD[w]
+      if r and r.key then return callable(r.key)(obj, ...) end
+      return nil
+    end,
   }
 end
 
