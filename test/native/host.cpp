@@ -83,6 +83,8 @@ int lBurn(lua_State* L) {
 uevrprof::Sink* g_sink = nullptr;
 bool g_echo = false;  // --echo: print() and UEVR log lines also go to stderr (tests read them)
 long g_hookSkips = 0;
+long g_resets = 0, g_reloads = 0;
+double g_maxResetMs = 0, g_maxReloadMs = 0;
 int lRegistered(lua_State* L) {
   standin::pushRegistered(L, luaL_checkstring(L, 1));
   return 1;
@@ -170,7 +172,7 @@ bool runFile(lua_State* L, const std::string& f) {
 struct Options {
   std::string agent, sessionsDir, game = "uevrprof-test-host";
   std::vector<std::string> mods;
-  bool serve = false, bench = false, noAgent = false, ue4 = false, latePlugin = false, protect = false;
+  bool serve = false, bench = false, noAgent = false, ue4 = false, latePlugin = false, protect = false, pace = false;
   double seconds = 0, gameMs = 2, fps = 90, hz = 1000;
   long frames = 600, resetEvery = 0, gameIters = 0, reloadEvery = 0;
   int port = -1;
@@ -268,6 +270,7 @@ int main(int argc, char** argv) {
     else if (a == "--game") o.game = next();
     else if (a == "--ue4") o.ue4 = true;
     else if (a == "--echo") g_echo = true;
+    else if (a == "--pace") o.pace = true;  // bench at the real frame rate (sleep to --fps)
     else if (a == "--protect-metatables") o.protect = true;
     else if (a == "--late-plugin") o.latePlugin = true;
     else { std::fprintf(stderr, "host: unknown option %s\n", a.c_str()); return 2; }
@@ -368,13 +371,19 @@ int main(int argc, char** argv) {
     if (o.reloadEvery > 0 && f > 0 && f % o.reloadEvery == 0) {
       // "Reload Plugins": attempt_unload_plugins (lists cleared, FreeLibrary), reset_scripts, then the
       // plugins are initialised again.
+      double t = nowMs();
       unloadPlugins();
       resetScripts();
       initPlugin();
+      g_reloads++;
+      g_maxReloadMs = std::max(g_maxReloadMs, nowMs() - t);
     } else if (o.resetEvery > 0 && f > 0 && f % o.resetEvery == 0) {
+      double t = nowMs();
       resetScripts();
+      g_resets++;
+      g_maxResetMs = std::max(g_maxResetMs, nowMs() - t);
     }
-    if (o.serve) {
+    if (o.serve || o.pace) {
       double left = budget - (nowMs() - fs);
       if (left > 0) std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(left));
     }
@@ -491,6 +500,11 @@ int main(int argc, char** argv) {
       out += "]";
     }
     out += "},\"hookSkips\":" + std::to_string(g_hookSkips);
+    out += ",\"resets\":" + std::to_string(g_resets) + ",\"reloads\":" + std::to_string(g_reloads) + ",\"maxResetMs\":";
+    jsonNumber(out, g_maxResetMs);
+    out += ",\"maxReloadMs\":";
+    jsonNumber(out, g_maxReloadMs);
+    out += ",\"pluginLogErrors\":" + std::to_string(g_pluginLogErrors);
     out += ",\"burnActualMs\":{";
     first = true;
     for (auto& kv : g_burnActual) {
