@@ -172,7 +172,8 @@ bool runFile(lua_State* L, const std::string& f) {
 struct Options {
   std::string agent, sessionsDir, game = "uevrprof-test-host";
   std::vector<std::string> mods;
-  bool serve = false, bench = false, noAgent = false, ue4 = false, latePlugin = false, protect = false, pace = false;
+  bool serve = false, bench = false, noAgent = false, ue4 = false, latePlugin = false, protect = false, pace = false,
+       armUnstopped = false;
   double seconds = 0, gameMs = 2, fps = 90, hz = 1000;
   long frames = 600, resetEvery = 0, gameIters = 0, reloadEvery = 0;
   int port = -1;
@@ -271,6 +272,7 @@ int main(int argc, char** argv) {
     else if (a == "--ue4") o.ue4 = true;
     else if (a == "--echo") g_echo = true;
     else if (a == "--pace") o.pace = true;  // bench at the real frame rate (sleep to --fps)
+    else if (a == "--arm-unstopped") o.armUnstopped = true;  // bench reference: the old racy arming
     else if (a == "--protect-metatables") o.protect = true;
     else if (a == "--late-plugin") o.latePlugin = true;
     else { std::fprintf(stderr, "host: unknown option %s\n", a.c_str()); return 2; }
@@ -297,6 +299,7 @@ int main(int argc, char** argv) {
       std::exit(1);
     }
     g_prof = plugin::profiler();
+    g_prof->setArmWithoutStopForBench(o.armUnstopped);
     g_sink = o.bench ? static_cast<Sink*>(&bench) : static_cast<Sink*>(plugin::session());
   };
   // Plugins are initialised before UEVR first loads the scripts (on_initialize_d3d_thread, then the first

@@ -6,7 +6,7 @@
 //   signal for every arm) for 60 s, with a script reset every 100 frames (≥ 50) and UEVR's "Reload
 //   Plugins" (callback lists cleared, scripts reset, plugin initialised again) every 270 frames (20).
 // Pass: exit 0 with no sanitizer report, every reset/reload done within 2 s, the run within its time
-// bound, and the known-cost loops' sampled shares within ±3 pp of 60/30/10.
+// bound, and (under ASan; see below for TSan) the known-cost loops' sampled shares within ±3 pp of 60/30/10.
 //   node test/native/stress.mjs [--seconds 60] [--only address|thread]
 import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
@@ -47,12 +47,13 @@ for (const san of ['address', 'thread']) {
     '--mods', join(root, 'examples'),
     '--mods', join(root, 'test/fixtures/mods/known-cost-loops'),
     '--mods', join(root, 'test/native/mods/hooks'),
-    '--bench', '--pace', '--fps', String(fps), '--frames', String(frames), '--seconds', String(seconds + 30),
+    '--bench', '--pace', '--fps', String(fps), '--frames', String(frames), '--seconds', String(seconds * 3),
     '--hz', '4000', '--game-ms', '2', '--reset-every', '100', '--reload-every', '270',
   ];
   console.log(`# ${san}: ${host} ${args.join(' ')}`);
   // Bounded: the run itself is ~`seconds`; anything far beyond is a hang.
-  const r = spawnSync(host, args, { encoding: 'utf8', env, timeout: (seconds + 120) * 1000, maxBuffer: 64 * 1024 * 1024 });
+  // (TSan slows the Lua VM below 90 Hz: its run takes longer than `seconds` for the same frames.)
+  const r = spawnSync(host, args, { encoding: 'utf8', env, timeout: (seconds * 3 + 60) * 1000, maxBuffer: 64 * 1024 * 1024 });
   const took = (Date.now() - t0) / 1000;
   const reports = (r.stderr.match(/^(==\d+==ERROR: \w+Sanitizer|WARNING: ThreadSanitizer|SUMMARY: \w+Sanitizer).*$/gm) ?? []);
   if (r.error) fail(`${san}: ${r.error.message} (after ${took.toFixed(0)} s)`);
@@ -82,7 +83,10 @@ for (const san of ['address', 'thread']) {
   if (res.reloads < 20) fail(`${san}: only ${res.reloads} plugin reloads`);
   if (res.maxResetMs > 2000 || res.maxReloadMs > 2000) fail(`${san}: a reset/reload took over 2 s`);
   if (res.samples < 1000) fail(`${san}: only ${res.samples} samples`);
-  if (worst > 3) fail(`${san}: known-cost loop shares off by ${worst.toFixed(1)} pp (> 3)`);
+  // Accuracy is gated under ASan only: TSan defers asynchronous signals to its interception points (libc
+  // calls), so under TSan the sampler's arm never lands inside a pure Lua loop and the loops' shares say
+  // nothing about the profiler. TSan's part is the race detection.
+  if (san === 'address' && worst > 3) fail(`${san}: known-cost loop shares off by ${worst.toFixed(1)} pp (> 3)`);
   if (res.errors !== 0) fail(`${san}: ${res.errors} script errors`);
   if (res.pluginLogErrors !== 0) fail(`${san}: the plugin logged ${res.pluginLogErrors} error(s)`);
   if (!failed) console.log(`ok - ${san}`);
