@@ -304,15 +304,19 @@ end
 
 do
   local named = rawget(_G, 'UEVR_UFunction')
-  local sample = some_ufunction()
-  if sample ~= nil then
-    local ok, why = wrap_members('UFunction:hook_ptr', sample, { 'hook_ptr' }, hook_ptr_make, some_ufunction)
-    if not ok then warn('cannot wrap ' .. why .. '; hook_ptr callbacks are not profiled') end
-  elseif type(named) == 'table' and getmetatable(named) == nil and type(rawget(named, 'hook_ptr')) == 'function' then
-    -- A host whose UEVR_UFunction is a plain method table (no sol2): wrapping it there is safe.
-    wrap_members('UFunction:hook_ptr', named, { 'hook_ptr' }, hook_ptr_make)
+  if type(named) == 'table' and type(rawget(named, 'hook_ptr')) == 'function' then
+    -- A host whose UEVR_UFunction is a plain method table holding hook_ptr itself (no sol2: a sol2 named
+    -- table holds nothing, its members live in sol2's storage): replacing the field there is safe.
+    local orig = rawget(named, 'hook_ptr')
+    rawset(named, 'hook_ptr', hook_ptr_make('hook_ptr', orig))
   else
-    warn('cannot wrap UFunction:hook_ptr: no UFunction found to reach its metatable; hook_ptr callbacks are not profiled')
+    local sample = some_ufunction()
+    if type(sample) == 'userdata' then
+      local ok, why = wrap_members('UFunction:hook_ptr', sample, { 'hook_ptr' }, hook_ptr_make, some_ufunction)
+      if not ok then warn('cannot wrap ' .. why .. '; hook_ptr callbacks are not profiled') end
+    else
+      warn('cannot wrap UFunction:hook_ptr: no UFunction found to reach its metatable; hook_ptr callbacks are not profiled')
+    end
   end
 end
 
