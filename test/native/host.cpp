@@ -116,7 +116,11 @@ bool addPre(UEVRP_EngineTickCb cb) { g_pre.push_back(cb); return true; }
 bool addPost(UEVRP_EngineTickCb cb) { g_post.push_back(cb); return true; }
 bool addPresent(UEVRP_VoidCb cb) { g_present.push_back(cb); return true; }
 bool addCustom(UEVRP_CustomEventCb cb) { g_custom.push_back(cb); return true; }
-lua_State* getLuaState() { return g_L; }
+// --foreign-state: get_lua_state hands over a state that is not laid out like the plugin's Lua expects
+// (here: a coroutine, whose registry main-thread slot is not itself), to exercise the plugin's refusal.
+bool g_foreignState = false;
+lua_State* g_foreign = nullptr;
+lua_State* getLuaState() { return g_foreignState && g_foreign ? g_foreign : g_L; }
 const char* tagLong() { return "v1.05-nightly-test-host"; }
 const char* commitHash() { return "0000000000000000000000000000000000000000"; }
 unsigned totalCommits() { return 1418; }
@@ -190,6 +194,8 @@ lua_State* newState(const Options& o) {
     lua_pop(L, 1);
   }
   g_L = L;
+  g_foreign = lua_newthread(L);
+  luaL_ref(L, LUA_REGISTRYINDEX);  // kept alive with the state
   standin::Options so;
   so.ue5 = !o.ue4;
   so.protectMetatables = o.protect;
@@ -271,6 +277,7 @@ int main(int argc, char** argv) {
     else if (a == "--game") o.game = next();
     else if (a == "--ue4") o.ue4 = true;
     else if (a == "--echo") g_echo = true;
+    else if (a == "--foreign-state") g_foreignState = true;
     else if (a == "--pace") o.pace = true;  // bench at the real frame rate (sleep to --fps)
     else if (a == "--arm-unstopped") o.armUnstopped = true;  // bench reference: the old racy arming
     else if (a == "--protect-metatables") o.protect = true;

@@ -84,7 +84,7 @@ void onCustomEvent(const char* name, const char* data) {
   if (!stateLooksShared(L)) {
     if (!g_refusedState && g_param->functions->log_error)
       g_param->functions->log_error(
-          "[UEVR Profiler] UEVR's Lua state is not laid out like Lua %s (the registry's main thread or _VERSION "
+          "[UEVR Profiler] UEVR's Lua state is not laid out like %s (the registry's main thread or _VERSION "
           "differ): this UEVR's Lua cannot be shared safely, so the profiler leaves it alone. Mods are not affected.",
           LUA_RELEASE);
     g_refusedState = true;
