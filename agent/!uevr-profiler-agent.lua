@@ -114,7 +114,13 @@ local function record(name, level)
     -- it would add a level; register raises only on a bad name, and names here are strings)
     rec.id, rec.file, rec.line = P.register(name, level + 1)
   end
-  if rec.id == nil then rec.file, rec.line = site_by_error(level + 1) end
+  if rec.id == nil then
+    rec.file, rec.line = site_by_error(level + 1)
+    -- Without a plugin (yet), still announce it: a plugin listening through on_custom_event can list it.
+    pcall(function()
+      uevr.api:dispatch_custom_event('uevr_profiler.register', name .. '\t' .. rec.file .. '\t' .. rec.line)
+    end)
+  end
   records[#records + 1] = rec
   return rec
 end
@@ -363,6 +369,6 @@ if type(original.on_pre_engine_tick) == 'function' then
   pcall(original.on_pre_engine_tick, function()
     if B.P ~= nil then return end
     ticks = ticks + 1
-    if ticks % 90 == 1 then hello() end
+    if ticks % 90 == 0 then hello() end
   end)
 end
