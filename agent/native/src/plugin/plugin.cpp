@@ -61,9 +61,9 @@ extern "C" __declspec(dllexport) bool uevr_plugin_initialize(const UEVRP_PluginI
   return uevrprof::plugin::initialize(param, p);
 }
 
-BOOL APIENTRY DllMain(HMODULE module, DWORD reason, LPVOID) {
-  // Nothing of UEVR's here (UEVR holds its plugin lock around LoadLibrary/FreeLibrary), no thread waits
-  // (the loader lock is held). Once initialised the module is pinned, so DETACH means process exit.
-  if (reason == DLL_PROCESS_ATTACH) DisableThreadLibraryCalls(module);
+BOOL APIENTRY DllMain(HMODULE, DWORD, LPVOID) {
+  // Nothing at all: nothing of UEVR's (UEVR holds its plugin lock around LoadLibrary/FreeLibrary), no
+  // thread waits (the loader lock is held). Once initialised the module is pinned, so DLL_PROCESS_DETACH
+  // means process exit. (No DisableThreadLibraryCalls: the static C runtime needs thread notifications.)
   return TRUE;
 }
