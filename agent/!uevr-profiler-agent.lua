@@ -114,7 +114,13 @@ local function record(name, level)
     -- it would add a level; register raises only on a bad name, and names here are strings)
     rec.id, rec.file, rec.line = P.register(name, level + 1)
   end
-  if rec.id == nil then rec.file, rec.line = site_by_error(level + 1) end
+  if rec.id == nil then
+    rec.file, rec.line = site_by_error(level + 1)
+    -- Without a plugin (yet), still announce it: a plugin listening through on_custom_event can list it.
+    pcall(function()
+      uevr.api:dispatch_custom_event('uevr_profiler.register', name .. '\t' .. rec.file .. '\t' .. rec.line)
+    end)
+  end
   records[#records + 1] = rec
   return rec
 end
@@ -304,15 +310,19 @@ end
 
 do
   local named = rawget(_G, 'UEVR_UFunction')
-  local sample = some_ufunction()
-  if sample ~= nil then
-    local ok, why = wrap_members('UFunction:hook_ptr', sample, { 'hook_ptr' }, hook_ptr_make, some_ufunction)
-    if not ok then warn('cannot wrap ' .. why .. '; hook_ptr callbacks are not profiled') end
-  elseif type(named) == 'table' and getmetatable(named) == nil and type(rawget(named, 'hook_ptr')) == 'function' then
-    -- A host whose UEVR_UFunction is a plain method table (no sol2): wrapping it there is safe.
-    wrap_members('UFunction:hook_ptr', named, { 'hook_ptr' }, hook_ptr_make)
+  if type(named) == 'table' and type(rawget(named, 'hook_ptr')) == 'function' then
+    -- A host whose UEVR_UFunction is a plain method table holding hook_ptr itself (no sol2: a sol2 named
+    -- table holds nothing, its members live in sol2's storage): replacing the field there is safe.
+    local orig = rawget(named, 'hook_ptr')
+    rawset(named, 'hook_ptr', hook_ptr_make('hook_ptr', orig))
   else
-    warn('cannot wrap UFunction:hook_ptr: no UFunction found to reach its metatable; hook_ptr callbacks are not profiled')
+    local sample = some_ufunction()
+    if type(sample) == 'userdata' then
+      local ok, why = wrap_members('UFunction:hook_ptr', sample, { 'hook_ptr' }, hook_ptr_make, some_ufunction)
+      if not ok then warn('cannot wrap ' .. why .. '; hook_ptr callbacks are not profiled') end
+    else
+      warn('cannot wrap UFunction:hook_ptr: no UFunction found to reach its metatable; hook_ptr callbacks are not profiled')
+    end
   end
 end
 
@@ -359,6 +369,6 @@ if type(original.on_pre_engine_tick) == 'function' then
   pcall(original.on_pre_engine_tick, function()
     if B.P ~= nil then return end
     ticks = ticks + 1
-    if ticks % 90 == 1 then hello() end
+    if ticks % 90 == 0 then hello() end
   end)
 end

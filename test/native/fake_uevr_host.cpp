@@ -5,7 +5,11 @@
 // (test/native/uevr_standin.cpp), runs the Lua agent (which says hello to the plugin through
 // dispatch_custom_event) and mods, and drives frames through the plugin's registered callbacks.
 //
-//   uevrprof-fake-uevr.exe PLUGIN.dll AGENT.lua SECONDS [MOD.lua...] [--api-minor N]
+//   uevrprof-fake-uevr.exe PLUGIN.dll AGENT.lua SECONDS [MOD.lua...] [--api-minor N] [--reload-at S]
+//
+// --reload-at S: at S seconds, UEVR's "Reload Plugins" (src/mods/PluginLoader.cpp): every callback list
+// cleared and FreeLibrary under the plugin lock, the scripts reset, then LoadLibrary and
+// uevr_plugin_initialize again. The agent, loaded before the plugin is back, must find it on its own.
 #include <windows.h>
 
 #include <lua.hpp>
@@ -36,6 +40,9 @@ void logError(const char* fmt, ...) { va_list ap; va_start(ap, fmt); logf("error
 void logWarn(const char* fmt, ...) { va_list ap; va_start(ap, fmt); logf("warn", fmt, ap); va_end(ap); }
 void logInfo(const char* fmt, ...) { va_list ap; va_start(ap, fmt); logf("info", fmt, ap); va_end(ap); }
 bool removeCallback(void*) { return true; }
+const char* commitHash() { return "0000000000000000000000000000000000000000"; }
+const char* tagLong() { return "fake-uevr"; }
+unsigned totalCommits() { return 1418; }
 bool onPre(UEVRP_EngineTickCb cb) { g_pre.push_back(cb); return true; }
 bool onPost(UEVRP_EngineTickCb cb) { g_post.push_back(cb); return true; }
 bool onPresent(UEVRP_VoidCb cb) { g_present.push_back(cb); return true; }
@@ -50,6 +57,10 @@ void burnMs(double ms) {
   double end = nowMs() + ms;
   while (nowMs() < end) {
   }
+}
+int lRegistered(lua_State* L) {
+  standin::pushRegistered(L, luaL_checkstring(L, 1));
+  return 1;
 }
 int lBurn(lua_State* L) {
   burnMs(luaL_checknumber(L, 1));
@@ -70,10 +81,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   int minor = 39;
+  double reloadAt = -1;
   std::vector<std::string> mods;
   for (int i = 4; i < argc; i++) {
     std::string a = argv[i];
     if (a == "--api-minor" && i + 1 < argc) minor = std::atoi(argv[++i]);
+    else if (a == "--reload-at" && i + 1 < argc) reloadAt = std::atof(argv[++i]);
     else mods.push_back(a);
   }
   HMODULE dll = LoadLibraryA(argv[1]);
@@ -86,7 +99,8 @@ int main(int argc, char** argv) {
   std::printf("[host] plugin requires %d.%d.%d\n", want.major, want.minor, want.patch);
 
   static UEVRP_PluginVersion version{2, minor, 0};
-  static UEVRP_PluginFunctions functions{logError, logWarn, logInfo, nullptr, removeCallback};
+  static UEVRP_PluginFunctions functions{logError, logWarn, logInfo, nullptr, removeCallback, nullptr, nullptr, nullptr, nullptr,
+                                         commitHash, nullptr, tagLong, nullptr, nullptr, nullptr, nullptr, totalCommits};
   static UEVRP_PluginCallbacks callbacks{onPresent, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, onCustom};
   static UEVRP_SDKCallbacks sdkCallbacks{onPre, onPost};
   static UEVRP_SDKData sdk{nullptr, &sdkCallbacks};
@@ -96,6 +110,7 @@ int main(int argc, char** argv) {
   std::printf("[host] uevr_plugin_initialize returned %s\n", ok ? "true" : "false");
   if (!ok) return 3;
 
+  auto newState = [&] {
   g_L = luaL_newstate();
   luaL_openlibs(g_L);
   lua_pushnil(g_L);
@@ -108,18 +123,41 @@ int main(int argc, char** argv) {
   so.scriptError = [](const std::string& t) { std::printf("[script error] %s\n", t.c_str()); };
   standin::open(g_L, so);
   lua_register(g_L, "__host_burn", lBurn);
+  lua_register(g_L, "__host_registered", lRegistered);
   luaL_dostring(g_L, "uevr_sim = { burn = __host_burn }");
   runFile(argv[2]);
   lua_getglobal(g_L, "uevr_profiler");
   std::printf("[host] uevr_profiler table %s\n", lua_istable(g_L, -1) ? "installed" : "absent");
   lua_pop(g_L, 1);
   for (auto& m : mods) runFile(m.c_str());
+  };
+  newState();
   std::printf("[host] running\n");
   std::fflush(stdout);
 
-  double end = nowMs() + std::atof(argv[3]) * 1000;
+  double start = nowMs();
+  double end = start + std::atof(argv[3]) * 1000;
   long frames = 0;
+  bool reloaded = false;
   while (nowMs() < end) {
+    if (reloadAt >= 0 && !reloaded && nowMs() - start > reloadAt * 1000) {
+      reloaded = true;
+      g_pre.clear();
+      g_post.clear();
+      g_present.clear();
+      g_custom.clear();
+      bool freed = FreeLibrary(dll) != FALSE;
+      std::printf("[host] FreeLibrary %s; plugin module %s\n", freed ? "ok" : "failed",
+                  GetModuleHandleA("uevr_profiler.dll") ? "still mapped (pinned)" : "unmapped");
+      run("on_script_reset", -1);
+      lua_close(g_L);
+      newState();
+      dll = LoadLibraryA(argv[1]);
+      init = dll ? reinterpret_cast<bool (*)(const UEVRP_PluginInitializeParam*)>(GetProcAddress(dll, "uevr_plugin_initialize")) : nullptr;
+      bool again = init && init(&param);
+      std::printf("[host] reloaded: uevr_plugin_initialize returned %s\n", again ? "true" : "false");
+      std::fflush(stdout);
+    }
     double fs = nowMs();
     for (auto cb : g_pre) cb(nullptr, 0.011f);
     run("on_pre_engine_tick", -1);
@@ -134,6 +172,9 @@ int main(int argc, char** argv) {
     double left = 11.1 - (nowMs() - fs);
     if (left > 0) std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(left));
   }
+  lua_getglobal(g_L, "uevr_profiler");
+  std::printf("[host] at the end the uevr_profiler table is %s\n", lua_istable(g_L, -1) ? "installed" : "absent");
+  lua_pop(g_L, 1);
   std::printf("[host] %ld frames\n", frames);
   run("on_script_reset", -1);
   lua_close(g_L);

@@ -114,6 +114,16 @@ describe('the Lua agent in a stand-in host bound like UEVR (sol2 usertypes)', { 
     assert.ok('on_pre_engine_tick' in r.exactCallbackShare);
   });
 
+  test('a UEVR whose Lua state is not laid out like the plugin\'s: one refusal line in UEVR\'s log, the state untouched, mods unchanged', () => {
+    const r = host_(['--agent', agent, '--mods', join(root, 'test/fixtures/mods/errors'), '--frames', '200', '--hz', '1000', '--foreign-state']);
+    const lines = r.stderr.split('\n').filter((l) => /cannot be shared safely/.test(l));
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0], /^uevr log: \[error\] \[UEVR Profiler\] UEVR's Lua state is not laid out like Lua 5\.4\.4/);
+    assert.deepEqual(r.registrations, [], 'no contract table: nothing registered, nothing timed');
+    assert.equal(r.samples, 0);
+    assert.match(r.stderr, /print: good 10/, 'the mods\' callbacks still run');
+  });
+
   test('a binding it cannot wrap: said once in UEVR\'s log, mods run unchanged', () => {
     const r = host_(['--agent', agent, '--mods', join(root, 'test/fixtures/mods/errors'), '--frames', '20', '--hz', '0', '--protect-metatables']);
     const lines = r.stderr.split('\n').filter((l) => l.startsWith('uevr log: [UEVR Profiler] cannot wrap'));

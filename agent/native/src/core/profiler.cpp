@@ -342,7 +342,8 @@ void Profiler::samplerLoop() {
       // Arm only while the thread running the callback is stopped (threadstop.hpp): the hook then runs
       // on that thread at its next VM instruction.
       periodUs_ = periodUs;
-      stopAndRun(luaThread_.load());
+      if (armWithoutStop_.load()) armStopped();
+      else stopAndRun(luaThread_.load());
     }
   }
 }

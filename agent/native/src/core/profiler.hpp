@@ -69,6 +69,9 @@ class Profiler {
   void hook(lua_State* L, lua_Debug* ar);
   // The sampler's action while the Lua thread is stopped: atomics and lua_sethook only.
   void armStopped();
+  // Benchmark reference only (bench/native.bench.ts): arm from the sampler thread without stopping the
+  // Lua thread, the old racy way, to measure what stopping costs. Never used by the plugin.
+  void setArmWithoutStopForBench(bool on) { armWithoutStop_ = on; }
 
  private:
   struct Open {
@@ -105,6 +108,7 @@ class Profiler {
   std::atomic<uintptr_t> luaThread_{0};       // the OS thread running it (threadstop.hpp)
   std::atomic<int64_t> armWeightUs_{0};       // pending sample weight, µs
   std::atomic<int64_t> periodUs_{0};
+  std::atomic<bool> armWithoutStop_{false};
   // Guards the frame accounting, the open-callback stack and the interning tables: render-thread Lua
   // callbacks call enter/leave while the game thread closes frames. Never held across a Lua call that
   // can raise.
