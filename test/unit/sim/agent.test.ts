@@ -59,7 +59,7 @@ describe('the Lua agent', () => {
     await sim.dispose();
   });
 
-  test('without the native table the mods run untimed and the agent keeps asking for a plugin', async () => {
+  test('without the native table the mods run untimed, registrations are announced, the agent keeps asking for a plugin', async () => {
     const agent = defaultAgentPath()!;
     const d = tempScripts({
       '!0_no_plugin.lua': 'uevr_profiler = nil',
@@ -75,6 +75,10 @@ describe('the Lua agent', () => {
     assert.deepEqual(errors, []);
     // It asks a native plugin to install the contract table (a game's plugin answers this)…
     assert.equal(logs[0], 'custom event uevr_profiler.hello: ');
+    // …announces each registration with its site (a plugin listening through on_custom_event can list it)…
+    const b = join(d, 'b.lua');
+    assert.ok(b.length < 60, 'short_src keeps the whole path');
+    assert.deepEqual(logs.filter((l) => l.startsWith('custom event uevr_profiler.register')), [`custom event uevr_profiler.register: on_pre_engine_tick\t${b}\t3`]);
     // …and the mod's callback runs as it would without the agent.
     assert.equal(logs.filter((l) => l === 'ran').length, 2);
     await sim.dispose();
