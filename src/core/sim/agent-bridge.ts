@@ -1,8 +1,8 @@
 // The agent bridge: the `uevr_profiler` table the Lua agent talks to (contract version 1: register, site,
 // enter, leave, reset, warn, clock), the registrations it announced and the per-frame callback costs.
-import type { CallbackFrameCost, CallbackInfo } from '../session/backend';
+import type { CallbackFrameCost, CallbackInfo, Eye } from '../session/backend';
 import { AR, RawLua, type LuaState } from './lua-runtime';
-import { type OpenCallback, type Simulator } from './session';
+import type { OpenCallback, Simulator } from './session';
 import { WATCH_STEP } from './limits';
 
 export class AgentBridge {
@@ -51,7 +51,8 @@ export class AgentBridge {
         const t = performance.now();
         const id = lua.tonumber(L, 1);
         const e = lua.tonumber(L, 2);
-        const eye = this.s.eyeOf(e);
+        // The agent passes the eye (0 left, 1 right), mapped from the engine's view_index (UE4 1/2, UE5 0/1).
+        const eye: Eye = e === 0 ? 0 : e === 1 ? 1 : -1;
         if (this.open.length === 0 && this.s.sampler.hz_ > 0) this.s.watch.arm(L, this.s.sampler.sampleCount());
         const end = performance.now();
         if (this.open.length === 0) {

@@ -285,11 +285,6 @@ export class Simulator implements SimulatedSession {
     return this.sampler.hz_;
   }
 
-  /** The engine's view_index as an eye: UE4 passes EStereoscopicPass (1 left, 2 right), UE5 0/1; -1 is no eye. */
-  eyeOf(viewIndex: number): Eye {
-    const left = this.engine === 'ue4' ? 1 : 0;
-    return viewIndex === left ? 0 : viewIndex === left + 1 ? 1 : -1;
-  }
 
   /** SessionClock: ms since the session started (the clock of FrameMetrics.start and sample times). */
   now(): number {
