@@ -73,7 +73,7 @@ async function startNative(): Promise<Server | string> {
     if (r.status !== 0 || !existsSync(host)) return 'the native host could not be built (needs cmake, g++, liblua5.4-dev)';
   }
   const dir = mkdtempSync(join(tmpdir(), 'uevr-hostile-native-'));
-  const child = spawn(host, ['--stub', join(root, 'test/native/uevr_stub.lua'), '--agent', join(root, 'agent/!uevr-profiler-agent.lua'), '--mods', join(root, 'test/fixtures/mods/known-cost-loops'), '--serve', '--port', '0', '--sessions-dir', dir], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(host, ['--agent', join(root, 'agent/!uevr-profiler-agent.lua'), '--mods', join(root, 'test/fixtures/mods/known-cost-loops'), '--serve', '--port', '0', '--sessions-dir', dir], { stdio: ['pipe', 'pipe', 'inherit'] });
   const info = JSON.parse(await firstLine(child)) as { port: number; token: string };
   child.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   return { name: 'native', port: info.port, token: info.token, pid: child.pid!, child };

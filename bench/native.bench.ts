@@ -22,6 +22,7 @@ if (!existsSync(host)) {
 }
 
 interface Result {
+  frames: number;
   medianFrameMs: number;
   cpuMsPerFrame: number;
   medianScriptsMs: number;
@@ -36,7 +37,7 @@ interface Result {
 }
 
 function run(args: string[]): Result {
-  const r = spawnSync(host, ['--stub', join(root, 'test/native/uevr_stub.lua'), '--agent', join(root, 'agent/!uevr-profiler-agent.lua'), '--bench', ...args], {
+  const r = spawnSync(host, ['--agent', join(root, 'agent/!uevr-profiler-agent.lua'), '--bench', ...args], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -53,14 +54,19 @@ const configs: Array<[string, string[]]> = [
   ['agent, sampling off', ['--hz', '0']],
   ['agent, sampling 1 kHz', ['--hz', '1000']],
   ['agent, sampling 4 kHz', ['--hz', '4000']],
+  // Reference: the old arming from the sampler thread without stopping the script thread (racy; never
+  // shipped): the difference to the line above is what stopping the thread for every arm costs.
+  ['4 kHz, arm unstopped', ['--hz', '4000', '--arm-unstopped']],
 ];
 const frameMs = new Map<string, number[]>();
 const scriptMs = new Map<string, number[]>();
 const cpuMs = new Map<string, number[]>();
+const samplesPerFrame = new Map<string, number[]>();
 for (let r = 0; r < rounds; r++) {
   for (const [name, args] of configs) {
     const res = run([...overheadMods, '--frames', String(Math.round(frames / 3)), '--game-iters', '1600000', ...args]);
     frameMs.set(name, [...(frameMs.get(name) ?? []), res.medianFrameMs]);
+    samplesPerFrame.set(name, [...(samplesPerFrame.get(name) ?? []), res.samples / Math.max(1, res.frames)]);
     cpuMs.set(name, [...(cpuMs.get(name) ?? []), res.cpuMsPerFrame]);
     scriptMs.set(name, [...(scriptMs.get(name) ?? []), res.medianScriptsMs]);
   }
@@ -76,7 +82,19 @@ for (const [name] of configs) {
   const c = median(cpuMs.get(name) ?? [0]);
   const s = median(scriptMs.get(name) ?? [0]);
   console.log(
-    `  ${name.padEnd(24)} frame ${f.toFixed(3)} ms (x${(f / base).toFixed(3)} vs none, x${(f / off).toFixed(3)} vs off)  cpu ${c.toFixed(3)} ms/frame (x${(c / cpuBase).toFixed(3)} vs none, x${(c / cpuOff).toFixed(3)} vs off)  scripts ${s.toFixed(3)} ms`,
+    `  ${name.padEnd(24)} ${median(samplesPerFrame.get(name) ?? [0]).toFixed(1).padStart(5)} samples/frame  frame ${f.toFixed(3)} ms (x${(f / base).toFixed(3)} vs none, x${(f / off).toFixed(3)} vs off)  cpu ${c.toFixed(3)} ms/frame (x${(c / cpuBase).toFixed(3)} vs none, x${(c / cpuOff).toFixed(3)} vs off)  scripts ${s.toFixed(3)} ms`,
+  );
+}
+
+{
+  // What stopping the script thread costs per arm: the CPU difference between stopped and unstopped
+  // arming at 4 kHz in the same run, over the arms taken per frame (one arm per sample).
+  const stopped = median(cpuMs.get('agent, sampling 4 kHz') ?? [0]);
+  const unstopped = median(cpuMs.get('4 kHz, arm unstopped') ?? [0]);
+  const arms = median(samplesPerFrame.get('agent, sampling 4 kHz') ?? [0]);
+  console.log(
+    `  stopping the script thread for each arm (signal on Linux): cpu x${(stopped / unstopped).toFixed(3)} vs unstopped arming, ` +
+      `~${arms > 0 ? (((stopped - unstopped) / arms) * 1000).toFixed(1) : '?'} µs per arm`,
   );
 }
 

@@ -2,6 +2,9 @@
 // Builds the native agent.
 //   node agent/native/build.mjs            Windows x64 plugin DLL with Debian's mingw-w64 → agent/native/build-win64/uevr_profiler.dll
 //   node agent/native/build.mjs --linux    the core + test host against Debian's liblua5.4-dev → agent/native/build-linux/uevrprof-host
+//   node agent/native/build.mjs --linux --sanitize address|thread
+//                                          the same under ASan/TSan, Lua compiled from the 5.4.4 sources with the
+//                                          same instrumentation → agent/native/build-linux-asan|tsan/uevrprof-host
 //
 // Lua 5.4.4 sources for the DLL are obtained at build time, never committed: UEVR_PROFILER_LUA_SRC (a
 // lua-5.4.4/src folder) when set, else Debian bookworm's source package lua5.4 (pristine upstream
@@ -15,6 +18,12 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const linux = process.argv.includes('--linux');
+const sanitizeAt = process.argv.indexOf('--sanitize');
+const sanitize = sanitizeAt >= 0 ? process.argv[sanitizeAt + 1] : '';
+if (sanitize && !['address', 'thread'].includes(sanitize)) {
+  console.error(`build-agent: --sanitize takes address or thread, not ${sanitize}`);
+  process.exit(2);
+}
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
@@ -91,7 +100,12 @@ function luaSources() {
 
 try {
   if (!have('cmake')) throw new Error('cmake is missing: apt-get install -y cmake');
-  if (linux) {
+  if (linux && sanitize) {
+    const out = join(here, sanitize === 'address' ? 'build-linux-asan' : 'build-linux-tsan');
+    run('cmake', ['-S', here, '-B', out, '-DCMAKE_BUILD_TYPE=RelWithDebInfo', `-DUEVRPROF_SANITIZE=${sanitize}`, `-DUEVRPROF_LUA_SRC=${luaSources()}`]);
+    run('cmake', ['--build', out, '-j2']);
+    console.log(`build-agent: ${join(out, 'uevrprof-host')}`);
+  } else if (linux) {
     const out = join(here, 'build-linux');
     run('cmake', ['-S', here, '-B', out, '-DCMAKE_BUILD_TYPE=Release']);
     run('cmake', ['--build', out, '-j2']);

@@ -4,6 +4,8 @@
 // (the command's abort signal) stops it.
 import type { Profile } from '../core/profile/types';
 import { loadProfile } from '../core/formats/loadProfile';
+import { readCaptureEvents } from '../core/capture/reader';
+import type { CaptureEvent } from '../core/capture/writer';
 import { readRegularFile, UnreadableFileError } from '../core/io/safeRead';
 import { InputError } from './errors';
 
@@ -11,6 +13,11 @@ import { InputError } from './errors';
 export const MAX_PROFILE_BYTES = 1024 * 1024 * 1024;
 
 export async function loadProfileFile(path: string, signal?: AbortSignal): Promise<Profile> {
+  return (await loadProfileAndEvents(path, signal)).profile;
+}
+
+/** The profile and, for a .uevrcap capture, its events (script errors, logs, resets); else no events. */
+export async function loadProfileAndEvents(path: string, signal?: AbortSignal): Promise<{ profile: Profile; events: CaptureEvent[] | null }> {
   let bytes: Uint8Array;
   try {
     bytes = await readRegularFile(path, { maxBytes: MAX_PROFILE_BYTES, signal });
@@ -18,7 +25,8 @@ export async function loadProfileFile(path: string, signal?: AbortSignal): Promi
     throw new InputError(e instanceof UnreadableFileError ? e.message : `cannot read ${path}: ${String(e)}`);
   }
   try {
-    return loadProfile(bytes, path);
+    const profile = loadProfile(bytes, path);
+    return { profile, events: profile.source === 'uevrcap' ? readCaptureEvents(bytes) : null };
   } catch (e) {
     throw new InputError(e instanceof Error ? e.message.split('\n')[0]! : String(e));
   }

@@ -2,6 +2,8 @@
 // too (src/core/report/summary.ts); this file only shapes them for a terminal and for --json.
 import type { Profile } from '../core/profile/types';
 import { summarizeProfile } from '../core/report/summary';
+import { loadOutcome, noCallbackNote, ScriptErrorTally, formatScriptError, type ScriptErrorSummary } from '../core/report/scriptErrors';
+import type { CaptureEvent } from '../core/capture/writer';
 
 export interface CallbackRow {
   name: string;
@@ -42,6 +44,8 @@ export interface Report {
   callbacks: CallbackRow[];
   functions: FunctionRow[];
   notes: string[];
+  /** Script errors of a capture, grouped by file, line and message (null: the profile format has none). */
+  scriptErrors: ScriptErrorSummary[] | null;
 }
 
 export interface ReportOptions {
@@ -53,9 +57,19 @@ export interface ReportOptions {
 
 const orNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
-export function computeReport(p: Profile, opts: ReportOptions = {}): Report {
+export function computeReport(p: Profile, opts: ReportOptions = {}, events: readonly CaptureEvent[] | null = null): Report {
   const s = summarizeProfile(p, { refreshRateHz: opts.refreshRateHz, budgetMs: opts.budgetMs, top: opts.top ?? 100 });
   const notes = [...s.notes];
+  let scriptErrors: ScriptErrorSummary[] | null = null;
+  if (events) {
+    const tally = new ScriptErrorTally();
+    for (const e of events) if (e && e.type === 'scriptError') tally.add({ file: String(e.file ?? ''), line: Number(e.line) || 0, message: String(e.message ?? '') });
+    scriptErrors = tally.list();
+    // A capture in which nothing ran says why, instead of an empty table.
+    const ranAny = (p.callbackTimings?.length ?? 0) > 0 || ((p.callbacks?.length ?? 0) > 0 && p.samples.length > 0);
+    const note = noCallbackNote(ranAny, p.callbacks?.length ?? 0, loadOutcome(events), scriptErrors);
+    if (note) notes.unshift(note);
+  }
   if (s.functionsOmitted > 0) notes.push(`${s.functionsOmitted} lighter functions not listed (--top)`);
   return {
     profile: s.name,
@@ -88,6 +102,7 @@ export function computeReport(p: Profile, opts: ReportOptions = {}): Report {
       totalBudgetShare: f.totalMsPerFrame / s.budgetMs,
     })),
     notes,
+    scriptErrors,
   };
 }
 
@@ -110,6 +125,12 @@ export function formatReport(r: Report, top = 15): string {
   if (r.overheadMsPerFrame !== null) extra.push(`profiler overhead ${ms(r.overheadMsPerFrame)} ms/frame`);
   if (extra.length) out.push(extra.join('; '));
   for (const n of r.notes) out.push(`note: ${n}`);
+  if (r.scriptErrors && r.scriptErrors.length) {
+    const total = r.scriptErrors.reduce((n, e) => n + e.count, 0);
+    out.push('', `Script errors (${total}, ${r.scriptErrors.length} distinct):`);
+    for (const e of r.scriptErrors.slice(0, top)) out.push(`  ${formatScriptError(e)}${e.count > 1 ? ` (×${e.count})` : ''}`);
+    if (r.scriptErrors.length > top) out.push(`  … ${r.scriptErrors.length - top} more`);
+  }
   if (r.callbacks.length) {
     out.push('', 'Callbacks (exact, per frame):');
     const rows = [['callback', 'ms/frame', 'budget', 'registered at']];
@@ -147,5 +168,6 @@ export function reportJson(r: Report): object {
     callbacks: r.callbacks.map((c) => ({ name: c.name, file: c.file, line: c.line, msPerFrame: c.msPerFrame, ...(c.perEye ? { perEye: c.perEye } : {}) })),
     functions: r.functions.map((f) => ({ name: f.name, file: f.file, line: f.line, selfMsPerFrame: f.selfMsPerFrame, totalMsPerFrame: f.totalMsPerFrame })),
     notes: r.notes,
+    ...(r.scriptErrors ? { scriptErrors: r.scriptErrors } : {}),
   };
 }

@@ -10,6 +10,14 @@ export interface UevrAttachConfiguration extends vscode.DebugConfiguration {
   token?: string;
   scriptsFolder?: string;
   refreshRate?: number;
+  /** For session 'simulate' (override uevrProfiler.simulator.*). */
+  engine?: 'ue4' | 'ue5';
+  gcHandler?: 'uevr' | 'lua';
+  gcType?: 'step' | 'full';
+  gcMode?: 'generational' | 'incremental';
+  gcBudgetUs?: number;
+  gcMinorMultiplier?: number;
+  gcMajorMultiplier?: number;
 }
 
 /**
@@ -30,10 +38,39 @@ export class UevrConfigurationProvider implements vscode.DebugConfigurationProvi
       void vscode.window.showErrorMessage(vscode.l10n.t('"port" in "{0}" must be a whole number from 1 to 65535.', c.name));
       return undefined;
     }
+    const bad = simulatorAttributeProblem(c);
+    if (bad) {
+      void vscode.window.showErrorMessage(`${bad} in "${c.name}".`);
+      return undefined;
+    }
     if (c.host !== undefined && !['127.0.0.1', 'localhost', '::1'].includes(c.host)) {
       void vscode.window.showErrorMessage(vscode.l10n.t('UEVR sessions listen on loopback only: "host" in "{0}" must be 127.0.0.1.', c.name));
       return undefined;
     }
     return c;
   }
+}
+
+/** The simulator attributes of a launch configuration, checked against UEVR's choices and slider ranges. */
+function simulatorAttributeProblem(c: UevrAttachConfiguration): string | null {
+  const choices: Array<[keyof UevrAttachConfiguration, readonly string[]]> = [
+    ['engine', ['ue4', 'ue5']],
+    ['gcHandler', ['uevr', 'lua']],
+    ['gcType', ['step', 'full']],
+    ['gcMode', ['generational', 'incremental']],
+  ];
+  for (const [k, allowed] of choices) {
+    const v = c[k];
+    if (v !== undefined && !allowed.includes(v as string)) return `"${String(k)}" must be ${allowed.map((a) => `"${a}"`).join(' or ')}`;
+  }
+  const ranges: Array<[keyof UevrAttachConfiguration, number, number]> = [
+    ['gcBudgetUs', 0, 2000],
+    ['gcMinorMultiplier', 1, 200],
+    ['gcMajorMultiplier', 1, 1000],
+  ];
+  for (const [k, lo, hi] of ranges) {
+    const v = c[k];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi)) return `"${String(k)}" must be a number from ${lo} to ${hi}`;
+  }
+  return null;
 }

@@ -11,11 +11,57 @@ export interface Settings {
   alerts: { enabled: boolean; scriptsBudgetPercent: number; sustainedFrames: number };
   captureSeconds: number;
   disabledRules: string[];
+  /** The simulated session's options (uevrProfiler.simulator.*); unset keys keep UEVR's defaults. */
+  simulator: SimulatorSettings;
   /** Problems found while reading (a wrong type, out of range): shown once, defaults used instead. */
   problems: string[];
 }
 
 const SECTION = 'uevrProfiler';
+
+export interface SimulatorSettings {
+  engine?: 'ue4' | 'ue5';
+  gcHandler?: 'uevr' | 'lua';
+  gcType?: 'step' | 'full';
+  gcMode?: 'generational' | 'incremental';
+  gcBudgetUs?: number;
+  gcMinorMultiplier?: number;
+  gcMajorMultiplier?: number;
+}
+
+/** uevrProfiler.simulator.*: UEVR's engine generation and its Lua GC options (UEVR menu > Lua). */
+function readSimulator(cfg: vscode.WorkspaceConfiguration, problems: string[]): SimulatorSettings {
+  const out: SimulatorSettings = {};
+  const choice = <T extends string>(key: string, allowed: readonly T[]): T | undefined => {
+    const v = cfg.get<unknown>(`simulator.${key}`);
+    if (v === undefined || v === null || v === '') return undefined;
+    if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
+    problems.push(`${SECTION}.simulator.${key} must be one of ${allowed.join(', ')} (got ${JSON.stringify(v)}); using UEVR's default.`);
+    return undefined;
+  };
+  const range = (key: string, min: number, max: number): number | undefined => {
+    const v = cfg.get<unknown>(`simulator.${key}`);
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max) return v;
+    problems.push(`${SECTION}.simulator.${key} must be a number from ${min} to ${max} (got ${JSON.stringify(v)}); using UEVR's default.`);
+    return undefined;
+  };
+  const engine = choice('engine', ['ue4', 'ue5'] as const);
+  const gcHandler = choice('gcHandler', ['uevr', 'lua'] as const);
+  const gcType = choice('gcType', ['step', 'full'] as const);
+  const gcMode = choice('gcMode', ['generational', 'incremental'] as const);
+  const gcBudgetUs = range('gcBudgetUs', 0, 2000);
+  const gcMinorMultiplier = range('gcMinorMultiplier', 1, 200);
+  const gcMajorMultiplier = range('gcMajorMultiplier', 1, 1000);
+  if (engine) out.engine = engine;
+  if (gcHandler) out.gcHandler = gcHandler;
+  if (gcType) out.gcType = gcType;
+  if (gcMode) out.gcMode = gcMode;
+  if (gcBudgetUs !== undefined) out.gcBudgetUs = gcBudgetUs;
+  if (gcMinorMultiplier !== undefined) out.gcMinorMultiplier = gcMinorMultiplier;
+  if (gcMajorMultiplier !== undefined) out.gcMajorMultiplier = gcMajorMultiplier;
+  return out;
+}
 
 function num(cfg: vscode.WorkspaceConfiguration, key: string, def: number, min: number, max: number, problems: string[]): number {
   const v = cfg.get<unknown>(key, def);
@@ -71,6 +117,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     },
     captureSeconds: num(cfg, 'capture.defaultSeconds', 5, 1, 600, problems),
     disabledRules,
+    simulator: readSimulator(cfg, problems),
     problems,
   };
 }

@@ -1,13 +1,15 @@
 // A stand-in for UEVR on Windows (runs under Wine here): loads uevr_profiler.dll exactly as UEVR's
 // PluginLoader does (uevr_plugin_required_version, then uevr_plugin_initialize with a parameter block
 // laid out like plugin API 2.39), owns the Lua state — compiled from the same Lua 5.4.4 sources as the
-// plugin but a separate copy, like UEVR's — runs test/native/uevr_stub.lua, the Lua agent and mods, and
-// drives frames through the plugin's registered callbacks.
+// plugin but a separate copy, like UEVR's — binds UEVR's Lua surface with sol2-shaped objects
+// (test/native/uevr_standin.cpp), runs the Lua agent (which says hello to the plugin through
+// dispatch_custom_event) and mods, and drives frames through the plugin's registered callbacks.
 //
-//   uevrprof-fake-uevr.exe PLUGIN.dll STUB.lua AGENT.lua SECONDS [MOD.lua...] [--api-minor N] [--no-hello]
+//   uevrprof-fake-uevr.exe PLUGIN.dll AGENT.lua SECONDS [MOD.lua...] [--api-minor N] [--reload-at S]
 //
-// Before running the agent it dispatches the custom event "uevr_profiler.hello" (what the Lua agent must
-// do first for the plugin to install the contract table; see docs/agent.md). --no-hello skips it.
+// --reload-at S: at S seconds, UEVR's "Reload Plugins" (src/mods/PluginLoader.cpp): every callback list
+// cleared and FreeLibrary under the plugin lock, the scripts reset, then LoadLibrary and
+// uevr_plugin_initialize again. The agent, loaded before the plugin is back, must find it on its own.
 #include <windows.h>
 
 #include <lua.hpp>
@@ -20,6 +22,7 @@
 #include <vector>
 
 #include "../../agent/native/src/plugin/uevr_api_subset.h"
+#include "uevr_standin.hpp"
 
 namespace {
 lua_State* g_L = nullptr;
@@ -37,6 +40,9 @@ void logError(const char* fmt, ...) { va_list ap; va_start(ap, fmt); logf("error
 void logWarn(const char* fmt, ...) { va_list ap; va_start(ap, fmt); logf("warn", fmt, ap); va_end(ap); }
 void logInfo(const char* fmt, ...) { va_list ap; va_start(ap, fmt); logf("info", fmt, ap); va_end(ap); }
 bool removeCallback(void*) { return true; }
+const char* commitHash() { return "0000000000000000000000000000000000000000"; }
+const char* tagLong() { return "fake-uevr"; }
+unsigned totalCommits() { return 1418; }
 bool onPre(UEVRP_EngineTickCb cb) { g_pre.push_back(cb); return true; }
 bool onPost(UEVRP_EngineTickCb cb) { g_post.push_back(cb); return true; }
 bool onPresent(UEVRP_VoidCb cb) { g_present.push_back(cb); return true; }
@@ -47,18 +53,17 @@ double nowMs() {
   static const auto o = std::chrono::steady_clock::now();
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - o).count();
 }
-int lBurn(lua_State* L) {
-  double end = nowMs() + luaL_checknumber(L, 1);
+void burnMs(double ms) {
+  double end = nowMs() + ms;
   while (nowMs() < end) {
   }
-  return 0;
 }
-int lError(lua_State* L) { std::printf("[script error] %s\n", luaL_tolstring(L, 1, nullptr)); return 0; }
-int lLog(lua_State* L) { (void)L; return 0; }
-int lCustom(lua_State* L) {
-  const char* n = luaL_checkstring(L, 1);
-  const char* d = luaL_checkstring(L, 2);
-  for (auto cb : g_custom) cb(n, d);  // synchronous, like UEVR's dispatch_custom_event
+int lRegistered(lua_State* L) {
+  standin::pushRegistered(L, luaL_checkstring(L, 1));
+  return 1;
+}
+int lBurn(lua_State* L) {
+  burnMs(luaL_checknumber(L, 1));
   return 0;
 }
 void runFile(const char* f) {
@@ -67,27 +72,21 @@ void runFile(const char* f) {
     lua_pop(g_L, 1);
   }
 }
-void run(const char* name, int eye) {
-  lua_getglobal(g_L, "__host_run");
-  lua_pushstring(g_L, name);
-  lua_pushinteger(g_L, eye);
-  if (lua_pcall(g_L, 2, 1, 0) != LUA_OK) std::printf("[run error] %s\n", lua_tostring(g_L, -1));
-  lua_pop(g_L, 1);
-}
+void run(const char* name, int eye) { standin::run(g_L, name, eye); }
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 5) {
-    std::fprintf(stderr, "usage: uevrprof-fake-uevr PLUGIN.dll STUB.lua AGENT.lua SECONDS [MOD.lua...] [--api-minor N] [--no-hello]\n");
+  if (argc < 4) {
+    std::fprintf(stderr, "usage: uevrprof-fake-uevr PLUGIN.dll AGENT.lua SECONDS [MOD.lua...] [--api-minor N]\n");
     return 2;
   }
   int minor = 39;
-  bool hello = true;
+  double reloadAt = -1;
   std::vector<std::string> mods;
-  for (int i = 5; i < argc; i++) {
+  for (int i = 4; i < argc; i++) {
     std::string a = argv[i];
     if (a == "--api-minor" && i + 1 < argc) minor = std::atoi(argv[++i]);
-    else if (a == "--no-hello") hello = false;
+    else if (a == "--reload-at" && i + 1 < argc) reloadAt = std::atof(argv[++i]);
     else mods.push_back(a);
   }
   HMODULE dll = LoadLibraryA(argv[1]);
@@ -100,7 +99,8 @@ int main(int argc, char** argv) {
   std::printf("[host] plugin requires %d.%d.%d\n", want.major, want.minor, want.patch);
 
   static UEVRP_PluginVersion version{2, minor, 0};
-  static UEVRP_PluginFunctions functions{logError, logWarn, logInfo, nullptr, removeCallback};
+  static UEVRP_PluginFunctions functions{logError, logWarn, logInfo, nullptr, removeCallback, nullptr, nullptr, nullptr, nullptr,
+                                         commitHash, nullptr, tagLong, nullptr, nullptr, nullptr, nullptr, totalCommits};
   static UEVRP_PluginCallbacks callbacks{onPresent, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, onCustom};
   static UEVRP_SDKCallbacks sdkCallbacks{onPre, onPost};
   static UEVRP_SDKData sdk{nullptr, &sdkCallbacks};
@@ -110,33 +110,60 @@ int main(int argc, char** argv) {
   std::printf("[host] uevr_plugin_initialize returned %s\n", ok ? "true" : "false");
   if (!ok) return 3;
 
+  auto newState = [&] {
   g_L = luaL_newstate();
   luaL_openlibs(g_L);
   lua_pushnil(g_L);
   lua_setglobal(g_L, "debug");  // UEVR opens no debug library
+  standin::Options so;
+  so.burn = burnMs;
+  // synchronous, like UEVR's dispatch_custom_event
+  so.customEvent = [](const char* n, const char* d) { for (auto cb : g_custom) cb(n, d); };
+  so.log = [](const std::string& t) { std::printf("[uevr log] %s\n", t.c_str()); };
+  so.scriptError = [](const std::string& t) { std::printf("[script error] %s\n", t.c_str()); };
+  standin::open(g_L, so);
   lua_register(g_L, "__host_burn", lBurn);
-  lua_register(g_L, "__host_error", lError);
-  lua_register(g_L, "__host_log", lLog);
-  lua_register(g_L, "__host_custom_event", lCustom);
+  lua_register(g_L, "__host_registered", lRegistered);
+  luaL_dostring(g_L, "uevr_sim = { burn = __host_burn }");
   runFile(argv[2]);
-  if (hello)
-    for (auto cb : g_custom) cb("uevr_profiler.hello", "");
   lua_getglobal(g_L, "uevr_profiler");
   std::printf("[host] uevr_profiler table %s\n", lua_istable(g_L, -1) ? "installed" : "absent");
   lua_pop(g_L, 1);
-  runFile(argv[3]);
   for (auto& m : mods) runFile(m.c_str());
+  };
+  newState();
   std::printf("[host] running\n");
   std::fflush(stdout);
 
-  double end = nowMs() + std::atof(argv[4]) * 1000;
+  double start = nowMs();
+  double end = start + std::atof(argv[3]) * 1000;
   long frames = 0;
+  bool reloaded = false;
   while (nowMs() < end) {
+    if (reloadAt >= 0 && !reloaded && nowMs() - start > reloadAt * 1000) {
+      reloaded = true;
+      g_pre.clear();
+      g_post.clear();
+      g_present.clear();
+      g_custom.clear();
+      bool freed = FreeLibrary(dll) != FALSE;
+      std::printf("[host] FreeLibrary %s; plugin module %s\n", freed ? "ok" : "failed",
+                  GetModuleHandleA("uevr_profiler.dll") ? "still mapped (pinned)" : "unmapped");
+      run("on_script_reset", -1);
+      lua_close(g_L);
+      newState();
+      dll = LoadLibraryA(argv[1]);
+      init = dll ? reinterpret_cast<bool (*)(const UEVRP_PluginInitializeParam*)>(GetProcAddress(dll, "uevr_plugin_initialize")) : nullptr;
+      bool again = init && init(&param);
+      std::printf("[host] reloaded: uevr_plugin_initialize returned %s\n", again ? "true" : "false");
+      std::fflush(stdout);
+    }
     double fs = nowMs();
     for (auto cb : g_pre) cb(nullptr, 0.011f);
     run("on_pre_engine_tick", -1);
     run("on_pre_calculate_stereo_view_offset", 0);
     run("on_pre_calculate_stereo_view_offset", 1);
+    standin::runHooks(g_L);
     for (auto cb : g_post) cb(nullptr, 0.011f);
     run("on_post_engine_tick", -1);
     for (auto cb : g_present) cb();
@@ -145,6 +172,9 @@ int main(int argc, char** argv) {
     double left = 11.1 - (nowMs() - fs);
     if (left > 0) std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(left));
   }
+  lua_getglobal(g_L, "uevr_profiler");
+  std::printf("[host] at the end the uevr_profiler table is %s\n", lua_istable(g_L, -1) ? "installed" : "absent");
+  lua_pop(g_L, 1);
   std::printf("[host] %ld frames\n", frames);
   run("on_script_reset", -1);
   lua_close(g_L);

@@ -1,12 +1,14 @@
 // Linux test host for the native plugin's core: plays UEVR's part. It creates a Lua 5.4 state like
-// UEVR's (no debug library), installs the profiler's `uevr_profiler` table (what the plugin does when
-// the Lua agent says hello), runs test/native/uevr_stub.lua, the Lua agent and real mod scripts, then
-// drives frames: pre engine tick (plugin first, then Lua callbacks), stereo callbacks per eye, the
-// game's own work (a busy wait), post engine tick, present.
+// UEVR's (no debug library), binds UEVR's Lua surface with sol2-shaped objects (test/native/
+// uevr_standin.cpp: userdata usertypes, shared metatables, named tables, as UEVR binds them), runs the
+// Lua agent (which asks for the profiler's `uevr_profiler` table through dispatch_custom_event, as in
+// a game) and real mod scripts, then drives frames: pre engine tick (plugin first, then Lua callbacks),
+// stereo callbacks per eye, hooked UFunctions, the game's own work (a busy wait), post engine tick,
+// on_frame, on_draw_ui and script panels, present.
 //
-//   uevrprof-host --stub F --agent F [--mods DIR|FILE]... [--serve] [--seconds S] [--frames N]
+//   uevrprof-host --agent F [--mods DIR|FILE]... [--serve] [--seconds S] [--frames N]
 //                 [--game-ms X] [--fps F] [--hz N] [--bench] [--no-agent] [--reset-every N]
-//                 [--sessions-dir D] [--port P] [--game NAME]
+//                 [--sessions-dir D] [--port P] [--game NAME] [--ue4] [--late-plugin]
 //
 // --serve starts the protocol server and prints one JSON line {"port","token","discovery"}; it runs
 // until stdin closes, SIGINT/SIGTERM, or --seconds. --bench samples in-process (no network) and prints
@@ -17,10 +19,12 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdarg>
 #include <cstdio>
 #include <cstring>
 #include <dirent.h>
 #include <map>
+#include <set>
 #include <poll.h>
 #include <string>
 #include <sys/resource.h>
@@ -30,6 +34,8 @@
 #include <vector>
 
 #include "json.hpp"
+#include "../../agent/native/src/plugin/plugin_core.hpp"
+#include "uevr_standin.hpp"
 #include "profiler.hpp"
 #include "session.hpp"
 
@@ -74,28 +80,71 @@ int lBurn(lua_State* L) {
   return 0;
 }
 
-int lHostError(lua_State* L) {
-  g_errors++;
-  if (g_errors <= 5) std::fprintf(stderr, "host: script error: %s\n", luaL_tolstring(L, 1, nullptr));
-  return 0;
-}
-
 uevrprof::Sink* g_sink = nullptr;
+bool g_echo = false;  // --echo: print() and UEVR log lines also go to stderr (tests read them)
+long g_hookSkips = 0;
+long g_resets = 0, g_reloads = 0;
+double g_maxResetMs = 0, g_maxReloadMs = 0;
+int lRegistered(lua_State* L) {
+  standin::pushRegistered(L, luaL_checkstring(L, 1));
+  return 1;
+}
 int lLog(lua_State* L) {
+  if (g_echo) std::fprintf(stderr, "print: %s\n", luaL_checkstring(L, 1));
   if (g_sink) g_sink->log("console", luaL_checkstring(L, 1));
   return 0;
 }
 
-int lCustomEvent(lua_State* L) {
-  // UEVR's dispatch_custom_event reaches the plugin's on_custom_event synchronously (what plugin.cpp does).
-  std::string name = luaL_checkstring(L, 1), data = luaL_checkstring(L, 2);
-  if (name == "uevr_profiler.register" && g_prof) {
-    size_t a = data.find('\t'), b = data.rfind('\t');
-    if (a != std::string::npos && b != a) g_prof->registerExternal(data.substr(0, a), data.substr(a + 1, b - a - 1), std::atoi(data.c_str() + b + 1));
-  } else if (name == "uevr_profiler.hello" && g_prof && !Profiler::hasContractTable(L)) {
-    g_prof->installLua(L);
-  }
-  return 0;
+lua_State* g_L = nullptr;
+
+// UEVR's plugin side, stood in (src/mods/PluginLoader.cpp): the parameter block laid out like plugin API
+// 2.39 and the callback lists the plugin registers into. The plugin is the real plugin_core.cpp.
+std::vector<UEVRP_EngineTickCb> g_pre, g_post;
+std::vector<UEVRP_VoidCb> g_present;
+std::vector<UEVRP_CustomEventCb> g_custom;
+long g_pluginLogErrors = 0;
+void pluginLog(const char* level, const char* fmt, va_list ap) {
+  char b[2048];
+  std::vsnprintf(b, sizeof b, fmt, ap);
+  if (g_echo) std::fprintf(stderr, "uevr log: [%s] %s\n", level, b);
+}
+void logError(const char* f, ...) { va_list ap; va_start(ap, f); g_pluginLogErrors++; pluginLog("error", f, ap); va_end(ap); }
+void logWarn(const char* f, ...) { va_list ap; va_start(ap, f); pluginLog("warn", f, ap); va_end(ap); }
+void logInfo(const char* f, ...) { va_list ap; va_start(ap, f); pluginLog("info", f, ap); va_end(ap); }
+bool removeCallback(void*) { return true; }
+bool addPre(UEVRP_EngineTickCb cb) { g_pre.push_back(cb); return true; }
+bool addPost(UEVRP_EngineTickCb cb) { g_post.push_back(cb); return true; }
+bool addPresent(UEVRP_VoidCb cb) { g_present.push_back(cb); return true; }
+bool addCustom(UEVRP_CustomEventCb cb) { g_custom.push_back(cb); return true; }
+// --foreign-state: get_lua_state hands over a state that is not laid out like the plugin's Lua expects
+// (here: a coroutine, whose registry main-thread slot is not itself), to exercise the plugin's refusal.
+bool g_foreignState = false;
+lua_State* g_foreign = nullptr;
+lua_State* getLuaState() { return g_foreignState && g_foreign ? g_foreign : g_L; }
+const char* tagLong() { return "v1.05-nightly-test-host"; }
+const char* commitHash() { return "0000000000000000000000000000000000000000"; }
+unsigned totalCommits() { return 1418; }
+UEVRP_PluginVersion g_version{2, 39, 0};
+UEVRP_PluginFunctions g_functions{logError, logWarn, logInfo, nullptr, removeCallback, nullptr, nullptr, nullptr, nullptr,
+                                  commitHash, nullptr, tagLong, nullptr, nullptr, nullptr, nullptr, totalCommits};
+UEVRP_PluginCallbacks g_callbacks{addPresent, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, addCustom};
+UEVRP_SDKCallbacks g_sdkCallbacks{addPre, addPost};
+UEVRP_SDKData g_sdk{nullptr, &g_sdkCallbacks};
+UEVRP_LuaData g_lua{getLuaState, nullptr};
+UEVRP_PluginInitializeParam g_param{nullptr, &g_version, &g_functions, &g_callbacks, nullptr, nullptr, nullptr, nullptr, &g_sdk, &g_lua};
+
+// attempt_unload_plugins: every callback list cleared (FreeLibrary leaves a pinned module in place).
+void unloadPlugins() {
+  g_pre.clear();
+  g_post.clear();
+  g_present.clear();
+  g_custom.clear();
+}
+
+// UEVR's dispatch_custom_event reaches the plugins' on_custom_event synchronously.
+void customEvent(const char* name, const char* data) {
+  auto list = g_custom;
+  for (auto cb : list) cb(name, data);
 }
 
 std::vector<std::string> listLua(const std::string& path) {
@@ -125,15 +174,16 @@ bool runFile(lua_State* L, const std::string& f) {
 }
 
 struct Options {
-  std::string stub, agent, sessionsDir, game = "uevrprof-test-host";
+  std::string agent, sessionsDir, game = "uevrprof-test-host";
   std::vector<std::string> mods;
-  bool serve = false, bench = false, noAgent = false;
+  bool serve = false, bench = false, noAgent = false, ue4 = false, latePlugin = false, protect = false, pace = false,
+       armUnstopped = false;
   double seconds = 0, gameMs = 2, fps = 90, hz = 1000;
-  long frames = 600, resetEvery = 0, gameIters = 0;
+  long frames = 600, resetEvery = 0, gameIters = 0, reloadEvery = 0;
   int port = -1;
 };
 
-lua_State* newState(const Options& o, Profiler* prof) {
+lua_State* newState(const Options& o) {
   lua_State* L = luaL_newstate();
   // UEVR opens these and not `debug` (docs: uevr-host.md).
   const luaL_Reg libs[] = {{LUA_GNAME, luaopen_base}, {LUA_LOADLIBNAME, luaopen_package}, {LUA_COLIBNAME, luaopen_coroutine},
@@ -143,25 +193,40 @@ lua_State* newState(const Options& o, Profiler* prof) {
     luaL_requiref(L, l.name, l.func, 1);
     lua_pop(L, 1);
   }
+  g_L = L;
+  g_foreign = lua_newthread(L);
+  luaL_ref(L, LUA_REGISTRYINDEX);  // kept alive with the state
+  standin::Options so;
+  so.ue5 = !o.ue4;
+  so.protectMetatables = o.protect;
+  so.burn = [](double ms) {
+    double t = nowMs();
+    burnMs(ms);
+    if (g_countBurns) g_burnActual[ms] += nowMs() - t;
+  };
+  so.customEvent = customEvent;
+  so.log = [](const std::string& s) {
+    if (g_echo) std::fprintf(stderr, "uevr log: %s\n", s.c_str());
+    if (g_sink) g_sink->log("uevr", s);
+  };
+  so.scriptError = [](const std::string& s) {
+    g_errors++;
+    if (g_errors <= 5) std::fprintf(stderr, "host: script error: %s\n", s.c_str());
+  };
+  standin::open(L, so);
   lua_register(L, "__host_burn", lBurn);
-  lua_register(L, "__host_error", lHostError);
-  lua_register(L, "__host_custom_event", lCustomEvent);
   lua_register(L, "__host_log", lLog);
-  if (prof && !o.noAgent) prof->installLua(L);
-  runFile(L, o.stub);
+  lua_register(L, "__host_registered", lRegistered);  // tests: what UEVR would call for a callback
+  // uevr_sim.burn: the known-cost mods' "expensive API call"; print goes where UEVR sends it.
+  luaL_dostring(L, "uevr_sim = { burn = __host_burn }\n"
+                   "print = function(...) local t = {} for i = 1, select('#', ...) do t[#t + 1] = tostring((select(i, ...))) end __host_log(table.concat(t, '\\t')) end");
   if (!o.noAgent) runFile(L, o.agent);
   for (const auto& m : o.mods)
     for (const auto& f : listLua(m)) runFile(L, f);
   return L;
 }
 
-void run(lua_State* L, const char* name, int eye = -1) {
-  lua_getglobal(L, "__host_run");
-  lua_pushstring(L, name);
-  lua_pushinteger(L, eye);
-  if (lua_pcall(L, 2, 1, 0) != LUA_OK) std::fprintf(stderr, "host: %s\n", lua_tostring(L, -1));
-  lua_pop(L, 1);
-}
+void run(lua_State* L, const char* name, int eye = -1) { standin::run(L, name, eye); }
 
 // Bench sink: keeps frames and samples in memory (no network).
 struct BenchSink : Sink {
@@ -194,8 +259,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; i++) {
     std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (a == "--stub") o.stub = next();
-    else if (a == "--agent") o.agent = next();
+    if (a == "--agent") o.agent = next();
     else if (a == "--mods") o.mods.push_back(next());
     else if (a == "--serve") o.serve = true;
     else if (a == "--bench") o.bench = true;
@@ -207,45 +271,65 @@ int main(int argc, char** argv) {
     else if (a == "--hz") o.hz = std::atof(next().c_str());
     else if (a == "--game-iters") o.gameIters = std::atol(next().c_str());
     else if (a == "--reset-every") o.resetEvery = std::atol(next().c_str());
+    else if (a == "--reload-every") o.reloadEvery = std::atol(next().c_str());
     else if (a == "--sessions-dir") o.sessionsDir = next();
     else if (a == "--port") o.port = std::atoi(next().c_str());
     else if (a == "--game") o.game = next();
+    else if (a == "--ue4") o.ue4 = true;
+    else if (a == "--echo") g_echo = true;
+    else if (a == "--foreign-state") g_foreignState = true;
+    else if (a == "--pace") o.pace = true;  // bench at the real frame rate (sleep to --fps)
+    else if (a == "--arm-unstopped") o.armUnstopped = true;  // bench reference: the old racy arming
+    else if (a == "--protect-metatables") o.protect = true;
+    else if (a == "--late-plugin") o.latePlugin = true;
     else { std::fprintf(stderr, "host: unknown option %s\n", a.c_str()); return 2; }
   }
-  if (o.stub.empty() || (o.agent.empty() && !o.noAgent)) {
-    std::fprintf(stderr, "usage: uevrprof-host --stub uevr_stub.lua --agent agent.lua [--mods DIR]... [--serve|--bench]\n");
+  if (o.agent.empty() && !o.noAgent) {
+    std::fprintf(stderr, "usage: uevrprof-host --agent agent.lua [--mods DIR]... [--serve|--bench]\n");
     return 2;
   }
   std::signal(SIGINT, onSignal);
   std::signal(SIGTERM, onSignal);
   std::signal(SIGPIPE, SIG_IGN);
 
-  SessionConfig cfg;
-  cfg.game = o.game;
-  cfg.sessionsDir = o.sessionsDir;
-  cfg.port = o.port;
-  cfg.refreshRateHz = o.fps;
-  cfg.hostVersion = "uevrprof-test-host 1 (" LUA_RELEASE ")";
-  Session session(cfg);
   BenchSink bench;
-  Sink& sink = o.bench ? static_cast<Sink&>(bench) : static_cast<Sink&>(session);
-  Profiler prof(sink, "uevr-profiler-native 1 (test host)");
-  g_prof = &prof;
-  g_sink = &sink;
-  session.setProfiler(&prof);
-
+  plugin::Platform platform;
+  platform.exeName = o.game;
+  platform.hostVersion = "uevr-profiler-native 1 (test host, " LUA_RELEASE ")";
+  platform.pinSelf = [] { return true; };  // statically linked: nothing can unmap it
+  platform.sink = o.bench ? &bench : nullptr;
+  platform.sessionsDir = o.sessionsDir;
+  platform.port = o.port;
+  auto initPlugin = [&] {
+    if (!plugin::initialize(&g_param, platform)) {
+      std::fprintf(stderr, "host: the plugin refused to initialise\n");
+      std::exit(1);
+    }
+    g_prof = plugin::profiler();
+    g_prof->setArmWithoutStopForBench(o.armUnstopped);
+    g_sink = o.bench ? static_cast<Sink*>(&bench) : static_cast<Sink*>(plugin::session());
+  };
+  // Plugins are initialised before UEVR first loads the scripts (on_initialize_d3d_thread, then the first
+  // reset in on_frame). --late-plugin: only after the scripts ran, as after "Reload Plugins" (UEVR resets
+  // the scripts before it initialises the plugins again); the agent must find it without a script reset.
+  if (!o.latePlugin) initPlugin();
   if (o.serve) {
-    std::string err;
-    if (!session.start(err)) { std::fprintf(stderr, "host: %s\n", err.c_str()); return 1; }
-    std::string line = "{\"port\":" + std::to_string(session.port()) + ",\"token\":";
-    jsonString(line, session.token());
+    Session* session = plugin::session();
+    std::string line = "{\"port\":" + std::to_string(session->port()) + ",\"token\":";
+    jsonString(line, session->token());
     line += ",\"discovery\":";
-    jsonString(line, session.discoveryFile());
+    jsonString(line, session->discoveryFile());
     std::printf("%s}\n", line.c_str());
     std::fflush(stdout);
   }
 
-  lua_State* L = newState(o, &prof);
+  lua_State* L = newState(o);
+  auto resetScripts = [&] {
+    run(L, "on_script_reset");  // the agent's own handler calls uevr_profiler.reset()
+    lua_close(L);
+    g_L = nullptr;
+    L = newState(o);
+  };
   const double budget = 1000.0 / o.fps;
   const long warm = o.bench ? std::min<long>(60, o.frames / 5) : 0;
   std::vector<double> frameMs, scriptsMs, overheadMs;
@@ -261,15 +345,15 @@ int main(int argc, char** argv) {
         if (read(0, &c, 1) <= 0) break;  // stdin closed: the test runner is gone
       }
     }
-    if (o.bench && f == warm) {
-      prof.setSamplingHz(o.hz);
+    if (o.latePlugin && f == 20) initPlugin();
+    if (o.bench && f == warm && g_prof) {
+      g_prof->setSamplingHz(o.hz);
       cpuStart = cpuMs();
       g_countBurns = true;
     }
     double fs = nowMs();
     // Frame order (uevr-host.md): native plugins' pre-tick first, then Lua's.
-    session.runGameThreadWork();
-    prof.preEngineTick();
+    for (auto cb : std::vector<UEVRP_EngineTickCb>(g_pre)) cb(nullptr, 0.011f);
     run(L, "on_pre_engine_tick");
     run(L, "on_early_calculate_stereo_view_offset", 0);
     run(L, "on_pre_calculate_stereo_view_offset", 0);
@@ -278,6 +362,7 @@ int main(int argc, char** argv) {
     run(L, "on_pre_calculate_stereo_view_offset", 1);
     run(L, "on_post_calculate_stereo_view_offset", 1);
     run(L, "on_xinput_get_state");
+    g_hookSkips += standin::runHooks(L);
     if (o.gameIters > 0) {
       // Fixed CPU work instead of a wall-clock wait: on a loaded machine, process CPU time per frame is
       // then a stable measure of the profiler's overhead (preemption does not count as CPU time).
@@ -286,26 +371,40 @@ int main(int argc, char** argv) {
     } else {
       burnMs(o.gameMs);  // the game's own tick
     }
+    for (auto cb : std::vector<UEVRP_EngineTickCb>(g_post)) cb(nullptr, 0.011f);
     run(L, "on_post_engine_tick");
-    prof.postEngineTick();
-    prof.present();
+    run(L, "on_frame");
+    run(L, "on_draw_ui");
+    standin::runPanels(L);
+    for (auto cb : std::vector<UEVRP_VoidCb>(g_present)) cb();
     lua_gc(L, LUA_GCSTEP, 0);  // UEVR steps the collector once per frame
-    if (o.resetEvery > 0 && f > 0 && f % o.resetEvery == 0) {
-      run(L, "on_script_reset");  // the agent's own handler calls uevr_profiler.reset()
-      lua_close(L);
-      L = newState(o, &prof);
+    if (o.reloadEvery > 0 && f > 0 && f % o.reloadEvery == 0) {
+      // "Reload Plugins": attempt_unload_plugins (lists cleared, FreeLibrary), reset_scripts, then the
+      // plugins are initialised again.
+      double t = nowMs();
+      unloadPlugins();
+      resetScripts();
+      initPlugin();
+      g_reloads++;
+      g_maxReloadMs = std::max(g_maxReloadMs, nowMs() - t);
+    } else if (o.resetEvery > 0 && f > 0 && f % o.resetEvery == 0) {
+      double t = nowMs();
+      resetScripts();
+      g_resets++;
+      g_maxResetMs = std::max(g_maxResetMs, nowMs() - t);
     }
-    if (o.serve) {
+    if (o.serve || o.pace) {
       double left = budget - (nowMs() - fs);
       if (left > 0) std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(left));
     }
   }
   double cpuUsed = cpuMs() - cpuStart;
-  prof.preEngineTick();  // close the last frame
-  prof.setSamplingHz(0);
-  prof.shutdown();
+  if (g_prof) {
+    for (auto cb : std::vector<UEVRP_EngineTickCb>(g_pre)) cb(nullptr, 0.011f);  // close the last frame
+    g_prof->setSamplingHz(0);
+  }
+  plugin::shutdownForTests();
   lua_close(L);
-  if (o.serve) session.stop("host stopped");
 
   if (o.bench) {
     // Frames after warm-up; the sampling switch happens at `warm`.
@@ -385,7 +484,38 @@ int main(int argc, char** argv) {
       out += ':';
       jsonNumber(out, exactTotal > 0 ? kv.second / exactTotal * 100 : 0);
     }
-    out += "},\"burnActualMs\":{";
+    out += "},\"registrations\":[";
+    first = true;
+    for (auto& kv : bench.cbs) {
+      if (!first) out += ',';
+      first = false;
+      out += "{\"name\":";
+      jsonString(out, kv.second.name);
+      out += ",\"file\":";
+      jsonString(out, kv.second.file);
+      out += ",\"line\":" + std::to_string(kv.second.line) + ",\"generation\":" + std::to_string(kv.second.generation) + "}";
+    }
+    out += "],\"callbackEyes\":{";
+    std::map<std::string, std::set<int>> eyes;
+    for (auto& fr : bench.frames)
+      for (auto& c : fr.callbacks) eyes[bench.cbs[c.id].name].insert(c.eye);
+    first = true;
+    for (auto& kv : eyes) {
+      if (!first) out += ',';
+      first = false;
+      jsonString(out, kv.first);
+      out += ":[";
+      bool f2 = true;
+      for (int e : kv.second) { if (!f2) out += ','; f2 = false; out += std::to_string(e); }
+      out += "]";
+    }
+    out += "},\"hookSkips\":" + std::to_string(g_hookSkips);
+    out += ",\"resets\":" + std::to_string(g_resets) + ",\"reloads\":" + std::to_string(g_reloads) + ",\"maxResetMs\":";
+    jsonNumber(out, g_maxResetMs);
+    out += ",\"maxReloadMs\":";
+    jsonNumber(out, g_maxReloadMs);
+    out += ",\"pluginLogErrors\":" + std::to_string(g_pluginLogErrors);
+    out += ",\"burnActualMs\":{";
     first = true;
     for (auto& kv : g_burnActual) {
       if (!first) out += ',';

@@ -9,7 +9,7 @@ import type { SessionBackend } from '../../core/session/backend';
 import { parse, num, str } from '../args';
 import { InputError, UsageError } from '../errors';
 import type { CliIO } from '../io';
-import { startSimulation } from '../simBridge';
+import { finishScriptErrors, SIM_FLAGS, SIM_FLAGS_USAGE, simFlags, startSimulation } from '../simBridge';
 import type { Command } from './types';
 
 export interface CaptureTarget {
@@ -65,7 +65,7 @@ export function progressPrinter(io: CliIO, seconds: number): { update(p: RecordP
 
 export const captureCommand: Command = {
   summary: 'record a capture from a simulated or live session into a .uevrcap file',
-  usage: 'capture (--sim DIR | --attach 127.0.0.1:PORT [--allow-remote] with UEVR_PROFILER_TOKEN set | --session FILE) --seconds S --out FILE|- [--sampling-hz 1000] [--hz 90]',
+  usage: `capture (--sim DIR | --attach 127.0.0.1:PORT [--allow-remote] with UEVR_PROFILER_TOKEN set | --session FILE) --seconds S --out FILE|- [--sampling-hz 1000] [--hz 90] ${SIM_FLAGS_USAGE}`,
   async run(argv, io) {
     const p = parse(
       argv,
@@ -79,6 +79,7 @@ export const captureCommand: Command = {
         out: { type: 'string' },
         'sampling-hz': { type: 'string' },
         hz: { type: 'string' },
+        ...SIM_FLAGS,
       },
       'capture',
     );
@@ -104,9 +105,16 @@ export const captureCommand: Command = {
     let target: CaptureTarget;
     try {
       if (str(p, 'sim') !== undefined) {
-        const sim = await startSimulation(resolve(io.cwd, str(p, 'sim')!), { refreshRateHz: hz ?? 90, realtime: true });
+        const sim = await startSimulation(resolve(io.cwd, str(p, 'sim')!), { refreshRateHz: hz ?? 90, realtime: true, ...simFlags(p, 'capture') }, io);
         const t = await attachInProcess(sim);
-        target = { client: t.client, dispose: async () => (await t.dispose(), await sim.dispose()) };
+        target = {
+          client: t.client,
+          dispose: async () => {
+            finishScriptErrors(sim);
+            await t.dispose();
+            await sim.dispose();
+          },
+        };
       } else if (str(p, 'attach') !== undefined) {
         const { host, port } = parseHostPort(str(p, 'attach')!);
         if (!isLoopback(host) && p.values['allow-remote'] !== true) {

@@ -6,7 +6,7 @@ import { parse, num, str } from '../args';
 import { InputError, UsageError } from '../errors';
 import { packageRoot } from '../paths';
 import { computeReport, formatReport } from '../report';
-import { startSimulation } from '../simBridge';
+import { finishScriptErrors, startSimulation } from '../simBridge';
 import { attachInProcess, progressPrinter } from './capture';
 import { exportTo, writeChunks } from './convert';
 import type { Command } from './types';
@@ -24,7 +24,7 @@ export const demoCommand: Command = {
     if (!scripts) throw new InputError('demo: the examples/ folder of mods was not found (give --scripts DIR)');
 
     io.stderr(`demo: running the mods of ${scripts} in the simulated UEVR session at ${hz} Hz\n`);
-    const sim = await startSimulation(scripts, { refreshRateHz: hz, realtime: true, game: 'Demo' });
+    const sim = await startSimulation(scripts, { refreshRateHz: hz, realtime: true, game: 'Demo' }, io);
     const capPath = join(outDir, 'demo.uevrcap');
     let ok = false;
     try {
@@ -41,6 +41,7 @@ export const demoCommand: Command = {
         await t.dispose();
       }
     } finally {
+      finishScriptErrors(sim);
       await sim.dispose();
     }
     if (!ok) throw new InputError('demo: the simulated session produced no frames');

@@ -1,6 +1,6 @@
 import { parse, num, onePositional } from '../args';
 import { CheckFailedError } from '../errors';
-import { loadProfileFile } from '../load';
+import { loadProfileAndEvents } from '../load';
 import { computeReport, formatReport, reportJson } from '../report';
 import type { Command } from './types';
 
@@ -14,8 +14,8 @@ export const reportCommand: Command = {
     const top = num(p, 'top', 'report', { min: 1, max: 1e6 });
     const budget = num(p, 'budget-ms', 'report', { min: 0.01, max: 10_000 });
     const failOver = num(p, 'fail-over', 'report', { min: 0, max: 10_000 });
-    const profile = await loadProfileFile(file, io.signal);
-    const r = computeReport(profile, { refreshRateHz: hz, budgetMs: budget, top: p.values.json ? top ?? 100 : top ?? 15 });
+    const { profile, events } = await loadProfileAndEvents(file, io.signal);
+    const r = computeReport(profile, { refreshRateHz: hz, budgetMs: budget, top: p.values.json ? top ?? 100 : top ?? 15 }, events);
     io.stdout(p.values.json ? `${JSON.stringify(reportJson(r), null, 2)}\n` : formatReport(r, top ?? 15));
     if (budget !== undefined || failOver !== undefined) {
       const limitPct = failOver ?? 100;

@@ -3,14 +3,14 @@ import { SessionServer } from '../../core/session/server';
 import { announceSession, defaultSessionsDir, newToken } from '../../core/session/discovery';
 import { parse, num, str } from '../args';
 import { InputError, UsageError } from '../errors';
-import { startSimulation } from '../simBridge';
+import { finishScriptErrors, SIM_FLAGS, SIM_FLAGS_USAGE, simFlags, startSimulation } from '../simBridge';
 import type { Command } from './types';
 
 export const simCommand: Command = {
   summary: 'run a simulated UEVR session on a folder of mod scripts until killed',
-  usage: 'sim --scripts DIR [--port N] [--hz 90] [--game NAME] [--sessions-dir DIR]',
+  usage: `sim --scripts DIR [--port N] [--hz 90] [--game NAME] [--sessions-dir DIR] ${SIM_FLAGS_USAGE}`,
   async run(argv, io) {
-    const p = parse(argv, { scripts: { type: 'string' }, port: { type: 'string' }, hz: { type: 'string' }, game: { type: 'string' }, 'sessions-dir': { type: 'string' } }, 'sim');
+    const p = parse(argv, { scripts: { type: 'string' }, port: { type: 'string' }, hz: { type: 'string' }, game: { type: 'string' }, 'sessions-dir': { type: 'string' }, ...SIM_FLAGS }, 'sim');
     if (p.positionals.length) throw new UsageError(`sim: unexpected argument "${p.positionals[0]}"`);
     const scripts = str(p, 'scripts');
     if (!scripts) throw new UsageError('sim: missing --scripts DIR');
@@ -19,12 +19,16 @@ export const simCommand: Command = {
     const sessionsDir = str(p, 'sessions-dir') ?? defaultSessionsDir(io.env);
     // --game names the simulated game (the name a real session reports), e.g. to tell two apart.
     const game = str(p, 'game');
-    const sim = await startSimulation(resolve(io.cwd, scripts), { refreshRateHz: hz, realtime: true, ...(game ? { game } : {}) });
+    const sim = await startSimulation(resolve(io.cwd, scripts), { refreshRateHz: hz, realtime: true, ...(game ? { game } : {}), ...simFlags(p, 'sim') }, io);
+    // Read by the extension (SimulatorProcess) to say "N scripts failed to load": keep the wording.
+    const loaded = sim.loadSummary();
+    if (loaded.failed > 0) io.stderr(`${loaded.failed} of ${loaded.scripts} scripts failed to load\n`);
     const token = newToken();
     let server: SessionServer;
     try {
       server = await SessionServer.start({ backend: sim, token, port: port ?? 'auto' });
     } catch (e) {
+      finishScriptErrors(sim);
       await sim.dispose();
       throw new InputError(`sim: cannot listen on 127.0.0.1:${port ?? 'auto'}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
@@ -40,6 +44,7 @@ export const simCommand: Command = {
       io.signal.addEventListener('abort', () => r('stopped'));
     });
     disc.dispose();
+    finishScriptErrors(sim);
     await server.close();
     await sim.dispose();
     io.stderr(`${reason}\n`);

@@ -48,7 +48,10 @@ export async function recordCapture(client: SessionClient, out: string | WriterF
   let finish: (reason: string) => void = () => undefined;
   const finished = new Promise<string>((r) => (finish = r));
 
-  const events = (e: CaptureEvent) => writer?.writeEvents([e]);
+  // Events that arrive before the writer exists (the server sends the load-time errors right after
+  // startCapture's response) are kept and written first.
+  const pendingEvents: CaptureEvent[] = [];
+  const events = (e: CaptureEvent) => (writer ? writer.writeEvents([e]) : void pendingEvents.push(e));
   offs.push(
     client.on('frames', (b) => {
       dropped += b.dropped;
@@ -102,6 +105,7 @@ export async function recordCapture(client: SessionClient, out: string | WriterF
     writer = typeof out === 'string' ? CaptureWriter.toFile(out, header) : out(header);
     writer.writeCallbacks(info.callbacks);
     writer.writeFrames(pendingFrames.filter((f) => f.start >= startTime));
+    if (pendingEvents.length) writer.writeEvents(pendingEvents.splice(0));
     reason = await finished;
     stopRequested = true;
     if (reason === 'stopped' || reason === 'aborted') {

@@ -132,9 +132,16 @@ export function readSmallRegularFileSync(path: string, maxBytes: number): Buffer
     const st = fstatSync(fd);
     if (!st.isFile()) throw new UnreadableFileError(path, `is ${fileKind(st)}, not a regular file`);
     if (st.size > maxBytes) throw new UnreadableFileError(path, `is larger than ${maxBytes} bytes`);
-    const buf = Buffer.alloc(maxBytes + 1);
+    // Sized by fstat (one byte more, to see growth), grown only if the file grows while it is read:
+    // callers such as the simulator read many small scripts under a large cap.
+    let buf = Buffer.allocUnsafe(st.size + 1);
     let len = 0;
     for (;;) {
+      if (len === buf.length) {
+        const grown = Buffer.allocUnsafe(Math.min(maxBytes + 1, buf.length * 2));
+        buf.copy(grown, 0, 0, len);
+        buf = grown;
+      }
       const n = readSync(fd, buf, len, buf.length - len, null);
       if (n === 0) break;
       len += n;

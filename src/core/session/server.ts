@@ -289,6 +289,12 @@ export class SessionServer {
   /** Every sampled frame/stack definition seen, so each capture can be sent self-contained. */
   private readonly frameDefs = new Map<number, SampledFrameInfo>();
   private readonly stackDefs = new Map<number, [number, number, number]>();
+  /**
+   * What the scripts said while they loaded (errors and log lines before the generation's first frame,
+   * bounded): a capture started later gets them, so a mod that failed to load is never silent.
+   */
+  private loadBacklog: Array<{ event: 'scriptError'; body: EventMap['scriptError'] } | { event: 'output'; body: EventMap['output'] }> = [];
+  private loadPhase = true;
   private lastFrameEnd = 0;
   private samplingHz = 0;
   private nextCaptureId = 1;
@@ -319,13 +325,17 @@ export class SessionServer {
       frame: (m) => this.onFrame(m),
       samples: (b) => this.onSamples(b),
       callbackRegistered: (c) => this.broadcast('callbackRegistered', { callback: c }),
-      log: (l) =>
-        this.broadcast('output', {
+      log: (l) => {
+        const body: EventMap['output'] = {
           category: l.level === 'info' ? 'console' : 'stderr',
           output: l.text.endsWith('\n') ? l.text : `${l.text}\n`,
           data: { level: l.level, time: l.time },
-        }),
+        };
+        if (this.loadPhase && this.loadBacklog.length < 400) this.loadBacklog.push({ event: 'output', body });
+        this.broadcast('output', body);
+      },
       scriptError: (e) => {
+        if (this.loadPhase && this.loadBacklog.length < 400) this.loadBacklog.push({ event: 'scriptError', body: e });
         this.broadcast('scriptError', e);
         this.broadcast('output', {
           category: 'stderr',
@@ -335,7 +345,11 @@ export class SessionServer {
           data: { level: 'error', time: e.time },
         });
       },
-      scriptReset: (r) => this.broadcast('scriptReset', r),
+      scriptReset: (r) => {
+        this.loadBacklog = [];
+        this.loadPhase = true;
+        this.broadcast('scriptReset', r);
+      },
       ended: (reason) => this.onEnded(reason),
     });
     this.flushTimer = setInterval(() => this.flushAll(), this.opts.flushIntervalMs);
@@ -505,6 +519,7 @@ export class SessionServer {
         };
         c.capture.pending.captureId = c.capture.id;
         c.respond(seq, cmd, true, { captureId: c.capture.id, samplingHz: hz, startTime: c.capture.startTime });
+        for (const b of this.loadBacklog) c.event(b.event, b.body);
         return;
       }
       case 'stopCapture': {
@@ -556,6 +571,7 @@ export class SessionServer {
   }
 
   private onFrame(m: FrameMetrics): void {
+    this.loadPhase = false;
     this.lastFrameEnd = Math.max(this.lastFrameEnd, m.start + m.frameMs);
     for (const c of this.attached()) {
       c.pendingFrames.push(m);

@@ -13,6 +13,11 @@ export interface CostModel {
   findHitUs: number;
   /** Reflective property read/write: UTF-16 conversion + property chain search (µs); plus a real wrapper allocation. */
   propertyLookupUs: number;
+  /**
+   * Looking up a name that is a UFunction (`obj:Func()`): UEVR's __index first searches the properties
+   * of the whole class chain (no cache; a function name is never found there), then the function (µs).
+   */
+  functionLookupUs: number;
   /** Reflective UFunction call (ProcessEvent, params struct) on top of the lookup (µs). */
   functionCallUs: number;
   /** Per instance copied by get_first_object_by_class / get_first_object_matching / get_objects_matching (µs). */
@@ -51,16 +56,17 @@ export interface CostModel {
 
 export const DEFAULT_COSTS: CostModel = {
   objectCount: 100_000,
-  perObjectNameUs: 0.02,
+  perObjectNameUs: 0.1,
   findHitUs: 0.5,
   propertyLookupUs: 0.4,
+  functionLookupUs: 1.0,
   functionCallUs: 1.5,
   perInstanceScanUs: 0.05,
   scanBaseUs: 2,
   defaultInstances: 300,
   modOptionCount: 190,
-  perOptionCompareUs: 0.08,
-  optionParseUs: 4,
+  perOptionCompareUs: 0.01,
+  optionParseUs: 1,
   pawnFetchUs: 1,
   valueNewUs: 0.3,
   nameStringUs: 1.5,

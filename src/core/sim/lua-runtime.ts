@@ -107,6 +107,15 @@ export class RawLua {
   readonly tonumber = (L: LuaState, i: number): number =>
     this.raw<(L: number, i: number, p: number) => number>('_lua_tonumberx')(L, i, 0);
   readonly type = (L: LuaState, i: number): number => this.raw<(L: number, i: number) => number>('_lua_type')(L, i);
+  /**
+   * Pushes a new full userdata (no payload) whose metatable is the value at index mtIndex. UEVR's bindings
+   * are sol2 userdata, so the simulated surface is real userdata too: type() says 'userdata' because it is.
+   */
+  readonly pushUserdata = (L: LuaState, mtIndex: number): void => {
+    this.raw<(L: number, size: number, nuv: number) => number>('_lua_newuserdatauv')(L, 0, 0);
+    this.raw<(L: number, i: number) => number>('_lua_pushvalue')(L, mtIndex);
+    this.raw<(L: number, i: number) => number>('_lua_setmetatable')(L, -2);
+  };
   readonly getstack = (L: LuaState, level: number, ar: number): number =>
     this.raw<(L: number, l: number, ar: number) => number>('_lua_getstack')(L, level, ar);
 

@@ -1,31 +1,35 @@
 // The simulated UEVR session: runs every *.lua of a scripts folder in one real Lua 5.4 state (wasmoon)
-// with the environment UEVR gives scripts (host-prelude.ts), drives UEVR's frame order, and plays the
-// native plugin's part for the Lua agent (uevr_profiler table: clock, enter/leave, registration sites,
-// stack sampling). Implements SessionBackend in-process. docs/simulator.md describes the model.
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, join, resolve, sep } from 'node:path';
+// with the environment UEVR gives scripts (host-prelude.ts), and implements SessionBackend in-process.
+// This file holds the session's state, its generations (load, reset, dispose) and its listeners; the
+// behaviour is in parts named for what they do: frame-scheduler.ts (clock, UEVR's frame order),
+// host-natives.ts (the UEVR surface's native side), agent-bridge.ts (the plugin's part of the agent
+// contract), sampler.ts, watchdog.ts. docs/simulator.md describes the model.
+import { existsSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import type {
   BackendCapabilities,
   BackendListener,
-  CallbackFrameCost,
   CallbackInfo,
   Eye,
-  FrameMetrics,
   LogLine,
   ScriptError,
   SessionBackend,
   SessionClock,
   SessionInfo,
 } from '../session/backend';
-import { burn, costsAsLua, DEFAULT_COSTS, instancesOf, type CostModel } from './cost-model';
-import { CALLBACK_NAMES, CB_INDEX, HOST_CHUNK, hostPrelude, type CallbackName } from './host-prelude';
-import { AR, LUA_MASKCOUNT, loadLuaWasm, RawLua, type LuaState, type LuaWasm } from './lua-runtime';
-import { SampleInterner } from './sample-interner';
+import { costsAsLua, DEFAULT_COSTS, type CostModel } from './cost-model';
+import { CALLBACK_NAMES, CB_INDEX, HOST_CHUNK, hostPrelude, normalizeGc, type CallbackName, type GcOptions } from './host-prelude';
+import { AR, loadLuaWasm, RawLua, type LuaState, type LuaWasm } from './lua-runtime';
+import { listScripts, ModuleFinder } from './script-files';
+import { RUNNING_SCRIPT_PREFIX } from '../report/scriptErrors';
 import { seededRandom } from '../random';
 import { readSmallRegularFileSync } from '../io/safeRead';
-
-/** Largest mod script the simulator loads (real UEVR mods are a few hundred KiB at most). */
-const MAX_SCRIPT_BYTES = 16 * 1024 * 1024;
+import { WATCH_STEP, MAX_LOG_LINES_PER_FRAME, MAX_LOG_CHARS, STEAL_GAP_MS, HOOK_CHUNK_MS, MAX_SCRIPT_BYTES } from './limits';
+import { Watchdog } from './watchdog';
+import { Sampler } from './sampler';
+import { AgentBridge } from './agent-bridge';
+import { HostNatives } from './host-natives';
+import { FrameScheduler } from './frame-scheduler';
 
 export const SIM_VERSION = 'uevr-sim 1 (models UEVR Lua API 2.39)';
 /** Version of the agent <-> native contract (docs/simulator.md "agent contract"). */
@@ -65,6 +69,13 @@ export interface SimulatedSessionOptions {
   watchdogMs?: number;
   /** Lua allocation cap in MiB; default 256. */
   memoryLimitMb?: number;
+  /**
+   * The engine generation: the stereo callbacks' view_index is the engine's own (UE4: 1/2, the
+   * EStereoscopicPass values; UE5: 0/1) and position/rotation are Vector3f (UE4) or Vector3d (UE5). Default ue5.
+   */
+  engine?: 'ue4' | 'ue5';
+  /** UEVR's Lua garbage-collection options (UEVR menu > Lua); defaults as UEVR's. */
+  gc?: Partial<GcOptions>;
   /** Start the continuous frame loop at once (otherwise call start() or runFrames()). */
   autoStart?: boolean;
 }
@@ -81,19 +92,39 @@ export interface SimulatedSession extends SessionBackend, SessionClock {
   setMenuOpen(open: boolean): void;
   /** Plugin -> Lua event (UEVR's dispatch_lua_event): runs on_lua_event handlers before the next frame. */
   dispatchLuaEvent(name: string, data: string): Promise<void>;
+  /**
+   * What the host itself saw this generation, with or without the agent: registrations (callbacks,
+   * hook_ptr, script panels) and callback runs that returned or raised.
+   */
+  hostStats(): HostStats;
+  /** How loading went this generation: scripts (without the agent) and how many raised while loading. */
+  loadSummary(): { scripts: number; failed: number };
   /** The script files of the current generation, in load order (agent first). */
   scriptFiles(): string[];
   /** Bytes the Lua state holds now. */
   luaMemoryBytes(): number;
 }
 
-const WATCH_STEP = 100_000; // instructions between watchdog hook calls when not sampling
-const SAMPLE_COUNT = 4000; // instructions between sampler hook calls while sampling (~10-40 µs of Lua)
-const MAX_DEPTH = 64;
-const MAX_LOG_LINES_PER_FRAME = 1000; // a mod printing in a loop must not flood listeners or memory
-const MAX_LOG_CHARS = 8192;
-const STEAL_GAP_MS = 0.5; // a gap between sampler hook calls longer than this is a preemption
-const HOOK_CHUNK_MS = 0.05; // what 4,000 VM instructions take at most when not preempted
+/**
+ * A file's text as luaL_loadfilex reads it (UEVR runs scripts with sol2's safe_script_file, and require
+ * uses Lua's file searcher): a UTF-8 byte-order mark is skipped, and a first line starting with '#' is
+ * dropped (its line break kept, so line numbers stay).
+ */
+export function asLuaFile(code: string): string {
+  let c = code.charCodeAt(0) === 0xfeff ? code.slice(1) : code;
+  if (c.startsWith('#')) {
+    const nl = c.indexOf('\n');
+    c = nl < 0 ? '' : c.slice(nl);
+  }
+  return c;
+}
+
+export interface HostStats {
+  registered: number;
+  ran: number;
+  failed: number;
+}
+
 
 /** Deterministic jitter for the sampler; seed 0 is remapped so an unset seed still varies. */
 const prng = (seed: number): (() => number) => seededRandom(seed >>> 0 || 0x9e3779b9);
@@ -108,15 +139,9 @@ export function defaultAgentPath(): string | null {
   return candidates.find((p) => existsSync(p)) ?? null;
 }
 
-/** Lists a scripts folder as UEVR does: *.lua directly inside it (not recursive), in name order. */
-export function listScripts(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((f) => f.toLowerCase().endsWith('.lua') && statSync(join(dir, f)).isFile())
-    .sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : a < b ? -1 : 1))
-    .map((f) => resolve(dir, f));
-}
+export { listScripts } from './script-files';
 
-interface OpenCallback {
+export interface OpenCallback {
   id: number;
   eye: Eye;
   start: number;
@@ -124,12 +149,13 @@ interface OpenCallback {
   stolenAtStart: number;
 }
 
-interface Generation {
+export interface Generation {
   lua: RawLua;
   dispatchRef: number;
   gcRef: number;
   eventRef: number;
   memRef: number;
+  statsRef: number;
   hookPtr: number;
   files: string[];
 }
@@ -146,7 +172,32 @@ export async function createSimulatedSession(opts: SimulatedSessionOptions): Pro
   return sim;
 }
 
-class Simulator implements SimulatedSession {
+/**
+ * The simulated session. Its state lives here; the behaviour is split along its seams into the parts
+ * below (watchdog.ts, sampler.ts, agent-bridge.ts, host-natives.ts, frame-scheduler.ts). Members are
+ * internal to src/core/sim: the public API is SimulatedSession.
+ */
+export class Simulator implements SimulatedSession {
+  // The parts, each in a file named for what it does; they share this object's state.
+  readonly watch = new Watchdog(this);
+  readonly sampler = new Sampler(this);
+  readonly agent = new AgentBridge(this);
+  readonly host = new HostNatives(this);
+  readonly frames = new FrameScheduler(this);
+
+  runFrames(n: number): Promise<void> {
+    return this.frames.runFrames(n);
+  }
+  start(): void {
+    this.frames.start();
+  }
+  stop(): Promise<void> {
+    return this.frames.stop();
+  }
+  dispatchLuaEvent(name: string, data: string): Promise<void> {
+    return this.frames.dispatchLuaEvent(name, data);
+  }
+
   readonly info: SessionInfo;
   readonly capabilities: BackendCapabilities = {
     sampling: true,
@@ -155,79 +206,48 @@ class Simulator implements SimulatedSession {
     perEyeCallbacks: true,
     scriptReset: true,
   };
-  private readonly costs: CostModel;
-  private readonly hz: number;
-  private readonly realtime: boolean;
-  private readonly gameWorkMs: number;
-  private readonly polls: number;
-  private readonly watchdog: number;
-  private readonly watchdogMs: number;
-  private entryStart = 0;
-  private readonly memoryLimit: number;
-  private readonly agentPath: string | null;
-  private readonly rand: () => number;
-  private readonly t0 = performance.now();
-  private menuOpen: boolean;
+  readonly costs: CostModel;
+  readonly hz: number;
+  readonly realtime: boolean;
+  readonly gameWorkMs: number;
+  readonly polls: number;
+  readonly memoryLimit: number;
+  readonly agentPath: string | null;
+  readonly rand: () => number;
+  readonly t0 = performance.now();
+  menuOpen: boolean;
+  readonly engine: 'ue4' | 'ue5';
+  readonly gc: GcOptions;
 
-  private listeners: BackendListener[] = [];
+  listeners: BackendListener[] = [];
   /** Logs and errors of the current generation's script loading (bounded), replayed to late subscribers. */
-  private loadBacklog: Array<ScriptError | LogLine> = [];
-  private loading = false;
-  private gen: Generation | null = null;
-  private generationNo = 0;
-  private regs: CallbackInfo[] = [];
-  private regById = new Map<number, CallbackInfo>();
-  private nextCallbackId = 1;
-  private frameNo = 0;
-  private queue: Promise<void> = Promise.resolve();
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private disposed = false;
-  private agentFile = '';
+  loadBacklog: Array<ScriptError | LogLine> = [];
+  loading = false;
+  gen: Generation | null = null;
+  generationNo = 0;
+  disposed = false;
+  agentFile = '';
+  finder: ModuleFinder | null = null;
+  loaded = { scripts: 0, failed: 0 };
+  /** Modules loaded by require this generation (to map Lua's cut chunk names back to them). */
+  modulePaths = new Set<string>();
 
   // API names registered by the prelude (api id -> name).
-  private apiNames: string[] = [];
+  apiNames: string[] = [];
 
-  // Per-frame accounting.
-  private costsThisFrame = new Map<string, CallbackFrameCost>();
-  private cbSumMs = 0;
-  private dispatchMs = 0;
-  private overheadMs = 0;
+  overheadMs = 0;
   /** Profiler time spent inside callbacks (hook + stack walks), subtracted from callback times. */
-  private profilerMs = 0;
-  private open: OpenCallback[] = [];
-  private lastLeft = 0;
+  profilerMs = 0;
 
-  // Sampling state.
-  private hz_ = 0;
-  private periodMs = 1;
-  // Sample points live on the "script time" axis: time inside callbacks, minus the profiler's own time.
-  // Its phase carries across callbacks, so a 0.1 ms callback is sampled with probability 0.1 / period
-  // instead of never (a sampler restarted at every enter would never reach its first point).
-  private scriptAcc = 0;
-  private enterT = 0;
-  private enterProf = 0;
   /**
    * Time the OS took the thread away while Lua ran: a gap of more than STEAL_GAP_MS between two hook
    * calls (4,000 VM instructions take ~10-40 µs) is a preemption, not work (a C function that runs
    * 0.5 ms without returning to Lua would be misread as one: rare in mods, and documented). It is kept off the sample
    * axis, so a loaded machine does not inflate whichever function happened to be preempted.
    */
-  private stolen = 0;
-  private enterStolen = 0;
-  private lastFire = 0;
-  private nextPoint = 0;
-  private apiStartS = 0;
-  private apiDepth = 0;
-  private apiStart = 0;
-  private apiCur = 0;
-  private interner = new SampleInterner();
-  private sourceCache = new Map<number, string>();
+  stolen = 0;
+  sourceCache = new Map<number, string>();
 
-  // Watchdog state.
-  private armedCount = 0;
-  private instr = 0;
-  private tripped = false;
 
   constructor(
     private readonly opts: SimulatedSessionOptions,
@@ -239,11 +259,13 @@ class Simulator implements SimulatedSession {
     this.costs = { ...DEFAULT_COSTS, ...(opts.costs ?? {}) };
     this.gameWorkMs = Math.max(0, opts.gameWorkMs ?? 0);
     this.polls = Math.max(1, Math.floor(opts.xinputPollsPerFrame ?? 1));
-    this.watchdog = Math.max(0, opts.watchdogInstructions ?? 50_000_000);
-    this.watchdogMs = Math.max(0, opts.watchdogMs ?? 5000);
+    this.watch.watchdog = Math.max(0, opts.watchdogInstructions ?? 50_000_000);
+    this.watch.watchdogMs = Math.max(0, opts.watchdogMs ?? 5000);
     this.memoryLimit = Math.max(8, opts.memoryLimitMb ?? 256) * 1024 * 1024;
     this.agentPath = opts.agentPath === undefined ? defaultAgentPath() : opts.agentPath;
     this.menuOpen = opts.menuOpen ?? false;
+    this.engine = opts.engine === 'ue4' ? 'ue4' : 'ue5';
+    this.gc = normalizeGc(opts.gc);
     this.rand = prng(opts.seed ?? 1);
     this.info = {
       game: opts.game ?? 'SimulatedGame',
@@ -255,14 +277,15 @@ class Simulator implements SimulatedSession {
   }
 
   get frameIndex(): number {
-    return this.frameNo;
+    return this.frames.frameNo;
   }
   get generation(): number {
     return this.generationNo;
   }
   get samplingHz(): number {
-    return this.hz_;
+    return this.sampler.hz_;
   }
+
 
   /** SessionClock: ms since the session started (the clock of FrameMetrics.start and sample times). */
   now(): number {
@@ -290,11 +313,11 @@ class Simulator implements SimulatedSession {
    * back in the host, so listener work (a protocol server serialising a log line) is never timed as the
    * mod's API call or as profiler overhead.
    */
-  private deferred: Array<() => void> = [];
-  private logsThisFrame = 0;
-  private logsDropped = 0;
+  deferred: Array<() => void> = [];
+  logsThisFrame = 0;
+  logsDropped = 0;
   /** A log line from Lua, bounded in length and in lines per frame. */
-  private luaLog(level: LogLine['level'], text: string): void {
+  luaLog(level: LogLine['level'], text: string): void {
     if (++this.logsThisFrame > MAX_LOG_LINES_PER_FRAME) {
       this.logsDropped++;
       return;
@@ -302,26 +325,26 @@ class Simulator implements SimulatedSession {
     if (text.length > MAX_LOG_CHARS) text = `${text.slice(0, MAX_LOG_CHARS)}… (${text.length} characters)`;
     this.later('log', { time: this.now(), level, text });
   }
-  private endLogWindow(): void {
+  endLogWindow(): void {
     if (this.logsDropped > 0) {
       this.emit('log', { time: this.now(), level: 'warn', text: `${this.logsDropped} more log lines dropped (over ${MAX_LOG_LINES_PER_FRAME} in one frame)` });
     }
     this.logsThisFrame = 0;
     this.logsDropped = 0;
   }
-  private inLua = 0;
-  private later<K extends keyof BackendListener>(kind: K, arg: Parameters<NonNullable<BackendListener[K]>>[0]): void {
+  inLua = 0;
+  later<K extends keyof BackendListener>(kind: K, arg: Parameters<NonNullable<BackendListener[K]>>[0]): void {
     if (this.inLua > 0) this.deferred.push(() => this.emit(kind, arg));
     else this.emit(kind, arg);
   }
-  private flushDeferred(): void {
+  flushDeferred(): void {
     const q = this.deferred;
     if (q.length === 0) return;
     this.deferred = [];
     for (const f of q) f();
   }
   /** Runs a Lua entry (pcall from the host) with events deferred; the caller flushes after its timing. */
-  private luaEntry<T>(fn: () => T): T {
+  luaEntry<T>(fn: () => T): T {
     this.inLua++;
     try {
       return fn();
@@ -330,7 +353,7 @@ class Simulator implements SimulatedSession {
     }
   }
 
-  private emit<K extends keyof BackendListener>(kind: K, arg: Parameters<NonNullable<BackendListener[K]>>[0]): void {
+  emit<K extends keyof BackendListener>(kind: K, arg: Parameters<NonNullable<BackendListener[K]>>[0]): void {
     if (this.loading && (kind === 'scriptError' || kind === 'log') && this.loadBacklog.length < 200) {
       this.loadBacklog.push(arg as ScriptError | LogLine);
     }
@@ -347,7 +370,21 @@ class Simulator implements SimulatedSession {
   }
 
   callbacks(): CallbackInfo[] {
-    return this.regs.slice();
+    return this.agent.regs.slice();
+  }
+  hostStats(): HostStats {
+    const g = this.gen;
+    if (!g) return { registered: 0, ran: 0, failed: 0 };
+    g.lua.pushref(g.statsRef);
+    const err = g.lua.pcall(0, 3);
+    if (err) return { registered: 0, ran: 0, failed: 0 };
+    const L = g.lua.L;
+    const r = { registered: g.lua.tonumber(L, -3), ran: g.lua.tonumber(L, -2), failed: g.lua.tonumber(L, -1) };
+    g.lua.settop(-4);
+    return r;
+  }
+  loadSummary(): { scripts: number; failed: number } {
+    return { ...this.loaded };
   }
   scriptFiles(): string[] {
     return this.gen ? this.gen.files.slice() : [];
@@ -362,21 +399,15 @@ class Simulator implements SimulatedSession {
   // ------------------------------------------------------------------ sampling control
   startSampling(hz: number): void {
     const c = this.capabilities;
-    this.hz_ = Math.min(c.maxSamplingHz, Math.max(c.minSamplingHz, Number.isFinite(hz) ? hz : 1000));
-    this.periodMs = 1000 / this.hz_;
-    this.nextPoint = this.scriptAcc + this.jitter();
+    this.sampler.hz_ = Math.min(c.maxSamplingHz, Math.max(c.minSamplingHz, Number.isFinite(hz) ? hz : 1000));
+    this.sampler.periodMs = 1000 / this.sampler.hz_;
+    this.sampler.nextPoint = this.sampler.scriptAcc + this.sampler.jitter();
   }
   stopSampling(): void {
-    this.hz_ = 0;
+    this.sampler.hz_ = 0;
     // Deliver what is buffered now, synchronously, so a capture stopped here gets every sample.
-    const batch = this.interner.take();
+    const batch = this.sampler.interner.take();
     if (batch) this.emit('samples', batch);
-  }
-  private jitter(): number {
-    return this.periodMs * (0.7 + 0.6 * this.rand()); // ±30 %
-  }
-  private sampleCount(): number {
-    return SAMPLE_COUNT;
   }
 
   // ------------------------------------------------------------------ boot / reset / dispose
@@ -384,38 +415,41 @@ class Simulator implements SimulatedSession {
     this.gen = this.createGeneration();
   }
 
-  private createGeneration(): Generation {
+  createGeneration(): Generation {
     const lua = new RawLua(this.wasm, this.memoryLimit);
     lua.lua.luaL_openlibs(lua.L);
     this.sourceCache.clear();
     this.apiNames = [];
     const hookPtr = lua.hookfunction((L, ar) => this.onHook(L, ar));
-    const g: Generation = { lua, dispatchRef: 0, gcRef: 0, eventRef: 0, memRef: 0, hookPtr, files: [] };
+    const g: Generation = { lua, dispatchRef: 0, gcRef: 0, eventRef: 0, memRef: 0, statsRef: 0, hookPtr, files: [] };
     this.gen = g;
-    this.resetWatch();
+    this.watch.resetWatch();
 
     // The host prelude: chunk "=uevr-host", called with the private native table H.
-    const prelude = hostPrelude(costsAsLua(this.costs), this.opts.seed ?? 1, this.opts.hookCallsPerFrame ?? 2);
+    const prelude = hostPrelude(costsAsLua(this.costs), this.opts.seed ?? 1, this.opts.hookCallsPerFrame ?? 2, this.engine, this.gc);
     const err = lua.load(prelude, HOST_CHUNK);
     if (err) throw new Error(`uevr-sim: host prelude does not compile: ${err}`);
-    lua.pushFunctionTable(this.hostNatives(lua));
-    const perr = lua.pcall(1, 4);
+    lua.pushFunctionTable(this.host.hostNatives(lua));
+    const perr = lua.pcall(1, 5);
     if (perr) throw new Error(`uevr-sim: host prelude failed: ${perr}`);
+    g.statsRef = lua.ref();
     g.memRef = lua.ref();
     g.eventRef = lua.ref();
     g.gcRef = lua.ref();
     g.dispatchRef = lua.ref();
 
     // The native plugin's part of the agent contract.
-    lua.pushFunctionTable(this.profilerNatives(lua));
+    lua.pushFunctionTable(this.agent.profilerNatives(lua));
     lua.pushnumber(lua.L, AGENT_CONTRACT_VERSION);
     lua.lua.lua_setfield(lua.L, -2, 'version');
     lua.pushstring(lua.L, 'simulator');
     lua.lua.lua_setfield(lua.L, -2, 'host');
     lua.setglobal('uevr_profiler');
 
-    if (this.watchdog > 0) this.arm(lua.L, WATCH_STEP);
+    if (this.watch.watchdog > 0) this.watch.arm(lua.L, WATCH_STEP);
 
+    this.finder = new ModuleFinder(this.scriptsDir);
+    this.modulePaths.clear();
     const files = listScripts(this.scriptsDir);
     const agentInFolder = files.some((f) => basename(f).toLowerCase().includes('uevr-profiler-agent'));
     if (this.agentPath && !agentInFolder) files.unshift(resolve(this.agentPath));
@@ -424,14 +458,23 @@ class Simulator implements SimulatedSession {
     this.loadBacklog = [];
     this.loading = true;
     try {
-      for (const f of files) this.runScript(f);
+      let failed = 0;
+      for (const f of files) {
+        // UEVR logs this before each script (ScriptState::run_script); reports use it to count scripts.
+        this.emit('log', { time: this.now(), level: 'info', text: `${RUNNING_SCRIPT_PREFIX}${f}...` });
+        if (!this.runScript(f) && f !== this.agentFile) failed++;
+      }
+      const scripts = files.filter((f) => f !== this.agentFile).length;
+      this.loaded = { scripts, failed };
+      this.emit('log', { time: this.now(), level: failed ? 'warn' : 'info', text: `uevr-sim: ${scripts} scripts loaded, ${failed} failed to load` });
     } finally {
       this.loading = false;
     }
     return g;
   }
 
-  private runScript(file: string): void {
+  /** Loads and runs one script's main chunk; false when it raised (or did not compile). */
+  runScript(file: string): boolean {
     const g = this.gen!;
     let code: string;
     try {
@@ -439,34 +482,40 @@ class Simulator implements SimulatedSession {
       code = readSmallRegularFileSync(file, MAX_SCRIPT_BYTES).toString('utf8');
     } catch (e) {
       this.scriptError((e as Error).message.startsWith('cannot read') ? (e as Error).message : `cannot read ${file}: ${(e as Error).message}`, file, 0);
-      return;
+      return false;
     }
-    const lerr = g.lua.load(code, '@' + file);
+    const lerr = g.lua.load(asLuaFile(code), '@' + file);
     if (lerr) {
       this.reportLuaError(lerr, file, 0);
-      return;
+      this.flushDeferred();
+      return false;
     }
-    this.resetWatch();
+    this.watch.resetWatch();
     const rerr = this.luaEntry(() => g.lua.pcall(0, 0));
     this.flushDeferred();
     this.endLogWindow();
-    if (rerr) this.reportLuaError(rerr, file, 0);
+    if (rerr) {
+      this.reportLuaError(rerr, file, 0);
+      this.flushDeferred();
+      return false;
+    }
+    return true;
   }
 
   resetScripts(): Promise<void> {
-    return this.serial(async () => {
+    return this.frames.serial(async () => {
       if (!this.gen) return;
-      this.callDispatch(CB_INDEX.on_script_reset, -1, 0);
+      this.frames.callDispatch(CB_INDEX.on_script_reset, -1, 0);
       this.closeGeneration();
       this.generationNo += 1;
-      this.regs = [];
-      this.regById.clear();
+      this.agent.regs = [];
+      this.agent.regById.clear();
       this.emit('scriptReset', { time: this.now(), generation: this.generationNo });
       this.gen = this.createGeneration();
     });
   }
 
-  private closeGeneration(): void {
+  closeGeneration(): void {
     if (!this.gen) return;
     try {
       this.gen.lua.close();
@@ -474,13 +523,13 @@ class Simulator implements SimulatedSession {
       // A state a hostile mod broke may fail to close; its wasm instance is dropped with the session.
     }
     this.gen = null;
-    this.open = [];
+    this.agent.open = [];
   }
 
   async dispose(): Promise<void> {
     if (this.disposed) return;
-    await this.stop();
-    await this.serial(async () => {
+    await this.frames.stop();
+    await this.frames.serial(async () => {
       this.disposed = true;
       this.closeGeneration();
     });
@@ -488,348 +537,39 @@ class Simulator implements SimulatedSession {
     this.listeners = [];
   }
 
-  // ------------------------------------------------------------------ frame loop
-  private serial(fn: () => Promise<void>): Promise<void> {
-    const p = this.queue.then(fn);
-    this.queue = p.catch(() => undefined);
-    return p;
-  }
 
-  runFrames(n: number): Promise<void> {
-    return this.serial(async () => {
-      for (let i = 0; i < n && !this.disposed; i++) {
-        const started = performance.now();
-        this.frame();
-        if (this.realtime) {
-          const wait = 1000 / this.hz - (performance.now() - started);
-          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        } else if ((i & 15) === 15) {
-          await new Promise((r) => setImmediate(r)); // keep sockets and timers served
-        }
-      }
-    });
-  }
 
-  start(): void {
-    if (this.running || this.disposed) return;
-    this.running = true;
-    this.loop = (async () => {
-      while (this.running && !this.disposed) {
-        await this.runFrames(this.realtime ? 1 : 16);
-        if (!this.realtime) await new Promise((r) => setImmediate(r));
-      }
-    })();
-  }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    if (this.loop) await this.loop;
-    this.loop = null;
-  }
 
-  dispatchLuaEvent(name: string, data: string): Promise<void> {
-    return this.serial(async () => {
-      const g = this.gen;
-      if (!g) return;
-      g.lua.pushref(g.eventRef);
-      g.lua.pushstring(g.lua.L, name);
-      g.lua.pushstring(g.lua.L, data);
-      this.enterLua();
-      const err = this.luaEntry(() => g.lua.pcall(2, 0));
-      this.flushDeferred();
-      if (err) this.reportLuaError(err, '', 0);
-    });
-  }
 
-  private frame(): void {
-    const g = this.gen;
-    if (!g) return;
-    const frameStart = this.now();
-    const t = performance.now();
-    this.frameNo += 1;
-    this.costsThisFrame.clear();
-    this.cbSumMs = 0;
-    this.dispatchMs = 0;
-    this.overheadMs = 0;
-    const delta = 1 / this.hz;
 
-    this.callDispatch(CB_INDEX.on_frame, -1, delta);
-    // UEVR stops the collector and steps it once per frame.
-    const gcT = performance.now();
-    const mem = this.callGc();
-    const gcMs = performance.now() - gcT;
-    if (this.menuOpen) this.callDispatch(CB_INDEX.on_draw_ui, -1, delta);
-    this.callDispatch(CB_INDEX.on_pre_engine_tick, -1, delta);
-    this.stolen += burn(this.gameWorkMs * 1000);
-    this.callDispatch(0, -1, delta); // hook_ptr'd engine functions called during the game tick
-    this.callDispatch(CB_INDEX.on_post_engine_tick, -1, delta);
-    for (const eye of [0, 1] as const) {
-      this.callDispatch(CB_INDEX.on_early_calculate_stereo_view_offset, eye, delta);
-      this.callDispatch(CB_INDEX.on_pre_calculate_stereo_view_offset, eye, delta);
-      this.callDispatch(CB_INDEX.on_post_calculate_stereo_view_offset, eye, delta);
-    }
-    for (let p = 0; p < this.polls; p++) this.callDispatch(CB_INDEX.on_xinput_get_state, -1, delta);
-    this.callDispatch(CB_INDEX.on_xinput_set_state, -1, delta);
-    this.callDispatch(CB_INDEX.on_pre_viewport_client_draw, -1, delta);
-    this.callDispatch(CB_INDEX.on_post_viewport_client_draw, -1, delta);
-    this.callDispatch(CB_INDEX.on_pre_slate_draw_window_render_thread, -1, delta);
-    this.callDispatch(CB_INDEX.on_post_slate_draw_window_render_thread, -1, delta);
 
-    const work = performance.now() - t;
-    const agentTimed = this.regs.length > 0;
-    const m: FrameMetrics = {
-      frame: this.frameNo,
-      start: frameStart,
-      frameMs: this.realtime ? Math.max(1000 / this.hz, work) : work,
-      scriptsMs: agentTimed ? this.cbSumMs : this.dispatchMs,
-      gcMs,
-      luaMemoryKb: mem,
-      overheadMs: this.overheadMs,
-      callbacks: [...this.costsThisFrame.values()],
-    };
-    this.endLogWindow();
-    this.emit('frame', m);
-    const batch = this.interner.take();
-    if (batch) this.emit('samples', batch);
-  }
 
-  private enterLua(): void {
-    this.resetWatch();
-    this.apiDepth = 0;
-  }
-
-  private callDispatch(kind: number, eye: Eye, delta: number): void {
-    const g = this.gen;
-    if (!g) return;
-    const t = performance.now();
-    const stolen0 = this.stolen;
-    g.lua.pushref(g.dispatchRef);
-    g.lua.pushnumber(g.lua.L, kind);
-    g.lua.pushnumber(g.lua.L, eye);
-    g.lua.pushnumber(g.lua.L, delta);
-    this.enterLua();
-    const err = this.luaEntry(() => g.lua.pcall(3, 0));
-    this.open = [];
-    this.dispatchMs += performance.now() - t - (this.stolen - stolen0);
-    this.flushDeferred();
-    if (err) this.reportLuaError(err, '', 0);
-  }
-
-  private callGc(): number {
-    const g = this.gen!;
-    g.lua.pushref(g.gcRef);
-    this.enterLua();
-    const err = this.luaEntry(() => g.lua.pcall(0, 1));
-    if (err) {
-      this.reportLuaError(err, '', 0);
-      return NaN;
-    }
-    const kb = g.lua.tonumber(g.lua.L, -1);
-    g.lua.settop(-2);
-    return kb;
-  }
 
   // ------------------------------------------------------------------ errors and logs
-  private scriptError(message: string, file: string, line: number): void {
+  scriptError(message: string, file: string, line: number): void {
     this.later('scriptError', { time: this.now(), file, line, message });
   }
 
   /** Splits "chunk:line: message" (Lua's position prefix) and maps a cut short_src back to the full path. */
-  private reportLuaError(raw: string, fallbackFile: string, fallbackLine: number): void {
+  reportLuaError(raw: string, fallbackFile: string, fallbackLine: number): void {
     const m = /^(.*?):(\d+): ([\s\S]*)$/.exec(raw);
     if (m) this.scriptError(m[3], this.mapShortSrc(m[1]), Number(m[2]));
     else this.scriptError(raw, fallbackFile, fallbackLine);
   }
-  private mapShortSrc(src: string): string {
+  mapShortSrc(src: string): string {
     const files = this.gen?.files ?? [];
     if (src.startsWith('...')) {
       const tail = src.slice(3);
-      return files.find((f) => f.endsWith(tail)) ?? src;
+      return files.find((f) => f.endsWith(tail)) ?? [...this.modulePaths].find((f) => f.endsWith(tail)) ?? src;
     }
     return src;
   }
 
-  // ------------------------------------------------------------------ natives: the host's private H
-  private hostNatives(lua: RawLua): Record<string, number> {
-    const L0 = lua.L;
-    void L0;
-    return {
-      burn: lua.cfunction((L) => {
-        this.stolen += burn(lua.tonumber(L, 1));
-        return 0;
-      }),
-      api_id: lua.cfunction((L) => {
-        this.apiNames.push(lua.tostring(L, 1));
-        lua.pushnumber(L, this.apiNames.length - 1);
-        return 1;
-      }),
-      api_enter: lua.cfunction((L) => {
-        if (this.apiDepth++ === 0) {
-          this.apiCur = lua.tonumber(L, 1);
-          this.apiStart = performance.now();
-          if (this.hz_ > 0 && this.open.length > 0) this.apiStartS = this.scriptNow(this.apiStart);
-        }
-        return 0;
-      }),
-      api_leave: lua.cfunction((L) => {
-        if (this.apiDepth > 0 && --this.apiDepth === 0) {
-          this.apiDone(L);
-          // A loop of API calls runs few Lua instructions: check the time budget here too.
-          if (this.tripped || this.overTime(performance.now())) {
-            const where = this.modWhere(L);
-            if (where) this.raiseWatchdog(L, where);
-          }
-        }
-        return 0;
-      }),
-      clock: lua.cfunction((L) => {
-        lua.pushnumber(L, this.now());
-        return 1;
-      }),
-      log: lua.cfunction((L) => {
-        const lv = lua.tonumber(L, 1);
-        this.luaLog(lv >= 2 ? 'error' : lv >= 1 ? 'warn' : 'info', lua.tostring(L, 2));
-        return 0;
-      }),
-      script_error: lua.cfunction((L) => {
-        const src = lua.tostring(L, 2);
-        let file = src.startsWith('@') ? src.slice(1) : src;
-        let line = lua.tonumber(L, 3);
-        // A message without a position ("not enough memory", error(obj)) from a proxied callback: name the
-        // registration, not the agent's proxy.
-        const reg = this.regById.get(this.lastLeft);
-        if (file === this.agentFile && reg) ({ file, line } = reg);
-        this.reportLuaError(lua.tostring(L, 1), file, line);
-        return 0;
-      }),
-      instances: lua.cfunction((L) => {
-        lua.pushnumber(L, instancesOf(lua.tostring(L, 1), this.costs));
-        return 1;
-      }),
-      read_script: lua.cfunction((L) => {
-        const name = lua.tostring(L, 1);
-        const found = this.findModule(name);
-        if (!found) return 0;
-        lua.pushstring(L, found.code);
-        lua.pushstring(L, found.path);
-        return 2;
-      }),
-      custom_event: lua.cfunction((L) => {
-        this.luaLog('info', `custom event ${lua.tostring(L, 1)}: ${lua.tostring(L, 2)}`);
-        return 0;
-      }),
-      watch_reset: lua.cfunction(() => {
-        this.resetWatch();
-        this.apiDepth = 0;
-        return 0;
-      }),
-    };
-  }
 
-  private findModule(name: string): { code: string; path: string } | null {
-    if (!/^[\w\-.]+$/.test(name)) return null; // no separators, no '..' segments: stay inside scriptsDir
-    const rel = name.split('.').filter((s) => s.length > 0);
-    if (rel.length === 0) return null;
-    for (const p of [join(this.scriptsDir, ...rel) + '.lua', join(this.scriptsDir, ...rel, 'init.lua')]) {
-      if (!resolve(p).startsWith(this.scriptsDir + sep)) continue;
-      try {
-        return { code: readSmallRegularFileSync(p, MAX_SCRIPT_BYTES).toString('utf8'), path: resolve(p) };
-      } catch {
-        /* try the next form */
-      }
-    }
-    return null;
-  }
 
-  // ------------------------------------------------------------------ natives: uevr_profiler (plugin's part)
-  private profilerNatives(lua: RawLua): Record<string, number> {
-    return {
-      clock: lua.cfunction((L) => {
-        lua.pushnumber(L, this.now());
-        return 1;
-      }),
-      register: lua.cfunction((L) => {
-        const t = performance.now();
-        const name = lua.tostring(L, 1);
-        const level = Math.max(1, Math.floor(lua.tonumber(L, 2)) || 2);
-        const site = this.siteAt(L, level);
-        const info: CallbackInfo = { id: this.nextCallbackId++, name, file: site.file, line: site.line, generation: this.generationNo };
-        this.regs.push(info);
-        this.regById.set(info.id, info);
-        this.later('callbackRegistered', info);
-        lua.pushnumber(L, info.id);
-        lua.pushstring(L, info.file);
-        lua.pushnumber(L, info.line);
-        this.overheadMs += performance.now() - t;
-        return 3;
-      }),
-      site: lua.cfunction((L) => {
-        const site = this.siteAt(L, Math.max(1, Math.floor(lua.tonumber(L, 1)) || 1));
-        lua.pushstring(L, site.file);
-        lua.pushnumber(L, site.line);
-        return 2;
-      }),
-      enter: lua.cfunction((L) => {
-        const t = performance.now();
-        const id = lua.tonumber(L, 1);
-        const e = lua.tonumber(L, 2);
-        const eye: Eye = e === 0 ? 0 : e === 1 ? 1 : -1;
-        if (this.open.length === 0 && this.hz_ > 0) this.arm(L, this.sampleCount());
-        const end = performance.now();
-        if (this.open.length === 0) {
-          this.enterT = end;
-          this.enterProf = this.profilerMs;
-          this.enterStolen = this.stolen;
-          this.lastFire = end;
-        }
-        this.open.push({ id, eye, start: end, profilerMsAtStart: this.profilerMs, stolenAtStart: this.stolen });
-        this.overheadMs += end - t;
-        return 0;
-      }),
-      leave: lua.cfunction((L) => {
-        const t = performance.now();
-        const id = lua.tonumber(L, 1);
-        let top = this.open.pop();
-        while (top && top.id !== id) top = this.open.pop(); // a callback that errored without leave()
-        if (top) {
-          this.lastLeft = top.id;
-          // Callback time = work time: the profiler's own time and detected preemptions are left out.
-          const ms = Math.max(0, t - top.start - (this.profilerMs - top.profilerMsAtStart) - (this.stolen - top.stolenAtStart));
-          const key = `${top.id}:${top.eye}`;
-          let c = this.costsThisFrame.get(key);
-          if (!c) {
-            c = { id: top.id, eye: top.eye, ms: 0, calls: 0 };
-            this.costsThisFrame.set(key, c);
-          }
-          c.ms += ms;
-          c.calls += 1;
-          if (this.open.length === 0) {
-            this.cbSumMs += ms;
-            this.scriptAcc = this.scriptNow(t);
-          }
-        }
-        if (this.open.length === 0) {
-          if (this.watchdog > 0) this.arm(L, WATCH_STEP);
-          else this.disarm(L);
-        }
-        this.overheadMs += performance.now() - t;
-        return 0;
-      }),
-      reset: lua.cfunction(() => 0),
-    };
-  }
 
-  /** file and line of the function `level` levels above the calling C function (0 = that C function). */
-  private siteAt(L: LuaState, level: number): { file: string; line: number } {
-    const lua = this.gen!.lua;
-    const ar = lua.arBuf;
-    if (!lua.getstack(L, level, ar)) return { file: '', line: 0 };
-    lua.getinfo(L, 'Sl', ar);
-    const src = this.source(lua, ar);
-    return { file: src.startsWith('@') ? src.slice(1) : src, line: lua.i32(ar + AR.currentline) };
-  }
-
-  private source(lua: RawLua, ar: number): string {
+  source(lua: RawLua, ar: number): string {
     const p = lua.i32(ar + AR.source);
     let s = this.sourceCache.get(p);
     if (s === undefined) {
@@ -839,174 +579,53 @@ class Simulator implements SimulatedSession {
     return s;
   }
 
-  // ------------------------------------------------------------------ hook: watchdog + sampler
-  private arm(L: LuaState, count: number): void {
-    const g = this.gen;
-    if (!g) return;
-    this.armedCount = count;
-    g.lua.sethook(L, g.hookPtr, LUA_MASKCOUNT, count);
-  }
-  private disarm(L: LuaState): void {
-    const g = this.gen;
-    if (!g) return;
-    this.armedCount = 0;
-    g.lua.sethook(L, 0, 0, 0);
-  }
-  private resetWatch(): void {
-    this.instr = 0;
-    this.entryStart = performance.now();
-    if (this.tripped && this.gen) {
-      this.tripped = false;
-      if (this.watchdog > 0) this.arm(this.gen.lua.L, WATCH_STEP);
-      else this.disarm(this.gen.lua.L);
-    }
-  }
 
-  private overTime(t: number): boolean {
-    return this.watchdogMs > 0 && t - this.entryStart > this.watchdogMs;
-  }
 
-  /** Trips the watchdog: from now on every VM instruction in mod code raises, until the next callback. */
-  private raiseWatchdog(L: LuaState, where: string): never {
-    const reason = this.overTime(performance.now())
-      ? `ran for more than ${this.watchdogMs} ms`
-      : `ran more than ${this.watchdog} Lua instructions`;
-    this.tripped = true;
-    this.arm(L, 1);
-    return this.gen!.lua.error(L, `${where}: watchdog: the script ${reason} without returning (infinite loop?)`);
-  }
 
-  /** The calling mod line (short_src:currentline) of a native called from host code, or null. */
-  private modWhere(L: LuaState): string | null {
-    const lua = this.gen!.lua;
-    const ar = lua.arBuf;
-    for (let level = 0; level < MAX_DEPTH && lua.getstack(L, level, ar); level++) {
-      lua.getinfo(L, 'Sl', ar);
-      if (lua.u8(lua.i32(ar + AR.what)) === 67 /* 'C' */) continue;
-      if (this.isProfilerOrHost(this.source(lua, ar))) continue;
-      return `${lua.cstr(ar + AR.shortSrc)}:${lua.i32(ar + AR.currentline)}`;
-    }
-    return null;
-  }
 
-  private isProfilerOrHost(src: string): boolean {
+  isProfilerOrHost(src: string): boolean {
     return src === HOST_CHUNK || (this.agentFile !== '' && src === '@' + this.agentFile);
   }
 
-  private onHook(L: LuaState, _ar: number): void {
+  onHook(L: LuaState, _ar: number): void {
     const lua = this.gen!.lua;
     const t = performance.now();
-    this.instr += this.armedCount;
-    if (this.tripped || (this.watchdog > 0 && this.instr > this.watchdog) || this.overTime(t)) {
+    this.watch.instr += this.watch.armedCount;
+    if (this.watch.tripped || (this.watch.watchdog > 0 && this.watch.instr > this.watch.watchdog) || this.watch.overTime(t)) {
       // Raise only in mod code: host and agent frames must be able to unwind and report.
       const ar = lua.arBuf;
       if (lua.getstack(L, 0, ar)) {
         lua.getinfo(L, 'Sl', ar);
         const src = this.source(lua, ar);
-        if (!this.isProfilerOrHost(src)) this.raiseWatchdog(L, `${lua.cstr(ar + AR.shortSrc)}:${lua.i32(ar + AR.currentline)}`);
+        if (!this.isProfilerOrHost(src)) this.watch.raiseWatchdog(L, `${lua.cstr(ar + AR.shortSrc)}:${lua.i32(ar + AR.currentline)}`);
       }
-      this.tripped = true;
-      this.arm(L, 1);
+      this.watch.tripped = true;
+      this.watch.arm(L, 1);
       return;
     }
-    const sampling = this.hz_ > 0 && this.open.length > 0;
+    const sampling = this.sampler.hz_ > 0 && this.agent.open.length > 0;
     if (sampling) {
-      const gap = t - this.lastFire;
-      if (gap > STEAL_GAP_MS && this.apiDepth === 0) this.stolen += gap - HOOK_CHUNK_MS;
-      this.lastFire = t;
-      if (this.apiDepth === 0) {
-        const w = this.pointsUpTo(this.scriptNow(t));
-        if (w > 0) this.recordSample(L, w, -1, t);
+      const gap = t - this.sampler.lastFire;
+      if (gap > STEAL_GAP_MS && this.sampler.apiDepth === 0) this.stolen += gap - HOOK_CHUNK_MS;
+      this.sampler.lastFire = t;
+      if (this.sampler.apiDepth === 0) {
+        const w = this.sampler.pointsUpTo(this.sampler.scriptNow(t));
+        if (w > 0) this.sampler.recordSample(L, w, -1, t);
       }
       // No re-arm: the count stays armed (sample points are jittered in time, not in instructions),
       // which saves a lua_sethook per hook call.
       const spent = performance.now() - t;
       this.profilerMs += spent;
       this.overheadMs += spent;
-    } else if (this.armedCount !== WATCH_STEP) {
-      if (this.watchdog > 0) this.arm(L, WATCH_STEP);
-      else this.disarm(L);
+    } else if (this.watch.armedCount !== WATCH_STEP) {
+      if (this.watch.watchdog > 0) this.watch.arm(L, WATCH_STEP);
+      else this.watch.disarm(L);
     }
   }
 
-  /** Script time now: callback time so far, minus the profiler's own time inside callbacks. */
-  private scriptNow(t: number): number {
-    return this.scriptAcc + (t - this.enterT) - (this.profilerMs - this.enterProf) - (this.stolen - this.enterStolen);
-  }
 
-  /**
-   * Consumes the sample points up to script time s; returns their weight. Each point stands for the
-   * jittered gap that follows it ("weight ahead"): that weight does not depend on where the point fell,
-   * so shares are unbiased whatever order the functions run in, and the weights add up to script time.
-   */
-  private pointsUpTo(s: number): number {
-    let w = 0;
-    while (this.nextPoint <= s) {
-      const g = this.jitter();
-      w += g;
-      this.nextPoint += g;
-    }
-    return w;
-  }
 
-  /** A modelled API call ended: points that fell inside it become a Native sample on the calling line. */
-  private apiDone(L: LuaState): void {
-    if (this.hz_ <= 0 || this.open.length === 0) return;
-    const t = performance.now();
-    this.lastFire = t; // an API call's length is work, not a preemption
-    const before = this.pointsUpTo(this.apiStartS); // Lua time the hook did not reach before the call
-    const inside = this.pointsUpTo(this.scriptNow(t));
-    if (before > 0) this.recordSample(L, before, -1, t);
-    if (inside > 0) this.recordSample(L, inside, this.apiCur, t);
-    if (before > 0 || inside > 0) {
-      const spent = performance.now() - t;
-      this.profilerMs += spent;
-      this.overheadMs += spent;
-    }
-  }
 
-  /** Walks the Lua stack and records one sample: callback root, Lua frames, and a Native frame when apiId >= 0. */
-  private recordSample(L: LuaState, weight: number, apiId: number, t: number): void {
-    const top = this.open[this.open.length - 1];
-    if (!top) return;
-    const lua = this.gen!.lua;
-    const ar = lua.arBuf;
-    const frames: number[] = [];
-    let callFile = '';
-    let callLine = 0;
-    for (let level = 0; level < MAX_DEPTH && lua.getstack(L, level, ar); level++) {
-      lua.getinfo(L, 'Sln', ar);
-      const what = lua.u8(lua.i32(ar + AR.what));
-      if (what === 67 /* 'C' */) continue;
-      const src = this.source(lua, ar);
-      if (this.isProfilerOrHost(src)) continue;
-      const file = src.startsWith('@') ? src.slice(1) : src;
-      const defined = lua.i32(ar + AR.linedefined);
-      if (callFile === '') {
-        callFile = file;
-        callLine = lua.i32(ar + AR.currentline);
-      }
-      const namePtr = lua.i32(ar + AR.name);
-      const name =
-        what === 109 /* 'm'ain */
-          ? 'main chunk'
-          : namePtr
-            ? lua.cstr(namePtr)
-            : `function <${basename(file)}:${defined}>`;
-      frames.push(this.interner.frame(`f:${file}:${defined}`, name, file, defined, 0));
-    }
-    const reg = this.regById.get(top.id);
-    let stack = this.interner.stack(
-      -1,
-      this.interner.frame(`cb:${top.id}`, reg?.name ?? 'callback', reg?.file ?? '', reg?.line ?? 0, 2),
-    );
-    for (let i = frames.length - 1; i >= 0; i--) stack = this.interner.stack(stack, frames[i]);
-    if (apiId >= 0) {
-      const apiName = this.apiNames[apiId] ?? 'native';
-      stack = this.interner.stack(stack, this.interner.frame(`n:${apiId}:${callFile}:${callLine}`, apiName, callFile, callLine, 1));
-    }
-    this.interner.sample(stack, t - this.t0, weight, this.frameNo);
-  }
 }
 
 /** The callback names the simulator dispatches, for documentation and tests. */

@@ -96,6 +96,7 @@ export class UevrDebugAdapter implements vscode.DebugAdapter {
     this.follow(session);
     this.respond(req);
     this.event('output', { category: 'console', output: `Attached to ${session.label}. Capture with the toolbar's record button or the UEVR commands.\n` });
+    for (const e of session.startupErrors) this.event('output', { category: 'stderr', output: `${e}\n` });
   }
 
   /**

@@ -45,6 +45,8 @@ export class LiveSession implements vscode.Disposable {
   private readonly alerted = new vscode.EventEmitter<BudgetAlert>();
   readonly onAlert = this.alerted.event;
   private readonly output = new vscode.EventEmitter<OutputEventBody>();
+  /** Errors raised before we attached (scripts that failed to load); the debug adapter prints them. */
+  readonly startupErrors: string[] = [];
   /** Log lines for the Debug Console. */
   readonly onOutput = this.output.event;
   private readonly ended = new vscode.EventEmitter<string | undefined>();

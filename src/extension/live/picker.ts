@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import type { UevrAttachConfiguration } from '../debug';
 import { UserError } from '../log';
 import type { AttachTarget, SessionManager } from './sessionManager';
+import type { SimulatorOptions } from './simulatorProcess';
+import { readSettings } from '../settings';
 
 function age(startedAt: unknown): string {
   const t = typeof startedAt === 'number' ? startedAt : typeof startedAt === 'string' ? Date.parse(startedAt) : Number.NaN;
@@ -19,19 +21,31 @@ async function defaultScriptsFolder(): Promise<string | undefined> {
   return folders[0]?.uri.fsPath;
 }
 
-function simulateTarget(scriptsDir: string | undefined): AttachTarget {
+/** The simulator's options: launch.json attributes first, then the uevrProfiler.simulator.* settings. */
+function simulatorOptions(config: Partial<UevrAttachConfiguration>): SimulatorOptions {
+  const s = readSettings().simulator;
+  const pick = <K extends keyof SimulatorOptions>(k: K): SimulatorOptions[K] => (config[k] as SimulatorOptions[K] | undefined) ?? s[k];
+  const o: SimulatorOptions = {};
+  for (const k of ['engine', 'gcHandler', 'gcType', 'gcMode', 'gcBudgetUs', 'gcMinorMultiplier', 'gcMajorMultiplier'] as const) {
+    const v = pick(k);
+    if (v !== undefined) (o as Record<string, unknown>)[k] = v;
+  }
+  return o;
+}
+
+function simulateTarget(scriptsDir: string | undefined, config: Partial<UevrAttachConfiguration> = {}): AttachTarget {
   if (!vscode.workspace.isTrusted) {
     throw new UserError(vscode.l10n.t('Running the workspace\'s scripts in the simulated session needs a trusted workspace (Workspaces: Manage Workspace Trust).'));
   }
   if (!scriptsDir || !existsSync(scriptsDir)) {
     throw new UserError(vscode.l10n.t('The scripts folder for the simulated session does not exist: {0}. Open your mod\'s folder, or set "scriptsFolder".', scriptsDir ?? '(none)'));
   }
-  return { kind: 'simulate', scriptsDir };
+  return { kind: 'simulate', scriptsDir, options: simulatorOptions(config) };
 }
 
 /** Turns a launch configuration (or nothing) into an attach target; asks with a quick pick when needed. */
 export async function resolveAttachTarget(manager: SessionManager, config: Partial<UevrAttachConfiguration> = {}): Promise<AttachTarget | undefined> {
-  if (config.session === 'simulate') return simulateTarget(config.scriptsFolder ?? (await defaultScriptsFolder()));
+  if (config.session === 'simulate') return simulateTarget(config.scriptsFolder ?? (await defaultScriptsFolder()), config);
   if (config.port !== undefined) {
     if (!config.token) throw new UserError(vscode.l10n.t('"port" needs the session\'s "token" too (from its discovery file).'));
     return { kind: 'address', host: config.host ?? '127.0.0.1', port: config.port, token: config.token };

@@ -9,12 +9,12 @@ import { defaultSessionsDir, listSessions, readDiscoveryFile, type DiscoveredSes
 import { UserError } from '../log';
 import { readSettings } from '../settings';
 import { LiveSession } from './liveSession';
-import { SimulatorProcess } from './simulatorProcess';
+import { SimulatorProcess, type SimulatorOptions } from './simulatorProcess';
 
 export type AttachTarget =
   | { kind: 'discovery'; file: string }
   | { kind: 'address'; host: string; port: number; token: string }
-  | { kind: 'simulate'; scriptsDir: string };
+  | { kind: 'simulate'; scriptsDir: string; options?: SimulatorOptions };
 
 export interface FinishedCapture {
   file: string;
@@ -99,7 +99,7 @@ export class SessionManager implements vscode.Disposable {
     let label: string;
     try {
       if (target.kind === 'simulate') {
-        this.sim = await SimulatorProcess.start(this.context.asAbsolutePath('dist/cli.js'), target.scriptsDir, refreshRateHz, (line) => this.log.info(`[sim] ${line}`));
+        this.sim = await SimulatorProcess.start(this.context.asAbsolutePath('dist/cli.js'), target.scriptsDir, refreshRateHz, (line) => this.log.info(`[sim] ${line}`), undefined, target.options);
         const s = this.sim.session;
         client = await SessionClient.open(s.host, s.port, s.token);
         label = `Simulated UEVR session · ${target.scriptsDir}`;
@@ -127,6 +127,7 @@ export class SessionManager implements vscode.Disposable {
     session.onOutput((o) => this.output.fire(o.output.endsWith('\n') ? o.output : `${o.output}\n`));
     session.onEnded((reason) => void this.onEnded(session, reason));
     this.log.info(`attached to ${label} (${info.session.kind}, protocol ${info.protocol})`);
+    if (this.sim) this.reportLoadErrors(this.sim, session);
     this.updateStatus(true);
     this.changed.fire(session);
     return session;
@@ -232,6 +233,25 @@ export class SessionManager implements vscode.Disposable {
       this.status.tooltip = vscode.l10n.t('{0}\nScripts: {1}\nClick to open the live view', s.label, describeFrameCost(ms, s.refreshRate));
     }
     this.status.show();
+  }
+
+  /**
+   * Scripts that failed to load in the simulated session: their errors go to the Debug Console (they
+   * happened before we attached) and a notification says how many, so a mod never fails silently.
+   */
+  private reportLoadErrors(sim: SimulatorProcess, session: LiveSession): void {
+    for (const e of sim.loadErrors) {
+      const text = `Lua error: ${e.file}:${e.line}: ${e.message}`;
+      session.startupErrors.push(text);
+      session.pushLog(text);
+    }
+    const f = sim.loadFailure;
+    if (!f) return;
+    void vscode.window
+      .showErrorMessage(`UEVR: ${f.failed} script${f.failed === 1 ? '' : 's'} failed to load${f.scripts ? ` (of ${f.scripts})` : ''}.`, 'Show errors')
+      .then((pick) => {
+        if (pick === 'Show errors') void vscode.commands.executeCommand('workbench.debug.action.focusRepl');
+      });
   }
 
   private async showAlert(session: LiveSession, a: BudgetAlert): Promise<void> {

@@ -1,9 +1,43 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { listSessions, type DiscoveredSession } from '../../core/session/discovery';
 import { UserError } from '../log';
+
+/** Options of the simulated session (uevrProfiler.simulator.* settings, launch.json attributes). */
+export interface SimulatorOptions {
+  engine?: 'ue4' | 'ue5';
+  gcHandler?: 'uevr' | 'lua';
+  gcType?: 'step' | 'full';
+  gcMode?: 'generational' | 'incremental';
+  gcBudgetUs?: number;
+  gcMinorMultiplier?: number;
+  gcMajorMultiplier?: number;
+}
+
+/** The `sim` command's flags for these options (docs/cli.md). */
+export function simulatorArgs(o: SimulatorOptions = {}): string[] {
+  const a: string[] = [];
+  const add = (flag: string, v: string | number | undefined): void => {
+    if (v !== undefined) a.push(flag, String(v));
+  };
+  add('--engine', o.engine);
+  add('--gc-handler', o.gcHandler);
+  add('--gc-type', o.gcType);
+  add('--gc-mode', o.gcMode);
+  add('--gc-budget-us', o.gcBudgetUs);
+  add('--gc-minor', o.gcMinorMultiplier);
+  add('--gc-major', o.gcMajorMultiplier);
+  return a;
+}
+
+/** A script error as the `sim` command prints it: `file:line: message`. */
+export interface PrintedScriptError {
+  file: string;
+  line: number;
+  message: string;
+}
 
 /**
  * The built-in simulated UEVR session, run as a child process (`dist/cli.js sim`) so the mods' Lua —
@@ -15,19 +49,38 @@ export class SimulatorProcess {
     readonly child: ChildProcess,
     readonly session: DiscoveredSession,
     private readonly stderr: string[],
+    /** Errors the scripts raised while loading (printed by `sim` before it announced itself). */
+    readonly loadErrors: PrintedScriptError[],
+    /** "K of N scripts failed to load", or null when all loaded. */
+    readonly loadFailure: { failed: number; scripts: number } | null,
   ) {}
 
-  static async start(cliPath: string, scriptsDir: string, refreshRateHz: number, onLine: (line: string) => void, timeoutMs = 30_000): Promise<SimulatorProcess> {
+  static async start(
+    cliPath: string,
+    scriptsDir: string,
+    refreshRateHz: number,
+    onLine: (line: string) => void,
+    timeoutMs = 30_000,
+    options: SimulatorOptions = {},
+  ): Promise<SimulatorProcess> {
     // Its own sessions folder: the picker never shows it to other windows, and we find it without races.
     const sessionsDir = mkdtempSync(join(tmpdir(), 'uevr-prof-sim-'));
-    const child = spawn(process.execPath, [cliPath, 'sim', '--scripts', scriptsDir, '--hz', String(refreshRateHz), '--port', '0'], {
+    const child = spawn(process.execPath, [cliPath, 'sim', '--scripts', scriptsDir, '--hz', String(refreshRateHz), '--port', '0', ...simulatorArgs(options)], {
+      // cwd = the scripts folder: the errors it prints are relative to it (resolved below).
+      cwd: scriptsDir,
       env: { ...process.env, UEVR_PROFILER_SESSIONS_DIR: sessionsDir, ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const stderr: string[] = [];
+    const loadErrors: PrintedScriptError[] = [];
+    let loadFailure: { failed: number; scripts: number } | null = null;
     const collect = (chunk: Buffer): void => {
       for (const line of chunk.toString('utf8').split(/\r?\n/)) {
         if (!line) continue;
+        const failed = /^(\d+) of (\d+) scripts failed to load$/.exec(line);
+        if (failed) loadFailure = { failed: Number(failed[1]), scripts: Number(failed[2]) };
+        const err = /^(.+?):(\d+): (.+)$/.exec(line);
+        if (err && loadErrors.length < 200) loadErrors.push({ file: resolve(scriptsDir, err[1]!), line: Number(err[2]), message: err[3]! });
         stderr.push(line);
         if (stderr.length > 50) stderr.shift();
         onLine(line);
@@ -39,7 +92,7 @@ export class SimulatorProcess {
     const end = Date.now() + timeoutMs;
     while (Date.now() < end) {
       const found = listSessions(sessionsDir).sessions.find((s) => s.pid === child.pid);
-      if (found) return new SimulatorProcess(child, found, stderr);
+      if (found) return new SimulatorProcess(child, found, stderr, loadErrors.slice(), loadFailure);
       const code = await Promise.race([exited, new Promise<'wait'>((r) => setTimeout(() => r('wait'), 150))]);
       if (code !== 'wait') {
         throw new UserError(`The simulated session stopped before it started (exit ${code}): ${stderr.slice(-3).join(' | ') || 'no output'}`, ['Show Log']);

@@ -13,7 +13,6 @@ import { after, before, describe, test } from 'node:test';
 
 const root = resolve(__dirname, '../../..');
 const host = join(root, 'agent/native/build-linux/uevrprof-host');
-const stub = join(root, 'test/native/uevr_stub.lua');
 const agent = join(root, 'agent/!uevr-profiler-agent.lua');
 const mods = (name: string) => join(root, 'test/fixtures/mods', name);
 
@@ -37,7 +36,7 @@ interface BenchResult {
 }
 
 function bench(args: string[]): BenchResult {
-  const r = spawnSync(host, ['--stub', stub, '--agent', agent, '--bench', ...args], { encoding: 'utf8', timeout: 60000 });
+  const r = spawnSync(host, ['--agent', agent, '--bench', ...args], { encoding: 'utf8', timeout: 60000 });
   assert.equal(r.status, 0, `host exited ${r.status}: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as BenchResult;
 }
@@ -50,7 +49,7 @@ describe('native agent core (Linux test host)', { skip }, () => {
 
   test('the independent protocol checks pass against the native session; discovery file appears (0600) and goes on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'uevrprof-native-'));
-    const child = spawn(host, ['--stub', stub, '--agent', agent, '--mods', join(root, 'examples'), '--mods', mods('known-cost-loops'), '--serve', '--port', '0', '--sessions-dir', dir], {
+    const child = spawn(host, ['--agent', agent, '--mods', join(root, 'examples'), '--mods', mods('known-cost-loops'), '--serve', '--port', '0', '--sessions-dir', dir], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     try {
@@ -81,7 +80,7 @@ describe('native agent core (Linux test host)', { skip }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'uevrprof-native-'));
     const sessions = join(dir, 'state', 'sessions');
     const trace = join(dir, 'trace.txt');
-    const child = spawn('strace', ['-f', '-e', 'trace=openat,rename,renameat,renameat2,mkdir,mkdirat', '-o', trace, host, '--stub', stub, '--agent', agent, '--mods', mods('known-cost-loops'), '--serve', '--port', '0', '--sessions-dir', sessions], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('strace', ['-f', '-e', 'trace=openat,rename,renameat,renameat2,mkdir,mkdirat', '-o', trace, host, '--agent', agent, '--mods', mods('known-cost-loops'), '--serve', '--port', '0', '--sessions-dir', sessions], { stdio: ['pipe', 'pipe', 'pipe'] });
     try {
       const line = await new Promise<string>((res, rej) => {
         createInterface({ input: child.stdout }).once('line', res);
@@ -110,7 +109,7 @@ describe('native agent core (Linux test host)', { skip }, () => {
 
   test('hostile bodies get one-line errors (deep nesting, invalid UTF-8, huge numbers, 100k+ values); a 9th unattached connection evicts the oldest idle one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'uevrprof-native-'));
-    const child = spawn(host, ['--stub', stub, '--agent', agent, '--mods', mods('known-cost-loops'), '--serve', '--port', '0', '--sessions-dir', dir], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(host, ['--agent', agent, '--mods', mods('known-cost-loops'), '--serve', '--port', '0', '--sessions-dir', dir], { stdio: ['pipe', 'pipe', 'pipe'] });
     const sockets: Socket[] = [];
     try {
       const line = await new Promise<string>((res, rej) => {

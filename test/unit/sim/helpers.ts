@@ -1,9 +1,10 @@
 // Shared by the simulator tests: runs a fixture folder in a real simulated session and records events.
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { CallbackInfo, FrameMetrics, LogLine, SampleBatch, ScriptError, ScriptReset } from '../../../src/core/session/backend';
 import { createSimulatedSession, type SimulatedSession, type SimulatedSessionOptions } from '../../../src/core/sim/session';
 
 export const MODS = join(__dirname, '..', '..', 'fixtures', 'mods');
+export const HOST_LOG = /^(Running script |uevr-sim: \d+ scripts? loaded)/;
 
 export interface Recorded {
   sim: SimulatedSession;
@@ -16,11 +17,14 @@ export interface Recorded {
 }
 
 export async function startSim(fixture: string, opts: Partial<SimulatedSessionOptions> = {}): Promise<Recorded> {
-  const sim = await createSimulatedSession({ scriptsDir: join(MODS, fixture), seed: 7, ...opts });
+  const sim = await createSimulatedSession({ scriptsDir: resolve(MODS, fixture), seed: 7, ...opts });
   const r: Recorded = { sim, frames: [], logs: [], errors: [], resets: [], registered: [], batches: [] };
   sim.subscribe({
     frame: (m) => r.frames.push(m),
-    log: (l) => r.logs.push(l),
+    // The host's own lines ("Running script …", the load summary) are not the mods' output.
+    log: (l) => {
+      if (!HOST_LOG.test(l.text)) r.logs.push(l);
+    },
     scriptError: (e) => r.errors.push(e),
     scriptReset: (x) => r.resets.push(x),
     callbackRegistered: (c) => r.registered.push(c),

@@ -8,9 +8,11 @@ describe('simulated UEVR session', () => {
     await r.sim.runFrames(3);
     const lines = r.logs.map((l) => l.text);
     assert.equal(lines.length, 3);
+    // UEVR's order: on_frame, GC, UI; on_pre_engine_tick; the engine tick (input, hooked UFunctions,
+    // stereo view offsets per view, viewport draw); on_post_engine_tick; the render thread's slate draw.
     assert.equal(
       lines[2],
-      'on_frame,on_draw_ui,pre_tick,hook,hook,post_tick,early0,pre0,post0,early1,pre1,post1,xget,xset,pre_draw,post_draw',
+      'on_frame,on_draw_ui,pre_tick,xget,xset,hook,hook,early0,pre0,post0,early1,pre1,post1,pre_draw,post_draw,post_tick',
     );
     // Per-eye accounting: the stereo callback shows up as eye 0 and eye 1, one call each.
     const last = r.frames[2];
@@ -64,18 +66,19 @@ describe('simulated UEVR session', () => {
     assert.equal(kv.io, 'nil');
     assert.equal(kv.execute, 'nil,exit=nil,getenv=nil');
     assert.equal(kv.clock, 'function,time=function');
-    assert.equal(kv.bit32, '61440,2147483648,4294967295');
+    assert.equal(kv.bit32, 'nil,61440');
     assert.equal(kv.libs, 'tabletabletabletabletabletable');
-    assert.equal(kv.uevr, 'tabletabletabletabletabletable');
+    // sol2 bindings are userdata (ScriptContext::setup_bindings); uevr, uevr.types and uevr.lua are tables.
+    assert.equal(kv.uevr, 'userdatauserdatatableuserdatauserdatatable');
     assert.equal(kv.permissive, '1.0,true,true,true');
     assert.equal(kv.name, 'BP_PlayerCharacter_C_0,Character /Game/Maps/Main.Main:PersistentLevel.BP_PlayerCharacter_C_0');
     assert.equal(kv.isa, 'true,false');
     assert.equal(kv.missing, 'nil');
     assert.equal(kv.scan, 'true,16');
-    assert.equal(kv.mc, '1');
-    assert.equal(kv.opt, '2');
+    assert.equal(kv.mc, 'userdata,nil');
+    assert.equal(kv.opt, '2,false', "vr:get_mod_value with ':' works, with '.' it raises as sol2 does");
     assert.equal(kv.vec, '3.0,2.0');
-    assert.equal(kv.quat, '1.0');
+    assert.equal(kv.quat, '1.0,0.0');
     assert.equal(kv.struct, '5');
     assert.equal(kv.unknownapi, 'true,true');
     assert.equal(kv.engine, 'Main');

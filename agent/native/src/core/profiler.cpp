@@ -1,5 +1,7 @@
 #include "profiler.hpp"
 
+#include "threadstop.hpp"
+
 #include <lua.hpp>
 
 #include <algorithm>
@@ -17,7 +19,10 @@ std::atomic<Profiler*> g_hooked{nullptr};
 
 void hookTrampoline(lua_State* L, lua_Debug* ar) {
   if (Profiler* p = g_hooked.load()) p->hook(L, ar);
+  else lua_sethook(L, nullptr, 0, 0);
 }
+
+void armTrampoline(void* p) { static_cast<Profiler*>(p)->armStopped(); }
 
 Profiler* self(lua_State* L) { return static_cast<Profiler*>(lua_touserdata(L, lua_upvalueindex(1))); }
 int cClock(lua_State* L) { return self(L)->luaClock(L); }
@@ -26,6 +31,13 @@ int cSite(lua_State* L) { return self(L)->luaSite(L); }
 int cEnter(lua_State* L) { return self(L)->luaEnter(L); }
 int cLeave(lua_State* L) { return self(L)->luaLeave(L); }
 int cReset(lua_State* L) { return self(L)->luaReset(L); }
+// warn(text): the agent could not wrap something; said once in the session's output.
+int cWarn(lua_State* L) {
+  size_t n = 0;
+  const char* s = lua_tolstring(L, 1, &n);
+  if (s) self(L)->warn(std::string(s, std::min<size_t>(n, 2048)));
+  return 0;
+}
 
 bool isAgentChunk(const char* source) {
   return source && std::strstr(source, "uevr-profiler-agent") != nullptr;
@@ -39,22 +51,23 @@ std::string chunkFile(const char* source) {
 }  // namespace
 
 Profiler::Profiler(Sink& sink, std::string hostName) : sink_(sink), host_(std::move(hostName)) {
+  setStopAction(armTrampoline, this);
   sampler_ = std::thread([this] { samplerLoop(); });
 }
 
 Profiler::~Profiler() { shutdown(); }
 
 void Profiler::shutdown() {
-  {
-    std::lock_guard<std::mutex> g(armMu_);
-    disarmLocked();
-  }
   stop_ = true;
   { std::lock_guard<std::mutex> g(wakeMu_); }
   wake_.notify_all();
   if (sampler_.joinable()) sampler_.join();
+  inCallback_ = false;
+  lua_State* L = armL_.load();
+  if (armed_.exchange(false) && L) lua_sethook(L, nullptr, 0, 0);
   Profiler* me = this;
   g_hooked.compare_exchange_strong(me, nullptr);
+  setStopAction(nullptr, nullptr);
 }
 
 bool Profiler::hasContractTable(lua_State* L) {
@@ -66,10 +79,7 @@ bool Profiler::hasContractTable(lua_State* L) {
 void Profiler::installLua(lua_State* L) {
   // A new state (possibly at the address of the destroyed one): the old state is gone, never touch it.
   if (L_ != nullptr) scriptReset(false);
-  {
-    std::lock_guard<std::mutex> g(armMu_);
-    L_ = L;
-  }
+  L_ = L;
   g_hooked = this;
   lua_newtable(L);
   lua_pushinteger(L, 1);
@@ -77,19 +87,19 @@ void Profiler::installLua(lua_State* L) {
   lua_pushstring(L, host_.c_str());
   lua_setfield(L, -2, "host");
   const luaL_Reg fns[] = {{"clock", cClock}, {"register", cRegister}, {"site", cSite}, {"enter", cEnter},
-                          {"leave", cLeave}, {"reset", cReset}, {nullptr, nullptr}};
+                          {"leave", cLeave}, {"reset", cReset}, {"warn", cWarn}, {nullptr, nullptr}};
   lua_pushlightuserdata(L, this);
   luaL_setfuncs(L, fns, 1);
   lua_setglobal(L, "uevr_profiler");
 }
 
 void Profiler::scriptReset(bool stateAlive) {
-  {
-    std::lock_guard<std::mutex> g(armMu_);
-    disarmLocked(stateAlive);
-    inCallback_ = false;
-    L_ = nullptr;
-  }
+  // Called on the Lua thread (the agent's on_script_reset) while the state lives, or anywhere once it
+  // is destroyed (then it is not touched).
+  inCallback_ = false;
+  lua_State* armed = armL_.exchange(nullptr);
+  if (armed_.exchange(false) && stateAlive && armed) lua_sethook(armed, nullptr, 0, 0);
+  L_ = nullptr;
   std::lock_guard<std::mutex> g(stateMu_);
   open_.clear();
   generation_++;
@@ -120,7 +130,16 @@ int Profiler::luaRegister(lua_State* L) {
   int level = int(luaL_optinteger(L, 2, 2));
   CallbackInfo cb;
   cb.name.assign(name, std::min<size_t>(n, 512));
-  siteOf(L, level, cb.file, cb.line);
+  if (lua_type(L, 3) == LUA_TSTRING) {
+    // A registration the agent recorded before this plugin was there (a plugin reloaded after the
+    // scripts): the site it captured then (Lua's short_src, the tail of a long path).
+    size_t fl = 0;
+    const char* f = lua_tolstring(L, 3, &fl);
+    cb.file.assign(f, std::min<size_t>(fl, 4096));
+    cb.line = int(lua_tointeger(L, 4));
+  } else {
+    siteOf(L, level, cb.file, cb.line);
+  }
   {
     // No Lua call may raise while this lock is held (a longjmp would skip the unlock).
     std::lock_guard<std::mutex> g(stateMu_);
@@ -135,6 +154,8 @@ int Profiler::luaRegister(lua_State* L) {
   lua_pushinteger(L, cb.line);
   return 3;
 }
+
+void Profiler::warn(const std::string& text) { sink_.log("console", "[UEVR Profiler] " + text); }
 
 void Profiler::registerExternal(const std::string& name, const std::string& file, int line) {
   std::lock_guard<std::mutex> g(stateMu_);
@@ -165,10 +186,11 @@ int Profiler::luaEnter(lua_State* L) {
   std::lock_guard<std::mutex> sg(stateMu_);
   if (open_.size() >= 64) return 0;  // runaway recursion through proxies: stop tracking, never grow
   open_.push_back({id, eye, t, 0});
-  if (open_.size() == 1 && L == L_) {
-    std::lock_guard<std::mutex> g(armMu_);
-    inCallback_ = true;
-    enterThread_ = std::this_thread::get_id();
+  if (open_.size() == 1 && L_ != nullptr) {
+    // L: the Lua thread running the proxy (the main state, or a coroutine of it).
+    armL_ = L;
+    luaThread_ = currentThreadRef();
+    inCallback_ = true;  // last: the sampler may stop this thread from now on
   }
   overhead_ += now() - t;
   return 0;
@@ -193,11 +215,11 @@ int Profiler::luaLeave(lua_State* L) {
   c.calls++;
   if (open_.empty()) {
     scripts_ += ms;
-    std::lock_guard<std::mutex> g(armMu_);
-    inCallback_ = false;
-    disarmLocked();  // leave cancels a pending arm
+    inCallback_ = false;  // first: from now on the sampler does not arm
+    // leave cancels a pending arm (on this thread: the Lua thread itself).
+    if (armed_.exchange(false)) lua_sethook(armL_.load() ? armL_.load() : L, nullptr, 0, 0);
+    armWeightUs_ = 0;
   }
-  (void)L;
   overhead_ += now() - t;
   return 0;
 }
@@ -259,9 +281,14 @@ double Profiler::setSamplingHz(double hz) {
   return hz;
 }
 
-void Profiler::disarmLocked(bool stateAlive) {
-  if (armed_ && L_ && stateAlive) lua_sethook(L_, nullptr, 0, 0);
-  armed_ = false;
+void Profiler::armStopped() {
+  // The Lua thread is stopped (suspended, or this runs in its signal handler): no allocation, no lock.
+  if (!inCallback_.load() || armed_.load()) return;
+  lua_State* L = armL_.load();
+  if (!L) return;
+  armWeightUs_ = periodUs_.load();
+  armed_ = true;
+  lua_sethook(L, hookTrampoline, LUA_MASKCOUNT, 1);
 }
 
 void Profiler::samplerLoop() {
@@ -305,17 +332,18 @@ void Profiler::samplerLoop() {
     // that weight does not depend on where the wake-up fell. Weighting by the measured gap since the
     // previous wake-up was tried first and biased shares by up to 8 pp on a loaded machine: a sampler
     // starved of CPU wakes late, and its long gaps are not independent of what the game thread runs.
-    std::lock_guard<std::mutex> g(armMu_);
-    if (armed_) {
+    int64_t periodUs = int64_t(1000000.0 / hz);
+    if (!inCallback_.load()) continue;
+    if (armed_.load()) {
       // Still armed: the callback is inside a long C call (a UEVR API call) and the hook has not had an
       // instruction to fire on yet. This period belongs to the same pending sample.
-      armWeight_ += 1000.0 / hz;
-    } else if (inCallback_ && L_) {
-      armWeight_ = 1000.0 / hz;
-      armed_ = true;
-      // lua_sethook is documented as safe to call from another thread (it only sets fields the VM
-      // polls); the hook itself runs on the game thread at the next instruction.
-      lua_sethook(L_, hookTrampoline, LUA_MASKCOUNT, 1);
+      armWeightUs_ += periodUs;
+    } else {
+      // Arm only while the thread running the callback is stopped (threadstop.hpp): the hook then runs
+      // on that thread at its next VM instruction.
+      periodUs_ = periodUs;
+      if (armWithoutStop_.load()) armStopped();
+      else stopAndRun(luaThread_.load());
     }
   }
 }
@@ -344,20 +372,12 @@ int Profiler::internStack(int parent, int frame) {
 
 void Profiler::hook(lua_State* L, lua_Debug* /*ar*/) {
   double t0 = now();
-  double weight;
-  {
-    std::lock_guard<std::mutex> g(armMu_);
-    if (!armed_ || L != L_) {
-      lua_sethook(L, nullptr, 0, 0);
-      return;
-    }
-    lua_sethook(L, nullptr, 0, 0);  // disarm first: nothing runs between samples
-    armed_ = false;
-    weight = armWeight_;
-    // The hook fires on whichever thread runs Lua next; only the thread inside the armed callback
-    // holds a stack that belongs to it.
-    if (std::this_thread::get_id() != enterThread_) return;
-  }
+  // Remove the hook before clearing armed_: a stop that lands in between sees armed_ still set and
+  // does nothing, so an arm is never lost while armed_ says false.
+  lua_sethook(L, nullptr, 0, 0);
+  if (!armed_.exchange(false)) return;
+  double weight = double(armWeightUs_.exchange(0)) / 1000.0;
+  if (L != armL_.load()) return;
   std::lock_guard<std::mutex> sg(stateMu_);
   if (open_.empty()) return;
   // Walk innermost → outermost, keep mod frames (skip C functions and the agent's own proxies).

@@ -1,6 +1,7 @@
 // The game-thread half of the plugin: the Lua-visible agent contract (docs/simulator.md, "agent
 // contract": the `uevr_profiler` table), per-frame accounting from engine-tick boundaries, and the
-// stack sampler (a thread that arms a one-instruction Lua count hook only while a callback runs).
+// stack sampler (a thread that arms a one-instruction Lua count hook only while a callback runs, and
+// only while the thread running that callback is stopped: threadstop.hpp).
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -43,6 +44,8 @@ class Profiler {
 
   // A registration announced without the contract (the agent's fallback through on_custom_event).
   void registerExternal(const std::string& name, const std::string& file, int line);
+  // The agent's "cannot wrap ..." sentence, into the session's output.
+  void warn(const std::string& text);
 
   // Any thread. 0 stops sampling. Clamped to [kMinHz, kMaxHz].
   double setSamplingHz(double hz);
@@ -50,7 +53,8 @@ class Profiler {
   double now() const { return clock_.nowMs(); }
   const std::string& hostName() const { return host_; }
 
-  // Stops the sampler thread and removes the hook; call before unload.
+  // Stops the sampler thread; removes the hook when called on the thread that runs Lua (or when none
+  // does). Never from DllMain: the plugin pins itself instead (plugin.cpp).
   void shutdown();
 
   static constexpr double kMinHz = 10, kMaxHz = 10000;
@@ -63,6 +67,11 @@ class Profiler {
   int luaLeave(lua_State* L);
   int luaReset(lua_State* L);
   void hook(lua_State* L, lua_Debug* ar);
+  // The sampler's action while the Lua thread is stopped: atomics and lua_sethook only.
+  void armStopped();
+  // Benchmark reference only (bench/native.bench.ts): arm from the sampler thread without stopping the
+  // Lua thread, the old racy way, to measure what stopping costs. Never used by the plugin.
+  void setArmWithoutStopForBench(bool on) { armWithoutStop_ = on; }
 
  private:
   struct Open {
@@ -70,7 +79,6 @@ class Profiler {
     double start, own;  // own: profiler time spent inside this callback (hook), excluded from it
   };
   void samplerLoop();
-  void disarmLocked(bool stateAlive = true);
   int internFrame(const SampledFrame& f);
   int internStack(int parent, int frame);
   void siteOf(lua_State* L, int level, std::string& file, int& line);
@@ -90,17 +98,21 @@ class Profiler {
   std::vector<Open> open_;
   std::atomic<double> lastPresent_{-1}, presentInterval_{-1};
 
-  // Sampling. armMu_ orders the sampler's check-and-arm against leave's disarm, so an arm taken just
-  // as a callback ends can never survive into the game's own work.
-  std::mutex armMu_;
-  bool inCallback_ = false;
-  bool armed_ = false;
-  std::thread::id enterThread_;
+  // Sampling, lock-free: the sampler reads and writes these while the Lua thread is stopped (it may be
+  // stopped holding any lock). Protocol: leave() clears inCallback_ before it takes the arm back, and the
+  // sampler arms only when it sees inCallback_ set with the thread stopped, so no arm survives into the
+  // game's own work; the hook removes itself before it clears armed_.
+  std::atomic<bool> inCallback_{false};
+  std::atomic<bool> armed_{false};
+  std::atomic<lua_State*> armL_{nullptr};     // the Lua thread (state) running the outermost callback
+  std::atomic<uintptr_t> luaThread_{0};       // the OS thread running it (threadstop.hpp)
+  std::atomic<int64_t> armWeightUs_{0};       // pending sample weight, µs
+  std::atomic<int64_t> periodUs_{0};
+  std::atomic<bool> armWithoutStop_{false};
   // Guards the frame accounting, the open-callback stack and the interning tables: render-thread Lua
   // callbacks call enter/leave while the game thread closes frames. Never held across a Lua call that
   // can raise.
   std::mutex stateMu_;
-  double armWeight_ = 0;
   std::atomic<double> hz_{0};
   std::atomic<bool> stop_{false};
   std::mutex wakeMu_;

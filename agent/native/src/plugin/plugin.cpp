@@ -1,34 +1,31 @@
-// UEVR plugin entry points: wires UEVR's callbacks to the core (Profiler + Session).
+// UEVR plugin entry points (Windows DLL shell): exports, the executable's name, pinning, DllMain. The
+// plugin's logic is in plugin_core.cpp.
 //
 // Version policy: uevr_plugin_required_version asks for 2.0 so that every UEVR 2.x loads the DLL and
 // this plugin can say in UEVR's log, in words, that it needs plugin API 2.39 (the version that added
 // param->lua->get_lua_state). Asking for 2.39 there would make an older UEVR refuse the DLL with only
 // "requires a newer minor version". Members newer than the running UEVR are never read.
+//
+// Unloading. UEVR's "Attempt Unload Plugins" / "Reload Plugins" (src/mods/PluginLoader.cpp,
+// attempt_unload_plugins) clear every callback list and call FreeLibrary while holding the plugin
+// callback lock exclusively, and reset the scripts only afterwards. The Lua state then still holds C
+// functions of this plugin (the agent's `uevr_profiler` table, its reset handler that runs during that
+// very reset, possibly an armed hook), and removing them from another thread while Lua may run (on_frame
+// callbacks continue on the game thread) is not possible safely. So the plugin pins itself when it
+// initialises (GetModuleHandleEx ..._PIN): FreeLibrary never unmaps it, DllMain's DLL_PROCESS_DETACH
+// runs only at process exit, and there it does nothing (calls nothing of UEVR's, joins no thread: other
+// threads are already gone). After the unload UEVR no longer calls the plugin; the agent's reset
+// handler tells it the state is going away (the hook is dropped on the Lua thread itself); "Reload
+// Plugins" calls uevr_plugin_initialize again, which registers the callbacks again and continues the
+// same session (plugin_core.cpp).
 #include <windows.h>
 
-#include <lua.hpp>
-
-#include <memory>
 #include <string>
 
-#include "../core/profiler.hpp"
-#include "../core/session.hpp"
+#include "plugin_core.hpp"
 #include "uevr_api_subset.h"
 
-using namespace uevrprof;
-
 namespace {
-
-constexpr int kNeedMajor = 2, kNeedMinor = 39;
-
-const UEVRP_PluginInitializeParam* g_param = nullptr;
-std::unique_ptr<Session> g_session;
-std::unique_ptr<Profiler> g_profiler;
-lua_State* g_seenState = nullptr;
-
-lua_State* currentState() {
-  return g_param && g_param->lua && g_param->lua->get_lua_state ? g_param->lua->get_lua_state() : nullptr;
-}
 
 std::string exeName() {
   wchar_t path[MAX_PATH];
@@ -43,55 +40,10 @@ std::string exeName() {
   return s;
 }
 
-void onPreEngineTick(void*, float) {
-  if (!g_profiler) return;
-  // get_lua_state changes on every "Reset scripts": a pointer we did not install into is a new state.
-  lua_State* L = currentState();
-  if (L != g_seenState) {
-    // The old state is already destroyed: forget it without touching it.
-    if (g_seenState && g_profiler->installedIn(g_seenState)) g_profiler->scriptReset(false);
-    g_seenState = L;
-  }
-  g_session->runGameThreadWork();
-  g_profiler->preEngineTick();
-}
-
-void onPostEngineTick(void*, float) {
-  if (g_profiler) g_profiler->postEngineTick();
-}
-
-void onPresent() {
-  if (g_profiler) g_profiler->present();
-}
-
-// Lua → plugin, synchronously on the thread running the script (UEVR's dispatch_custom_event).
-void onCustomEvent(const char* name, const char* data) {
-  if (!g_profiler || !name) return;
-  std::string n = name;
-  if (n.compare(0, 14, "uevr_profiler.") != 0) return;
-  lua_State* L = currentState();
-  if (n == "uevr_profiler.hello") {
-    // The Lua agent asks for the contract table before it looks for it: install into the state that is
-    // loading scripts right now (get_lua_state takes a recursive lock the loading thread already holds).
-    // Checked by the table, not the pointer: a new state can reuse the address of the one just destroyed.
-    if (L && !Profiler::hasContractTable(L)) {
-      // From now on the state holds C functions of this DLL: pin it, so an unload (FreeLibrary, which
-      // UEVR does before it resets scripts) can never unmap code the scripts still call.
-      HMODULE self = nullptr;
-      GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_PIN,
-                         reinterpret_cast<LPCWSTR>(&onCustomEvent), &self);
-      g_profiler->installLua(L);
-      g_seenState = L;
-    }
-    return;
-  }
-  if (n == "uevr_profiler.register" && data) {
-    // Fallback announcement from an agent that found no contract table: registration only, no timing.
-    std::string d = data;
-    size_t a = d.find('\t'), b = d.rfind('\t');
-    if (a != std::string::npos && b != a)
-      g_profiler->registerExternal(d.substr(0, a), d.substr(a + 1, b - a - 1), std::atoi(d.c_str() + b + 1));
-  }
+bool pinSelf() {
+  HMODULE self = nullptr;
+  return GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_PIN,
+                            reinterpret_cast<LPCWSTR>(&pinSelf), &self) != FALSE;
 }
 
 }  // namespace
@@ -103,49 +55,15 @@ extern "C" __declspec(dllexport) void uevr_plugin_required_version(UEVRP_PluginV
 }
 
 extern "C" __declspec(dllexport) bool uevr_plugin_initialize(const UEVRP_PluginInitializeParam* param) {
-  const UEVRP_PluginVersion* v = param ? param->version : nullptr;
-  if (!v || v->major != kNeedMajor || v->minor < kNeedMinor) {
-    if (param && param->functions && param->functions->log_error)
-      param->functions->log_error(
-          "[UEVR Profiler] This UEVR build has plugin API %d.%d; the profiler plugin needs %d.%d or newer "
-          "(a UEVR nightly with Lua state access for plugins). The profiler is disabled; update UEVR to use it.",
-          v ? v->major : 0, v ? v->minor : 0, kNeedMajor, kNeedMinor);
-    return false;
-  }
-  g_param = param;
-  SessionConfig cfg;
-  cfg.game = exeName();
-  cfg.hostVersion = "uevr-profiler-native 1 (UEVR plugin API " + std::to_string(v->major) + "." + std::to_string(v->minor) + ")";
-  g_session = std::make_unique<Session>(cfg);
-  g_profiler = std::make_unique<Profiler>(*g_session, "uevr-profiler-native 1");
-  g_session->setProfiler(g_profiler.get());
-  std::string err;
-  if (!g_session->start(err)) {
-    param->functions->log_error("[UEVR Profiler] cannot start the session: %s", err.c_str());
-    g_profiler.reset();
-    g_session.reset();
-    return false;
-  }
-  param->sdk->callbacks->on_pre_engine_tick(onPreEngineTick);
-  param->sdk->callbacks->on_post_engine_tick(onPostEngineTick);
-  param->callbacks->on_present(onPresent);
-  param->callbacks->on_custom_event(onCustomEvent);
-  param->functions->log_info("[UEVR Profiler] session on 127.0.0.1:%d (discovery file %s)", g_session->port(),
-                             g_session->discoveryFile().c_str());
-  return true;
+  uevrprof::plugin::Platform p;
+  p.exeName = exeName();
+  p.pinSelf = pinSelf;
+  return uevrprof::plugin::initialize(param, p);
 }
 
-BOOL APIENTRY DllMain(HMODULE, DWORD reason, LPVOID reserved) {
-  if (reason == DLL_PROCESS_DETACH && reserved == nullptr && g_profiler) {
-    // FreeLibrary (UEVR unloads plugins before it resets scripts): remove our hook from the live state
-    // and stop our threads first. Joining threads under the loader lock is only safe because neither
-    // thread loads libraries or waits on the loader; at process exit (reserved != NULL) we do nothing.
-    for (void* cb : {(void*)onPreEngineTick, (void*)onPostEngineTick, (void*)onPresent, (void*)onCustomEvent})
-      if (g_param && g_param->functions->remove_callback) g_param->functions->remove_callback(cb);
-    g_profiler->shutdown();
-    g_session->stop("plugin unloaded");
-    g_profiler.reset();
-    g_session.reset();
-  }
+BOOL APIENTRY DllMain(HMODULE, DWORD, LPVOID) {
+  // Nothing at all: nothing of UEVR's (UEVR holds its plugin lock around LoadLibrary/FreeLibrary), no
+  // thread waits (the loader lock is held). Once initialised the module is pinned, so DLL_PROCESS_DETACH
+  // means process exit. (No DisableThreadLibraryCalls: the static C runtime needs thread notifications.)
   return TRUE;
 }

@@ -8,6 +8,7 @@
  * Availability by version (UEVR appends members; an older UEVR passes shorter structs):
  *   - UEVR_PluginCallbacks.on_custom_event : 2.37+
  *   - UEVR_PluginInitializeParam.lua       : 2.39+ (get_lua_state)
+ *   - UEVR_PluginFunctions build information (get_commit_hash ... get_total_commits): before 2.39
  * The plugin reads neither before checking param->version. */
 #ifndef UEVRPROF_UEVR_API_SUBSET_H
 #define UEVRPROF_UEVR_API_SUBSET_H
@@ -45,8 +46,20 @@ typedef struct {
   void (*log_info)(const char* format, ...);
   void* is_drawing_ui;
   bool (*remove_callback)(void* cb);
-  /* further members (persistent dir, inline hooks, dispatch_lua_event, build info, dispatch_custom_event)
-     are not used. */
+  void* get_persistent_dir;
+  void* register_inline_hook;
+  void* unregister_inline_hook;
+  void* dispatch_lua_event;
+  /* UEVR's build information (added 2024-12, before 2.39): */
+  const char* (*get_commit_hash)(void);
+  const char* (*get_tag)(void);
+  const char* (*get_tag_long)(void);
+  const char* (*get_branch)(void);
+  const char* (*get_build_date)(void);
+  const char* (*get_build_time)(void);
+  unsigned int (*get_commits_past_tag)(void);
+  unsigned int (*get_total_commits)(void);
+  /* dispatch_custom_event follows; not used. */
 } UEVRP_PluginFunctions;
 
 typedef struct {

@@ -1,0 +1,110 @@
+// The sampler (the native plugin's part, played by the host): sample points on the script-time axis, the
+// count hook's stack walks and the Native samples of modelled API calls (docs/simulator.md, "sampling").
+import { basename } from 'node:path';
+import { AR, type LuaState } from './lua-runtime';
+import { SampleInterner } from './sample-interner';
+import type { Simulator } from './session';
+import { SAMPLE_COUNT, MAX_DEPTH } from './limits';
+
+export class Sampler {
+  constructor(readonly s: Simulator) {}
+
+  // Sampling state.
+  hz_ = 0;
+  periodMs = 1;
+  // Sample points live on the "script time" axis: time inside callbacks, minus the profiler's own time.
+  // Its phase carries across callbacks, so a 0.1 ms callback is sampled with probability 0.1 / period
+  // instead of never (a sampler restarted at every enter would never reach its first point).
+  scriptAcc = 0;
+  enterT = 0;
+  enterProf = 0;
+  enterStolen = 0;
+  lastFire = 0;
+  nextPoint = 0;
+  apiStartS = 0;
+  apiDepth = 0;
+  apiStart = 0;
+  apiCur = 0;
+  interner = new SampleInterner();
+  jitter(): number {
+    return this.periodMs * (0.7 + 0.6 * this.s.rand()); // ±30 %
+  }
+  sampleCount(): number {
+    return SAMPLE_COUNT;
+  }
+  /** Script time now: callback time so far, minus the profiler's own time inside callbacks. */
+  scriptNow(t: number): number {
+    return this.scriptAcc + (t - this.enterT) - (this.s.profilerMs - this.enterProf) - (this.s.stolen - this.enterStolen);
+  }
+  /**
+   * Consumes the sample points up to script time s; returns their weight. Each point stands for the
+   * jittered gap that follows it ("weight ahead"): that weight does not depend on where the point fell,
+   * so shares are unbiased whatever order the functions run in, and the weights add up to script time.
+   */
+  pointsUpTo(s: number): number {
+    let w = 0;
+    while (this.nextPoint <= s) {
+      const g = this.jitter();
+      w += g;
+      this.nextPoint += g;
+    }
+    return w;
+  }
+  /** A modelled API call ended: points that fell inside it become a Native sample on the calling line. */
+  apiDone(L: LuaState): void {
+    if (this.hz_ <= 0 || this.s.agent.open.length === 0) return;
+    const t = performance.now();
+    this.lastFire = t; // an API call's length is work, not a preemption
+    const before = this.pointsUpTo(this.apiStartS); // Lua time the hook did not reach before the call
+    const inside = this.pointsUpTo(this.scriptNow(t));
+    if (before > 0) this.recordSample(L, before, -1, t);
+    if (inside > 0) this.recordSample(L, inside, this.apiCur, t);
+    if (before > 0 || inside > 0) {
+      const spent = performance.now() - t;
+      this.s.profilerMs += spent;
+      this.s.overheadMs += spent;
+    }
+  }
+  /** Walks the Lua stack and records one sample: callback root, Lua frames, and a Native frame when apiId >= 0. */
+  recordSample(L: LuaState, weight: number, apiId: number, t: number): void {
+    const top = this.s.agent.open[this.s.agent.open.length - 1];
+    if (!top) return;
+    const lua = this.s.gen!.lua;
+    const ar = lua.arBuf;
+    const frames: number[] = [];
+    let callFile = '';
+    let callLine = 0;
+    for (let level = 0; level < MAX_DEPTH && lua.getstack(L, level, ar); level++) {
+      lua.getinfo(L, 'Sln', ar);
+      const what = lua.u8(lua.i32(ar + AR.what));
+      if (what === 67 /* 'C' */) continue;
+      const src = this.s.source(lua, ar);
+      if (this.s.isProfilerOrHost(src)) continue;
+      const file = src.startsWith('@') ? src.slice(1) : src;
+      const defined = lua.i32(ar + AR.linedefined);
+      if (callFile === '') {
+        callFile = file;
+        callLine = lua.i32(ar + AR.currentline);
+      }
+      const namePtr = lua.i32(ar + AR.name);
+      const name =
+        what === 109 /* 'm'ain */
+          ? 'main chunk'
+          : namePtr
+            ? lua.cstr(namePtr)
+            : `function <${basename(file)}:${defined}>`;
+      frames.push(this.interner.frame(`f:${file}:${defined}`, name, file, defined, 0));
+    }
+    const reg = this.s.agent.regById.get(top.id);
+    let stack = this.interner.stack(
+      -1,
+      this.interner.frame(`cb:${top.id}`, reg?.name ?? 'callback', reg?.file ?? '', reg?.line ?? 0, 2),
+    );
+    for (let i = frames.length - 1; i >= 0; i--) stack = this.interner.stack(stack, frames[i]);
+    if (apiId >= 0) {
+      const apiName = this.s.apiNames[apiId] ?? 'native';
+      stack = this.interner.stack(stack, this.interner.frame(`n:${apiId}:${callFile}:${callLine}`, apiName, callFile, callLine, 1));
+    }
+    this.interner.sample(stack, t - this.s.t0, weight, this.s.frames.frameNo);
+  }
+}
