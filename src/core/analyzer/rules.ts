@@ -82,6 +82,8 @@ export class RuleChecker {
       configurable: true,
       get: () => {
         if ((chunk.generation ?? 0) !== gen) return [];
+        // With a syntax error the AST is error recovery's guess: a fix could cut code in half.
+        if (chunk.errors.length > 0) return [];
         return (cache ??= fixList ? fixList().filter((f): f is Fix => f !== null) : []);
       },
     });
