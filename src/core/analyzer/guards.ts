@@ -42,8 +42,9 @@ function persistentRoot(e: Expr, fn: FunctionExpr): boolean {
   const d: LocalVar | null = root.decl;
   if (d === null) return true; // global
   if (d.fn !== fn) return true; // upvalue
-  // A field of a parameter (self.x, state.last) persists; the parameter itself does not.
-  return e.kind !== 'Name' && (d.kind === 'param' || d.kind === 'self');
+  // A field of a parameter (self.x, state.last) persists; the parameter itself does not. So does a
+  // field of an element a generic for iterates (`for _, m in pairs(monitors) do if m.last ~= v`).
+  return e.kind !== 'Name' && (d.kind === 'param' || d.kind === 'self' || d.kind === 'for');
 }
 
 /** Persistent paths read by an expression (the candidates for a guard). */
@@ -109,6 +110,83 @@ function isImguiCall(e: Node): boolean {
   return r !== null && r.decl === null && (r.name === 'imgui' || r.name === 'ImGui');
 }
 
+/**
+ * The value of a condition made of a file-scope local that is never assigned and holds a constant
+ * (`local DEBUG = false`), possibly negated; null when it is not such a condition.
+ */
+function constantFlag(cond: Expr): boolean | null {
+  if (cond.kind === 'Unary' && cond.op === 'not') {
+    const v = constantFlag(cond.arg);
+    return v === null ? null : !v;
+  }
+  if (cond.kind === 'Paren') return constantFlag(cond.expr);
+  if (cond.kind !== 'Name' || !cond.decl || cond.decl.fn.kind !== 'Chunk' || cond.decl.writes > 0 || cond.decl.kind !== 'local') return null;
+  const init = cond.decl.init;
+  if (init === undefined || init.kind === 'False' || init.kind === 'Nil') return false;
+  if (init.kind === 'True' || init.kind === 'Number' || init.kind === 'String') return true;
+  return null;
+}
+
+/** Names of checks that tell whether something was already created (`hands.exists()`, `isValid(x)`). */
+const EXISTS_CHECK = /exists$|Exists$|^(is_?)?(valid|created|initiali[sz]ed|spawned|ready)$|^(getValid|validate_object)$/i;
+/** Calls that create, set up or reset what such a check looks for. */
+const CREATES = /^(init|create|spawn|setup|set_up|initialize|initialise|reset|build|make|attach|load|connect|hook|register)/i;
+
+/** Calls that remove what an existence check looks for. */
+const DESTROYS = /^(destroy|remove|delete|clear|reset|detach|unregister|unhook|disconnect)/i;
+
+/** `not x` / `x == nil` where x is a local of the function set from a call (a getter's result). */
+function nilCheckOfFetched(cond: Expr, fn: FunctionExpr): boolean {
+  const fetched = (e: Expr): boolean => e.kind === 'Name' && !!e.decl && e.decl.fn === fn && e.decl.kind === 'local'
+    && e.decl.init !== undefined && isCall(e.decl.init);
+  if (cond.kind === 'Paren') return nilCheckOfFetched(cond.expr, fn);
+  if (cond.kind === 'Unary' && cond.op === 'not') return fetched(cond.arg);
+  if (cond.kind === 'Binary') {
+    if (cond.op === 'and') return nilCheckOfFetched(cond.left, fn) || nilCheckOfFetched(cond.right, fn);
+    if (cond.op === '==') return (fetched(cond.left) && cond.right.kind === 'Nil') || (fetched(cond.right) && cond.left.kind === 'Nil');
+  }
+  return false;
+}
+
+/**
+ * `not X.exists()`, `X.exists() == false` / `== nil` (negated: true), or `X.exists()` itself (negated:
+ * false), possibly one operand of `and`.
+ */
+function existenceCheck(cond: Expr, negated: boolean): boolean {
+  const isCheck = (e: Expr): boolean => {
+    if (!isCall(e)) return false;
+    const c = e.kind === 'Call' ? e.callee : null;
+    const name = e.kind === 'MethodCall' ? e.method.name : c && c.kind === 'Member' ? c.name.name : c && c.kind === 'Name' ? c.name : '';
+    return EXISTS_CHECK.test(name);
+  };
+  if (cond.kind === 'Paren') return existenceCheck(cond.expr, negated);
+  if (!negated) {
+    if (isCheck(cond)) return true;
+    return cond.kind === 'Binary' && cond.op === 'and' && (existenceCheck(cond.left, false) || existenceCheck(cond.right, false));
+  }
+  if (cond.kind === 'Unary' && cond.op === 'not') return isCheck(cond.arg);
+  if (cond.kind === 'Binary') {
+    if (cond.op === 'and') return existenceCheck(cond.left, true) || existenceCheck(cond.right, true);
+    if (cond.op === '==') return (isCheck(cond.left) && (cond.right.kind === 'False' || cond.right.kind === 'Nil'))
+      || (isCheck(cond.right) && (cond.left.kind === 'False' || cond.left.kind === 'Nil'));
+  }
+  return false;
+}
+
+function bodyCalls(body: Stmt[], names: RegExp): boolean {
+  let yes = false;
+  for (const st of body) {
+    walk(st, (n) => {
+      if (yes || n.kind === 'Function') return false;
+      if (!isCall(n)) return;
+      const name = n.kind === 'MethodCall' ? n.method.name : n.callee.kind === 'Member' ? n.callee.name.name : n.callee.kind === 'Name' ? n.callee.name : '';
+      if (names.test(name)) yes = true;
+    });
+    if (yes) return true;
+  }
+  return false;
+}
+
 export class GuardWalker {
   /** Locals assigned from an imgui call (`local changed, v = imgui.checkbox(...)`). */
   private uiLocals = new Set<LocalVar>();
@@ -137,9 +215,16 @@ export class GuardWalker {
   }
 
   private condIsGuard(cond: Expr, body: Stmt[], writtenAfter: (p: string) => boolean, ctx: HotCtx): boolean {
-    // A file-scope debug flag that is false and never assigned: the branch never runs.
-    if (cond.kind === 'Name' && cond.decl && cond.decl.fn.kind === 'Chunk' && cond.decl.writes === 0
-      && (cond.decl.init === undefined || cond.decl.init.kind === 'False' || cond.decl.init.kind === 'Nil')) return true;
+    // A file-scope flag that is a constant (never assigned): `if DEBUG then` with DEBUG = false, or
+    // `if not ENABLE_CACHE then` with ENABLE_CACHE = true: the branch never runs.
+    if (constantFlag(cond) === false) return true;
+    // Lazy creation behind an existence check: `if not hands.exists() then initHands() end`, and the
+    // converse: `if hands.exists() and not wanted then hands.destroyHands() end`. Also a getter's
+    // result tested for nil before creating it: `local c = getController(i) if c == nil then
+    // c = createController(i) end` (the getter finds it on the next frame).
+    if (existenceCheck(cond, true) && bodyCalls(body, CREATES)) return true;
+    if (existenceCheck(cond, false) && bodyCalls(body, DESTROYS)) return true;
+    if (nilCheckOfFetched(cond, ctx.fn) && bodyCalls(body, CREATES)) return true;
     let ui = false;
     let modulo = false;
     walk(cond, (n) => {

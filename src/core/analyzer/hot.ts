@@ -47,6 +47,44 @@ export function registrationOf(c: AnyCall): { reg: Registration; argIndexes: num
   return null;
 }
 
+/**
+ * Name of the UFunction a hook registration hooks, when the source says it: `hook_function(cls,
+ * "Name", ...)`, `fn:hook_ptr(...)` with `fn` a local set from `cls:find_function("Name")` or
+ * `find_uobject("Function /Script/Mod.Class.Name")`, or that call inline. Null when unknown.
+ */
+export function hookedFunctionName(c: AnyCall): string | null {
+  const cn = callName(c);
+  if (!cn) return null;
+  if (cn.name === 'hook_function') {
+    const a = c.args[1];
+    return a && a.kind === 'String' ? a.value : null;
+  }
+  if (cn.name !== 'hook_ptr' || !cn.receiver) return null;
+  let target: Expr | undefined = cn.receiver;
+  if (target.kind === 'Name' && target.decl && target.decl.writes === 0) target = target.decl.init;
+  if (!target || !isCall(target)) return null;
+  const tn = callName(target);
+  const lit = target.args.find((a) => a.kind === 'String');
+  if (!tn || !lit || lit.kind !== 'String') return null;
+  if (tn.name === 'find_function') return lit.value;
+  if (/^(find_uobject|find_required_object|find_object)$/.test(tn.name) && /^Function /.test(lit.value)) {
+    const m = /[.:]([A-Za-z_][A-Za-z0-9_]*)$/.exec(lit.value);
+    return m ? m[1] : null;
+  }
+  return null;
+}
+
+/** Per-frame work in Unreal's naming: ticks, updates, drawing, animation, camera, input axes. */
+const PER_FRAME_FN = /Tick|Update|Frame|Draw|Render|Paint|Calc|Evaluate|Pose|AnimGraph|Camera(?!Shake)|ViewPoint|GetView|Axis|Movement|Velocity|Aim/;
+/** Event-like UFunction names: called when something happens, not every frame. */
+const EVENT_FN = /^(K2_)?(On[A-Z_]|Receive(?!Tick|Draw)|Handle[A-Z]|Show|Hide|Open|Close|Begin|End|Start|Stop|Enter|Exit|Spawn|Destroy|Init|Construct|Equip|Unequip|Reload|Launch|Toggle|Load|Unload|Activate|Deactivate|Notify|Broadcast|Pickup|Drop|Possess|Unpossess|Respawn|Die|Kill|Interact|SetViewTarget|Set\w*(Mode|State|Enabled|Visibility|Active|Target)$)|(Event|Changed|Enabled|Disabled|Pressed|Released|Started|Ended|Finished|Received|Raised|Opened|Closed|Shown|Hidden|Spawned|Destroyed|Died|Equipped)$|Window$/;
+
+/** A hook on a UFunction that, by its name, runs on events rather than every frame (not a hot root). */
+export function isEventHook(c: AnyCall): boolean {
+  const name = hookedFunctionName(c);
+  return name !== null && EVENT_FN.test(name) && !PER_FRAME_FN.test(name);
+}
+
 export class Project {
   readonly files: FileUnit[] = [];
   /** Function definitions by access key (see keyOf). */
@@ -225,6 +263,8 @@ export class Project {
       for (const [i, reg] of this.registrationsOfCall(n)) {
         const a = n.args[i];
         if (!a) continue;
+        // A hook on an event function (OnGlideEnabled, ShowWindow) runs when the event happens.
+        if (reg.frequency === 'hook' && isEventHook(n)) continue;
         for (const fn of this.functionsOf(a)) mark(fn, { callback: reg.callback, frequency: reg.frequency, via: [fn.name || reg.callback] });
       }
     }
