@@ -6,7 +6,7 @@
 import type { Chunk, Expr, FunctionExpr, LocalVar, Stmt } from '../lua/ast';
 import type { LineIndex } from '../lua/positions';
 import { GLOBAL_CONVENTION, HOT_CALLBACKS, registrarFrequency } from './catalog';
-import { GuardWalker, writtenPaths } from './guards';
+import { GuardWalker, writtenPaths, type Literal } from './guards';
 import { callName, isCall, stringArg, walk, type AnyCall } from './syntax';
 import type { Frequency, HotInfo } from './types';
 
@@ -83,6 +83,18 @@ const EVENT_FN = /^(K2_)?(On[A-Z_]|Receive(?!Tick|Draw)|Handle[A-Z]|Show|Hide|Op
 export function isEventHook(c: AnyCall): boolean {
   const name = hookedFunctionName(c);
   return name !== null && EVENT_FN.test(name) && !PER_FRAME_FN.test(name);
+}
+
+/** The literal an argument is, or 'varies'. */
+function literalOf(e: Expr): Literal | 'varies' {
+  switch (e.kind) {
+    case 'True': return true;
+    case 'False': return false;
+    case 'Nil': return null;
+    case 'Number': return Number(e.raw);
+    case 'String': return e.value;
+    default: return 'varies';
+  }
 }
 
 export class Project {
@@ -265,29 +277,37 @@ export class Project {
         if (!a) continue;
         // A hook on an event function (OnGlideEnabled, ShowWindow) runs when the event happens.
         if (reg.frequency === 'hook' && isEventHook(n)) continue;
-        for (const fn of this.functionsOf(a)) mark(fn, { callback: reg.callback, frequency: reg.frequency, via: [fn.name || reg.callback] });
+        for (const fn of this.functionsOf(a)) {
+          this.rootFns.add(fn);
+          mark(fn, { callback: reg.callback, frequency: reg.frequency, via: [fn.name || reg.callback] });
+        }
       }
     }
     for (const n of stmts) {
       if (n.kind === 'FunctionStat' && n.target.kind === 'Name' && n.target.decl === null) {
         const freq = GLOBAL_CONVENTION[n.target.name];
-        if (freq) mark(n.func, { callback: n.target.name, frequency: freq, via: [n.target.name] });
+        if (freq) {
+          this.rootFns.add(n.func);
+          mark(n.func, { callback: n.target.name, frequency: freq, via: [n.target.name] });
+        }
       } else if (n.kind === 'Assign') {
         n.targets.forEach((t, i) => {
           const v = n.exprs[i];
           if (t.kind === 'Name' && t.decl === null && v?.kind === 'Function' && GLOBAL_CONVENTION[t.name]) {
+            this.rootFns.add(v);
             mark(v, { callback: t.name, frequency: GLOBAL_CONVENTION[t.name], via: [t.name] });
           }
         });
       }
     }
-    // 5. Propagate through unguarded calls.
+    // 5. Propagate through unguarded calls, recording the literals hot calls pass (constParams).
     for (let guardN = 0; work.length && guardN < 100_000; guardN++) {
       const fn = work.pop()!;
       const info = this.hot.get(fn)!;
       const walker = new GuardWalker((n, ctx) => {
-        if (ctx.guarded || !isCall(n)) return;
+        if (ctx.guarded || ctx.debugOnly || !isCall(n)) return;
         for (const callee of this.callees.get(n) ?? this.calleesOf(n)) {
+          this.recordArgs(n, callee);
           if (callee === fn) continue;
           const via = [...(info.via ?? []), fnLabel(callee)];
           mark(callee, { callback: info.callback, frequency: info.frequency, via: via.slice(-6) });
@@ -296,6 +316,52 @@ export class Project {
       walker.walkFunction(fn);
     }
   }
+
+  /** Per hot function: the literal each parameter gets from every hot call seen ('varies' otherwise). */
+  private argLits = new Map<FunctionExpr, (Literal | 'varies')[]>();
+
+  private recordArgs(c: AnyCall, callee: FunctionExpr): void {
+    // pcall(f, a, b) passes a, b to f; a method call passes the receiver as the first parameter.
+    const isPcall = c.kind === 'Call' && c.callee.kind === 'Name' && c.callee.decl === null && (c.callee.name === 'pcall' || c.callee.name === 'xpcall');
+    if (isPcall || callee.isVararg) return;
+    const shift = c.kind === 'MethodCall' ? 1 : 0;
+    const last = c.args[c.args.length - 1];
+    const openEnded = last !== undefined && (isCall(last) || last.kind === 'Vararg');
+    let lits = this.argLits.get(callee);
+    if (!lits) {
+      lits = callee.params.map((): Literal | 'varies' => null);
+      this.argLits.set(callee, lits);
+    }
+    const first = !this.seenCall.has(callee);
+    this.seenCall.add(callee);
+    callee.params.forEach((_, pi) => {
+      const ai = pi - shift;
+      let v: Literal | 'varies';
+      if (ai < 0) v = 'varies';
+      else if (ai >= c.args.length) v = openEnded ? 'varies' : null;
+      else v = literalOf(c.args[ai]);
+      if (first) lits![pi] = v;
+      else if (lits![pi] !== v) lits![pi] = 'varies';
+    });
+  }
+
+  private seenCall = new Set<FunctionExpr>();
+
+  /** Parameters of a hot function that every hot call passes the same literal for. */
+  constParamsOf(fn: FunctionExpr): Map<LocalVar, Literal> | undefined {
+    const lits = this.argLits.get(fn);
+    if (!lits) return undefined;
+    const out = new Map<LocalVar, Literal>();
+    fn.params.forEach((p, i) => {
+      const v = lits[i];
+      if (v !== 'varies' && v !== undefined && p.writes === 0) out.set(p, v);
+    });
+    // A function registered as a callback (a root) is called by UEVR with real values.
+    if (this.rootFns.has(fn)) return undefined;
+    return out.size ? out : undefined;
+  }
+
+  readonly rootFns = new Set<FunctionExpr>();
 
   private deepWrites = new Map<FunctionExpr, Set<string>>();
 

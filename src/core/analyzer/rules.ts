@@ -47,7 +47,7 @@ export class RuleChecker {
   run(): Finding[] {
     const mine = [...this.project.hot.entries()].filter(([fn]) => this.project.fnFile.get(fn) === this.unit);
     for (const [fn, info] of mine) {
-      const walker = new GuardWalker((n, ctx) => this.visit(n, ctx, info), this.project.callWrites);
+      const walker = new GuardWalker((n, ctx) => this.visit(n, ctx, info), this.project.callWrites, this.project.constParamsOf(fn));
       walker.walkFunction(fn);
       this.afterFunction(fn, info);
     }
@@ -101,6 +101,8 @@ export class RuleChecker {
   // ---- the walk ----
   private visit(n: Node, ctx: HotCtx, info: HotInfo): void {
     if (ctx.guarded) return;
+    // Debug-only code is off in normal play: only its prints are reported (as conditional prints).
+    if (ctx.debugOnly && !(n.kind === 'Call' && n.callee.kind === 'Name' && n.callee.name === 'print' && n.callee.decl === null)) return;
     switch (n.kind) {
       case 'Call':
       case 'MethodCall':
