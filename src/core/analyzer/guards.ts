@@ -393,7 +393,9 @@ export class GuardWalker {
           const dead = decided || cv === false;
           if (cv === true) decided = true;
           const guard = dead || (!ctx.guarded && c.cond !== null && this.condIsGuard(c.cond, c.body.body, writtenAfter, ctx));
-          const debug = ctx.debugOnly || (c.cond !== null && debugCondition(c.cond) === true);
+          // `if debug then` is debug-only, and so is the else of `if not debug then`.
+          const debug = ctx.debugOnly || (c.cond !== null && debugCondition(c.cond) === true)
+            || (c.cond === null && s.clauses.length === 2 && s.clauses[0].cond !== null && debugCondition(s.clauses[0].cond) === false);
           this.block(c.body, { ...ctx, conditional: true, guarded: ctx.guarded || guard, debugOnly: debug });
         });
         return;
