@@ -2,7 +2,9 @@
 // to N sites the analyzer reports and N it does not, from distinct files (one copy of each file, in
 // its first scripts folder), at most 2 per file and rule, seeded. Prints each site with what a labeller
 // needs to judge it: the enclosing function, the blocks around the line, who calls the function.
-//   node --import tsx bench/lib/label-sample.ts CORPUS_DIR [N] [SEED] > worklist.txt
+//   node --import tsx bench/lib/label-sample.ts CORPUS_DIR [N] [SEED] [--exclude LABELS.json] [--reported-only] > worklist.txt
+// --exclude leaves out sites already labelled (a held-out sample); --reported-only draws only sites
+// the analyzer reports (a precision check).
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -11,7 +13,23 @@ import { analyzeFiles } from '../../src/core/analyzer/analyze';
 import { seededRandom } from '../../src/core/random';
 import { ruleSites, type RuleSite } from './rule-sites';
 
-const [corpus, nArg, seedArg] = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const flag = (name: string): string | boolean => {
+  const i = argv.indexOf(name);
+  if (i < 0) return false;
+  const v = name === '--exclude' ? argv[i + 1] : true;
+  argv.splice(i, name === '--exclude' ? 2 : 1);
+  return v;
+};
+const excludeFile = flag('--exclude');
+const reportedOnly = flag('--reported-only') === true;
+const [corpus, nArg, seedArg] = argv;
+const excluded = new Set<string>();
+if (typeof excludeFile === 'string') {
+  for (const l of (JSON.parse(readFileSync(excludeFile, 'utf8')) as { labels: { folder: string; file: string; line: number; rule: string }[] }).labels) {
+    excluded.add(`${l.folder}/${l.file}:${l.line}:${l.rule}`);
+  }
+}
 const N = Number(nArg ?? 20);
 const rng = seededRandom(Number(seedArg ?? 7));
 
@@ -62,8 +80,8 @@ function shuffle<T>(a: T[]): T[] {
 
 const picked: Cand[] = [];
 for (const rule of ['UEVR001', 'UEVR002', 'UEVR003', 'UEVR004', 'UEVR005', 'UEVR006', 'UEVR007', 'UEVR008']) {
-  for (const flagged of [true, false]) {
-    const pool = shuffle(cands.filter((c) => c.rule === rule && c.flagged === flagged
+  for (const flagged of reportedOnly ? [true] : [true, false]) {
+    const pool = shuffle(cands.filter((c) => c.rule === rule && c.flagged === flagged && !excluded.has(`${c.folder}/${c.file}:${c.line}:${c.rule}`)
       // R5/R6 look-alikes worth judging: a prefix read at least twice / a fetch at least twice.
       && (rule !== 'UEVR005' || /×([2-9]|\d\d)/.test(c.what)) && (rule !== 'UEVR006' || flagged || /×[2-9]/.test(c.what) || rng() < 0.3)));
     const perFile = new Map<string, number>();

@@ -85,6 +85,18 @@ export function isEventHook(c: AnyCall): boolean {
   return name !== null && EVENT_FN.test(name) && !PER_FRAME_FN.test(name);
 }
 
+/** Timers: a callback handed to them runs at their interval, not every frame. */
+const TIMER_CALLS = /^(setInterval|setTimeout|set_interval|set_timeout|delay|after|every)$/;
+
+function usesVar(f: FunctionExpr, v: LocalVar): boolean {
+  let yes = false;
+  walk(f.body, (n) => {
+    if (yes) return false;
+    if (n.kind === 'Name' && n.decl === v) yes = true;
+  });
+  return yes;
+}
+
 /** The literal an argument is, or 'varies'. */
 function literalOf(e: Expr): Literal | 'varies' {
   switch (e.kind) {
@@ -277,6 +289,9 @@ export class Project {
         if (!a) continue;
         // A hook on an event function (OnGlideEnabled, ShowWindow) runs when the event happens.
         if (reg.frequency === 'hook' && isEventHook(n)) continue;
+        // A registrar named like a per-frame event whose definition we have and which schedules the
+        // callback on a timer (`setInterval(200, function() callback() end)`) is throttled, not hot.
+        if (!this.builtinRegIsCallback(n) && this.scheduledOnTimer(n, i)) continue;
         for (const fn of this.functionsOf(a)) {
           this.rootFns.add(fn);
           mark(fn, { callback: reg.callback, frequency: reg.frequency, via: [fn.name || reg.callback] });
@@ -315,6 +330,35 @@ export class Project {
       }, this.callWrites);
       walker.walkFunction(fn);
     }
+  }
+
+  private builtinRegIsCallback(c: AnyCall): boolean {
+    const cn = callName(c);
+    return cn !== null && (HOT_CALLBACKS[cn.name] !== undefined || cn.name === 'hook_ptr' || cn.name === 'hook_function');
+  }
+
+  /** Do the registrar's definitions hand argument `i` to a timer (setInterval/setTimeout/delay)? */
+  private scheduledOnTimer(c: AnyCall, i: number): boolean {
+    const defs = this.callees.get(c) ?? this.calleesOf(c);
+    if (defs.length === 0) return false;
+    const shift = c.kind === 'MethodCall' ? 1 : 0;
+    return defs.every((fn) => {
+      const p = fn.params[i + shift];
+      if (!p) return false;
+      let timer = false;
+      let other = false;
+      walk(fn.body, (n) => {
+        if (!isCall(n)) return;
+        const cn = callName(n);
+        const isTimer = cn !== null && TIMER_CALLS.test(cn.name);
+        for (const a of n.args) {
+          const uses = (a.kind === 'Name' && a.decl === p) || (a.kind === 'Function' && usesVar(a, p));
+          if (uses && isTimer) timer = true;
+          else if (uses && a.kind === 'Name') other = true;
+        }
+      });
+      return timer && !other;
+    });
   }
 
   /** Per hot function: the literal each parameter gets from every hot call seen ('varies' otherwise). */
