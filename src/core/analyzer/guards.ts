@@ -335,8 +335,6 @@ export class GuardWalker {
     if (reads.size === 0) return false;
     for (const r of reads) if (writtenAfter(r)) return true;
     if (intersects(reads, writtenPaths(body))) return true;
-    // Resetting the table a field is read from resets the field: `if pending.timeout < 0 then … pending = nil end`.
-    for (const w of writtenPaths(body)) for (const r of reads) if (r.startsWith(w + '.') || r.startsWith(w + '[')) return true;
     if (!this.callWrites) return false;
     let found = false;
     for (const st of body) {
