@@ -26,8 +26,8 @@ interface Label {
 const corpus = process.argv[2] ?? process.env.UEVRPROF_CORPUS ?? '/work/realmods/folders';
 const LABEL_DIR = join(__dirname, '../test/fixtures/analyzer/labels');
 const readLabels = (name: string): Label[] => (JSON.parse(readFileSync(join(LABEL_DIR, name), 'utf8')) as { labels: Label[] }).labels;
-/** The development sample (40 per rule) and a held-out precision sample labelled after the changes. */
-const SETS: [string, Label[]][] = [['rule-sites.json', readLabels('rule-sites.json')], ['rule-sites-holdout.json', readLabels('rule-sites-holdout.json')]];
+/** The development sample (40 per rule), a held-out precision sample and a recall sample where misses are likeliest. */
+const SETS: [string, Label[]][] = ['rule-sites.json', 'rule-sites-holdout.json', 'rule-sites-recall.json'].map((n) => [n, readLabels(n)]);
 const PRECISION = 0.95;
 const RECALL = 0.85;
 
@@ -62,7 +62,7 @@ function main(): number {
   let failed = false;
   for (const [name, labels] of SETS) {
     console.log(`\n## ${name}\n`);
-    if (score(labels, name === 'rule-sites.json')) failed = true;
+    if (score(labels, name !== 'rule-sites-holdout.json')) failed = true;
   }
   return failed ? 1 : 0;
 }

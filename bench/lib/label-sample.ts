@@ -4,7 +4,9 @@
 // needs to judge it: the enclosing function, the blocks around the line, who calls the function.
 //   node --import tsx bench/lib/label-sample.ts CORPUS_DIR [N] [SEED] [--exclude LABELS.json] [--reported-only] > worklist.txt
 // --exclude leaves out sites already labelled (a held-out sample); --reported-only draws only sites
-// the analyzer reports (a precision check).
+// the analyzer reports (a precision check); --silent-likely-hot draws only sites it does not report
+// inside functions that look per-frame (a callback literal, or a name with update/tick/frame/draw/
+// render/handle/check/process/input/aim/camera): a recall check where misses are likeliest.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -23,6 +25,8 @@ const flag = (name: string): string | boolean => {
 };
 const excludeFile = flag('--exclude');
 const reportedOnly = flag('--reported-only') === true;
+const silentLikelyHot = flag('--silent-likely-hot') === true;
+const LIKELY_HOT = /function\s*\(|update|tick|frame|draw|render|handle|check|process|input|aim|camera/i;
 const [corpus, nArg, seedArg] = argv;
 const excluded = new Set<string>();
 if (typeof excludeFile === 'string') {
@@ -80,7 +84,7 @@ function shuffle<T>(a: T[]): T[] {
 
 const picked: Cand[] = [];
 for (const rule of ['UEVR001', 'UEVR002', 'UEVR003', 'UEVR004', 'UEVR005', 'UEVR006', 'UEVR007', 'UEVR008']) {
-  for (const flagged of reportedOnly ? [true] : [true, false]) {
+  for (const flagged of reportedOnly ? [true] : silentLikelyHot ? [false] : [true, false]) {
     const pool = shuffle(cands.filter((c) => c.rule === rule && c.flagged === flagged && !excluded.has(`${c.folder}/${c.file}:${c.line}:${c.rule}`)
       // R5/R6 look-alikes worth judging: a prefix read at least twice / a fetch at least twice.
       && (rule !== 'UEVR005' || /×([2-9]|\d\d)/.test(c.what)) && (rule !== 'UEVR006' || flagged || /×[2-9]/.test(c.what) || rng() < 0.3)));
@@ -88,6 +92,10 @@ for (const rule of ['UEVR001', 'UEVR002', 'UEVR003', 'UEVR004', 'UEVR005', 'UEVR
     let k = 0;
     for (const c of pool) {
       if (k >= N) break;
+      if (silentLikelyHot) {
+        const header = (folderTexts.get(c.folder)!.get(join(corpus, c.folder, c.file)) ?? '').split('\n')[c.fnLine - 1] ?? '';
+        if (!LIKELY_HOT.test(header)) continue;
+      }
       const key = `${c.folder}/${c.file}`;
       if ((perFile.get(key) ?? 0) >= 2) continue;
       perFile.set(key, (perFile.get(key) ?? 0) + 1);

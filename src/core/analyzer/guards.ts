@@ -188,6 +188,48 @@ function snapshotCompare(cond: Expr, fn: FunctionExpr): boolean {
   return snap(cond.left, cond.right) || snap(cond.right, cond.left);
 }
 
+/** Paths the condition only tests with `P ~= nil` (anywhere else they are read, they do not count). */
+function nonNilOnlyTests(cond: Expr): Set<string> {
+  const tested = new Set<string>();
+  const other = new Set<string>();
+  walk(cond, (n) => {
+    if (n.kind === 'Function') return false;
+    if (n.kind === 'Binary' && n.op === '~=' && (n.right.kind === 'Nil' || n.left.kind === 'Nil')) {
+      const side = n.right.kind === 'Nil' ? n.left : n.right;
+      const p = pathText(side);
+      if (p !== null) {
+        tested.add(p);
+        return false;
+      }
+    }
+    if (n.kind === 'Member' || n.kind === 'Index' || n.kind === 'Name') {
+      const p = pathText(n as Expr);
+      if (p !== null) other.add(p);
+    }
+  });
+  for (const p of other) tested.delete(p);
+  return tested;
+}
+
+/** Every assignment to `path` in the statements (not in nested functions) stores a non-nil literal. */
+function onlyNonNilWrites(body: Stmt[], path: string): boolean {
+  let ok = true;
+  let any = false;
+  for (const st of body) {
+    walk(st, (n) => {
+      if (!ok || n.kind === 'Function') return false;
+      if (n.kind !== 'Assign') return;
+      n.targets.forEach((t, i) => {
+        if (pathText(t) !== path) return;
+        any = true;
+        const v = n.exprs[i];
+        if (!v || !(v.kind === 'True' || v.kind === 'False' || v.kind === 'Number' || v.kind === 'String' || v.kind === 'Table')) ok = false;
+      });
+    });
+  }
+  return ok && any;
+}
+
 /** Calls that remove what an existence check looks for. */
 const DESTROYS = /^(destroy|remove|delete|clear|reset|detach|unregister|unhook|disconnect)/i;
 
@@ -333,8 +375,12 @@ export class GuardWalker {
     if (ui || modulo) return true;
     const reads = persistentReads(cond, ctx.fn);
     if (reads.size === 0) return false;
+    // `if obj.Field ~= nil then … obj.Field = false end` runs every time: the write keeps the field
+    // non-nil, so it does not end the condition. Such reads are not guards.
+    const stillTrue = nonNilOnlyTests(cond);
     for (const r of reads) if (writtenAfter(r)) return true;
-    if (intersects(reads, writtenPaths(body))) return true;
+    const bodyWrites = writtenPaths(body);
+    for (const r of reads) if (bodyWrites.has(r) && !(stillTrue.has(r) && onlyNonNilWrites(body, r))) return true;
     if (!this.callWrites) return false;
     let found = false;
     for (const st of body) {

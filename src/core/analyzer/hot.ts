@@ -115,6 +115,11 @@ export class Project {
   private defs = new Map<string, FunctionExpr[]>();
   readonly fnFile = new Map<FunctionExpr, FileUnit>();
   readonly hot = new Map<FunctionExpr, HotInfo>();
+  /**
+   * `pcall(function() … end)` closures: hot through their caller, whose walk covers their body
+   * (GuardWalker inlines them), so the rules must not walk them again on their own.
+   */
+  readonly inlinedClosures = new Set<FunctionExpr>();
   private ids = new Map<LocalVar, number>();
   private aliasKey = new Map<LocalVar, string>();
   private exportKey = new Map<string, string>();
@@ -210,6 +215,11 @@ export class Project {
       walk(f.chunk.body, (n) => {
         switch (n.kind) {
           case 'Call':
+            if (n.callee.kind === 'Name' && n.callee.decl === null && (n.callee.name === 'pcall' || n.callee.name === 'xpcall') && n.args[0]?.kind === 'Function') {
+              this.inlinedClosures.add(n.args[0]);
+            }
+            calls.push(n);
+            break;
           case 'MethodCall':
             calls.push(n);
             break;
@@ -323,6 +333,20 @@ export class Project {
         if (ctx.guarded || ctx.debugOnly || !isCall(n)) return;
         for (const callee of this.callees.get(n) ?? this.calleesOf(n)) {
           this.recordArgs(n, callee);
+          // A function argument the callee calls right away (`safe_call("x", function() … end)` with
+          // `local function safe_call(ctx, f) pcall(f) end`) runs in this hot call too.
+          const called = this.calledParams(callee);
+          if (called.size) {
+            const shift = n.kind === 'MethodCall' ? 1 : 0;
+            for (const pi of called) {
+              const a = n.args[pi - shift];
+              if (!a) continue;
+              for (const arg of this.functionsOf(a)) {
+                if (arg === fn) continue;
+                mark(arg, { callback: info.callback, frequency: info.frequency, via: [...(info.via ?? []), fnLabel(callee), fnLabel(arg)].slice(-6) });
+              }
+            }
+          }
           if (callee === fn) continue;
           const via = [...(info.via ?? []), fnLabel(callee)];
           mark(callee, { callback: info.callback, frequency: info.frequency, via: via.slice(-6) });
@@ -330,6 +354,28 @@ export class Project {
       }, this.callWrites);
       walker.walkFunction(fn);
     }
+  }
+
+  private calledParamsMemo = new Map<FunctionExpr, Set<number>>();
+
+  /** Indexes of parameters the function calls in its own body (`f()`, `pcall(f)`), not in nested functions. */
+  calledParams(fn: FunctionExpr): Set<number> {
+    const known = this.calledParamsMemo.get(fn);
+    if (known) return known;
+    const out = new Set<number>();
+    this.calledParamsMemo.set(fn, out);
+    if (fn.params.length === 0) return out;
+    walk(fn.body, (n) => {
+      if (n.kind === 'Function') return false;
+      if (n.kind !== 'Call') return;
+      let target: Expr | undefined = n.callee;
+      if (n.callee.kind === 'Name' && n.callee.decl === null && (n.callee.name === 'pcall' || n.callee.name === 'xpcall')) target = n.args[0];
+      if (target && target.kind === 'Name' && target.decl && target.decl.kind === 'param' && target.decl.fn === fn) {
+        const i = fn.params.indexOf(target.decl);
+        if (i >= 0) out.add(i);
+      }
+    });
+    return out;
   }
 
   private builtinRegIsCallback(c: AnyCall): boolean {

@@ -45,7 +45,8 @@ export class RuleChecker {
   constructor(private unit: FileUnit, private project: Project, private fx: FixContext) {}
 
   run(): Finding[] {
-    const mine = [...this.project.hot.entries()].filter(([fn]) => this.project.fnFile.get(fn) === this.unit);
+    // pcall closures are walked inline with their caller; walking them again would report twice.
+    const mine = [...this.project.hot.entries()].filter(([fn]) => this.project.fnFile.get(fn) === this.unit && !this.project.inlinedClosures.has(fn));
     for (const [fn, info] of mine) {
       const walker = new GuardWalker((n, ctx) => this.visit(n, ctx, info), this.project.callWrites, this.project.constParamsOf(fn));
       walker.walkFunction(fn);
