@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import { globToRegExp, MarkerProbe, scopeSettingsFrom, uevrScriptScope, usesUevrApi } from '../../../src/core/analyzer/scope';
+import { globToRegExp, MarkerProbe, scopeSettingsFrom, selectUevrScripts, uevrScriptScope, usesUevrApi } from '../../../src/core/analyzer/scope';
 import { AnalyzerService } from '../../../src/server/service';
 
 const NEOVIM = 'local opt = vim.opt\nopt.number = true\nvim.api.nvim_create_autocmd("BufWritePre", { callback = function() print("x") end })\nfor i = 1, 10 do local t = {} end\n';
@@ -63,6 +63,23 @@ describe('which files are UEVR scripts', () => {
     assert.deepEqual(scopeSettingsFrom(null), {});
     assert.deepEqual(scopeSettingsFrom({ include: Array(500).fill('x') }).include?.length, 200);
     assert.ok(globToRegExp('((((((a+)+)+)+)+)+.lua').test('/((((((a+)+)+)+)+)+.lua'), 'regex characters are literal');
+  });
+});
+
+describe('Analyze Workspace Scripts picks the UEVR scripts and what they require', () => {
+  test('transitive requires join, unrelated Lua and excluded files do not', () => {
+    const files = [
+      { path: '/ws/mods/main.lua', text: 'local u = require("libs.util")\n' + MOD },
+      { path: '/ws/mods/libs/util.lua', text: 'local m = require("libs.math2")\nreturn {}' },
+      { path: '/ws/mods/libs/math2.lua', text: 'return { add = function(a, b) return a + b end }' },
+      { path: '/ws/mods/libs/unused.lua', text: 'return {}' },
+      { path: '/ws/nvim/init.lua', text: NEOVIM },
+      { path: '/ws/love/main.lua', text: 'local u = require("libs.util")\n' + LOVE },
+      { path: '/ws/vendor/thing.lua', text: MOD },
+    ];
+    const pick = (exclude: string[]): string[] => selectUevrScripts(files, { include: [], exclude }, ['/ws']).map((f) => f.path);
+    assert.deepEqual(pick([]), ['/ws/mods/main.lua', '/ws/mods/libs/util.lua', '/ws/mods/libs/math2.lua', '/ws/vendor/thing.lua']);
+    assert.deepEqual(pick(['vendor/**', '**/math2.lua']), ['/ws/mods/main.lua', '/ws/mods/libs/util.lua'], 'exclude wins, also for a required library');
   });
 });
 

@@ -7,6 +7,12 @@
 // Clocks are made deterministic (a frame clock), table addresses are masked, collectgarbage('count') is
 // constant: two runs of the same mod give the same trace, and a run after a fix differs only where the
 // fix changed what the mod does.
+// Coupling to the simulator: only its public entry (createSimulatedSession) and the Lua surface a mod
+// sees. Property reads and writes are traced through the UObject metatables a script can reach with
+// getmetatable (as with sol2 usertypes in UEVR). Should the simulator ever protect them (__metatable),
+// the tests in test/unit/analyzer/fixsafety.test.ts fail (they expect a traced property write); the
+// minimal hook that would replace this is a per-call listener in SimulatedSessionOptions
+// (`onApiCall(kind, name, args)`), which this file would then feed instead of wrapping.
 
 /** Lua event name that makes the tracer emit its buffer as log lines (see trace-run.ts). */
 export const TRACE_FLUSH_EVENT = '__uevrprof_trace_flush';
