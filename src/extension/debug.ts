@@ -40,7 +40,7 @@ export class UevrConfigurationProvider implements vscode.DebugConfigurationProvi
     }
     const bad = simulatorAttributeProblem(c);
     if (bad) {
-      void vscode.window.showErrorMessage(`${bad} in "${c.name}".`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('{0} in "{1}".', bad, c.name));
       return undefined;
     }
     if (c.host !== undefined && !['127.0.0.1', 'localhost', '::1'].includes(c.host)) {

@@ -13,6 +13,8 @@ export interface Settings {
   disabledRules: string[];
   /** The simulated session's options (uevrProfiler.simulator.*); unset keys keep UEVR's defaults. */
   simulator: SimulatorSettings;
+  /** Which Lua files are UEVR scripts (core/analyzer/scope.ts): uevrProfiler.analyzer.include / exclude. */
+  analyzerScope: { include: string[]; exclude: string[] };
   /** Problems found while reading (a wrong type, out of range): shown once, defaults used instead. */
   problems: string[];
 }
@@ -103,6 +105,14 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     problems.push(`${SECTION}.analyzer.disabledRules must list rule codes like "UEVR013"; other entries are ignored.`);
   }
 
+  const globs = (key: string): string[] => {
+    const v = cfg.get<unknown>(key, []);
+    const ok = Array.isArray(v) ? v.filter((g): g is string => typeof g === 'string' && g.length > 0) : [];
+    if (!Array.isArray(v) || ok.length !== v.length) problems.push(`${SECTION}.${key} must be a list of glob strings; other entries are ignored.`);
+    return ok;
+  };
+  const analyzerScope = { include: globs('analyzer.include'), exclude: globs('analyzer.exclude') };
+
   const sessionsDirectory = cfg.get<unknown>('sessionsDirectory', '');
   return {
     refreshRateHz,
@@ -118,6 +128,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     captureSeconds: num(cfg, 'capture.defaultSeconds', 5, 1, 600, problems),
     disabledRules,
     simulator: readSimulator(cfg, problems),
+    analyzerScope,
     problems,
   };
 }

@@ -1,6 +1,7 @@
 import { readRegularTextFile } from '../core/io/safeRead';
 import * as vscode from 'vscode';
 import { analyzeFiles } from '../core/analyzer/analyze';
+import { MarkerProbe, selectUevrScripts } from '../core/analyzer/scope';
 import type { Finding } from '../core/analyzer/types';
 import { readSettings } from './settings';
 
@@ -18,7 +19,8 @@ export interface WorkspaceAnalysisResult {
 }
 
 /**
- * "Analyze Workspace Scripts": runs the UEVR rules over every .lua file of the workspace as one set
+ * "Analyze Workspace Scripts": runs the UEVR rules over the UEVR scripts of the workspace (and the
+ * libraries they require; other Lua, a Neovim config or a LÖVE game, gets nothing) as one set
  * (UEVR runs a game's scripts in one Lua state: globals are shared and requires resolve between
  * them) and lists the findings in the Problems panel. Files open in an editor are the language
  * server's (it re-analyzes them as they change), so they are left out here and dropped from this
@@ -56,8 +58,12 @@ export class WorkspaceAnalysis implements vscode.Disposable {
   }
 
   private publish(): WorkspaceAnalysisResult {
-    const texts = this.texts ?? new Map<string, string>();
-    const byUri = analyzeFiles([...texts].map(([uri, text]) => ({ uri, text })), { disabledRules: readSettings().disabledRules });
+    const all = this.texts ?? new Map<string, string>();
+    const settings = readSettings();
+    const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    const scripts = selectUevrScripts([...all].map(([uri, text]) => ({ uri, text, path: vscode.Uri.parse(uri).fsPath })), settings.analyzerScope, roots, new MarkerProbe());
+    const texts = new Map(scripts.map((f) => [f.uri, f.text] as const));
+    const byUri = analyzeFiles([...texts].map(([uri, text]) => ({ uri, text })), { disabledRules: settings.disabledRules });
     // Documents VS Code has loaded are the language server's (it was told of them with didOpen).
     const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
     const result: WorkspaceAnalysisResult = { files: texts.size, findings: 0, byCode: {} };

@@ -9,6 +9,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
 import { AnalyzerService, FIX_ALL_KIND, type ServiceSettings } from './service';
 import type { MeasuredRecord, PathMapping } from '../core/analyzer/measured';
+import { scopeSettingsFrom } from '../core/analyzer/scope';
 
 /** Custom notifications (client → server). */
 export const LOAD_CAPTURE = 'uevr/loadCapture';
@@ -28,6 +29,7 @@ function settingsFrom(raw: unknown): Partial<ServiceSettings> {
   const analyzer = root.analyzer as Record<string, unknown> | undefined;
   const dr = analyzer?.disabledRules ?? root.disabledRules;
   if (Array.isArray(dr)) out.disabledRules = dr.filter((x): x is string => typeof x === 'string');
+  Object.assign(out, scopeSettingsFrom(analyzer));
   const pm = root.pathMappings;
   if (Array.isArray(pm)) {
     out.pathMappings = pm.filter((m): m is PathMapping => !!m && typeof m === 'object' && typeof (m as PathMapping).from === 'string' && typeof (m as PathMapping).to === 'string');

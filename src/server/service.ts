@@ -15,6 +15,7 @@ import {
   type MeasuredRecord, type PathMapping,
 } from '../core/analyzer/measured';
 import type { Finding, Severity } from '../core/analyzer/types';
+import { DEFAULT_SCOPE, MarkerProbe, inScope, uevrScriptScope, usesUevrApi, type ScopeReason, type ScopeSettings } from '../core/analyzer/scope';
 import { parse } from '../core/lua/parser';
 import { LineIndex } from '../core/lua/positions';
 import type { FunctionExpr } from '../core/lua/ast';
@@ -28,7 +29,7 @@ const MAX_WORKSPACE_FILES = 2_000;
 const MAX_REQUIRERS = 20;
 const LIST_TTL_MS = 5_000;
 
-export interface ServiceSettings {
+export interface ServiceSettings extends ScopeSettings {
   disabledRules: string[];
   pathMappings: PathMapping[];
 }
@@ -39,6 +40,8 @@ interface DocState {
   version: number;
   findings: Finding[] | null;
   lines: LineIndex;
+  /** Is this document a UEVR script (analyzer/scope.ts)? Decided with its findings. */
+  scope: ScopeReason | null;
 }
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -51,11 +54,44 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 export class AnalyzerService {
   private docs = new Map<string, DocState>();
   private records: MeasuredRecord[] = [];
-  settings: ServiceSettings = { disabledRules: [], pathMappings: [] };
+  settings: ServiceSettings = { disabledRules: [], pathMappings: [], ...DEFAULT_SCOPE };
   workspaceRoots: string[] = [];
+  private probe = new MarkerProbe();
 
   open(uri: string, text: string, version: number): void {
-    this.docs.set(uri, { uri, text, version, findings: null, lines: new LineIndex(text) });
+    this.docs.set(uri, { uri, text, version, findings: null, lines: new LineIndex(text), scope: null });
+  }
+
+  /**
+   * Why the analyzer applies to this document, or 'none'/'excluded' when it does not: then it gets no
+   * diagnostics (not even syntax errors), hovers, code actions or lenses. A library counts when a
+   * workspace file that requires it is a UEVR script.
+   */
+  scope(uri: string): ScopeReason {
+    const d = this.docs.get(uri);
+    if (!d) return 'none';
+    if (d.scope) return d.scope;
+    let path: string | null = null;
+    if (uri.startsWith('file:')) {
+      try {
+        path = fileURLToPath(uri);
+      } catch {
+        path = null;
+      }
+    }
+    d.scope = uevrScriptScope({
+      path, text: d.text,
+      requiredByUevrScript: () => this.requirersOf(uri).some((r) => {
+        let rp: string | null = null;
+        try {
+          rp = fileURLToPath(r.uri);
+        } catch {
+          return usesUevrApi(r.text);
+        }
+        return inScope(uevrScriptScope({ path: rp, text: r.text }, this.settings, this.workspaceRoots, this.probe));
+      }),
+    }, this.settings, this.workspaceRoots, this.probe);
+    return d.scope;
   }
 
   close(uri: string): void {
@@ -72,7 +108,10 @@ export class AnalyzerService {
 
   setSettings(s: Partial<ServiceSettings>): void {
     this.settings = { ...this.settings, ...s };
-    for (const d of this.docs.values()) d.findings = null;
+    for (const d of this.docs.values()) {
+      d.findings = null;
+      d.scope = null;
+    }
   }
 
   loadCapture(records: MeasuredRecord[]): void {
@@ -220,6 +259,7 @@ export class AnalyzerService {
   findings(uri: string): Finding[] {
     const d = this.docs.get(uri);
     if (!d) return [];
+    if (!inScope(this.scope(uri))) return [];
     if (!d.findings) {
       const requirers = this.requirersOf(uri);
       let f = requirers.length
@@ -281,7 +321,7 @@ export class AnalyzerService {
 
   hover(uri: string, pos: Position): Hover | null {
     const d = this.docs.get(uri);
-    if (!d) return null;
+    if (!d || !inScope(this.scope(uri))) return null;
     const onLine = this.findings(uri).filter((f) => f.range.start.line <= pos.line && pos.line <= f.range.end.line);
     const rec = byLine(this.recordsFor(uri)).get(pos.line + 1);
     const parts: string[] = [];
@@ -300,7 +340,7 @@ export class AnalyzerService {
   /** A CodeLens per measured function: function records when the capture has them, else line sums. */
   codeLenses(uri: string): CodeLens[] {
     const d = this.docs.get(uri);
-    if (!d) return [];
+    if (!d || !inScope(this.scope(uri))) return [];
     const recs = this.recordsFor(uri);
     if (recs.length === 0) return [];
     const lenses: CodeLens[] = [];

@@ -58,6 +58,21 @@ describe('the UEVR analyzer in the editor', function () {
     assert.ok(vscode.languages.getDiagnostics(uri).some((d) => d.code === 'UEVR001'), 'listed for a file that is not open');
   });
 
+  it('says nothing about Lua that is not a UEVR script (a Neovim config), open or in the workspace run', async () => {
+    const nvim = workspaceFile('nvim', 'init.lua');
+    const r = (await vscode.commands.executeCommand('uevrProfiler.analyzeWorkspace')) as { files: number };
+    assert.ok(r.files >= 1);
+    assert.deepEqual(vscode.languages.getDiagnostics(nvim).filter((d) => d.source === 'uevr'), [], 'not in the workspace run');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(nvim));
+    // The server answers every open document; once a UEVR script opened after it has its diagnostics,
+    // the Neovim file has had its (empty) turn too.
+    const mod = workspaceFile('scripts', 'hud_heavy.lua');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(mod));
+    await waitFor('diagnostics of a UEVR script opened after it', () => (vscode.languages.getDiagnostics(mod).some((d) => d.source === 'uevr') ? true : undefined), 30_000);
+    assert.deepEqual(vscode.languages.getDiagnostics(nvim).filter((d) => d.source === 'uevr'), [], 'not from the language server');
+    await closeAllEditors();
+  });
+
   it('shows measured ms in hovers and line heat after a capture is loaded, and clears them', async () => {
     const api = await activateExtension();
     const uri = workspaceFile('scripts', 'camera_fix.lua');

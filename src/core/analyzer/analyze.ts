@@ -137,11 +137,18 @@ export function analyzeFiles(files: { uri: string; text: string }[], opts: Analy
   return out;
 }
 
-/** Applies non-overlapping text edits (LSP semantics: ranges refer to the original text). */
+/**
+ * Applies non-overlapping text edits (LSP semantics: ranges refer to the original text; insertions at
+ * the same offset keep their order and go before a replacement that starts there).
+ * Edits are applied from the end of the text backwards. At one offset the replacement must be applied
+ * before the insertions: applied after one, its range would cover the inserted text instead of the
+ * original (fix-all once produced `relativeLocationme()` that way, from an R5 replacement and an R4
+ * insertion at the same statement start).
+ */
 export function applyEdits(text: string, edits: TextEdit[]): string {
   const li = new LineIndex(text);
   const abs = edits.map((e, i) => ({ s: li.offset(e.range.start), e: li.offset(e.range.end), t: e.newText, i }));
-  abs.sort((a, b) => b.s - a.s || b.i - a.i);
+  abs.sort((a, b) => b.s - a.s || (b.e - b.s) - (a.e - a.s) || b.i - a.i);
   let out = text;
   for (const a of abs) out = out.slice(0, a.s) + a.t + out.slice(a.e);
   return out;
@@ -162,15 +169,20 @@ function overlaps(a: { s: number; e: number }, b: { s: number; e: number }): boo
  * Applies every 'safe' fix (never suggestions), in rounds: non-conflicting fixes together, identical
  * shared edits (a helper both fixes insert) once, then re-analysis, until nothing safe is left.
  */
-export function fixAll(text: string, uri = 'untitled:fix.lua', opts: AnalyzeOptions = {}): { text: string; applied: number } {
+export function fixAll(text: string, uri = 'untitled:fix.lua', opts: AnalyzeOptions = {}): { text: string; applied: number; codes: string[] } {
   let cur = text;
   let applied = 0;
+  const codes = new Set<string>();
+  // A file our parser cannot read has a recovered AST: offsets and block structure are guesses, and a
+  // fix built on them can cut a function in half. Such a file is left as it is.
+  if (parse(text).errors.length > 0) return { text, applied, codes: [] };
   for (let round = 0; round < 12; round++) {
     const findings = analyze(cur, uri, opts);
     const li = new LineIndex(cur);
     const chosen: TextEdit[] = [];
     const spans: { s: number; e: number; t: string }[] = [];
     let n = 0;
+    const roundCodes: string[] = [];
     for (const f of findings) {
       const fix = f.fixes.find((x) => x.kind === 'safe');
       if (!fix) continue;
@@ -182,6 +194,7 @@ export function fixAll(text: string, uri = 'untitled:fix.lua', opts: AnalyzeOpti
         spans.push(m);
         chosen.push({ range: li.range(m.s, m.e), newText: m.t });
       }
+      roundCodes.push(f.code);
       n++;
     }
     if (n === 0) break;
@@ -189,6 +202,7 @@ export function fixAll(text: string, uri = 'untitled:fix.lua', opts: AnalyzeOpti
     if (parse(next).errors.length > parse(cur).errors.length) break; // never make the file worse
     cur = next;
     applied += n;
+    for (const c of roundCodes) codes.add(c);
   }
-  return { text: cur, applied };
+  return { text: cur, applied, codes: [...codes].sort() };
 }

@@ -390,7 +390,12 @@ export function liftPcallClosure(fx: FixContext, f: FunctionExpr, ctx: HotCtx): 
   if (!c || c.kind !== 'Call') return null;
   if (c.callee.kind === 'Name' && c.callee.name === 'pcall' && c.args.length !== 1) return null;
   if (c.callee.kind === 'Name' && c.callee.name === 'xpcall' && c.args.length !== 2) return null;
-  // Captured locals of enclosing functions become parameters; file-scope locals stay upvalues.
+  const top = fx.topStatementAt(f.start);
+  if (!top) return null;
+  // Captured locals of enclosing functions become parameters (their values at the pcall); file-scope
+  // locals stay upvalues, so they must already be declared where the function is defined: before the
+  // top-level statement holding the closure (`local function f() pcall(function() f() end) end` would
+  // otherwise call a global f).
   const captured: LocalVar[] = [];
   let ok = true;
   walk(f.body, (n) => {
@@ -398,16 +403,20 @@ export function liftPcallClosure(fx: FixContext, f: FunctionExpr, ctx: HotCtx): 
     if (n.kind === 'Name' && n.decl) {
       const d = n.decl;
       const inside = d.start >= f.start && d.start < f.end;
-      if (inside || d.fn === fx.chunk) return;
+      if (inside) return;
+      if (d.fn === fx.chunk) {
+        if (d.start >= top.start) ok = false;
+        return;
+      }
       if (n.isWrite) ok = false;
       if (!captured.includes(d)) captured.push(d);
     }
   });
   if (!ok) return null;
-  // A captured local that is written anywhere after capture could differ: only unassigned ones.
-  if (captured.some((d) => d.refs.some((r) => r.isWrite && r.start >= f.start && r.start < f.end))) return null;
-  const top = fx.topStatementAt(f.start);
-  if (!top) return null;
+  // A parameter is a copy: only right when nothing can assign the local while the closure runs, that is
+  // no assignment from any function nested in the local's own (a helper closure the body calls, or the
+  // body itself). Assignments in the declaring function run before the pcall and are passed along.
+  if (captured.some((d) => assignedFromNestedFunction(d))) return null;
   const name = fx.freshName(`closure:${f.start}`, `${(ctx.root.name || 'callback').replace(/[.:]/g, '_')}_protected`);
   const params = captured.map((d) => d.name);
   const indent = '';
@@ -420,6 +429,17 @@ export function liftPcallClosure(fx: FixContext, f: FunctionExpr, ctx: HotCtx): 
     if (params.length) edits.push(fx.replace(c.args[1].end, c.args[1].end, ', ' + params.join(', ')));
   }
   return safe('Define the protected function once at file scope and pass the values it uses', edits);
+}
+
+/** Is the local assigned inside a function nested in the one that declares it? */
+function assignedFromNestedFunction(d: LocalVar): boolean {
+  const writes = d.refs.filter((r) => r.isWrite);
+  if (writes.length === 0) return false;
+  const nested: FunctionExpr[] = [];
+  walk(d.fn.body, (n) => {
+    if (n.kind === 'Function' && n !== d.fn) nested.push(n);
+  });
+  return writes.some((w) => nested.some((fn) => fn.start <= w.start && w.start < fn.end));
 }
 
 // ---- R9 ----

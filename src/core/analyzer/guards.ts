@@ -23,6 +23,11 @@ export interface HotCtx {
   guarded: boolean;
   /** True inside any if/else branch (R11 uses it). */
   conditional: boolean;
+  /**
+   * True in debug-only code (`if debugMode then`, after `if not config.debug_logging then return end`):
+   * off in normal play, so only R11 (prints) reports there, as a conditional print.
+   */
+  debugOnly: boolean;
   /** The statement (in its block) that contains the node. */
   stmt: Stmt | null;
   block: Block | null;
@@ -31,6 +36,9 @@ export interface HotCtx {
 }
 
 export type HotVisitor = (n: Node, ctx: HotCtx) => void;
+
+/** A literal a call passes for a parameter (nil when the argument is missing or `nil`). */
+export type Literal = boolean | number | string | null;
 
 /** Names of functions whose function arguments run immediately (so they are part of the hot body). */
 const RUNS_ARG_NOW = new Set(['pcall', 'xpcall']);
@@ -42,8 +50,9 @@ function persistentRoot(e: Expr, fn: FunctionExpr): boolean {
   const d: LocalVar | null = root.decl;
   if (d === null) return true; // global
   if (d.fn !== fn) return true; // upvalue
-  // A field of a parameter (self.x, state.last) persists; the parameter itself does not.
-  return e.kind !== 'Name' && (d.kind === 'param' || d.kind === 'self');
+  // A field of a parameter (self.x, state.last) persists; the parameter itself does not. So does a
+  // field of an element a generic for iterates (`for _, m in pairs(monitors) do if m.last ~= v`).
+  return e.kind !== 'Name' && (d.kind === 'param' || d.kind === 'self' || d.kind === 'for');
 }
 
 /** Persistent paths read by an expression (the candidates for a guard). */
@@ -109,6 +118,173 @@ function isImguiCall(e: Node): boolean {
   return r !== null && r.decl === null && (r.name === 'imgui' || r.name === 'ImGui');
 }
 
+/**
+ * The value of a condition made of a file-scope local that is never assigned and holds a constant
+ * (`local DEBUG = false`), possibly negated; null when it is not such a condition.
+ */
+function constantFlag(cond: Expr): boolean | null {
+  if (cond.kind === 'Unary' && cond.op === 'not') {
+    const v = constantFlag(cond.arg);
+    return v === null ? null : !v;
+  }
+  if (cond.kind === 'Paren') return constantFlag(cond.expr);
+  if (cond.kind !== 'Name' || !cond.decl || cond.decl.fn.kind !== 'Chunk' || cond.decl.writes > 0 || cond.decl.kind !== 'local') return null;
+  const init = cond.decl.init;
+  if (init === undefined || init.kind === 'False' || init.kind === 'Nil') return false;
+  if (init.kind === 'True' || init.kind === 'Number' || init.kind === 'String') return true;
+  return null;
+}
+
+/** A name, field or string key that says "debug" (debugMode, DEBUG_LOGGING, "debug_logging"). */
+const DEBUG_WORD = /debug/i;
+
+/**
+ * true: the condition holds only when debugging is on (so the branch is debug-only code, off in normal
+ * play); false: it holds only when debugging is off (`not debug`); null: not about debugging. Only
+ * conditions made of the debug reads themselves (and `and` of them) count.
+ */
+function debugCondition(cond: Expr): boolean | null {
+  if (cond.kind === 'Paren') return debugCondition(cond.expr);
+  if (cond.kind === 'Unary' && cond.op === 'not') {
+    const v = debugCondition(cond.arg);
+    return v === null ? null : !v;
+  }
+  if (cond.kind === 'Binary' && cond.op === 'and') {
+    const l = debugCondition(cond.left);
+    const r = debugCondition(cond.right);
+    return l === true || r === true ? true : null;
+  }
+  if (cond.kind === 'Binary' && (cond.op === '~=' || cond.op === '==')) {
+    const other = cond.right.kind === 'Nil' || cond.right.kind === 'False' ? cond.left : cond.left.kind === 'Nil' || cond.left.kind === 'False' ? cond.right : null;
+    if (!other) return null;
+    const v = debugCondition(other);
+    return v === null ? null : cond.op === '~=' ? v : !v;
+  }
+  let says = false;
+  if (cond.kind === 'Name') says = DEBUG_WORD.test(cond.name);
+  else if (cond.kind === 'Member') says = DEBUG_WORD.test(cond.name.name);
+  else if (cond.kind === 'Index') {
+    const k = cond.key;
+    says = (k.kind === 'String' && DEBUG_WORD.test(k.value)) || (k.kind === 'Member' && DEBUG_WORD.test(k.name.name)) || (k.kind === 'Name' && DEBUG_WORD.test(k.name));
+  }
+  return says ? true : null;
+}
+
+/** Names of checks that tell whether something was already created (`hands.exists()`, `isValid(x)`). */
+const EXISTS_CHECK = /exists$|Exists$|^(is_?)?(valid|created|initiali[sz]ed|spawned|ready)$|^(getValid|validate_object)$/i;
+/** Calls that create, set up or reset what such a check looks for. */
+const CREATES = /^(init|create|spawn|setup|set_up|initialize|initialise|reset|build|make|attach|load|connect|hook|register)/i;
+
+/** `a ~= b` where one side is a local of the function initialised from the other (a persistent path). */
+function snapshotCompare(cond: Expr, fn: FunctionExpr): boolean {
+  if (cond.kind === 'Paren') return snapshotCompare(cond.expr, fn);
+  if (cond.kind === 'Binary' && cond.op === 'and') return snapshotCompare(cond.left, fn) || snapshotCompare(cond.right, fn);
+  if (cond.kind !== 'Binary' || cond.op !== '~=') return false;
+  const snap = (a: Expr, b: Expr): boolean => {
+    if (a.kind !== 'Name' || !a.decl || a.decl.fn !== fn || a.decl.kind !== 'local' || a.decl.writes > 0 || !a.decl.init) return false;
+    const p = pathText(b);
+    return p !== null && pathText(a.decl.init) === p && persistentRoot(b, fn);
+  };
+  return snap(cond.left, cond.right) || snap(cond.right, cond.left);
+}
+
+/** Paths the condition only tests with `P ~= nil` (anywhere else they are read, they do not count). */
+function nonNilOnlyTests(cond: Expr): Set<string> {
+  const tested = new Set<string>();
+  const other = new Set<string>();
+  walk(cond, (n) => {
+    if (n.kind === 'Function') return false;
+    if (n.kind === 'Binary' && n.op === '~=' && (n.right.kind === 'Nil' || n.left.kind === 'Nil')) {
+      const side = n.right.kind === 'Nil' ? n.left : n.right;
+      const p = pathText(side);
+      if (p !== null) {
+        tested.add(p);
+        return false;
+      }
+    }
+    if (n.kind === 'Member' || n.kind === 'Index' || n.kind === 'Name') {
+      const p = pathText(n as Expr);
+      if (p !== null) other.add(p);
+    }
+  });
+  for (const p of other) tested.delete(p);
+  return tested;
+}
+
+/** Every assignment to `path` in the statements (not in nested functions) stores a non-nil literal. */
+function onlyNonNilWrites(body: Stmt[], path: string): boolean {
+  let ok = true;
+  let any = false;
+  for (const st of body) {
+    walk(st, (n) => {
+      if (!ok || n.kind === 'Function') return false;
+      if (n.kind !== 'Assign') return;
+      n.targets.forEach((t, i) => {
+        if (pathText(t) !== path) return;
+        any = true;
+        const v = n.exprs[i];
+        if (!v || !(v.kind === 'True' || v.kind === 'False' || v.kind === 'Number' || v.kind === 'String' || v.kind === 'Table')) ok = false;
+      });
+    });
+  }
+  return ok && any;
+}
+
+/** Calls that remove what an existence check looks for. */
+const DESTROYS = /^(destroy|remove|delete|clear|reset|detach|unregister|unhook|disconnect)/i;
+
+/** `not x` / `x == nil` where x is a local of the function set from a call (a getter's result). */
+function nilCheckOfFetched(cond: Expr, fn: FunctionExpr): boolean {
+  const fetched = (e: Expr): boolean => e.kind === 'Name' && !!e.decl && e.decl.fn === fn && e.decl.kind === 'local'
+    && e.decl.init !== undefined && isCall(e.decl.init);
+  if (cond.kind === 'Paren') return nilCheckOfFetched(cond.expr, fn);
+  if (cond.kind === 'Unary' && cond.op === 'not') return fetched(cond.arg);
+  if (cond.kind === 'Binary') {
+    if (cond.op === 'and') return nilCheckOfFetched(cond.left, fn) || nilCheckOfFetched(cond.right, fn);
+    if (cond.op === '==') return (fetched(cond.left) && cond.right.kind === 'Nil') || (fetched(cond.right) && cond.left.kind === 'Nil');
+  }
+  return false;
+}
+
+/**
+ * `not X.exists()`, `X.exists() == false` / `== nil` (negated: true), or `X.exists()` itself (negated:
+ * false), possibly one operand of `and`.
+ */
+function existenceCheck(cond: Expr, negated: boolean): boolean {
+  const isCheck = (e: Expr): boolean => {
+    if (!isCall(e)) return false;
+    const c = e.kind === 'Call' ? e.callee : null;
+    const name = e.kind === 'MethodCall' ? e.method.name : c && c.kind === 'Member' ? c.name.name : c && c.kind === 'Name' ? c.name : '';
+    return EXISTS_CHECK.test(name);
+  };
+  if (cond.kind === 'Paren') return existenceCheck(cond.expr, negated);
+  if (!negated) {
+    if (isCheck(cond)) return true;
+    return cond.kind === 'Binary' && cond.op === 'and' && (existenceCheck(cond.left, false) || existenceCheck(cond.right, false));
+  }
+  if (cond.kind === 'Unary' && cond.op === 'not') return isCheck(cond.arg);
+  if (cond.kind === 'Binary') {
+    if (cond.op === 'and') return existenceCheck(cond.left, true) || existenceCheck(cond.right, true);
+    if (cond.op === '==') return (isCheck(cond.left) && (cond.right.kind === 'False' || cond.right.kind === 'Nil'))
+      || (isCheck(cond.right) && (cond.left.kind === 'False' || cond.left.kind === 'Nil'));
+  }
+  return false;
+}
+
+function bodyCalls(body: Stmt[], names: RegExp): boolean {
+  let yes = false;
+  for (const st of body) {
+    walk(st, (n) => {
+      if (yes || n.kind === 'Function') return false;
+      if (!isCall(n)) return;
+      const name = n.kind === 'MethodCall' ? n.method.name : n.callee.kind === 'Member' ? n.callee.name.name : n.callee.kind === 'Name' ? n.callee.name : '';
+      if (names.test(name)) yes = true;
+    });
+    if (yes) return true;
+  }
+  return false;
+}
+
 export class GuardWalker {
   /** Locals assigned from an imgui call (`local changed, v = imgui.checkbox(...)`). */
   private uiLocals = new Set<LocalVar>();
@@ -119,10 +295,49 @@ export class GuardWalker {
    * @param callWrites paths a call writes through the functions it invokes (so `if not ready then
    *   init() end`, where init sets `ready`, is recognised as a one-shot guard).
    */
-  constructor(private visit: HotVisitor, private callWrites?: (c: AnyCall) => Set<string>) {}
+  constructor(
+    private visit: HotVisitor,
+    private callWrites?: (c: AnyCall) => Set<string>,
+    /** Parameters every hot call passes the same literal for (`getController(id, true)`). */
+    private constParams?: Map<LocalVar, Literal>,
+  ) {}
+
+  /** What a condition evaluates to given the constant parameters, or null when it depends on more. */
+  private constValue(cond: Expr): boolean | null {
+    const params = this.constParams;
+    if (!params || params.size === 0) return null;
+    const lit = (e: Expr): Literal | undefined => {
+      if (e.kind === 'Name' && e.decl && e.decl.writes === 0) return params.get(e.decl);
+      if (e.kind === 'True') return true;
+      if (e.kind === 'False') return false;
+      if (e.kind === 'Nil') return null;
+      if (e.kind === 'Number') return Number(e.raw);
+      if (e.kind === 'String') return e.value;
+      return undefined;
+    };
+    const truthy = (v: Literal): boolean => v !== null && v !== false;
+    if (cond.kind === 'Paren') return this.constValue(cond.expr);
+    if (cond.kind === 'Unary' && cond.op === 'not') {
+      const v = this.constValue(cond.arg);
+      return v === null ? null : !v;
+    }
+    if (cond.kind === 'Name') {
+      const v = lit(cond);
+      return v === undefined ? null : truthy(v);
+    }
+    if (cond.kind === 'Binary' && (cond.op === '==' || cond.op === '~=')) {
+      const a = lit(cond.left);
+      const b = lit(cond.right);
+      if (a === undefined || b === undefined) return null;
+      // At least one side must be a parameter (two literals are not what this is for).
+      if (cond.left.kind !== 'Name' && cond.right.kind !== 'Name') return null;
+      return cond.op === '==' ? a === b : a !== b;
+    }
+    return null;
+  }
 
   walkFunction(fn: FunctionExpr, root: FunctionExpr = fn, base?: Partial<HotCtx>): void {
-    const ctx: HotCtx = { fn, root, loop: 0, guarded: false, conditional: false, stmt: null, block: null, inner: null, ...base };
+    const ctx: HotCtx = { fn, root, loop: 0, guarded: false, conditional: false, debugOnly: false, stmt: null, block: null, inner: null, ...base };
     ctx.fn = fn;
     this.block(fn.body, ctx);
   }
@@ -137,9 +352,18 @@ export class GuardWalker {
   }
 
   private condIsGuard(cond: Expr, body: Stmt[], writtenAfter: (p: string) => boolean, ctx: HotCtx): boolean {
-    // A file-scope debug flag that is false and never assigned: the branch never runs.
-    if (cond.kind === 'Name' && cond.decl && cond.decl.fn.kind === 'Chunk' && cond.decl.writes === 0
-      && (cond.decl.init === undefined || cond.decl.init.kind === 'False' || cond.decl.init.kind === 'Nil')) return true;
+    // A file-scope flag that is a constant (never assigned): `if DEBUG then` with DEBUG = false, or
+    // `if not ENABLE_CACHE then` with ENABLE_CACHE = true: the branch never runs.
+    if (constantFlag(cond) === false) return true;
+    // Lazy creation behind an existence check: `if not hands.exists() then initHands() end`, and the
+    // converse: `if hands.exists() and not wanted then hands.destroyHands() end`. Also a getter's
+    // result tested for nil before creating it: `local c = getController(i) if c == nil then
+    // c = createController(i) end` (the getter finds it on the next frame).
+    if (existenceCheck(cond, true) && bodyCalls(body, CREATES)) return true;
+    // Change since a snapshot taken earlier in the run: `local last = active ... if last ~= active then`.
+    if (snapshotCompare(cond, ctx.fn)) return true;
+    if (existenceCheck(cond, false) && bodyCalls(body, DESTROYS)) return true;
+    if (nilCheckOfFetched(cond, ctx.fn) && bodyCalls(body, CREATES)) return true;
     let ui = false;
     let modulo = false;
     walk(cond, (n) => {
@@ -151,8 +375,12 @@ export class GuardWalker {
     if (ui || modulo) return true;
     const reads = persistentReads(cond, ctx.fn);
     if (reads.size === 0) return false;
+    // `if obj.Field ~= nil then … obj.Field = false end` runs every time: the write keeps the field
+    // non-nil, so it does not end the condition. Such reads are not guards.
+    const stillTrue = nonNilOnlyTests(cond);
     for (const r of reads) if (writtenAfter(r)) return true;
-    if (intersects(reads, writtenPaths(body))) return true;
+    const bodyWrites = writtenPaths(body);
+    for (const r of reads) if (bodyWrites.has(r) && !(stillTrue.has(r) && onlyNonNilWrites(body, r))) return true;
     if (!this.callWrites) return false;
     let found = false;
     for (const st of body) {
@@ -168,6 +396,7 @@ export class GuardWalker {
   private block(b: Block, ctx: HotCtx): void {
     const stmts = b.body;
     let guarded = ctx.guarded;
+    let debugOnly = ctx.debugOnly;
     // Last statement index that writes each path, computed once per block (keeps the walk linear-ish).
     let lastWrite: Map<string, number> | null = null;
     const writtenAfterIndex = (i: number) => (p: string): boolean => {
@@ -179,12 +408,14 @@ export class GuardWalker {
     };
     for (let i = 0; i < stmts.length; i++) {
       const s = stmts[i];
-      const sctx: HotCtx = { ...ctx, guarded, stmt: s, block: b };
+      const sctx: HotCtx = { ...ctx, guarded, debugOnly, stmt: s, block: b };
       this.stmt(s, sctx, writtenAfterIndex(i));
-      // Early return: `if C then return C end` followed by code that sets C runs only until C is set.
+      // Early return: `if C then return C end` followed by code that sets C runs only until C is set;
+      // `if not debugMode then return end`: what follows is debug-only.
       if (!guarded && s.kind === 'If' && s.clauses.length === 1 && s.clauses[0].cond) {
         const body = s.clauses[0].body.body;
         const last = body[body.length - 1];
+        if (last && last.kind === 'Return' && debugCondition(s.clauses[0].cond) === false) debugOnly = true;
         if (last && last.kind === 'Return') {
           const reads = persistentReads(s.clauses[0].cond, ctx.fn);
           const after = writtenAfterIndex(i);
@@ -198,11 +429,20 @@ export class GuardWalker {
     this.visit(s, ctx);
     switch (s.kind) {
       case 'If': {
+        // A clause after one that is always taken (given constant parameters) never runs; a clause
+        // whose condition is always false never runs.
+        let decided = false;
         s.clauses.forEach((c, idx) => {
           const cctx: HotCtx = { ...ctx, conditional: ctx.conditional || idx > 0 };
           if (c.cond) this.expr(c.cond, cctx);
-          const guard = !ctx.guarded && c.cond !== null && this.condIsGuard(c.cond, c.body.body, writtenAfter, ctx);
-          this.block(c.body, { ...ctx, conditional: true, guarded: ctx.guarded || guard });
+          const cv = c.cond ? this.constValue(c.cond) : null;
+          const dead = decided || cv === false;
+          if (cv === true) decided = true;
+          const guard = dead || (!ctx.guarded && c.cond !== null && this.condIsGuard(c.cond, c.body.body, writtenAfter, ctx));
+          // `if debug then` is debug-only, and so is the else of `if not debug then`.
+          const debug = ctx.debugOnly || (c.cond !== null && debugCondition(c.cond) === true)
+            || (c.cond === null && s.clauses.length === 2 && s.clauses[0].cond !== null && debugCondition(s.clauses[0].cond) === false);
+          this.block(c.body, { ...ctx, conditional: true, guarded: ctx.guarded || guard, debugOnly: debug });
         });
         return;
       }
@@ -235,6 +475,13 @@ export class GuardWalker {
         // `changed, value = imgui.checkbox(...)` into existing variables
         if (s.exprs.length > 0 && isImguiCall(s.exprs[0])) {
           for (const t of s.targets) if (t.kind === 'Name') (t.decl ? this.uiLocals.add(t.decl) : this.uiGlobals.add(t.name));
+        }
+        // A local flag set to true under a guard (`if xChanged then rotChanged = true end`) is as rare
+        // as that guard: testing it later in the function is a guard too.
+        if (ctx.guarded) {
+          s.targets.forEach((t, i) => {
+            if (t.kind === 'Name' && t.decl && t.decl.fn === ctx.fn && s.exprs[i]?.kind === 'True') this.uiLocals.add(t.decl);
+          });
         }
         for (const t of s.targets) this.expr(t, ctx);
         for (const e of s.exprs) this.expr(e, ctx);

@@ -23,6 +23,9 @@ const VALUE_TYPES = /^(UEVR_)?(Vector[234][fd]|Quaternion[fd]|Rotator[fd]|Struct
 const FNAME_MAKERS = new Set(['Conv_StringToName', 'fname_from_string', 'StringToName']);
 const SPAWNERS = new Set(['spawn_object', 'SpawnActor', 'BeginDeferredActorSpawnFromClass', 'SpawnActorFromClass',
   'add_component_by_class', 'SpawnObject', 'ConstructObject']);
+/** Fields of UEVR's XInput state/vibration structs (native structs, not UObject reflection). */
+const XINPUT_FIELDS = new Set(['Gamepad', 'wButtons', 'bLeftTrigger', 'bRightTrigger', 'sThumbLX', 'sThumbLY', 'sThumbRX', 'sThumbRY',
+  'dwPacketNumber', 'wLeftMotorSpeed', 'wRightMotorSpeed']);
 const STD_LIBS = new Set(['string', 'math', 'table', 'bit32', 'utf8', 'os', 'uevr', 'coroutine']);
 
 interface Occurrence {
@@ -42,9 +45,10 @@ export class RuleChecker {
   constructor(private unit: FileUnit, private project: Project, private fx: FixContext) {}
 
   run(): Finding[] {
-    const mine = [...this.project.hot.entries()].filter(([fn]) => this.project.fnFile.get(fn) === this.unit);
+    // pcall closures are walked inline with their caller; walking them again would report twice.
+    const mine = [...this.project.hot.entries()].filter(([fn]) => this.project.fnFile.get(fn) === this.unit && !this.project.inlinedClosures.has(fn));
     for (const [fn, info] of mine) {
-      const walker = new GuardWalker((n, ctx) => this.visit(n, ctx, info), this.project.callWrites);
+      const walker = new GuardWalker((n, ctx) => this.visit(n, ctx, info), this.project.callWrites, this.project.constParamsOf(fn));
       walker.walkFunction(fn);
       this.afterFunction(fn, info);
     }
@@ -82,6 +86,8 @@ export class RuleChecker {
       configurable: true,
       get: () => {
         if ((chunk.generation ?? 0) !== gen) return [];
+        // With a syntax error the AST is error recovery's guess: a fix could cut code in half.
+        if (chunk.errors.length > 0) return [];
         return (cache ??= fixList ? fixList().filter((f): f is Fix => f !== null) : []);
       },
     });
@@ -96,6 +102,8 @@ export class RuleChecker {
   // ---- the walk ----
   private visit(n: Node, ctx: HotCtx, info: HotInfo): void {
     if (ctx.guarded) return;
+    // Debug-only code is off in normal play: only its prints are reported (as conditional prints).
+    if (ctx.debugOnly && !(n.kind === 'Call' && n.callee.kind === 'Name' && n.callee.name === 'print' && n.callee.decl === null)) return;
     switch (n.kind) {
       case 'Call':
       case 'MethodCall':
@@ -348,7 +356,7 @@ export class RuleChecker {
       }
     }
     const reported = new Set<string>();
-    const ordered = [...counts.entries()].filter(([, l]) => l.length >= 3).sort((a, b) => b[0].length - a[0].length);
+    const ordered = [...counts.entries()].filter(([, l]) => l.length >= 3 && this.reflectiveHops(l[0].e) > 0).sort((a, b) => b[0].length - a[0].length);
     for (const [p, l] of ordered) {
       if ([...reported].some((r) => r.startsWith(p + '.') || r.startsWith(p + '['))) continue;
       const root = pathRoot(l[0].e);
@@ -358,6 +366,61 @@ export class RuleChecker {
         `${p} is read ${l.length} times in ${fnLabel(fn) === 'function' ? 'this callback' : fnLabel(fn)} (${this.where(info)}): ${RULE_BY_CODE.get('UEVR005')!.cost}. Read it once into a local.`,
         () => [fixes.hoistPrefix(this.fx, fn, l.map((x) => x.e), p)]);
     }
+  }
+
+  private tablePathsCache: Set<string> | null = null;
+
+  /**
+   * Paths of the file known to hold plain Lua tables: locals and globals set from a table constructor
+   * or `require(...)`, fields assigned a table constructor, nested constructor fields. Reading a field
+   * of those is a Lua table lookup, not UObject reflection.
+   */
+  private tablePaths(): Set<string> {
+    if (this.tablePathsCache) return this.tablePathsCache;
+    const out = new Set<string>();
+    const addTable = (prefix: string, t: Expr): void => {
+      out.add(prefix);
+      if (t.kind !== 'Table') return;
+      for (const f of t.fields) if (f.type === 'name' && f.key && 'name' in f.key && f.value.kind === 'Table') addTable(`${prefix}.${f.key.name}`, f.value);
+    };
+    const isTableValue = (e: Expr | undefined): boolean => !!e && (e.kind === 'Table'
+      || (e.kind === 'Call' && e.callee.kind === 'Name' && e.callee.decl === null && e.callee.name === 'require'));
+    walk(this.unit.chunk.body, (n) => {
+      if (n.kind === 'Local') n.exprs.forEach((e, i) => { const v = n.names[i]?.v; if (v && isTableValue(e)) addTable(v.name, e); });
+      else if (n.kind === 'Assign') {
+        n.targets.forEach((t, i) => {
+          const p = pathText(t);
+          if (p !== null && isTableValue(n.exprs[i])) addTable(p, n.exprs[i]);
+        });
+      }
+    });
+    this.tablePathsCache = out;
+    return out;
+  }
+
+  /**
+   * How many hops of a chain look like UObject reflection: a PascalCase (or bPascal) property read
+   * from something not known to be a Lua table. XInput state fields (native struct) and enum-style
+   * constants are not reflection.
+   */
+  private reflectiveHops(e: Expr): number {
+    const hops: string[] = [];
+    let c: Expr = e;
+    while (c.kind === 'Member' || c.kind === 'Index') {
+      hops.unshift(c.kind === 'Member' ? c.name.name : '');
+      c = c.obj;
+    }
+    const root = pathRoot(e);
+    if (!root) return 0;
+    const tables = this.tablePaths();
+    let path = root.name;
+    let n = 0;
+    for (const h of hops) {
+      const luaTable = tables.has(path);
+      if (h && !luaTable && /^(b[A-Z]|[A-Z])/.test(h) && /[a-z]/.test(h) && !XINPUT_FIELDS.has(h)) n++;
+      path = h ? `${path}.${h}` : `${path}[]`;
+    }
+    return n;
   }
 
   /** R6, second form: the same fetch in several hot callbacks (advice only: share it per frame). */

@@ -247,10 +247,19 @@ export class SessionManager implements vscode.Disposable {
     }
     const f = sim.loadFailure;
     if (!f) return;
+    const showErrors = vscode.l10n.t('Show errors');
+    const message =
+      f.failed === 1
+        ? f.scripts
+          ? vscode.l10n.t('UEVR: 1 script failed to load (of {0}).', f.scripts)
+          : vscode.l10n.t('UEVR: 1 script failed to load.')
+        : f.scripts
+          ? vscode.l10n.t('UEVR: {0} scripts failed to load (of {1}).', f.failed, f.scripts)
+          : vscode.l10n.t('UEVR: {0} scripts failed to load.', f.failed);
     void vscode.window
-      .showErrorMessage(`UEVR: ${f.failed} script${f.failed === 1 ? '' : 's'} failed to load${f.scripts ? ` (of ${f.scripts})` : ''}.`, 'Show errors')
+      .showErrorMessage(message, showErrors)
       .then((pick) => {
-        if (pick === 'Show errors') void vscode.commands.executeCommand('workbench.debug.action.focusRepl');
+        if (pick === showErrors) void vscode.commands.executeCommand('workbench.debug.action.focusRepl');
       });
   }
 

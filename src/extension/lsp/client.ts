@@ -20,12 +20,16 @@ export async function startLanguageClient(context: vscode.ExtensionContext, log:
       { scheme: 'file', language: 'lua' },
       { scheme: 'untitled', language: 'lua' },
     ],
-    // The server reads uevrProfiler.analyzer.disabledRules and uevrProfiler.pathMappings from here and
+    // The server reads uevrProfiler.analyzer.disabledRules/include/exclude and uevrProfiler.pathMappings from here and
     // gets a didChangeConfiguration whenever the section changes.
     synchronize: { configurationSection: 'uevrProfiler' },
     initializationOptions: {
       uevrProfiler: {
-        analyzer: { disabledRules: config.get<string[]>('analyzer.disabledRules', []) },
+        analyzer: {
+          disabledRules: config.get<string[]>('analyzer.disabledRules', []),
+          include: config.get<string[]>('analyzer.include', []),
+          exclude: config.get<string[]>('analyzer.exclude', []),
+        },
         pathMappings: config.get<PathMapping[]>('pathMappings', []),
       },
     },
