@@ -12,7 +12,7 @@
 // --download-only` into agent/native/build-deps/ using private apt lists (the system's apt
 // configuration is not touched). The DLL must embed exactly UEVR's Lua release (see docs/agent.md).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -98,15 +98,37 @@ function luaSources() {
   return src;
 }
 
+// One build at a time per output folder: test files run in parallel and each builds the Linux host before
+// it spawns it; two cmake runs in one folder (or a relink under a running binary: ETXTBSY) break each other.
+function lock(dir) {
+  const l = `${dir}.lock`;
+  const end = Date.now() + 15 * 60 * 1000;
+  for (;;) {
+    try {
+      mkdirSync(l);
+      process.on('exit', () => rmSync(l, { recursive: true, force: true }));
+      return;
+    } catch {
+      try {
+        if (Date.now() - statSync(l).mtimeMs > 15 * 60 * 1000) rmSync(l, { recursive: true, force: true }); // stale
+      } catch {}
+      if (Date.now() > end) throw new Error(`${l} held for 15 minutes`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+}
+
 try {
   if (!have('cmake')) throw new Error('cmake is missing: apt-get install -y cmake');
   if (linux && sanitize) {
     const out = join(here, sanitize === 'address' ? 'build-linux-asan' : 'build-linux-tsan');
+    lock(out);
     run('cmake', ['-S', here, '-B', out, '-DCMAKE_BUILD_TYPE=RelWithDebInfo', `-DUEVRPROF_SANITIZE=${sanitize}`, `-DUEVRPROF_LUA_SRC=${luaSources()}`]);
     run('cmake', ['--build', out, '-j2']);
     console.log(`build-agent: ${join(out, 'uevrprof-host')}`);
   } else if (linux) {
     const out = join(here, 'build-linux');
+    lock(out);
     run('cmake', ['-S', here, '-B', out, '-DCMAKE_BUILD_TYPE=Release']);
     run('cmake', ['--build', out, '-j2']);
     console.log(`build-agent: ${join(out, 'uevrprof-host')}`);
