@@ -8,6 +8,7 @@ import { ProfileBuilder } from '../profile/builder';
 import type { Profile, WeightUnit } from '../profile/types';
 import { fail } from './errors';
 import type { LoadContext } from './loadContext';
+import { unitScale, type UnitScale } from './units';
 
 export function looksLikeInstrumentsDeepCopy(text: string): boolean {
   const nl = text.indexOf('\n');
@@ -15,7 +16,7 @@ export function looksLikeInstrumentsDeepCopy(text: string): boolean {
   return /^[\w ()]*\tSymbol Names?$/.test(first) || /^[\w ()]*\t[\w \t()]*\tSymbol Names?$/.test(first);
 }
 
-const UNITS: Record<string, [WeightUnit, number]> = {
+const UNITS: Record<string, UnitScale> = {
   ns: ['milliseconds', 1e-6], µs: ['milliseconds', 1e-3], us: ['milliseconds', 1e-3], ms: ['milliseconds', 1], s: ['milliseconds', 1000], min: ['milliseconds', 60_000],
   Bytes: ['bytes', 1], bytes: ['bytes', 1], KB: ['bytes', 1024], MB: ['bytes', 1024 ** 2], GB: ['bytes', 1024 ** 3],
   cycles: ['samples', 1], Kc: ['samples', 1e3], Mc: ['samples', 1e6], Gc: ['samples', 1e9],
@@ -37,7 +38,7 @@ export function importInstrumentsDeepCopy(text: string, ctx: LoadContext): Profi
     const cells = lines[i].split('\t');
     const sym = cells[symCol] ?? '';
     const m = WEIGHT.exec(cells[weightCol] ?? '');
-    const u = m ? UNITS[m[2] ?? (header[weightCol] === 'Bytes Used' ? 'Bytes' : 'ms')] : undefined;
+    const u = m ? unitScale(UNITS, m[2] ?? (header[weightCol] === 'Bytes Used' ? 'Bytes' : 'ms')) : undefined;
     if (!m || !u || !sym.trim()) {
       bad++;
       continue;

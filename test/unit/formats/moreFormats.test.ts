@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { Function as PFunction, Line, Location, Profile as PprofProfile, Sample, StringTable, ValueType } from 'pprof-format';
 import { loadProfile, ProfileFormatError } from '../../../src/core/formats';
 import { gunzip } from '../../../src/core/formats/gzip';
 import { seededRandom } from '../../../src/core/random';
@@ -70,6 +71,23 @@ describe('pprof', () => {
     rejectsAs(gzipSync(gz), 'x.pb.gz', 'gzip-compressed file', /compressed twice/);
     // A protobuf-looking start with a NUL but not a profile.
     rejectsAs(new Uint8Array([0x0a, 0x04, 0x08, 0x01, 0x10, 0x02, 0x32, 0x09, 0x61]), 'x.pprof', 'pprof', /.+/);
+  });
+
+  test('a sample unit named like an Object.prototype member is an unknown unit (samples), not a crash', () => {
+    for (const unit of ['constructor', '__proto__', 'toString']) {
+      const st = new StringTable();
+      const bytes = new PprofProfile({
+        sampleType: [new ValueType({ type: st.dedup('cpu'), unit: st.dedup(unit) })],
+        sample: [new Sample({ locationId: [1], value: [5] })],
+        location: [new Location({ id: 1, line: [new Line({ functionId: 1, line: 3 })] })],
+        function: [new PFunction({ id: 1, name: st.dedup('f'), filename: st.dedup('a.go') })],
+        stringTable: st,
+      }).encode();
+      const p = loadProfile(bytes, 'x.pprof');
+      assert.equal(p.weightUnit, 'samples', unit);
+      assert.equal(p.meta.sampleType, `cpu/${unit}`);
+      assert.deepEqual(Object.fromEntries(pathWeights(p)), { f: 5 });
+    }
   });
 
   test('a gzip bomb is refused, not inflated', () => {
