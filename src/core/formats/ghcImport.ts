@@ -9,6 +9,7 @@ import type { Profile } from '../profile/types';
 import { fail } from './errors';
 import { isObject, num, own, str } from './json';
 import type { LoadContext } from './loadContext';
+import { splitLines } from './text';
 
 export function looksLikeGhcJson(v: unknown): boolean {
   return isObject(v) && Array.isArray(own(v, 'cost_centres')) && isObject(own(v, 'profile')) && (own(v, 'rts_arguments') !== undefined || own(v, 'total_ticks') !== undefined);
@@ -59,7 +60,7 @@ export function looksLikeGhcText(text: string): boolean {
 }
 
 export function importGhcText(text: string, ctx: LoadContext): Profile {
-  const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
+  const lines = splitLines(text);
   const total = /total time\s*=\s*([\d.]+) secs\s*\((\d+) ticks @ ([\d.]+) (us|ms)/.exec(text.slice(0, 4096));
   const tickMs = total ? Number(total[3]) / (total[4] === 'us' ? 1000 : 1) : 1;
   const totalTicks = total ? Number(total[2]) : NaN;

@@ -9,6 +9,7 @@ import type { Profile, WeightUnit } from '../profile/types';
 import { fail } from './errors';
 import type { LoadContext } from './loadContext';
 import { unitScale, type UnitScale } from './units';
+import { splitLines } from './text';
 
 export function looksLikeInstrumentsDeepCopy(text: string): boolean {
   const nl = text.indexOf('\n');
@@ -24,7 +25,7 @@ const UNITS: Record<string, UnitScale> = {
 const WEIGHT = /^\s*([\d.,]+)\s*([A-Za-zµ]+)?\s+[\d.]+%/;
 
 export function importInstrumentsDeepCopy(text: string, ctx: LoadContext): Profile {
-  const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
+  const lines = splitLines(text);
   const header = lines[0].split('\t');
   const symCol = header.findIndex((h) => h === 'Symbol Name' || h === 'Symbol Names');
   const weightCol = header.findIndex((h) => h === 'Weight' || h === 'Running Time' || h === 'Bytes Used');
