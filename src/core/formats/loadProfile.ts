@@ -29,6 +29,12 @@ import { gunzip, isGzip } from './gzip';
 
 export type { LoadOptions } from './loadContext';
 
+/**
+ * Largest profile file the product reads, in the CLI and in the extension's loader (a 1M-sample
+ * capture is ~35 MB; speedscope JSON of it ~140 MB).
+ */
+export const MAX_PROFILE_BYTES = 1024 * 1024 * 1024;
+
 export type ProfileFormat =
   | 'speedscope' | 'chrome-trace' | 'cpuprofile' | 'heapprofile' | 'folded' | 'perf-script' | 'gecko' | 'uevrcap'
   | 'pprof' | 'callgrind' | 'instruments' | 'stackprof' | 'safari' | 'v8-log' | 'v8-log-json' | 'papyrus' | 'pmcstat' | 'ghc' | 'ghc-json';
