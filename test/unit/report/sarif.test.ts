@@ -18,5 +18,5 @@ test('a file under a folder whose name starts with two dots is inside the root',
 test('a file outside the root is an absolute file URI', () => {
   const outside = location(join(root, '..', 'other', 'mod.lua'));
   assert.equal(outside.uriBaseId, undefined);
-  assert.match(outside.uri, /^file:\/\/.*\/other\/mod\.lua$/);
+  assert.match(String(outside.uri), /^file:\/\/.*\/other\/mod\.lua$/);
 });
