@@ -4,6 +4,7 @@
 // malformed input end in one line naming the detected format, and hostile names load verbatim.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { Function as PFunction, Line, Location, Profile as PprofProfile, Sample, StringTable, ValueType } from 'pprof-format';
@@ -176,6 +177,24 @@ describe('Ruby stackprof', () => {
     rejectsAs(JSON.stringify({ ...v, raw: [5, 101, 102] }), 'x.json', 'Ruby stackprof', /cut short/);
     rejectsAs(JSON.stringify({ ...v, raw: undefined }), 'x.stackprof.json', 'Ruby stackprof', /raw: true/);
     truncations('wall.stackprof.json', 11);
+  });
+});
+
+describe('Ruby stackprof: hostile sample counts', () => {
+  const file = (mode: string, count: string) => enc(`{"mode":"${mode}","interval":1000,"frames":{"1":{"name":"a"}},"raw":[1,1,${count}],"raw_timestamp_deltas":[1000]}`);
+  test('a huge count in wall mode is bounded by the deltas there are (loaded in a child with a time limit)', () => {
+    // A synchronous loop of 1e12 steps cannot be interrupted in-process: a regression would hang
+    // the test run; a child process can be killed, so it fails instead.
+    const code = `const { loadProfile } = require(${JSON.stringify(require.resolve('../../../src/core/formats'))});
+      const p = loadProfile(new TextEncoder().encode(${JSON.stringify(new TextDecoder().decode(file('wall', '1e12')))}), 'x.json');
+      process.stdout.write(String(p.samples.weight[0]));`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.signal, null, 'the load did not finish within 30 s');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, '1');
+  });
+  test('a count that is not finite (1e999 parses as Infinity) is refused in one line', () => {
+    for (const mode of ['wall', 'cpu', 'object']) rejectsAs(file(mode, '1e999'), 'x.json', 'Ruby stackprof', /bad sample count/);
   });
 });
 
