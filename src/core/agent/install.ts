@@ -22,11 +22,10 @@ import {
   renameSync,
   rmSync,
   statSync,
-  unlinkSync,
-  writeSync,
   type Stats,
 } from 'node:fs';
 import { homedir } from 'node:os';
+import { writeFileAtomicSync } from '../io/atomicWrite';
 import { dirname, join, relative, sep } from 'node:path';
 
 /** The installer refused a path (a link, a non-regular file, outside the profile): one line. */
@@ -370,23 +369,7 @@ function readRegular(file: string, maxBytes = 256 * 1024 * 1024, followLinks = f
  * at the target is replaced, not followed.
  */
 function writeFileAtomic(file: string, bytes: Uint8Array): void {
-  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o644);
-  try {
-    let off = 0;
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-  } catch (e) {
-    closeSync(fd);
-    unlinkSync(tmp);
-    throw e;
-  }
-  closeSync(fd);
-  try {
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  writeFileAtomicSync(file, bytes, { mode: 0o644, tmpPath: `${file}.${randomBytes(6).toString('hex')}.tmp` });
 }
 
 function isDir(p: string): boolean {
