@@ -121,15 +121,18 @@ export async function readRegularTextFile(path: string, opts: SafeReadOptions): 
 }
 
 /**
- * Synchronous read of a small regular file (discovery files, manifests: a few KiB). Safe to call on
- * any path: the open is non-blocking and fstat must say "regular file" before a byte is read, so a
- * pipe or device there is refused instead of blocking the thread.
+ * Synchronous read of a small regular file (discovery files, manifests, scripts, the agent's
+ * payload). Safe to call on any path: the open is non-blocking and fstat must say "regular file"
+ * before a byte is read, so a pipe or device there is refused instead of blocking the thread.
+ * `noFollow`: a symbolic link at `path` itself is refused (O_NOFOLLOW), for the installer.
  */
-export function readSmallRegularFileSync(path: string, maxBytes: number): Buffer {
+export function readSmallRegularFileSync(path: string, maxBytes: number, opts: { noFollow?: boolean } = {}): Buffer {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (opts.noFollow ? (constants.O_NOFOLLOW ?? 0) : 0));
   } catch (e) {
+    // With O_NOFOLLOW, ELOOP means the path itself is a link.
+    if (opts.noFollow && (e as NodeJS.ErrnoException).code === 'ELOOP') throw new UnreadableFileError(path, 'is a symbolic link, not a regular file');
     throw new UnreadableFileError(path, errnoReason(e));
   }
   try {

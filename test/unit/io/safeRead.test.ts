@@ -94,6 +94,15 @@ describe('readSmallRegularFileSync', () => {
     assert.throws(() => readSmallRegularFileSync('/proc/self/status', 10), /is larger than 10 bytes/);
   });
 
+  test('noFollow: a link at the path is refused, the file it points to is read without it', { skip: !posix }, () => {
+    const f = join(dir, 'target.dll');
+    writeFileSync(f, 'payload');
+    symlinkSync(f, join(dir, 'linked.dll'));
+    assert.throws(() => readSmallRegularFileSync(join(dir, 'linked.dll'), 100, { noFollow: true }), /linked\.dll: is a symbolic link, not a regular file$/);
+    assert.equal(readSmallRegularFileSync(join(dir, 'linked.dll'), 100).toString(), 'payload');
+    assert.equal(readSmallRegularFileSync(f, 100, { noFollow: true }).toString(), 'payload');
+  });
+
   test('a named pipe and a device are refused without blocking', { skip: !posix }, () => {
     const fifo = join(dir, 'pipe-sync.lua');
     execFileSync('mkfifo', [fifo]);
