@@ -40,7 +40,8 @@ export function importInstrumentsDeepCopy(text: string, ctx: LoadContext): Profi
     const sym = cells[symCol] ?? '';
     const m = WEIGHT.exec(cells[weightCol] ?? '');
     const u = m ? unitScale(UNITS, m[2] ?? (header[weightCol] === 'Bytes Used' ? 'Bytes' : 'ms')) : undefined;
-    if (!m || !u || !sym.trim()) {
+    const weight = m && u ? Number(m[1].replace(/,/g, '')) * u[1] : NaN;
+    if (!m || !u || !sym.trim() || !Number.isFinite(weight)) {
       bad++;
       continue;
     }
@@ -49,7 +50,7 @@ export function importInstrumentsDeepCopy(text: string, ctx: LoadContext): Profi
       continue;
     }
     unit = u[0];
-    rows.push({ depth: sym.length - sym.trimStart().length, name: sym.trim(), weight: Number(m[1].replace(/,/g, '')) * u[1] });
+    rows.push({ depth: sym.length - sym.trimStart().length, name: sym.trim(), weight });
   }
   if (!unit || rows.length === 0) fail('no rows with a weight and a symbol under the header');
   const b = new ProfileBuilder({ name: ctx.fileName, source: 'instruments', weightUnit: unit });

@@ -49,7 +49,8 @@ export function importPmcstat(text: string, ctx: LoadContext): Profile {
       continue;
     }
     const m = ROW.exec(line);
-    if (!m) {
+    // A count too long to be finite (400 digits) makes the row unreadable too.
+    if (!m || !Number.isFinite(Number(m[2]))) {
       bad++;
       continue;
     }

@@ -180,6 +180,21 @@ describe('Ruby stackprof', () => {
   });
 });
 
+describe('numbers too long to be finite', () => {
+  // 400 digits parse as Infinity: such a row is unreadable (skipped with a note), never an infinite weight.
+  for (const name of ['game.prof', 'time-profile.instruments.txt', 'allocations.instruments.txt', 'cycles.pmcstat.graph']) {
+    test(`${name}: a row at a time with its numbers made huge`, () => {
+      const lines = text(name).split('\n');
+      for (let i = 0; i < lines.length; i++) {
+        if (!/\d/.test(lines[i])) continue;
+        const hostile = [...lines.slice(0, i), lines[i].replace(/\d+/g, '9'.repeat(400)), ...lines.slice(i + 1)].join('\n');
+        const p = assertProfileOrFormatError(() => loadProfile(enc(hostile), name), `${name} line ${i + 1}`);
+        if (p) for (const w of p.samples.weight) assert.ok(Number.isFinite(w), `${name} line ${i + 1}: weight ${w}`);
+      }
+    });
+  }
+});
+
 describe('Ruby stackprof: hostile sample counts', () => {
   const file = (mode: string, count: string) => enc(`{"mode":"${mode}","interval":1000,"frames":{"1":{"name":"a"}},"raw":[1,1,${count}],"raw_timestamp_deltas":[1000]}`);
   test('a huge count in wall mode is bounded by the deltas there are (loaded in a child with a time limit)', () => {
