@@ -36,7 +36,8 @@ export function importPapyrus(text: string, ctx: LoadContext): Profile {
     const line = lines[i];
     if (!line.trim() || line === 'Log closed' || OPENED.test(line)) continue;
     const m = EVENT.exec(line);
-    if (!m) {
+    // A time too long to be finite (400 digits) makes the line unreadable too.
+    if (!m || !Number.isFinite(Number(m[1]))) {
       // "time:START:stack" / "time:STOP:stack" have no call fields.
       if (!BOOKKEEPING.test(line)) bad++;
       continue;

@@ -60,7 +60,10 @@ export function importStackprof(v: unknown, ctx: LoadContext): Profile {
       w = 0;
       // The run's samples' deltas; a count beyond the deltas adds nothing (and must not loop 1e12 times).
       const end = Math.min((deltas as unknown[]).length, sampleIndex + count);
-      for (; sampleIndex < end; sampleIndex++) w += Number((deltas as unknown[])[sampleIndex]) || 0;
+      for (; sampleIndex < end; sampleIndex++) {
+        const d = Number((deltas as unknown[])[sampleIndex]);
+        if (Number.isFinite(d)) w += d; // 1e999 parses as Infinity: a delta that cannot be used adds nothing
+      }
       w /= 1000;
     } else w = (count * interval) / 1000;
     b.sample(stack, w, t);

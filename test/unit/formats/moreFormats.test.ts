@@ -182,7 +182,7 @@ describe('Ruby stackprof', () => {
 
 describe('numbers too long to be finite', () => {
   // 400 digits parse as Infinity: such a row is unreadable (skipped with a note), never an infinite weight.
-  for (const name of ['game.prof', 'time-profile.instruments.txt', 'allocations.instruments.txt', 'cycles.pmcstat.graph']) {
+  for (const name of ['game.prof', 'time-profile.instruments.txt', 'allocations.instruments.txt', 'cycles.pmcstat.graph', 'Stack_77.log', 'wall.stackprof.json']) {
     test(`${name}: a row at a time with its numbers made huge`, () => {
       const lines = text(name).split('\n');
       for (let i = 0; i < lines.length; i++) {
