@@ -3,14 +3,11 @@
 // must be a regular file (not /dev/zero, not a named pipe) and is read asynchronously, so Ctrl+C
 // (the command's abort signal) stops it.
 import type { Profile } from '../core/profile/types';
-import { loadProfile } from '../core/formats/loadProfile';
+import { loadProfile, MAX_PROFILE_BYTES } from '../core/formats/loadProfile';
 import { readCaptureEvents } from '../core/capture/reader';
 import type { CaptureEvent } from '../core/capture/writer';
 import { readRegularFile, UnreadableFileError } from '../core/io/safeRead';
 import { InputError } from './errors';
-
-/** Biggest file the CLI reads (a 1M-sample capture is ~35 MB; speedscope JSON of it ~140 MB). */
-export const MAX_PROFILE_BYTES = 1024 * 1024 * 1024;
 
 export async function loadProfileFile(path: string, signal?: AbortSignal): Promise<Profile> {
   return (await loadProfileAndEvents(path, signal)).profile;

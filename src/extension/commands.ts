@@ -1,3 +1,5 @@
+// The command ids the manifest contributes, their registration with one error handling, and the
+// file filters of the open dialogs.
 import * as vscode from 'vscode';
 import { FLAME_GRAPH_VIEW_TYPE } from './flameGraphEditor';
 import { showError } from './log';

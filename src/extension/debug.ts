@@ -1,3 +1,4 @@
+// The `uevr` debug type's configuration: defaults for F5 without a launch.json, and validation in words.
 import * as vscode from 'vscode';
 
 /** The `uevr` debug type: an attach configuration for a live or simulated UEVR session. */

@@ -1,3 +1,5 @@
+// The flame graph custom editor: opens a capture or profile (loaded in a worker) in the webview and
+// answers its messages (open source, state, errors), which are validated before use.
 import * as vscode from 'vscode';
 import type { Profile } from '../core/profile/types';
 import { resolveScriptPath } from '../core/scriptPaths';

@@ -1,3 +1,4 @@
+// The extension's log channel, and user-facing errors shown as a sentence (the stack goes to the log).
 import * as vscode from 'vscode';
 
 /**

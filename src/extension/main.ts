@@ -1,3 +1,5 @@
+// The extension's entry point: activate() wires the editors, views, commands, language client and
+// live sessions together; the work itself lives in src/core.
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { CaptureStore } from '../core/history/captureStore';

@@ -1,3 +1,4 @@
+// Loads and exports profile files in a worker thread (dist/profileWorker.js), cancellable, with progress.
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { Profile } from '../core/profile/types';

@@ -1,3 +1,4 @@
+// "Analyze Workspace Scripts": the UEVR rules over the workspace's .lua files, into the Problems panel.
 import { readRegularTextFile } from '../core/io/safeRead';
 import * as vscode from 'vscode';
 import { analyzeFiles } from '../core/analyzer/analyze';

@@ -8,7 +8,7 @@
 import { createWriteStream, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { exportProfileChunks, loadProfile, type ExportFormat } from '../core/formats';
+import { exportProfileChunks, loadProfile, MAX_PROFILE_BYTES, type ExportFormat } from '../core/formats';
 import { transferablesOf } from '../core/profile/transfer';
 import type { Profile } from '../core/profile/types';
 import { renderStandaloneHtml } from '../core/view/standaloneHtml';
@@ -55,8 +55,8 @@ async function main(): Promise<void> {
   if (!port) throw new Error('profileWorker must run in a worker thread');
   const job = workerData as WorkerJob;
   try {
-    // Regular files only, at most 1 GiB: a pipe or /dev/zero opened as a profile is a one-line error.
-    const bytes = new Uint8Array(await readRegularFile(job.path, { maxBytes: 1024 * 1024 * 1024 }));
+    // Regular files only, at most MAX_PROFILE_BYTES (as the CLI): a pipe or /dev/zero opened as a profile is a one-line error.
+    const bytes = new Uint8Array(await readRegularFile(job.path, { maxBytes: MAX_PROFILE_BYTES }));
     let last = 0;
     const profile = loadProfile(bytes, basename(job.path), {
       onProgress(fraction: number) {

@@ -58,23 +58,17 @@ export const analyzeCommand: Command = {
     // Absolute paths: the analyzer never mistakes a file named "-x.lua" for an option.
     const paths = p.positionals.map((x) => resolve(io.cwd, x));
     const out = outputTo(str(p, 'out'), io.cwd, io.stdout);
-    const flags = [...(p.values.fix ? ['--fix'] : []), ...(format !== 'text' ? ['--json'] : [])];
-    if (format !== 'sarif') {
-      const code = await runAnalyzeCommand([...flags, ...(failOn ? ['--fail-on', failOn] : []), ...paths], { out: out.write, err: io.stderr });
-      if (code !== 2) out.finish();
-      return code;
-    }
+    const args = [...(p.values.fix ? ['--fix'] : []), ...(format !== 'text' ? ['--json'] : []), ...(failOn ? ['--fail-on', failOn] : []), ...paths];
+    // SARIF is made from the analyzer's JSON; the analyzer applies --fail-on (exit 1 still prints).
     let json = '';
-    const code = await runAnalyzeCommand([...flags, ...paths], { out: (t) => void (json += t), err: io.stderr });
-    if (code !== 0) return code;
-    const records = JSON.parse(json) as AnalyzeJsonRecord[];
-    const log = toSarif(records, { toolName: 'uevr-prof', toolVersion: CLI_VERSION, rootDir: io.cwd, rules: RULES });
-    out.write(`${JSON.stringify(log, null, 2)}\n`);
-    out.finish();
-    if (failOn) {
-      const limit = SEVERITIES.indexOf(failOn as (typeof SEVERITIES)[number]);
-      if (records.some((r) => SEVERITIES.indexOf(r.severity) <= limit)) return 1;
+    const code = await runAnalyzeCommand(args, { out: format === 'sarif' ? (t) => void (json += t) : out.write, err: io.stderr });
+    if (code === 2) return code;
+    if (format === 'sarif') {
+      const records = JSON.parse(json) as AnalyzeJsonRecord[];
+      const log = toSarif(records, { toolName: 'uevr-prof', toolVersion: CLI_VERSION, rootDir: io.cwd, rules: RULES });
+      out.write(`${JSON.stringify(log, null, 2)}\n`);
     }
-    return 0;
+    out.finish();
+    return code;
   },
 };

@@ -1,3 +1,5 @@
+// `uevr-prof capture`: records a .uevrcap from a simulated session (--sim), a live one (--attach with
+// the token from the environment, or --session FILE), to a file or to stdout (--out -).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';

@@ -1,3 +1,5 @@
+// `uevr-prof convert`: any profile the product reads, written as speedscope, Chrome trace, folded,
+// .cpuprofile or a standalone HTML flame graph, to a file or to stdout (--out -).
 import { createWriteStream } from 'node:fs';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';

@@ -1,3 +1,5 @@
+// `uevr-prof report`: per-callback and per-function hotspots of a capture or profile against the
+// frame budget, as text or JSON, with --budget-ms / --fail-over as a CI check (exit 1).
 import { parse, num, onePositional } from '../args';
 import { CheckFailedError } from '../errors';
 import { loadProfileAndEvents } from '../load';

@@ -9,24 +9,19 @@
 // regular file (a named pipe would block the read forever).
 import { createHash, randomBytes } from 'node:crypto';
 import {
-  closeSync,
-  constants,
   existsSync,
-  fstatSync,
   lstatSync,
   mkdirSync,
-  openSync,
   readdirSync,
-  readSync,
   realpathSync,
   renameSync,
   rmSync,
   statSync,
-  unlinkSync,
-  writeSync,
   type Stats,
 } from 'node:fs';
 import { homedir } from 'node:os';
+import { writeFileAtomicSync } from '../io/atomicWrite';
+import { readSmallRegularFileSync, UnreadableFileError } from '../io/safeRead';
 import { dirname, join, relative, sep } from 'node:path';
 
 /** The installer refused a path (a link, a non-regular file, outside the profile): one line. */
@@ -346,21 +341,12 @@ function assertNoLinks(profileDir: string, target: string): void {
 function readRegular(file: string, maxBytes = 256 * 1024 * 1024, followLinks = false): Buffer {
   const st = followLinks ? statSync(file) : lstatSync(file);
   if (!st.isFile()) throw new InstallRefusedError(`${file} is ${kindOf(st)}, not a regular file`);
-  const fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (followLinks ? 0 : constants.O_NOFOLLOW ?? 0));
   try {
-    const fst = fstatSync(fd);
-    if (!fst.isFile()) throw new InstallRefusedError(`${file} is ${kindOf(fst)}, not a regular file`);
-    if (fst.size > maxBytes) throw new InstallRefusedError(`${file} is larger than ${maxBytes} bytes`);
-    const buf = Buffer.alloc(fst.size);
-    let off = 0;
-    while (off < buf.length) {
-      const n = readSync(fd, buf, off, buf.length - off, off);
-      if (n === 0) break;
-      off += n;
-    }
-    return buf.subarray(0, off);
-  } finally {
-    closeSync(fd);
+    // Checked again on the open handle: a file swapped for a pipe or a link since is refused too.
+    return readSmallRegularFileSync(file, maxBytes, { noFollow: !followLinks });
+  } catch (e) {
+    if (e instanceof UnreadableFileError) throw new InstallRefusedError(`${file} ${e.reason}`);
+    throw e;
   }
 }
 
@@ -370,23 +356,7 @@ function readRegular(file: string, maxBytes = 256 * 1024 * 1024, followLinks = f
  * at the target is replaced, not followed.
  */
 function writeFileAtomic(file: string, bytes: Uint8Array): void {
-  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o644);
-  try {
-    let off = 0;
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-  } catch (e) {
-    closeSync(fd);
-    unlinkSync(tmp);
-    throw e;
-  }
-  closeSync(fd);
-  try {
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  writeFileAtomicSync(file, bytes, { mode: 0o644, tmpPath: `${file}.${randomBytes(6).toString('hex')}.tmp` });
 }
 
 function isDir(p: string): boolean {

@@ -11,6 +11,7 @@ import type { Profile } from '../profile/types';
 import { fail } from './errors';
 import type { LoadContext } from './loadContext';
 import { CallGraph } from './callGraph';
+import { splitLines } from './text';
 
 export function looksLikeCallgrind(text: string): boolean {
   const head = text.slice(0, 8192);
@@ -43,7 +44,7 @@ export function importCallgrind(text: string, ctx: LoadContext): Profile {
   let pendingCall = false;
   let bad = 0;
   let costLines = 0;
-  const lines = text.split('\n');
+  const lines = splitLines(text);
   /** The first event's cost on a cost line ("pos… cost…"); undefined when it is not one. */
   const firstCost = (line: string): number | undefined => {
     const tok = line.trim().split(/\s+/);
@@ -56,7 +57,7 @@ export function importCallgrind(text: string, ctx: LoadContext): Profile {
   };
   for (let i = 0; i < lines.length; i++) {
     if ((i & 0x3fff) === 0) ctx.progress(i / lines.length);
-    const line = lines[i].replace(/\r$/, '');
+    const line = lines[i];
     const lineNo = i + 1;
     if (!line.trim() || /^\s*#/.test(line)) continue;
     const header = /^(\w+):\s*(.*)$/.exec(line);

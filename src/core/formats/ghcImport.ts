@@ -9,6 +9,7 @@ import type { Profile } from '../profile/types';
 import { fail } from './errors';
 import { isObject, num, own, str } from './json';
 import type { LoadContext } from './loadContext';
+import { splitLines } from './text';
 
 export function looksLikeGhcJson(v: unknown): boolean {
   return isObject(v) && Array.isArray(own(v, 'cost_centres')) && isObject(own(v, 'profile')) && (own(v, 'rts_arguments') !== undefined || own(v, 'total_ticks') !== undefined);
@@ -59,9 +60,10 @@ export function looksLikeGhcText(text: string): boolean {
 }
 
 export function importGhcText(text: string, ctx: LoadContext): Profile {
-  const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
+  const lines = splitLines(text);
   const total = /total time\s*=\s*([\d.]+) secs\s*\((\d+) ticks @ ([\d.]+) (us|ms)/.exec(text.slice(0, 4096));
   const tickMs = total ? Number(total[3]) / (total[4] === 'us' ? 1000 : 1) : 1;
+  if (!Number.isFinite(tickMs)) fail('the tick interval of the "total time" line is not a finite number');
   const totalTicks = total ? Number(total[2]) : NaN;
   let h = lines.findIndex((l) => /^COST CENTRE\s+MODULE\b.*\bno\.\s+entries\b/.test(l));
   if (h < 0) fail('no call tree section (the header line "COST CENTRE  MODULE … no.  entries …" is missing)');
@@ -85,7 +87,8 @@ export function importGhcText(text: string, ctx: LoadContext): Profile {
       continue;
     }
     const nums = tok.slice(tok.length - numeric.length).map((x) => Number(x.replace(/,/g, '')));
-    if (nums.some((x) => Number.isNaN(x))) {
+    // Not a number, or one too long to be finite (400 digits): the row cannot be read.
+    if (nums.some((x) => !Number.isFinite(x))) {
       bad++;
       continue;
     }

@@ -8,6 +8,8 @@ import { ProfileBuilder } from '../profile/builder';
 import type { Profile, WeightUnit } from '../profile/types';
 import { fail } from './errors';
 import type { LoadContext } from './loadContext';
+import { unitScale, type UnitScale } from './units';
+import { splitLines } from './text';
 
 export function looksLikeInstrumentsDeepCopy(text: string): boolean {
   const nl = text.indexOf('\n');
@@ -15,7 +17,7 @@ export function looksLikeInstrumentsDeepCopy(text: string): boolean {
   return /^[\w ()]*\tSymbol Names?$/.test(first) || /^[\w ()]*\t[\w \t()]*\tSymbol Names?$/.test(first);
 }
 
-const UNITS: Record<string, [WeightUnit, number]> = {
+const UNITS: Record<string, UnitScale> = {
   ns: ['milliseconds', 1e-6], µs: ['milliseconds', 1e-3], us: ['milliseconds', 1e-3], ms: ['milliseconds', 1], s: ['milliseconds', 1000], min: ['milliseconds', 60_000],
   Bytes: ['bytes', 1], bytes: ['bytes', 1], KB: ['bytes', 1024], MB: ['bytes', 1024 ** 2], GB: ['bytes', 1024 ** 3],
   cycles: ['samples', 1], Kc: ['samples', 1e3], Mc: ['samples', 1e6], Gc: ['samples', 1e9],
@@ -23,7 +25,7 @@ const UNITS: Record<string, [WeightUnit, number]> = {
 const WEIGHT = /^\s*([\d.,]+)\s*([A-Za-zµ]+)?\s+[\d.]+%/;
 
 export function importInstrumentsDeepCopy(text: string, ctx: LoadContext): Profile {
-  const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
+  const lines = splitLines(text);
   const header = lines[0].split('\t');
   const symCol = header.findIndex((h) => h === 'Symbol Name' || h === 'Symbol Names');
   const weightCol = header.findIndex((h) => h === 'Weight' || h === 'Running Time' || h === 'Bytes Used');
@@ -37,8 +39,9 @@ export function importInstrumentsDeepCopy(text: string, ctx: LoadContext): Profi
     const cells = lines[i].split('\t');
     const sym = cells[symCol] ?? '';
     const m = WEIGHT.exec(cells[weightCol] ?? '');
-    const u = m ? UNITS[m[2] ?? (header[weightCol] === 'Bytes Used' ? 'Bytes' : 'ms')] : undefined;
-    if (!m || !u || !sym.trim()) {
+    const u = m ? unitScale(UNITS, m[2] ?? (header[weightCol] === 'Bytes Used' ? 'Bytes' : 'ms')) : undefined;
+    const weight = m && u ? Number(m[1].replace(/,/g, '')) * u[1] : NaN;
+    if (!m || !u || !sym.trim() || !Number.isFinite(weight)) {
       bad++;
       continue;
     }
@@ -47,7 +50,7 @@ export function importInstrumentsDeepCopy(text: string, ctx: LoadContext): Profi
       continue;
     }
     unit = u[0];
-    rows.push({ depth: sym.length - sym.trimStart().length, name: sym.trim(), weight: Number(m[1].replace(/,/g, '')) * u[1] });
+    rows.push({ depth: sym.length - sym.trimStart().length, name: sym.trim(), weight });
   }
   if (!unit || rows.length === 0) fail('no rows with a weight and a symbol under the header');
   const b = new ProfileBuilder({ name: ctx.fileName, source: 'instruments', weightUnit: unit });

@@ -29,6 +29,12 @@ import { gunzip, isGzip } from './gzip';
 
 export type { LoadOptions } from './loadContext';
 
+/**
+ * Largest profile file the product reads, in the CLI and in the extension's loader (a 1M-sample
+ * capture is ~35 MB; speedscope JSON of it ~140 MB).
+ */
+export const MAX_PROFILE_BYTES = 1024 * 1024 * 1024;
+
 export type ProfileFormat =
   | 'speedscope' | 'chrome-trace' | 'cpuprofile' | 'heapprofile' | 'folded' | 'perf-script' | 'gecko' | 'uevrcap'
   | 'pprof' | 'callgrind' | 'instruments' | 'stackprof' | 'safari' | 'v8-log' | 'v8-log-json' | 'papyrus' | 'pmcstat' | 'ghc' | 'ghc-json';
@@ -106,21 +112,40 @@ export function formatFromFileName(fileName: string): ProfileFormat | 'unknown' 
   return 'unknown';
 }
 
-const JSON_FORMATS = new Set<ProfileFormat>(['speedscope', 'chrome-trace', 'cpuprofile', 'heapprofile', 'gecko', 'stackprof', 'safari', 'v8-log-json', 'ghc-json']);
-
-/** Detects a JSON value's format from its structure. */
-function jsonFormat(v: unknown): ProfileFormat | undefined {
-  if (looksLikeSpeedscope(v)) return 'speedscope';
-  if (looksLikeCpuprofile(v)) return 'cpuprofile';
-  if (looksLikeHeapProfile(v)) return 'heapprofile';
-  if (looksLikeChromeTrace(v)) return 'chrome-trace';
-  if (looksLikeGecko(v)) return 'gecko';
-  if (looksLikeStackprof(v)) return 'stackprof';
-  if (looksLikeV8PreprocessedLog(v)) return 'v8-log-json';
-  if (looksLikeSafari(v)) return 'safari';
-  if (looksLikeGhcJson(v)) return 'ghc-json';
-  return undefined;
+/** A format recognised from its decoded content (a parsed JSON value, or text) and its importer. */
+interface ContentImporter<T> {
+  format: ProfileFormat;
+  looksLike(input: T): boolean;
+  load(input: T, ctx: LoadContext): Profile;
 }
+
+/** JSON formats, detected from the value's structure in this order (the first that claims it reads it). */
+const JSON_IMPORTERS: ReadonlyArray<ContentImporter<unknown>> = [
+  { format: 'speedscope', looksLike: looksLikeSpeedscope, load: (v, ctx) => importSpeedscope(v, ctx) },
+  { format: 'cpuprofile', looksLike: looksLikeCpuprofile, load: importCpuprofile },
+  { format: 'heapprofile', looksLike: looksLikeHeapProfile, load: importHeapProfile },
+  { format: 'chrome-trace', looksLike: looksLikeChromeTrace, load: importChromeTrace },
+  { format: 'gecko', looksLike: looksLikeGecko, load: importGecko },
+  { format: 'stackprof', looksLike: looksLikeStackprof, load: importStackprof },
+  { format: 'v8-log-json', looksLike: looksLikeV8PreprocessedLog, load: importV8PreprocessedLog },
+  { format: 'safari', looksLike: looksLikeSafari, load: importSafari },
+  { format: 'ghc-json', looksLike: looksLikeGhcJson, load: importGhcJson },
+];
+
+/** Line-based text formats, tried in this order; folded stacks, the loosest, last. */
+const TEXT_IMPORTERS: ReadonlyArray<ContentImporter<string>> = [
+  // Before the other line-based formats: a GHC report's lines could pass for a few of theirs.
+  { format: 'ghc', looksLike: looksLikeGhcText, load: importGhcText },
+  { format: 'callgrind', looksLike: looksLikeCallgrind, load: importCallgrind },
+  { format: 'instruments', looksLike: looksLikeInstrumentsDeepCopy, load: importInstrumentsDeepCopy },
+  { format: 'papyrus', looksLike: looksLikePapyrus, load: importPapyrus },
+  { format: 'pmcstat', looksLike: looksLikePmcstat, load: importPmcstat },
+  { format: 'v8-log', looksLike: looksLikeV8Log, load: importV8Log },
+  { format: 'perf-script', looksLike: looksLikePerfScript, load: importPerfScript },
+  { format: 'folded', looksLike: looksLikeFolded, load: importFolded },
+];
+
+const JSON_FORMATS = new Set<ProfileFormat>(JSON_IMPORTERS.map((i) => i.format));
 
 function startsWith(bytes: Uint8Array, magic: string): boolean {
   if (bytes.length < magic.length) return false;
@@ -203,7 +228,6 @@ export function loadProfile(bytes: Uint8Array, fileName: string, opts?: LoadOpti
     }
     const text = decodeText(bytes);
     const c = firstNonSpace(text);
-    let profile: Profile;
     let value: unknown;
     let repaired: string | null = null;
     let isJson = c === '{' || c === '[';
@@ -220,63 +244,33 @@ export function loadProfile(bytes: Uint8Array, fileName: string, opts?: LoadOpti
     }
     if (isJson) {
       ctx.progress(0.5);
-      const detected = jsonFormat(value);
+      const detected = JSON_IMPORTERS.find((i) => i.looksLike(value));
       if (!detected) {
         format = 'unknown';
         const keys = isObject(value) ? Object.keys(value).slice(0, 8).join(', ') : 'an array';
         throw new FormatProblem(`JSON, but not a format we read (speedscope, Chrome trace, .cpuprofile, .heapprofile, Firefox, stackprof, Safari, V8 --prof-process or GHC JSON; top level: ${keys || 'empty object'})`);
       }
-      format = detected;
+      format = detected.format;
       if (repaired) ctx.notes.push(repaired);
-      profile =
-        detected === 'speedscope' ? importSpeedscope(value, ctx)
-        : detected === 'cpuprofile' ? importCpuprofile(value, ctx)
-        : detected === 'heapprofile' ? importHeapProfile(value, ctx)
-        : detected === 'gecko' ? importGecko(value, ctx)
-        : detected === 'stackprof' ? importStackprof(value, ctx)
-        : detected === 'v8-log-json' ? importV8PreprocessedLog(value, ctx)
-        : detected === 'safari' ? importSafari(value, ctx)
-        : detected === 'ghc-json' ? importGhcJson(value, ctx)
-        : importChromeTrace(value, ctx);
-    } else if (looksLikeGhcText(text)) {
-      // Before the line-based formats: a GHC report's lines could pass for a few of theirs.
-      format = 'ghc';
-      profile = importGhcText(text, ctx);
-    } else if (looksLikeCallgrind(text)) {
-      format = 'callgrind';
-      profile = importCallgrind(text, ctx);
-    } else if (looksLikeInstrumentsDeepCopy(text)) {
-      format = 'instruments';
-      profile = importInstrumentsDeepCopy(text, ctx);
-    } else if (looksLikePapyrus(text)) {
-      format = 'papyrus';
-      profile = importPapyrus(text, ctx);
-    } else if (looksLikePmcstat(text)) {
-      format = 'pmcstat';
-      profile = importPmcstat(text, ctx);
-    } else if (looksLikeV8Log(text)) {
-      format = 'v8-log';
-      profile = importV8Log(text, ctx);
-    } else if (looksLikePerfScript(text)) {
-      format = 'perf-script';
-      profile = importPerfScript(text, ctx);
-    } else if (looksLikeFolded(text)) {
-      format = 'folded';
-      profile = importFolded(text, ctx);
-    } else if (pprofProblem !== undefined) {
+      return finish(detected.load(value, ctx), format, ctx, opts);
+    }
+    const textImporter = TEXT_IMPORTERS.find((i) => i.looksLike(text));
+    if (textImporter) {
+      format = textImporter.format;
+      return finish(textImporter.load(text, ctx), format, ctx, opts);
+    }
+    // No format claims the content: the most useful complaint, from what the name or bytes suggested.
+    if (pprofProblem !== undefined) {
       format = 'pprof';
       throw new FormatProblem(pprofProblem);
-    } else if (format === 'uevrcap') {
-      throw new FormatProblem('the file does not start with the "UEVRCAP v" magic line, and is not another known profile format');
-    } else if (format !== 'unknown' && format !== 'folded' && JSON_FORMATS.has(format)) {
-      throw new FormatProblem('the file does not start with "{" or "[" (it is not JSON)');
-    } else if (format !== 'unknown' && format !== 'folded') {
-      throw new FormatProblem(`the content does not look like ${LABEL[format]} (its first line is not what that format starts with)`);
-    } else {
-      format = 'unknown';
-      throw new FormatProblem('not a recognised profile format (see docs/formats.md for the formats we read)');
     }
-    return finish(profile, format, ctx, opts);
+    if (format === 'uevrcap') throw new FormatProblem('the file does not start with the "UEVRCAP v" magic line, and is not another known profile format');
+    if (format !== 'unknown' && format !== 'folded' && JSON_FORMATS.has(format)) throw new FormatProblem('the file does not start with "{" or "[" (it is not JSON)');
+    if (format !== 'unknown' && format !== 'folded') {
+      throw new FormatProblem(`the content does not look like ${LABEL[format]} (its first line is not what that format starts with)`);
+    }
+    format = 'unknown';
+    throw new FormatProblem('not a recognised profile format (see docs/formats.md for the formats we read)');
   } catch (err) {
     if (err instanceof ProfileFormatError || err instanceof ProfileLoadAbortedError) throw err;
     if (err instanceof FormatProblem) throw new ProfileFormatError(fileName, LABEL[format], err.message);

@@ -9,6 +9,7 @@ import { ProfileBuilder } from '../profile/builder';
 import type { Profile } from '../profile/types';
 import { fail } from './errors';
 import type { LoadContext } from './loadContext';
+import { splitLines } from './text';
 
 const OPENED = /^(Stack|Script|Obj)_\S+ log opened \(PC\)\s*$/;
 
@@ -29,13 +30,14 @@ export function importPapyrus(text: string, ctx: LoadContext): Profile {
   let bad = 0;
   let ignoredPops = 0;
   let events = 0;
-  const lines = text.split('\n');
+  const lines = splitLines(text);
   for (let i = 1; i < lines.length; i++) {
     if ((i & 0x3fff) === 0) ctx.progress(i / lines.length);
-    const line = lines[i].replace(/\r$/, '');
+    const line = lines[i];
     if (!line.trim() || line === 'Log closed' || OPENED.test(line)) continue;
     const m = EVENT.exec(line);
-    if (!m) {
+    // A time too long to be finite (400 digits) makes the line unreadable too.
+    if (!m || !Number.isFinite(Number(m[1]))) {
       // "time:START:stack" / "time:STOP:stack" have no call fields.
       if (!BOOKKEEPING.test(line)) bad++;
       continue;

@@ -8,13 +8,13 @@ import { ProfileBuilder } from '../profile/builder';
 import type { Profile } from '../profile/types';
 import { fail } from './errors';
 import type { LoadContext } from './loadContext';
+import { splitLines } from './text';
 
 const HEADER = /^@ \S+ \[\d+ samples\]\s*$/;
 const ROW = /^( *)[\d.]+%\s+\[(\d+)\]\s+(\S+)(?: @ (.*?))?\s*$/;
 
 export function looksLikePmcstat(text: string): boolean {
-  for (const raw of text.slice(0, 4096).split('\n')) {
-    const line = raw.replace(/\r$/, '');
+  for (const line of splitLines(text.slice(0, 4096))) {
     if (!line.trim()) continue;
     return HEADER.test(line);
   }
@@ -35,9 +35,9 @@ export function importPmcstat(text: string, ctx: LoadContext): Profile {
   let module = '';
   let bad = 0;
   let event = '';
-  const lines = text.split('\n');
+  const lines = splitLines(text);
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].replace(/\r$/, '');
+    const line = lines[i];
     if (!line.trim()) continue;
     if (HEADER.test(line)) {
       if (!event) event = line.slice(2, line.indexOf(' [')).trim();
@@ -49,7 +49,8 @@ export function importPmcstat(text: string, ctx: LoadContext): Profile {
       continue;
     }
     const m = ROW.exec(line);
-    if (!m) {
+    // A count too long to be finite (400 digits) makes the row unreadable too.
+    if (!m || !Number.isFinite(Number(m[2]))) {
       bad++;
       continue;
     }

@@ -7,9 +7,10 @@
 
 import { Profile as PprofProfile } from 'pprof-format';
 import { ProfileBuilder } from '../profile/builder';
-import type { Profile, WeightUnit } from '../profile/types';
+import type { Profile } from '../profile/types';
 import { fail } from './errors';
 import type { LoadContext } from './loadContext';
+import { unitScale, VALUE_UNITS } from './units';
 
 /** Protobuf field tags profile.proto's Profile message can start with (fields 1–14, varint or bytes). */
 function isLikelyTag(b: number): boolean {
@@ -52,14 +53,6 @@ export function decodePprof(bytes: Uint8Array): PprofProfile | string {
   return p;
 }
 
-const UNITS: Record<string, [WeightUnit, number]> = {
-  nanoseconds: ['milliseconds', 1e-6],
-  microseconds: ['milliseconds', 1e-3],
-  milliseconds: ['milliseconds', 1],
-  seconds: ['milliseconds', 1000],
-  bytes: ['bytes', 1],
-};
-
 export function importPprof(p: PprofProfile, ctx: LoadContext): Profile {
   const strings = p.stringTable.strings;
   const s = (i: number | bigint | undefined): string => {
@@ -70,7 +63,7 @@ export function importPprof(p: PprofProfile, ctx: LoadContext): Profile {
   const defaultName = s(p.defaultSampleType);
   let col = defaultName ? types.findIndex((t) => t.type === defaultName) : -1;
   if (col < 0) col = types.length - 1;
-  const [weightUnit, scale] = UNITS[types[col].unit] ?? ['samples', 1];
+  const [weightUnit, scale] = unitScale(VALUE_UNITS, types[col].unit) ?? ['samples', 1];
   const b = new ProfileBuilder({ name: ctx.fileName, source: 'pprof', weightUnit });
   const functions = new Map<string, { name: string; file: string }>();
   for (const f of p.function) functions.set(String(f.id), { name: s(f.name) || s(f.systemName), file: s(f.filename) });

@@ -3,21 +3,13 @@
 // profiles (threads); we load one, the one our own export marks as main, else the largest, and say so.
 
 import { ProfileBuilder } from '../profile/builder';
-import type { Profile, WeightUnit } from '../profile/types';
+import type { Profile } from '../profile/types';
 import { fail } from './errors';
 import { isObject, num, own, str } from './json';
 import type { LoadContext } from './loadContext';
 import { StackTimeline } from './timeline';
+import { unitScale, VALUE_UNITS } from './units';
 import { applyCaptureExtras, EXTRAS_KEY, extrasFrameKinds, extrasSampleTimes } from './speedscopeExtras';
-
-const UNITS: Record<string, [WeightUnit, number]> = {
-  nanoseconds: ['milliseconds', 1e-6],
-  microseconds: ['milliseconds', 1e-3],
-  milliseconds: ['milliseconds', 1],
-  seconds: ['milliseconds', 1000],
-  bytes: ['bytes', 1],
-  none: ['samples', 1],
-};
 
 export function looksLikeSpeedscope(v: unknown): boolean {
   if (!isObject(v)) return false;
@@ -76,7 +68,7 @@ export function importSpeedscope(file: unknown, ctx: LoadContext, raw?: RawSampl
   if (!isObject(p)) fail(`profile ${pick} is not an object`);
   const type = own(p, 'type');
   const unitName = str(own(p, 'unit'), 'none');
-  const unit = Object.prototype.hasOwnProperty.call(UNITS, unitName) ? UNITS[unitName] : undefined;
+  const unit = unitScale(VALUE_UNITS, unitName);
   if (!unit) fail(`profile ${pick} has unknown unit "${unitName}"`);
   const [weightUnit, factor] = unit;
   const name = str(own(p, 'name')) || str(own(file, 'name')) || ctx.fileName;

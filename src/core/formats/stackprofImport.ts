@@ -48,7 +48,7 @@ export function importStackprof(v: unknown, ctx: LoadContext): Profile {
     let stack = -1;
     for (let k = 0; k < height; k++) stack = b.stack(stack, frameOf(raw[i++]));
     const count = raw[i++];
-    if (typeof count !== 'number' || !(count >= 0)) fail(`"raw" has a bad sample count at index ${i - 1}`);
+    if (typeof count !== 'number' || !Number.isFinite(count) || count < 0) fail(`"raw" has a bad sample count at index ${i - 1}`);
     // stackprof records GC as a lone "(garbage collection)" frame: it ran under the previous stack.
     if (height === 1 && prev >= 0) {
       const gcName = str(own(frames[String(raw[i - 2])] as Record<string, unknown>, 'name'));
@@ -58,7 +58,12 @@ export function importStackprof(v: unknown, ctx: LoadContext): Profile {
     if (objectMode) w = count;
     else if (useDeltas) {
       w = 0;
-      for (let k = 0; k < count; k++) w += Number((deltas as unknown[])[sampleIndex++]) || 0;
+      // The run's samples' deltas; a count beyond the deltas adds nothing (and must not loop 1e12 times).
+      const end = Math.min((deltas as unknown[]).length, sampleIndex + count);
+      for (; sampleIndex < end; sampleIndex++) {
+        const d = Number((deltas as unknown[])[sampleIndex]);
+        if (Number.isFinite(d)) w += d; // 1e999 parses as Infinity: a delta that cannot be used adds nothing
+      }
       w /= 1000;
     } else w = (count * interval) / 1000;
     b.sample(stack, w, t);

@@ -37,3 +37,8 @@ export function decodeText(bytes: Uint8Array): string {
   }
   return new TextDecoder(encoding).decode(body);
 }
+
+/** The lines of decoded text without their ends (\n or \r\n), in one pass: the line importers' splitter. */
+export function splitLines(text: string): string[] {
+  return text.split(/\r?\n/);
+}

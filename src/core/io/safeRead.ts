@@ -59,9 +59,14 @@ export async function checkRegularFile(path: string, maxBytes: number): Promise<
   } catch (e) {
     throw new UnreadableFileError(path, errnoReason(e));
   }
+  assertRegular(path, st, maxBytes);
+  return st;
+}
+
+/** Throws when st (of path) is not a regular file or is larger than maxBytes. */
+function assertRegular(path: string, st: Stats, maxBytes: number): void {
   if (!st.isFile()) throw new UnreadableFileError(path, `is ${fileKind(st)}, not a regular file`);
   if (st.size > maxBytes) throw new UnreadableFileError(path, `is larger than ${maxBytes} bytes`);
-  return st;
 }
 
 /**
@@ -84,8 +89,7 @@ export async function readRegularFile(path: string, opts: SafeReadOptions): Prom
   }
   try {
     const st = await fh.stat();
-    if (!st.isFile()) throw new UnreadableFileError(path, `is ${fileKind(st)}, not a regular file`);
-    if (st.size > maxBytes) throw new UnreadableFileError(path, `is larger than ${maxBytes} bytes`);
+    assertRegular(path, st, maxBytes);
     // The size is a hint (the file may change); the read is bounded by maxBytes + 1 either way.
     let buf = Buffer.allocUnsafe(Math.min(maxBytes + 1, Math.max(st.size + 1, 1)));
     let len = 0;
@@ -117,36 +121,39 @@ export async function readRegularTextFile(path: string, opts: SafeReadOptions): 
 }
 
 /**
- * Synchronous read of a small regular file (discovery files, manifests: a few KiB). Safe to call on
- * any path: the open is non-blocking and fstat must say "regular file" before a byte is read, so a
- * pipe or device there is refused instead of blocking the thread.
+ * Synchronous read of a small regular file (discovery files, manifests, scripts, the agent's
+ * payload). Safe to call on any path: the open is non-blocking and fstat must say "regular file"
+ * before a byte is read, so a pipe or device there is refused instead of blocking the thread.
+ * `noFollow`: a symbolic link at `path` itself is refused (O_NOFOLLOW), for the installer.
  */
-export function readSmallRegularFileSync(path: string, maxBytes: number): Buffer {
+export function readSmallRegularFileSync(path: string, maxBytes: number, opts: { noFollow?: boolean } = {}): Buffer {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (opts.noFollow ? (constants.O_NOFOLLOW ?? 0) : 0));
   } catch (e) {
+    // With O_NOFOLLOW, ELOOP means the path itself is a link.
+    if (opts.noFollow && (e as NodeJS.ErrnoException).code === 'ELOOP') throw new UnreadableFileError(path, 'is a symbolic link, not a regular file');
     throw new UnreadableFileError(path, errnoReason(e));
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) throw new UnreadableFileError(path, `is ${fileKind(st)}, not a regular file`);
-    if (st.size > maxBytes) throw new UnreadableFileError(path, `is larger than ${maxBytes} bytes`);
-    // Sized by fstat (one byte more, to see growth), grown only if the file grows while it is read:
-    // callers such as the simulator read many small scripts under a large cap.
-    let buf = Buffer.allocUnsafe(st.size + 1);
+    assertRegular(path, st, maxBytes);
+    // Sized from fstat (one byte more, to see a file that grew), not from maxBytes: callers read
+    // many small scripts with a limit of megabytes, and zero-filling the limit each time is waste.
+    let buf = Buffer.allocUnsafe(Math.min(maxBytes + 1, st.size + 1));
     let len = 0;
     for (;;) {
       if (len === buf.length) {
-        const grown = Buffer.allocUnsafe(Math.min(maxBytes + 1, buf.length * 2));
-        buf.copy(grown, 0, 0, len);
-        buf = grown;
+        if (len > maxBytes) throw new UnreadableFileError(path, `is larger than ${maxBytes} bytes`);
+        const bigger = Buffer.allocUnsafe(Math.min(maxBytes + 1, buf.length * 2));
+        buf.copy(bigger, 0, 0, len);
+        buf = bigger;
       }
       const n = readSync(fd, buf, len, buf.length - len, null);
       if (n === 0) break;
       len += n;
-      if (len > maxBytes) throw new UnreadableFileError(path, `is larger than ${maxBytes} bytes`);
     }
+    if (len > maxBytes) throw new UnreadableFileError(path, `is larger than ${maxBytes} bytes`);
     return buf.subarray(0, len);
   } catch (e) {
     if (e instanceof UnreadableFileError) throw e;

@@ -47,7 +47,8 @@ export function sarifLevel(s: SarifSeverity): 'error' | 'warning' | 'note' {
 
 function artifactLocation(file: string, rootDir: string): { uri: string; uriBaseId?: string } {
   const rel = relative(rootDir, file);
-  if (rel && !rel.startsWith('..') && !isAbsolute(rel)) {
+  // Outside the root is '..' or '../…' exactly: a folder named '..data' is still inside it.
+  if (rel && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel)) {
     // A relative URI reference: each path segment percent-encoded, '/' between them.
     return { uri: rel.split(sep).map(encodeURIComponent).join('/'), uriBaseId: 'SRCROOT' };
   }

@@ -1,8 +1,9 @@
 // Session discovery: a live session announces itself with one small JSON file in a known folder
 // (docs/protocol.md, "Discovery"). Readers list the folder and ignore files of dead processes.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { readSmallRegularFileSync } from '../io/safeRead';
+import { writeFileAtomicSync } from '../io/atomicWrite';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { PROTOCOL_VERSION } from '../protocol/messages';
@@ -192,23 +193,11 @@ export function announceSession(
   };
   ensureSessionsDir(dir);
   const file = join(dir, `session-${record.pid}-${record.port}.json`);
-  const tmp = join(dir, `.session-${randomBytes(16).toString('hex')}.tmp`);
-  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
-  try {
-    const bytes = Buffer.from(JSON.stringify(record, null, 2), 'utf8');
-    let off = 0;
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-    closeSync(fd);
-    renameSync(tmp, file);
-  } catch (e) {
-    try {
-      closeSync(fd);
-    } catch {
-      // already closed
-    }
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  // Mode 0600 from the start: the file holds the token.
+  writeFileAtomicSync(file, Buffer.from(JSON.stringify(record, null, 2), 'utf8'), {
+    mode: 0o600,
+    tmpPath: join(dir, `.session-${randomBytes(16).toString('hex')}.tmp`),
+  });
   live.add(file);
   hookSignals();
   return {

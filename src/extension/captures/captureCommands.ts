@@ -1,3 +1,5 @@
+// The capture history's commands (open, rename, delete, export, reveal, compare) and a capture's
+// shareable report (Markdown or HTML) with the analyzer's findings for the scripts it ran.
 import { existsSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';

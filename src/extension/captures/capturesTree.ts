@@ -1,3 +1,4 @@
+// The "UEVR Captures" tree view: this workspace's capture history.
 import * as vscode from 'vscode';
 import { formatMs } from '../../core/budget';
 import type { CaptureEntry, CaptureStore } from '../../core/history/captureStore';

@@ -1,3 +1,4 @@
+// The inline debug adapter of the `uevr` debug type: VS Code's debug UI drives the SessionManager.
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import * as vscode from 'vscode';
 import { errorMessage, UserError } from '../log';

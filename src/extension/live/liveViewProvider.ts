@@ -1,3 +1,4 @@
+// The "UEVR Live" webview view: live snapshots of the attached session, and its allow-listed buttons.
 import * as vscode from 'vscode';
 import { parseFromLiveView, type ToLiveView } from '../../core/live/messages';
 import { webviewHtml } from '../webviewShell';

@@ -1,3 +1,5 @@
+// Chooses what to attach to (a discovered live session, an address, or the simulator) from a launch
+// configuration, asking with a quick pick when it does not say.
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { UevrAttachConfiguration } from '../debug';

@@ -1,3 +1,4 @@
+// The window's one attached UEVR session: connection, reconnection, captures to disk, status bar.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';

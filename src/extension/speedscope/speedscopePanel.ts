@@ -1,3 +1,4 @@
+// "Open in speedscope": a profile in the speedscope viewer bundled with the extension.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';

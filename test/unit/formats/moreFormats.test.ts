@@ -4,8 +4,10 @@
 // malformed input end in one line naming the detected format, and hostile names load verbatim.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { Function as PFunction, Line, Location, Profile as PprofProfile, Sample, StringTable, ValueType } from 'pprof-format';
 import { loadProfile, ProfileFormatError } from '../../../src/core/formats';
 import { gunzip } from '../../../src/core/formats/gzip';
 import { seededRandom } from '../../../src/core/random';
@@ -70,6 +72,23 @@ describe('pprof', () => {
     rejectsAs(gzipSync(gz), 'x.pb.gz', 'gzip-compressed file', /compressed twice/);
     // A protobuf-looking start with a NUL but not a profile.
     rejectsAs(new Uint8Array([0x0a, 0x04, 0x08, 0x01, 0x10, 0x02, 0x32, 0x09, 0x61]), 'x.pprof', 'pprof', /.+/);
+  });
+
+  test('a sample unit named like an Object.prototype member is an unknown unit (samples), not a crash', () => {
+    for (const unit of ['constructor', '__proto__', 'toString']) {
+      const st = new StringTable();
+      const bytes = new PprofProfile({
+        sampleType: [new ValueType({ type: st.dedup('cpu'), unit: st.dedup(unit) })],
+        sample: [new Sample({ locationId: [1], value: [5] })],
+        location: [new Location({ id: 1, line: [new Line({ functionId: 1, line: 3 })] })],
+        function: [new PFunction({ id: 1, name: st.dedup('f'), filename: st.dedup('a.go') })],
+        stringTable: st,
+      }).encode();
+      const p = loadProfile(bytes, 'x.pprof');
+      assert.equal(p.weightUnit, 'samples', unit);
+      assert.equal(p.meta.sampleType, `cpu/${unit}`);
+      assert.deepEqual(Object.fromEntries(pathWeights(p)), { f: 5 });
+    }
   });
 
   test('a gzip bomb is refused, not inflated', () => {
@@ -158,6 +177,39 @@ describe('Ruby stackprof', () => {
     rejectsAs(JSON.stringify({ ...v, raw: [5, 101, 102] }), 'x.json', 'Ruby stackprof', /cut short/);
     rejectsAs(JSON.stringify({ ...v, raw: undefined }), 'x.stackprof.json', 'Ruby stackprof', /raw: true/);
     truncations('wall.stackprof.json', 11);
+  });
+});
+
+describe('numbers too long to be finite', () => {
+  // 400 digits parse as Infinity: such a row is unreadable (skipped with a note), never an infinite weight.
+  for (const name of ['game.prof', 'time-profile.instruments.txt', 'allocations.instruments.txt', 'cycles.pmcstat.graph', 'Stack_77.log', 'wall.stackprof.json']) {
+    test(`${name}: a row at a time with its numbers made huge`, () => {
+      const lines = text(name).split('\n');
+      for (let i = 0; i < lines.length; i++) {
+        if (!/\d/.test(lines[i])) continue;
+        const hostile = [...lines.slice(0, i), lines[i].replace(/\d+/g, '9'.repeat(400)), ...lines.slice(i + 1)].join('\n');
+        const p = assertProfileOrFormatError(() => loadProfile(enc(hostile), name), `${name} line ${i + 1}`);
+        if (p) for (const w of p.samples.weight) assert.ok(Number.isFinite(w), `${name} line ${i + 1}: weight ${w}`);
+      }
+    });
+  }
+});
+
+describe('Ruby stackprof: hostile sample counts', () => {
+  const file = (mode: string, count: string) => enc(`{"mode":"${mode}","interval":1000,"frames":{"1":{"name":"a"}},"raw":[1,1,${count}],"raw_timestamp_deltas":[1000]}`);
+  test('a huge count in wall mode is bounded by the deltas there are (loaded in a child with a time limit)', () => {
+    // A synchronous loop of 1e12 steps cannot be interrupted in-process: a regression would hang
+    // the test run; a child process can be killed, so it fails instead.
+    const code = `const { loadProfile } = require(${JSON.stringify(require.resolve('../../../src/core/formats'))});
+      const p = loadProfile(new TextEncoder().encode(${JSON.stringify(new TextDecoder().decode(file('wall', '1e12')))}), 'x.json');
+      process.stdout.write(String(p.samples.weight[0]));`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.signal, null, 'the load did not finish within 30 s');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, '1');
+  });
+  test('a count that is not finite (1e999 parses as Infinity) is refused in one line', () => {
+    for (const mode of ['wall', 'cpu', 'object']) rejectsAs(file(mode, '1e999'), 'x.json', 'Ruby stackprof', /bad sample count/);
   });
 });
 

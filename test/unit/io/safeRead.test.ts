@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readRegularFile, UnreadableFileError } from '../../../src/core/io/safeRead';
+import { readRegularFile, readSmallRegularFileSync, UnreadableFileError } from '../../../src/core/io/safeRead';
 
 const posix = process.platform !== 'win32';
 const dir = mkdtempSync(join(tmpdir(), 'uevr-saferead-'));
@@ -72,5 +72,41 @@ describe('readRegularFile', () => {
     const p = readRegularFile(f, { maxBytes: 1 << 21, signal: ac.signal, chunkBytes: 16 });
     setImmediate(() => ac.abort());
     await assert.rejects(within(5000, p), /interrupted/);
+  });
+});
+
+describe('readSmallRegularFileSync', () => {
+  test('reads a file whole, at and below the limit; one byte over is refused', () => {
+    const f = join(dir, 'small.lua');
+    writeFileSync(f, 'x'.repeat(1000));
+    assert.equal(readSmallRegularFileSync(f, 1000).toString(), 'x'.repeat(1000));
+    assert.equal(readSmallRegularFileSync(f, 1 << 24).length, 1000);
+    assert.throws(() => readSmallRegularFileSync(f, 999), /is larger than 999 bytes/);
+    const empty = join(dir, 'empty.lua');
+    writeFileSync(empty, '');
+    assert.equal(readSmallRegularFileSync(empty, 100).length, 0);
+  });
+
+  test('a file whose size stat does not know (/proc) is read to its end, and bounded', { skip: process.platform !== 'linux' }, () => {
+    const text = readSmallRegularFileSync('/proc/self/status', 1 << 20).toString();
+    assert.match(text, /^Name:/);
+    assert.match(text, /\nPid:\s+\d+/);
+    assert.throws(() => readSmallRegularFileSync('/proc/self/status', 10), /is larger than 10 bytes/);
+  });
+
+  test('noFollow: a link at the path is refused, the file it points to is read without it', { skip: !posix }, () => {
+    const f = join(dir, 'target.dll');
+    writeFileSync(f, 'payload');
+    symlinkSync(f, join(dir, 'linked.dll'));
+    assert.throws(() => readSmallRegularFileSync(join(dir, 'linked.dll'), 100, { noFollow: true }), /linked\.dll: is a symbolic link, not a regular file$/);
+    assert.equal(readSmallRegularFileSync(join(dir, 'linked.dll'), 100).toString(), 'payload');
+    assert.equal(readSmallRegularFileSync(f, 100, { noFollow: true }).toString(), 'payload');
+  });
+
+  test('a named pipe and a device are refused without blocking', { skip: !posix }, () => {
+    const fifo = join(dir, 'pipe-sync.lua');
+    execFileSync('mkfifo', [fifo]);
+    assert.throws(() => readSmallRegularFileSync(fifo, 1 << 20), /is a named pipe, not a regular file/);
+    assert.throws(() => readSmallRegularFileSync('/dev/zero', 1 << 20), /is a character device, not a regular file/);
   });
 });
