@@ -36,10 +36,13 @@ export interface NotAvailable {
   feature: string;
 }
 
-export const PROFILE_FILE_FILTERS: Record<string, string[]> = {
-  'Profiles and captures': ['uevrcap', 'json', 'cpuprofile', 'heapprofile', 'folded', 'collapsed', 'txt', 'prof', 'pprof', 'gz', 'log', 'callgrind'],
-  'All files': ['*'],
-};
+/** The open dialog's filters; a function because its names are shown (vscode.l10n needs the running extension). */
+export function profileFileFilters(): Record<string, string[]> {
+  return {
+    [vscode.l10n.t('Profiles and captures')]: ['uevrcap', 'json', 'cpuprofile', 'heapprofile', 'folded', 'collapsed', 'txt', 'prof', 'pprof', 'gz', 'log', 'callgrind'],
+    [vscode.l10n.t('All files')]: ['*'],
+  };
+}
 
 type Handler = (...args: unknown[]) => unknown;
 
@@ -54,26 +57,26 @@ export function registerCommands(context: vscode.ExtensionContext, log: vscode.L
     [COMMANDS.openCapture]: (arg?: unknown) => openCapture(arg),
   };
   const features: Record<CommandId, string> = {
-    [COMMANDS.attach]: 'Attaching to a session',
-    [COMMANDS.startCapture]: 'Capturing',
-    [COMMANDS.stopCapture]: 'Capturing',
-    [COMMANDS.captureNextSeconds]: 'Capturing',
-    [COMMANDS.openCapture]: 'Opening captures',
-    [COMMANDS.openInSpeedscope]: 'Opening in speedscope',
-    [COMMANDS.compareCaptures]: 'Comparing captures',
-    [COMMANDS.installAgent]: 'Installing the in-game agent',
-    [COMMANDS.uninstallAgent]: 'Uninstalling the in-game agent',
-    [COMMANDS.analyzeWorkspace]: 'Analyzing the workspace',
-    [COMMANDS.clearCapture]: 'Loading captures into the editor',
-    [COMMANDS.exportProfile]: 'Exporting',
-    [COMMANDS.exportReport]: 'Exporting a report',
-    [COMMANDS.showLog]: 'The log',
-    [COMMANDS.capturesOpen]: 'Opening a capture',
-    [COMMANDS.capturesRename]: 'Renaming a capture',
-    [COMMANDS.capturesDelete]: 'Deleting a capture',
-    [COMMANDS.capturesExport]: 'Exporting a capture',
-    [COMMANDS.capturesReveal]: 'Revealing a capture',
-    [COMMANDS.capturesCompareWithPrevious]: 'Comparing captures',
+    [COMMANDS.attach]: vscode.l10n.t('Attaching to a session'),
+    [COMMANDS.startCapture]: vscode.l10n.t('Capturing'),
+    [COMMANDS.stopCapture]: vscode.l10n.t('Capturing'),
+    [COMMANDS.captureNextSeconds]: vscode.l10n.t('Capturing'),
+    [COMMANDS.openCapture]: vscode.l10n.t('Opening captures'),
+    [COMMANDS.openInSpeedscope]: vscode.l10n.t('Opening in speedscope'),
+    [COMMANDS.compareCaptures]: vscode.l10n.t('Comparing captures'),
+    [COMMANDS.installAgent]: vscode.l10n.t('Installing the in-game agent'),
+    [COMMANDS.uninstallAgent]: vscode.l10n.t('Uninstalling the in-game agent'),
+    [COMMANDS.analyzeWorkspace]: vscode.l10n.t('Analyzing the workspace'),
+    [COMMANDS.clearCapture]: vscode.l10n.t('Loading captures into the editor'),
+    [COMMANDS.exportProfile]: vscode.l10n.t('Exporting'),
+    [COMMANDS.exportReport]: vscode.l10n.t('Exporting a report'),
+    [COMMANDS.showLog]: vscode.l10n.t('The log'),
+    [COMMANDS.capturesOpen]: vscode.l10n.t('Opening a capture'),
+    [COMMANDS.capturesRename]: vscode.l10n.t('Renaming a capture'),
+    [COMMANDS.capturesDelete]: vscode.l10n.t('Deleting a capture'),
+    [COMMANDS.capturesExport]: vscode.l10n.t('Exporting a capture'),
+    [COMMANDS.capturesReveal]: vscode.l10n.t('Revealing a capture'),
+    [COMMANDS.capturesCompareWithPrevious]: vscode.l10n.t('Comparing captures'),
   };
   for (const id of Object.values(COMMANDS)) {
     const handler = handlers[id] ?? builtin[id];
@@ -88,7 +91,7 @@ export function registerCommands(context: vscode.ExtensionContext, log: vscode.L
           return await handler(...args);
         } catch (err) {
           if (err instanceof vscode.CancellationError) return undefined;
-          await showError(log, `${features[id]} failed`, err);
+          await showError(log, vscode.l10n.t('{0} failed', features[id]), err);
           return undefined;
         }
       }),
@@ -100,7 +103,7 @@ export function registerCommands(context: vscode.ExtensionContext, log: vscode.L
 async function openCapture(arg?: unknown): Promise<vscode.Uri | undefined> {
   let uri = arg instanceof vscode.Uri ? arg : typeof arg === 'string' ? vscode.Uri.file(arg) : undefined;
   if (!uri) {
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: PROFILE_FILE_FILTERS, title: vscode.l10n.t('Open a UEVR capture or a profile') });
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: profileFileFilters(), title: vscode.l10n.t('Open a UEVR capture or a profile') });
     uri = picked?.[0];
   }
   if (!uri) return undefined;

@@ -28,7 +28,7 @@ export interface UevrAttachConfiguration extends vscode.DebugConfiguration {
 export class UevrConfigurationProvider implements vscode.DebugConfigurationProvider {
   resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.ProviderResult<vscode.DebugConfiguration> {
     if (!config.type && !config.request && !config.name) {
-      return { type: DEBUG_TYPE, request: 'attach', name: 'Attach to UEVR game', session: 'pick' };
+      return { type: DEBUG_TYPE, request: 'attach', name: vscode.l10n.t('Attach to UEVR game'), session: 'pick' };
     }
     const c = config as UevrAttachConfiguration;
     if (c.request !== 'attach') {

@@ -153,7 +153,7 @@ export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProv
     doc.loaded.catch(async (err: unknown) => {
       if (err instanceof vscode.CancellationError) return;
       panel.dispose();
-      await showError(this.log, `Could not open ${title}`, err);
+      await showError(this.log, vscode.l10n.t('Could not open {0}', title), err);
     });
     const postProfile = async (): Promise<void> => {
       const ready = Date.now();
@@ -214,7 +214,7 @@ export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProv
       editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
       return true;
     } catch (err) {
-      await showError(this.log, 'Could not open the source', err);
+      await showError(this.log, vscode.l10n.t('Could not open the source'), err);
       return false;
     }
   }

@@ -76,8 +76,8 @@ export class LineHeat implements vscode.Disposable {
         const range = editor.document.lineAt(r.line - 1).range;
         buckets[level].push({
           range,
-          hoverMessage: new vscode.MarkdownString(`UEVR: ${describeFrameCost(r.totalMsPerFrame, r.refreshRateHz)} (self ${formatMs(r.selfMsPerFrame)} ms)`),
-          renderOptions: { after: { contentText: `${formatMs(r.totalMsPerFrame)} ms/frame` } },
+          hoverMessage: new vscode.MarkdownString(vscode.l10n.t('UEVR: {0} (self {1} ms)', describeFrameCost(r.totalMsPerFrame, r.refreshRateHz), formatMs(r.selfMsPerFrame))),
+          renderOptions: { after: { contentText: vscode.l10n.t('{0} ms/frame', formatMs(r.totalMsPerFrame)) } },
         });
         count++;
       }

@@ -112,7 +112,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
     if (!target) return undefined;
     const debugConfig: UevrAttachConfiguration =
       target.kind === 'simulate'
-        ? { type: DEBUG_TYPE, request: 'attach', name: 'UEVR: simulated session', session: 'simulate', scriptsFolder: target.scriptsDir }
+        ? { type: DEBUG_TYPE, request: 'attach', name: vscode.l10n.t('UEVR: simulated session'), session: 'simulate', scriptsFolder: target.scriptsDir }
         : target.kind === 'discovery'
           ? { type: DEBUG_TYPE, request: 'attach', name: 'UEVR', session: target.file }
           : { type: DEBUG_TYPE, request: 'attach', name: 'UEVR', host: target.host, port: target.port, token: target.token };
@@ -140,7 +140,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
     }
     const done = sessions.startCapture(seconds, capturesFolder);
     const finished = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Capturing {0} s of {1}', seconds, sessions.current?.info.game ?? 'the game'), cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Capturing {0} s of {1}', seconds, sessions.current?.info.game ?? vscode.l10n.t('the game')), cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => void sessions.stopCapture().catch(() => undefined));
         const started = Date.now();

@@ -73,7 +73,7 @@ function runWorker(
   const name = file.path.split('/').pop() ?? file.fsPath;
   return Promise.resolve(
     vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: exportJob ? `Exporting ${name}` : `Opening ${name}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: exportJob ? vscode.l10n.t('Exporting {0}', name) : vscode.l10n.t('Opening {0}', name), cancellable: true },
       (progress, progressToken) =>
         new Promise<WorkerResult | undefined>((resolve, reject) => {
           const worker = new Worker(vscode.Uri.joinPath(extensionUri, 'dist', 'profileWorker.js').fsPath, {

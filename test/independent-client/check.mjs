@@ -5,7 +5,8 @@
 // input, and keeps serving a good client through all of it. It also checks the limits before attach
 // (64 KiB bodies, a first byte that cannot start a header, the 2 s deadline, slots that idle sockets
 // cannot take from the owner), the request-rate limit, replies flushed on a half-close, and that every
-// forced close is preceded by its reason (docs/protocol.md §1, §2).
+// forced close is preceded by its reason (docs/protocol.md §1, §2), and that a generic DAP client
+// (nvim-dap's attach sequence) gets success for the requests it sends while attaching.
 //
 //   node test/independent-client/check.mjs HOST PORT TOKEN
 //
@@ -166,6 +167,66 @@ export async function runChecks(host, port, token, log = console.log) {
     const r = await good.response(good.request('sessionInfo'));
     assert(r.success === true, r.message);
     assert(r.body.protocol === 1 && Array.isArray(r.body.callbacks) && typeof r.body.now === 'number', `bad body ${JSON.stringify(r.body).slice(0, 200)}`);
+  });
+
+  await check("a generic DAP client attaches cleanly (nvim-dap's attach sequence)", async () => {
+    // What nvim-dap (lua/dap/session.lua) sends: requests numbered from 0, `arguments` left out when
+    // there are none, the whole launch configuration as the attach arguments, then setBreakpoints per
+    // buffer, setExceptionBreakpoints (the capabilities list exception filters), configurationDone
+    // (supported), threads. Every one must succeed (docs §5 "Generic DAP clients").
+    const p = await Peer.open(host, port);
+    p.seq = 0;
+    const init = await p.response(p.request('initialize', {
+      clientId: 'neovim', clientname: 'neovim', adapterID: 'uevr', pathFormat: 'path',
+      columnsStartAt1: true, linesStartAt1: true, supportsRunInTerminalRequest: true, locale: 'en_US.UTF-8',
+    }));
+    assert(init.success === true, `initialize failed: ${init.message}`);
+    assert(init.body.supportsConfigurationDoneRequest === true, 'supportsConfigurationDoneRequest is not true');
+    assert(Array.isArray(init.body.exceptionBreakpointFilters) && init.body.exceptionBreakpointFilters.length === 0, 'exceptionBreakpointFilters is not []');
+    const a = await p.response(p.request('attach', { type: 'uevr', request: 'attach', name: 'Attach to UEVR game', token }));
+    assert(a.success === true, `attach failed: ${a.message}`);
+    await p.waitFor((m) => m.type === 'event' && m.event === 'initialized', 'the initialized event');
+    const bps = await p.response(p.request('setBreakpoints', {
+      source: { path: '/home/me/mods/scripts/camera_fix.lua', name: 'camera_fix.lua' },
+      breakpoints: [{ line: 12 }, { line: 30, condition: 'delta > 0.1' }, { line: 41, logMessage: 'tick {delta}' }],
+      lines: [12, 30, 41],
+    }));
+    assert(bps.success === true, `setBreakpoints failed: ${bps.message}`);
+    const answered = bps.body && bps.body.breakpoints;
+    assert(Array.isArray(answered) && answered.length === 3, `expected 3 breakpoints, got ${JSON.stringify(bps.body)}`);
+    answered.forEach((b, i) => {
+      assert(b.verified === false && b.line === [12, 30, 41][i], `breakpoint ${i}: ${JSON.stringify(b)}`);
+      assert(typeof b.message === 'string' && /breakpoint/i.test(b.message), `breakpoint ${i} has no reason`);
+    });
+    const exc = await p.response(p.request('setExceptionBreakpoints', { filters: [] }));
+    assert(exc.success === true, `setExceptionBreakpoints failed: ${exc.message}`);
+    const done = await p.response(p.request('configurationDone'));
+    assert(done.success === true, `configurationDone failed: ${done.message}`);
+    const th = await p.response(p.request('threads'));
+    assert(th.success === true, `threads failed: ${th.message}`);
+    assert(JSON.stringify(th.body.threads) === '[{"id":1,"name":"Lua"}]', `threads: ${JSON.stringify(th.body)}`);
+    // The deprecated `lines` form and entries without a usable line still get one answer each.
+    const old = await p.response(p.request('setBreakpoints', { source: { path: 'x.lua' }, breakpoints: [null, { line: 'ten' }, { line: -1 }, 7] }));
+    assert(old.success === true && old.body.breakpoints.length === 4, `odd breakpoints: ${JSON.stringify(old)}`);
+    assert(JSON.stringify(old.body.breakpoints.map((b) => b.line ?? null)) === '[null,null,null,7]', `lines ${JSON.stringify(old.body.breakpoints)}`);
+    const lines = await p.response(p.request('setBreakpoints', { source: { path: 'x.lua' }, lines: [5, 6] }));
+    assert(JSON.stringify(lines.body.breakpoints.map((b) => b.line)) === '[5,6]', `lines form: ${JSON.stringify(lines.body)}`);
+    // Hostile: more than 1000 breakpoints is refused, the connection stays.
+    const many = await p.response(p.request('setBreakpoints', { source: { path: 'x.lua' }, lines: Array.from({ length: 1001 }, (_, i) => i + 1) }));
+    expectFailure(many, /1000/, '1001 breakpoints');
+    const info = await p.response(p.request('sessionInfo'));
+    assert(info.success === true, `sessionInfo after the handshake failed: ${info.message}`);
+    const bye = await p.response(p.request('disconnect', { restart: false }));
+    assert(bye.success === true, `disconnect failed: ${bye.message}`);
+    await p.waitClosed('disconnect');
+  });
+
+  await check('before initialize the generic DAP requests are refused (connection stays open)', async () => {
+    const p = await Peer.open(host, port);
+    expectFailure(await p.response(p.request('threads')), null, 'threads before initialize');
+    assert((await p.response(p.request('initialize', {}))).success === true, 'initialize failed');
+    assert((await p.response(p.request('threads'))).success === true, 'threads after initialize (before attach) failed');
+    p.close();
   });
 
   await check('wrong token: success false, then the connection is closed', async () => {

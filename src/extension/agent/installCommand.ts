@@ -16,10 +16,11 @@ interface ProfileItem extends vscode.QuickPickItem {
   profile: GameProfile;
 }
 
-async function pickProfile(title: string, filter: (p: GameProfile) => boolean, emptyMessage: string): Promise<GameProfile | undefined> {
+/** `emptyMessage` words the error when no profile fits, given UEVR's folder (already through vscode.l10n). */
+async function pickProfile(title: string, filter: (p: GameProfile) => boolean, emptyMessage: (root: string) => string): Promise<GameProfile | undefined> {
   const root = uevrRoot();
   const profiles = listGameProfiles(root).filter(filter);
-  if (profiles.length === 0) throw new UserError(emptyMessage.replace('{root}', root));
+  if (profiles.length === 0) throw new UserError(emptyMessage(root));
   const items: ProfileItem[] = profiles.map((p) => ({
     label: p.global ? vscode.l10n.t('UEVR (global: every game)') : p.name,
     description: p.installed ? vscode.l10n.t('agent installed') : undefined,
@@ -53,7 +54,7 @@ export async function installAgentCommand(context: vscode.ExtensionContext, log:
       : await pickProfile(
           vscode.l10n.t('Install the UEVR Profiler agent into…'),
           () => true,
-          'No UEVR game profiles found in {root}. Inject UEVR into the game once (it creates the profile folder), or set UEVR_PROFILER_UEVR_DIR.',
+          (root) => vscode.l10n.t('No UEVR game profiles found in {0}. Inject UEVR into the game once (it creates the profile folder), or set UEVR_PROFILER_UEVR_DIR.', root),
         );
     if (!profile) return undefined;
     let replace = false;
@@ -70,7 +71,7 @@ export async function installAgentCommand(context: vscode.ExtensionContext, log:
     }
     const r = installAgent(profile.dir, payload, { replace });
     log.info(`installed the agent into ${profile.dir}: written ${r.written.join(', ') || 'nothing'}; unchanged ${r.unchanged.join(', ') || 'nothing'}; backed up ${r.backedUp.join(', ') || 'nothing'}`);
-    const what = r.written.length ? `Installed ${r.written.join(' and ')}` : 'The agent was already installed';
+    const what = r.written.length ? vscode.l10n.t('Installed {0}', r.written.join(', ')) : vscode.l10n.t('The agent was already installed');
     // Not awaited: the notification stays until the user acts, and the command is done.
     void vscode.window
       .showInformationMessage(
@@ -78,7 +79,7 @@ export async function installAgentCommand(context: vscode.ExtensionContext, log:
           'UEVR Profiler: {0} in {1}{2}. Start the game with UEVR (a build with plugin API 2.39+), then attach.',
           what,
           profile.name,
-          r.backedUp.length ? ` (your ${r.backedUp.join(', ')} kept as backup)` : '',
+          r.backedUp.length ? vscode.l10n.t(' (your {0} kept as backup)', r.backedUp.join(', ')) : '',
         ),
         vscode.l10n.t('Open Folder'),
         vscode.l10n.t('Uninstall'),
@@ -89,7 +90,7 @@ export async function installAgentCommand(context: vscode.ExtensionContext, log:
       });
     return { dir: profile.dir, written: r.written, unchanged: r.unchanged, backedUp: r.backedUp };
   } catch (e) {
-    await showError(log, 'Installing the profiler agent', e);
+    await showError(log, vscode.l10n.t('Installing the profiler agent'), e);
     return undefined;
   }
 }
@@ -111,19 +112,21 @@ export async function uninstallAgentCommand(_context: vscode.ExtensionContext, l
     }
     const profile = game
       ? findProfile(game)
-      : await pickProfile(vscode.l10n.t('Uninstall the UEVR Profiler agent from…'), (p) => p.installed, 'The profiler agent is not installed in any game profile under {root}.');
+      : await pickProfile(vscode.l10n.t('Uninstall the UEVR Profiler agent from…'), (p) => p.installed, (root) =>
+          vscode.l10n.t('The profiler agent is not installed in any game profile under {0}.', root),
+        );
     if (profile) await uninstallFrom(profile, log);
   } catch (e) {
-    await showError(log, 'Uninstalling the profiler agent', e);
+    await showError(log, vscode.l10n.t('Uninstalling the profiler agent'), e);
   }
 }
 
 async function uninstallFrom(profile: GameProfile, log: vscode.LogOutputChannel): Promise<void> {
   const u = uninstallAgent(profile.dir);
   log.info(`uninstalled the agent from ${profile.dir}: removed ${u.removed.join(', ') || 'nothing'}; kept ${u.kept.join(', ') || 'nothing'}; restored ${u.restored.join(', ') || 'nothing'}; refused ${u.refused.join('; ') || 'nothing'}`);
-  const parts = [`removed ${u.removed.join(' and ') || 'nothing'}`];
-  if (u.kept.length) parts.push(`kept ${u.kept.join(', ')} (changed since install)`);
-  if (u.restored.length) parts.push(`restored your ${u.restored.join(', ')}`);
-  if (u.refused.length) parts.push(`left alone ${u.refused.join('; ')}`);
+  const parts = [u.removed.length ? vscode.l10n.t('removed {0}', u.removed.join(', ')) : vscode.l10n.t('removed nothing')];
+  if (u.kept.length) parts.push(vscode.l10n.t('kept {0} (changed since install)', u.kept.join(', ')));
+  if (u.restored.length) parts.push(vscode.l10n.t('restored your {0}', u.restored.join(', ')));
+  if (u.refused.length) parts.push(vscode.l10n.t('left alone {0}', u.refused.join('; ')));
   void vscode.window.showInformationMessage(vscode.l10n.t('UEVR Profiler: {0}: {1}. A running game keeps the plugin loaded until it exits.', profile.name, parts.join('; ')));
 }

@@ -23,10 +23,10 @@ export class CapturesTreeProvider implements vscode.TreeDataProvider<CaptureEntr
   getTreeItem(e: CaptureEntry): vscode.TreeItem {
     const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.None);
     const when = new Date(e.date);
-    const cost = e.scriptsMsPerFrame !== undefined ? ` · ${formatMs(e.scriptsMsPerFrame)} ms/frame` : '';
+    const cost = e.scriptsMsPerFrame !== undefined ? ` · ${vscode.l10n.t('{0} ms/frame', formatMs(e.scriptsMsPerFrame))}` : '';
     item.description = `${e.game} · ${e.seconds > 0 ? `${e.seconds.toFixed(1)} s` : ''}${cost}`;
     item.tooltip = new vscode.MarkdownString(
-      [`**${escapeMd(e.name)}**`, `${escapeMd(e.game)} · ${when.toLocaleString()}`, `${e.frames} frames · ${e.samples} samples · ${e.seconds.toFixed(1)} s`, cost ? `scripts${cost}` : '', `\`${escapeMd(e.file)}\``]
+      [`**${escapeMd(e.name)}**`, `${escapeMd(e.game)} · ${when.toLocaleString()}`, vscode.l10n.t('{0} frames · {1} samples · {2} s', e.frames, e.samples, e.seconds.toFixed(1)), cost ? vscode.l10n.t('scripts{0}', cost) : '', `\`${escapeMd(e.file)}\``]
         .filter(Boolean)
         .join('\n\n'),
     );

@@ -18,12 +18,12 @@ export interface OpenComparison {
 export function openComparison(extensionUri: vscode.Uri, before: { profile: Profile; label: string }, after: { profile: Profile; label: string }, onOpenSource: (file: string, line: number) => void): OpenComparison {
   const settings = readSettings();
   const comparison = compareProfiles(before.profile, after.profile, settings.refreshRateHz);
-  const panel = vscode.window.createWebviewPanel('uevrProfiler.compare', `Compare: ${before.label} → ${after.label}`, vscode.ViewColumn.Active, {
+  const panel = vscode.window.createWebviewPanel('uevrProfiler.compare', vscode.l10n.t('Compare: {0} → {1}', before.label, after.label), vscode.ViewColumn.Active, {
     enableScripts: true,
     retainContextWhenHidden: true,
     localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist')],
   });
-  panel.webview.html = webviewHtml(panel.webview, extensionUri, 'flamegraph', 'Compare captures');
+  panel.webview.html = webviewHtml(panel.webview, extensionUri, 'flamegraph', vscode.l10n.t('Compare captures'));
   panel.webview.onDidReceiveMessage((raw: unknown) => {
     const msg = parseFromWebview(raw);
     if (msg?.type === 'ready') {

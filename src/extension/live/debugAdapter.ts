@@ -62,7 +62,7 @@ export class UevrDebugAdapter implements vscode.DebugAdapter {
           this.respond(req);
           return;
         case 'threads':
-          this.respond(req, { threads: [{ id: 1, name: 'UEVR scripts (game thread)' }] } satisfies DebugProtocol.ThreadsResponse['body']);
+          this.respond(req, { threads: [{ id: 1, name: vscode.l10n.t('UEVR scripts (game thread)') }] } satisfies DebugProtocol.ThreadsResponse['body']);
           return;
         case 'disconnect':
         case 'terminate':
@@ -96,7 +96,7 @@ export class UevrDebugAdapter implements vscode.DebugAdapter {
     this.subs.push(this.manager.onOutput((text) => this.event('output', { category: 'console', output: text } satisfies DebugProtocol.OutputEvent['body'])));
     this.follow(session);
     this.respond(req);
-    this.event('output', { category: 'console', output: `Attached to ${session.label}. Capture with the toolbar's record button or the UEVR commands.\n` });
+    this.event('output', { category: 'console', output: `${vscode.l10n.t('Attached to {0}. Capture with the toolbar\'s record button or the UEVR commands.', session.label)}\n` });
     for (const e of session.startupErrors) this.event('output', { category: 'stderr', output: `${e}\n` });
   }
 
@@ -107,14 +107,14 @@ export class UevrDebugAdapter implements vscode.DebugAdapter {
   private follow(session: LiveSession): void {
     this.subs.push(
       session.onEnded((reason) => {
-        this.event('output', { category: 'important', output: `UEVR session ended: ${reason ?? 'disconnected'}\n` });
+        this.event('output', { category: 'important', output: `${vscode.l10n.t('UEVR session ended: {0}', reason ?? vscode.l10n.t('disconnected'))}\n` });
         const wait = this.manager.onDidChangeSession((s) => {
           if (!s) {
             wait.dispose();
             this.event('terminated');
           } else if (s !== session) {
             wait.dispose();
-            this.event('output', { category: 'important', output: `Reattached to ${s.label}.\n` });
+            this.event('output', { category: 'important', output: `${vscode.l10n.t('Reattached to {0}.', s.label)}\n` });
             this.follow(s);
           }
         });

@@ -102,8 +102,8 @@ export class LiveSession implements vscode.Disposable {
 
   callbackLabel(id: number, eye: number): string {
     const c = this.callbacks.get(id);
-    const base = c ? `${c.name} (${shortFile(c.file)}:${c.line})` : `callback ${id}`;
-    return eye === 0 ? `${base} left eye` : eye === 1 ? `${base} right eye` : base;
+    const base = c ? `${c.name} (${shortFile(c.file)}:${c.line})` : vscode.l10n.t('callback {0}', id);
+    return eye === 0 ? vscode.l10n.t('{0} left eye', base) : eye === 1 ? vscode.l10n.t('{0} right eye', base) : base;
   }
 
   private onFrames(body: FramesEventBody): void {
@@ -134,7 +134,7 @@ export class LiveSession implements vscode.Disposable {
   }
 
   private onScriptError(e: ScriptError): void {
-    const text = `Lua error: ${e.file}:${e.line}: ${e.message}`;
+    const text = vscode.l10n.t('Lua error: {0}:{1}: {2}', e.file, e.line, e.message);
     this.pushLog(text);
     this.output.fire({ category: 'stderr', output: `${text}\n`, source: { path: e.file }, line: e.line });
   }
@@ -170,7 +170,7 @@ export class LiveSession implements vscode.Disposable {
       return { key, label: this.callbackLabel(id, eye), ms: tail(this.perCallback.get(key) as Ring) };
     });
     const other = tail(this.perCallback.otherSeries());
-    if (other.some((v) => v > 0)) callbacks.push({ key: 'other', label: 'other callbacks', ms: other });
+    if (other.some((v) => v > 0)) callbacks.push({ key: 'other', label: vscode.l10n.t('other callbacks'), ms: other });
     return {
       type: 'snapshot',
       session: this.label,

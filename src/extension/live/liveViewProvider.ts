@@ -28,7 +28,7 @@ export class LiveViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.view = view;
     this.ready = false;
     view.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist')] };
-    view.webview.html = webviewHtml(view.webview, this.extensionUri, 'live', 'UEVR Live');
+    view.webview.html = webviewHtml(view.webview, this.extensionUri, 'live', vscode.l10n.t('UEVR Live'));
     view.webview.onDidReceiveMessage((raw: unknown) => {
       // Untrusted: only the declared messages, and only the allow-listed commands (parseFromLiveView).
       const msg = parseFromLiveView(raw);
@@ -63,7 +63,7 @@ export class LiveViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     const s = this.manager.current;
     const msg: ToLiveView = s
       ? s.snapshot()
-      : { type: 'idle', message: 'Not attached. Attach to a UEVR session (Run and Debug, or UEVR: Attach to Session) to see frame times here.' };
+      : { type: 'idle', message: vscode.l10n.t('Not attached. Attach to a UEVR session (Run and Debug, or UEVR: Attach to Session) to see frame times here.') };
     void this.view.webview.postMessage(msg);
     this.posted++;
   }

@@ -58,7 +58,7 @@ export async function resolveAttachTarget(manager: SessionManager, config: Parti
   const sessions = manager.listSessions();
   const items: Item[] = sessions.map((s) => ({
     label: `$(vm-running) ${s.game}`,
-    description: `pid ${s.pid} · port ${s.port}`,
+    description: vscode.l10n.t('pid {0} · port {1}', s.pid, s.port),
     detail: age((s as { startedAt?: unknown }).startedAt) ? vscode.l10n.t('started {0}', age((s as { startedAt?: unknown }).startedAt)) : undefined,
     target: { kind: 'discovery', file: s.file },
   }));

@@ -10,7 +10,7 @@ import { defaultSessionsDir, listSessions, readDiscoveryFile, type DiscoveredSes
 import { UserError } from '../log';
 import { readSettings } from '../settings';
 import { LiveSession } from './liveSession';
-import { SimulatorProcess, type SimulatorOptions } from './simulatorProcess';
+import { SimulatorProcess, SimulatorStartError, type SimulatorOptions } from './simulatorProcess';
 
 export type AttachTarget =
   | { kind: 'discovery'; file: string }
@@ -61,7 +61,7 @@ export class SessionManager implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.status = vscode.window.createStatusBarItem('uevrProfiler.status', vscode.StatusBarAlignment.Left, 50);
-    this.status.name = 'UEVR Profiler';
+    this.status.name = vscode.l10n.t('UEVR Profiler');
     this.status.command = 'uevrProfiler.liveView.focus';
     this.disposables.push(
       this.status,
@@ -103,11 +103,11 @@ export class SessionManager implements vscode.Disposable {
         this.sim = await SimulatorProcess.start(this.context.asAbsolutePath('dist/cli.js'), target.scriptsDir, refreshRateHz, (line) => this.log.info(`[sim] ${line}`), undefined, target.options);
         const s = this.sim.session;
         client = await SessionClient.open(s.host, s.port, s.token);
-        label = `Simulated UEVR session · ${target.scriptsDir}`;
+        label = vscode.l10n.t('Simulated UEVR session · {0}', target.scriptsDir);
       } else if (target.kind === 'discovery') {
         const s = readDiscoveryFile(target.file);
         client = await SessionClient.open(s.host, s.port, s.token);
-        label = `${s.game} · pid ${s.pid}`;
+        label = vscode.l10n.t('{0} · pid {1}', s.game, s.pid);
       } else {
         client = await SessionClient.open(target.host, target.port, target.token);
         label = `${target.host}:${target.port}`;
@@ -118,7 +118,7 @@ export class SessionManager implements vscode.Disposable {
       throw this.explain(err);
     }
     const info = await client.request('sessionInfo', {});
-    if (target.kind !== 'simulate') label = `${info.session.game} · pid ${info.session.pid}`;
+    if (target.kind !== 'simulate') label = vscode.l10n.t('{0} · pid {1}', info.session.game, info.session.pid);
     const settings = readSettings();
     const session = new LiveSession(client, info.session, label, refreshRateHz, { ...settings.alerts }, info.callbacks);
     this.session = session;
@@ -267,13 +267,13 @@ export class SessionManager implements vscode.Disposable {
   private async showAlert(session: LiveSession, a: BudgetAlert): Promise<void> {
     const what =
       a.kind === 'scripts'
-        ? `Scripts took ${describeFrameCost(a.meanMs, session.refreshRate)} for ${a.frames} frames in a row.`
-        : `Frames took ${formatMs(a.meanMs)} ms (budget ${formatMs(a.budgetMs)} ms at ${session.refreshRate} Hz) for ${a.frames} frames in a row.`;
+        ? vscode.l10n.t('Scripts took {0} for {1} frames in a row.', describeFrameCost(a.meanMs, session.refreshRate), a.frames)
+        : vscode.l10n.t('Frames took {0} ms (budget {1} ms at {2} Hz) for {3} frames in a row.', formatMs(a.meanMs), formatMs(a.budgetMs), session.refreshRate, a.frames);
     this.log.warn(`alert: ${what}`);
     const pick = await vscode.window.showWarningMessage(vscode.l10n.t('UEVR: {0}', what), vscode.l10n.t('Capture now'), vscode.l10n.t('Open live view'), vscode.l10n.t('Don\'t alert again this session'));
     if (pick === vscode.l10n.t('Capture now')) void vscode.commands.executeCommand('uevrProfiler.captureNextSeconds');
     else if (pick === vscode.l10n.t('Open live view')) void vscode.commands.executeCommand('uevrProfiler.liveView.focus');
-    else if (pick === "Don't alert again this session") session.silenceAlerts();
+    else if (pick === vscode.l10n.t('Don\'t alert again this session')) session.silenceAlerts();
   }
 
   private async onEnded(session: LiveSession, reason: string | undefined): Promise<void> {
@@ -323,6 +323,13 @@ export class SessionManager implements vscode.Disposable {
     }
     if (err instanceof ConnectError) {
       return new UserError(vscode.l10n.t('Could not connect to the UEVR session ({0}). Is the game still running with the profiler agent? Pick a live session, or start a simulated one.', err.message), [vscode.l10n.t('Attach')]);
+    }
+    if (err instanceof SimulatorStartError) {
+      // "Show Log" is added by showError; the log has the simulator's whole output ([sim] lines).
+      if (err.reason === 'exited') {
+        return new UserError(vscode.l10n.t('The simulated session stopped before it started (exit {0}): {1}', String(err.exitCode), err.lastOutput.join(' | ') || vscode.l10n.t('no output')));
+      }
+      return new UserError(vscode.l10n.t('The simulated session did not start within {0} s.', err.timeoutMs / 1000));
     }
     return err;
   }

@@ -1,9 +1,27 @@
+// The simulated UEVR session as a child process of the extension host. No `vscode` import: failures are
+// thrown as structured errors that the session manager words through vscode.l10n.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { listSessions, type DiscoveredSession } from '../../core/session/discovery';
-import { UserError } from '../log';
+
+/**
+ * The simulated session did not come up: it exited first (`exitCode`, its last output lines) or did
+ * not announce itself in time. Structured, not a sentence: this module has no `vscode` import (it is
+ * loaded outside VS Code too), so the session manager words it through vscode.l10n.
+ */
+export class SimulatorStartError extends Error {
+  constructor(
+    readonly reason: 'exited' | 'timeout',
+    readonly exitCode: number | null,
+    readonly lastOutput: string[],
+    readonly timeoutMs: number,
+  ) {
+    super(reason === 'exited' ? `simulated session exited ${exitCode} before it started: ${lastOutput.join(' | ') || 'no output'}` : `simulated session did not start within ${timeoutMs} ms`);
+    this.name = 'SimulatorStartError';
+  }
+}
 
 /** Options of the simulated session (uevrProfiler.simulator.* settings, launch.json attributes). */
 export interface SimulatorOptions {
@@ -94,12 +112,10 @@ export class SimulatorProcess {
       const found = listSessions(sessionsDir).sessions.find((s) => s.pid === child.pid);
       if (found) return new SimulatorProcess(child, found, stderr, loadErrors.slice(), loadFailure);
       const code = await Promise.race([exited, new Promise<'wait'>((r) => setTimeout(() => r('wait'), 150))]);
-      if (code !== 'wait') {
-        throw new UserError(`The simulated session stopped before it started (exit ${code}): ${stderr.slice(-3).join(' | ') || 'no output'}`, ['Show Log']);
-      }
+      if (code !== 'wait') throw new SimulatorStartError('exited', code, stderr.slice(-3), timeoutMs);
     }
     child.kill();
-    throw new UserError(`The simulated session did not start within ${timeoutMs / 1000} s.`);
+    throw new SimulatorStartError('timeout', null, stderr.slice(-3), timeoutMs);
   }
 
   get lastOutput(): string[] {

@@ -23,7 +23,7 @@ export async function openInSpeedscope(context: vscode.ExtensionContext, source:
   await exportProfileFile(context.extensionUri, source, { format: 'speedscope', out });
 
   const dist = vscode.Uri.joinPath(context.extensionUri, 'dist', 'speedscope');
-  const panel = vscode.window.createWebviewPanel('uevrProfiler.speedscope', `speedscope: ${name}`, vscode.ViewColumn.Active, {
+  const panel = vscode.window.createWebviewPanel('uevrProfiler.speedscope', vscode.l10n.t('speedscope: {0}', name), vscode.ViewColumn.Active, {
     enableScripts: true,
     retainContextWhenHidden: true,
     localResourceRoots: [dist, vscode.Uri.file(folder)],

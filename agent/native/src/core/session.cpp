@@ -59,6 +59,57 @@ std::string hex(const unsigned char* b, size_t n) {
   return s;
 }
 
+// Generic DAP clients (nvim-dap, Helix, vimspector) send these while they attach; without answers they
+// report "unknown command" and give up. Same answers as the TypeScript session
+// (src/core/session/dapHandshake.ts, docs/protocol.md "Generic DAP clients"): UEVR's Lua has no debug
+// library, so one thread named "Lua" and every breakpoint unverified with the reason.
+constexpr size_t kMaxBreakpoints = 1000;
+const char* const kBreakpointMessage = "UEVR's Lua cannot stop at breakpoints (no debug library); capture a profile instead";
+
+bool isGenericDapRequest(const std::string& cmd) {
+  return cmd == "setBreakpoints" || cmd == "setExceptionBreakpoints" || cmd == "configurationDone" || cmd == "threads";
+}
+
+// The response body of one of the requests above, or false with `error` (too many breakpoints).
+bool genericDapAnswer(const std::string& cmd, const JsonValue* args, std::string& body, std::string& error) {
+  body.clear();
+  if (cmd == "configurationDone") return true;
+  if (cmd == "threads") {
+    body = "{\"threads\":[{\"id\":1,\"name\":\"Lua\"}]}";
+    return true;
+  }
+  if (cmd == "setExceptionBreakpoints") {
+    body = "{\"breakpoints\":[]}";
+    return true;
+  }
+  // setBreakpoints: `breakpoints[].line`, else the deprecated `lines`; one answer per entry, in order
+  // (clients match them by position), a line only where the entry has a usable one.
+  const JsonValue* list = args ? args->get("breakpoints") : nullptr;
+  if (!list || list->kind != JsonValue::Array) list = args ? args->get("lines") : nullptr;
+  static const JsonValue empty;
+  if (!list || list->kind != JsonValue::Array) list = &empty;
+  if (list->a.size() > kMaxBreakpoints) {
+    error = "setBreakpoints: more than " + std::to_string(kMaxBreakpoints) + " breakpoints in one request";
+    return false;
+  }
+  body = "{\"breakpoints\":[";
+  for (size_t i = 0; i < list->a.size(); i++) {
+    const JsonValue& b = list->a[i];
+    const JsonValue* line = b.kind == JsonValue::Number ? &b : b.get("line");
+    if (i) body += ',';
+    body += "{\"verified\":false";
+    if (line && line->kind == JsonValue::Number && line->n >= 0 && line->n <= 9007199254740991.0 && line->n == std::floor(line->n)) {
+      body += ",\"line\":";
+      jsonNumber(body, line->n);
+    }
+    body += ",\"message\":";
+    jsonString(body, kBreakpointMessage);
+    body += '}';
+  }
+  body += "]}";
+  return true;
+}
+
 bool constantTimeEquals(const std::string& a, const std::string& b) {
   unsigned char diff = a.size() == b.size() ? 0 : 1;
   size_t n = std::max(a.size(), b.size());
@@ -330,6 +381,11 @@ void Session::handleRequest(Conn& c, int seq, const std::string& cmd, const Json
     c.closeAfterFlush = true;
     return;
   }
+  if (c.initialized && isGenericDapRequest(cmd)) {
+    std::string body, error;
+    if (!genericDapAnswer(cmd, args, body, error)) return respond(c, seq, cmd, false, error);
+    return respond(c, seq, cmd, true, "", body);
+  }
   if (!known.count(cmd)) return respond(c, seq, cmd, false, "unknown command \"" + cmd + "\"");
   if (cmd == "initialize") {
     if (c.attached) return respond(c, seq, cmd, false, "already attached");
@@ -345,7 +401,8 @@ void Session::handleRequest(Conn& c, int seq, const std::string& cmd, const Json
     jsonNumber(hz, Profiler::kMaxHz);
     std::string lo;
     jsonNumber(lo, Profiler::kMinHz);
-    std::string b = "{\"supportsTerminateRequest\":false,\"supportsConfigurationDoneRequest\":false,\"uevrProtocolVersion\":1,"
+    std::string b = "{\"supportsTerminateRequest\":false,\"supportsConfigurationDoneRequest\":true,\"exceptionBreakpointFilters\":[],"
+                    "\"uevrProtocolVersion\":1,"
                     "\"uevrSession\":" + sessionInfoJson() + ",\"uevrSampling\":true,\"uevrMinSamplingHz\":" + lo +
                     ",\"uevrMaxSamplingHz\":" + hz +
                     ",\"uevrPerEyeCallbacks\":true,\"uevrScriptReset\":false,"
