@@ -200,7 +200,12 @@ patch_uobject_mt = function(mt)
         -- UEVR returns a reflective UFunction as a UObject userdata called through __call: obj:Func(...)
         -- becomes a traced call (its metatable's __call is wrapped when that metatable is patched).
         local fmt = getmetatable(v)
-        if type(fmt) == 'table' and not seen_mt[fmt] then patch_uobject_mt(fmt) end
+        if type(fmt) == 'table' and fmt.__name == 'sol.uevr::API::UObject*' then
+          if not seen_mt[fmt] then patch_uobject_mt(fmt) end
+          -- the lookup of a UFunction is not a property read: the call is what gets recorded
+          local ok, s = pcall(orig_tostring, v)
+          if ok and ssub(s, 1, 9) == 'Function ' then return v end
+        end
       end
       busy = true
       rec('prop ' .. ser(w) .. '.' .. tostring(k) .. '=' .. ser(v))
@@ -213,12 +218,13 @@ patch_uobject_mt = function(mt)
     mt.__call = function(fnw, ...)
       if busy then return oc(fnw, ...) end
       busy = true
-      local label = 'call ' .. mask(orig_tostring(fnw))
+      local full = orig_tostring(fnw)
+      local short = full:match('[%.:]([%w_]+)$') or full
       local a = serargs(...)
       busy = false
       local r = table.pack(oc(fnw, ...))
       busy = true
-      rec('effect ' .. label .. '(' .. a .. ')=' .. serargs(table.unpack(r, 1, r.n)))
+      rec(cat(short) .. ' call ' .. short .. '(' .. a .. ')=' .. serargs(table.unpack(r, 1, r.n)))
       busy = false
       return table.unpack(r, 1, r.n)
     end
