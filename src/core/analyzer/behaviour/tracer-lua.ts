@@ -39,7 +39,8 @@ local function mask(s) return (sgsub(s, '0x%x+', '0x?')) end
 
 local ser
 local seen_mt = {}
-local patch_uobject_mt, wrap_table
+local patch_uobject_mt, wrap_table, patch_usertype_mt
+local orig_tostring = tostring
 local function ser_table(v, depth)
   if depth > 3 then return '{…}' end
   local keys = {}
@@ -63,6 +64,15 @@ local function ser_table(v, depth)
   if n > 64 then parts[#parts + 1] = '…' end
   return '{' .. tconcat(parts, ',') .. '}'
 end
+-- Value usertypes a callback hands a mod to fill in (stereo offsets, XInput state): their fields are
+-- what the mod leaves in them, so they are serialised by field.
+local VEC_FIELDS = { 'x', 'y', 'z', 'w' }
+local UD_FIELDS = {
+  ['sol.XINPUT_STATE*'] = { 'dwPacketNumber', 'Gamepad' }, ['sol.XINPUT_STATE'] = { 'dwPacketNumber', 'Gamepad' },
+  ['sol.XINPUT_GAMEPAD*'] = { 'wButtons', 'bLeftTrigger', 'bRightTrigger', 'sThumbLX', 'sThumbLY', 'sThumbRX', 'sThumbRY' },
+  ['sol.XINPUT_GAMEPAD'] = { 'wButtons', 'bLeftTrigger', 'bRightTrigger', 'sThumbLX', 'sThumbLY', 'sThumbRX', 'sThumbRY' },
+  ['sol.XINPUT_VIBRATION*'] = { 'wLeftMotorSpeed', 'wRightMotorSpeed' }, ['sol.XINPUT_VIBRATION'] = { 'wLeftMotorSpeed', 'wRightMotorSpeed' },
+}
 ser = function(v, depth)
   depth = depth or 0
   local tv = type(v)
@@ -74,6 +84,30 @@ ser = function(v, depth)
     return mask(sformat('%q', v))
   elseif tv == 'nil' or tv == 'boolean' then return tostring(v)
   elseif tv == 'function' then return 'fn'
+  elseif tv == 'userdata' then
+    -- sol2 usertypes (UEVR's surface): UObjects by name, vectors by components, others by type name.
+    local mt = getmetatable(v)
+    if type(mt) ~= 'table' then return 'ud' end
+    local nm = type(mt.__name) == 'string' and mt.__name or 'ud'
+    if nm == 'sol.uevr::API::UObject*' then
+      if not seen_mt[mt] then patch_uobject_mt(mt) end
+      local ok, s = pcall(orig_tostring, v)
+      return 'U<' .. (ok and mask(s) or '?') .. '>'
+    end
+    if not seen_mt[mt] then patch_usertype_mt(mt, sgsub(nm, '^sol%.', '')) end
+    local fields = (sfind(nm, 'Vector') or sfind(nm, 'Quaternion')) and VEC_FIELDS or UD_FIELDS[nm]
+    if fields and depth <= 3 then
+      local was = busy
+      busy = true
+      local parts = {}
+      for _, c in ipairs(fields) do
+        local ok, cv = pcall(function() return v[c] end)
+        if ok and cv ~= nil then parts[#parts + 1] = c .. '=' .. ser(cv, depth + 1) end
+      end
+      busy = was
+      return nm .. '{' .. tconcat(parts, ',') .. '}'
+    end
+    return nm
   elseif tv == 'table' then
     local mt = getmetatable(v)
     if type(mt) == 'table' and mt.__name == 'UObject' then
@@ -162,10 +196,37 @@ patch_uobject_mt = function(mt)
         if wrapped[v] then return v end           -- a method of the UObject method tables (already traced)
         return wrapfn('call ' .. tostring(k), k, v, nil)   -- a reflective UFunction
       end
+      if type(v) == 'userdata' and type(k) == 'string' and sfind(k, '^%u') then
+        -- UEVR returns a reflective UFunction as a UObject userdata called through __call: obj:Func(...)
+        -- becomes a traced call (its metatable's __call is wrapped when that metatable is patched).
+        local fmt = getmetatable(v)
+        if type(fmt) == 'table' and fmt.__name == 'sol.uevr::API::UObject*' then
+          if not seen_mt[fmt] then patch_uobject_mt(fmt) end
+          -- the lookup of a UFunction is not a property read: the call is what gets recorded
+          local ok, s = pcall(orig_tostring, v)
+          if ok and ssub(s, 1, 9) == 'Function ' then return v end
+        end
+      end
       busy = true
       rec('prop ' .. ser(w) .. '.' .. tostring(k) .. '=' .. ser(v))
       busy = false
       return v
+    end
+  end
+  local oc = mt.__call
+  if type(oc) == 'function' then
+    mt.__call = function(fnw, ...)
+      if busy then return oc(fnw, ...) end
+      busy = true
+      local full = orig_tostring(fnw)
+      local short = full:match('[%.:]([%w_]+)$') or full
+      local a = serargs(...)
+      busy = false
+      local r = table.pack(oc(fnw, ...))
+      busy = true
+      rec(cat(short) .. ' call ' .. short .. '(' .. a .. ')=' .. serargs(table.unpack(r, 1, r.n)))
+      busy = false
+      return table.unpack(r, 1, r.n)
     end
   end
   if type(on) == 'function' then
@@ -176,6 +237,28 @@ patch_uobject_mt = function(mt)
         busy = false
       end
       return on(w, k, v)
+    end
+  end
+end
+
+-- Any other sol2 usertype: a functions-only one has __index = the metatable itself (wrap its functions
+-- in place); one with variables has an __index function (wrap what it returns). sol2 leaves these
+-- metatables unprotected, so a UEVR script can do the same (see src/core/sim/host-prelude.ts, usertype).
+patch_usertype_mt = function(mt, label)
+  if type(mt) ~= 'table' or seen_mt[mt] then return end
+  seen_mt[mt] = true
+  local oi = mt.__index
+  if rawequal(oi, mt) then
+    local keys = {}
+    for k, f in next, mt do
+      if type(k) == 'string' and type(f) == 'function' and ssub(k, 1, 2) ~= '__' then keys[#keys + 1] = k end
+    end
+    for _, k in ipairs(keys) do rawset(mt, k, wrapfn(label .. '.' .. k, k, rawget(mt, k), nil)) end
+  elseif type(oi) == 'function' then
+    mt.__index = function(u, k)
+      local v = oi(u, k)
+      if type(v) == 'function' and type(k) == 'string' and not busy then return wrapfn(label .. '.' .. k, k, v, nil) end
+      return v
     end
   end
 end
@@ -192,15 +275,29 @@ collectgarbage = function(opt, ...)
   if opt == nil or opt == 'collect' or opt == 'step' then return 0 end
   return orig_cg(opt, ...)
 end
-local orig_tostring = tostring
 tostring = function(v) return mask(orig_tostring(v)) end
 
 -- Output a mod would show: recorded, not sent to the log (the log carries only the trace).
 print = function(...) rec('effect print(' .. serargs(...) .. ')') end
-local fns = uevr.params and uevr.params.functions
-if type(fns) == 'table' then
-  for _, k in ipairs({ 'log_info', 'log_warn', 'log_error' }) do
-    if type(fns[k]) == 'function' then local kk = k fns[k] = function(...) rec('effect ' .. kk .. '(' .. serargs(...) .. ')') end end
+-- uevr.params.functions is a sol2 usertype whose log_* are variables: its (shared) metatable's __index
+-- hands out our recorders instead.
+do
+  local fmt = getmetatable(uevr.params.functions)
+  if type(fmt) == 'table' and type(fmt.__index) == 'function' then
+    seen_mt[fmt] = true
+    local oi = fmt.__index
+    local loggers = {}
+    for _, k in ipairs({ 'log_info', 'log_warn', 'log_error' }) do
+      local kk = k
+      loggers[k] = function(...) rec('effect ' .. kk .. '(' .. serargs(...) .. ')') end
+    end
+    fmt.__index = function(u, k)
+      local l = loggers[k]
+      if l ~= nil then return l end
+      local v = oi(u, k)
+      if type(v) == 'function' and type(k) == 'string' then return wrapfn('functions.' .. k, k, v, nil) end
+      return v
+    end
   end
 end
 
@@ -220,7 +317,8 @@ local function traced_callback(name, f)
     local after = {}
     for i = 1, select('#', ...) do
       local a = select(i, ...)
-      if type(a) == 'table' then after[#after + 1] = i .. ':' .. ser(a) end
+      local ta = type(a)
+      if ta == 'table' or ta == 'userdata' then after[#after + 1] = i .. ':' .. ser(a) end
     end
     if r[1] then rec('effect ret ' .. name .. '(' .. tconcat(after, ';') .. ')=' .. serargs(table.unpack(r, 2, r.n)))
     else rec('effect error ' .. name .. ' ' .. norm_err(r[2]) .. ' (' .. tconcat(after, ';') .. ')') end
@@ -230,33 +328,48 @@ local function traced_callback(name, f)
   end
 end
 
-local cbs = uevr.sdk.callbacks
+-- uevr.sdk.callbacks (and uevr.params.sdk.callbacks) are userdata of one functions-only sol2 usertype:
+-- its metatable holds the registration functions; replacing them there replaces them for every instance.
+local cb_mt = getmetatable(uevr.sdk.callbacks)
 local orig_reg = {}
-for k, f in pairs(cbs) do
-  if type(f) == 'function' then
+do
+  local keys = {}
+  for k, f in next, cb_mt do
+    if type(k) == 'string' and type(f) == 'function' and ssub(k, 1, 2) ~= '__' then keys[#keys + 1] = k end
+  end
+  for _, k in ipairs(keys) do
+    local f = rawget(cb_mt, k)
     orig_reg[k] = f
-    cbs[k] = function(fn, ...)
+    rawset(cb_mt, k, function(fn, ...)
       rec('effect register ' .. k .. '(' .. serargs(fn, ...) .. ')')
       return f(traced_callback(k, fn), ...)
-    end
+    end)
   end
+  seen_mt[cb_mt] = true
 end
 
--- The API surface: uevr.api, uevr.params.vr, UEVR_UObjectHook, the UObject method tables, FName.
-wrap_table('api', uevr.api)
-wrap_table('vr', uevr.params.vr)
-wrap_table('UEVR_UObjectHook', UEVR_UObjectHook)
+-- The API surface: uevr.api, uevr.params.vr (usertypes), UEVR_UObjectHook and the UObject method
+-- storages (named tables whose reads and writes go to the usertype's storage), FName.
+local function storage_of(named)
+  local mt = type(named) == 'table' and getmetatable(named)
+  if type(mt) == 'table' and type(mt.__index) == 'table' then return mt.__index end
+  return named
+end
+patch_usertype_mt(getmetatable(uevr.api), 'api')
+patch_usertype_mt(getmetatable(uevr.params.vr), 'vr')
+wrap_table('UEVR_UObjectHook', storage_of(UEVR_UObjectHook))
 local types = uevr.types or {}
-for _, k in ipairs({ 'UObject', 'UClass', 'UFunction', 'UStruct', 'FName' }) do wrap_table(k, types[k]) end
+for _, k in ipairs({ 'UObject', 'UStruct', 'UClass', 'UFunction', 'FName' }) do wrap_table(k, storage_of(types[k])) end
 -- hook_ptr(pre, post): the hooks' results matter like a callback's.
-if type(types.UFunction) == 'table' and type(types.UFunction.hook_ptr) == 'function' then
-  local h = types.UFunction.hook_ptr
+local fstore = storage_of(types.UFunction)
+if type(fstore) == 'table' and type(rawget(fstore, 'hook_ptr')) == 'function' then
+  local h = rawget(fstore, 'hook_ptr')
   local w = function(self, pre, post, ...) return h(self, traced_callback('hook_pre', pre), traced_callback('hook_post', post), ...) end
   wrapped[w] = true
-  types.UFunction.hook_ptr = w
+  rawset(fstore, 'hook_ptr', w)
 end
--- Objects returned by the API carry the UObject metatables: ser patches them when first seen, and
--- wraps the methods of other API objects (motion-controller states, vectors) the same way.
+-- Objects returned by the API are UObject userdata: ser patches their (shared) metatables when first
+-- seen, and the metatables of other usertypes (motion-controller states, vectors) the same way.
 
 -- Globals present now are the environment's; what a mod adds is its observable state.
 local env_globals = {}
