@@ -37,9 +37,32 @@ function settingsFrom(raw: unknown): Partial<ServiceSettings> {
   return out;
 }
 
-function publish(uri: string): void {
+/**
+ * Lets pending messages (a newer edit, a hover) run before the next step of an analysis. A short timer, not
+ * setImmediate: vscode-jsonrpc dispatches a message read in the poll phase from its own setImmediate, which
+ * would queue behind ours; a timer lets the loop read and dispatch first.
+ */
+const yieldToLoop = (): Promise<void> => new Promise((r) => setTimeout(r, 5));
+
+/**
+ * Analyses one document version in steps (sync the text, analyse, publish), yielding to the event loop
+ * between them and abandoning the run as soon as the document moved past `version`: a stale analysis
+ * never publishes, and requests and newer edits are served between the steps.
+ */
+async function analyseAndPublish(uri: string, version: number): Promise<void> {
+  const current = (): boolean => documents.get(uri)?.version === version;
   try {
-    connection.sendDiagnostics({ uri, version: service.version(uri), diagnostics: service.diagnostics(uri) });
+    await yieldToLoop();
+    if (!current()) return;
+    const d = documents.get(uri);
+    if (d && service.version(uri) !== d.version) service.open(uri, d.getText(), d.version);
+    await yieldToLoop();
+    if (!current() || service.version(uri) !== version) return;
+    const diagnostics = service.diagnostics(uri);
+    await yieldToLoop();
+    // The findings belong to `version` only if no request re-synced a newer text meanwhile.
+    if (!current() || service.version(uri) !== version) return;
+    connection.sendDiagnostics({ uri, version, diagnostics });
   } catch (e) {
     connection.console.error(`uevr: analysis of ${uri} failed: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -51,8 +74,7 @@ function schedule(uri: string): void {
     timers.delete(uri);
     const d = documents.get(uri);
     if (!d) return;
-    if (service.version(uri) !== d.version) service.open(uri, d.getText(), d.version);
-    publish(uri);
+    void analyseAndPublish(uri, d.version);
   }, DEBOUNCE_MS));
 }
 
