@@ -1,24 +1,18 @@
 // The `uevr` debug type's configuration: defaults for F5 without a launch.json, and validation in words.
 import * as vscode from 'vscode';
+import type { SimulatorSettings } from './settings';
 
 /** The `uevr` debug type: an attach configuration for a live or simulated UEVR session. */
 export const DEBUG_TYPE = 'uevr';
 
-export interface UevrAttachConfiguration extends vscode.DebugConfiguration {
+/** launch.json's `uevr` attach configuration; the simulator attributes (for session 'simulate') override uevrProfiler.simulator.*. */
+export interface UevrAttachConfiguration extends vscode.DebugConfiguration, SimulatorSettings {
   session?: string;
   host?: string;
   port?: number;
   token?: string;
   scriptsFolder?: string;
   refreshRate?: number;
-  /** For session 'simulate' (override uevrProfiler.simulator.*). */
-  engine?: 'ue4' | 'ue5';
-  gcHandler?: 'uevr' | 'lua';
-  gcType?: 'step' | 'full';
-  gcMode?: 'generational' | 'incremental';
-  gcBudgetUs?: number;
-  gcMinorMultiplier?: number;
-  gcMajorMultiplier?: number;
 }
 
 /**

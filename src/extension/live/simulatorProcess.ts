@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { listSessions, type DiscoveredSession } from '../../core/session/discovery';
+import type { SimulatorSettings } from '../settings';
 
 /**
  * The simulated session did not come up: it exited first (`exitCode`, its last output lines) or did
@@ -24,15 +25,7 @@ export class SimulatorStartError extends Error {
 }
 
 /** Options of the simulated session (uevrProfiler.simulator.* settings, launch.json attributes). */
-export interface SimulatorOptions {
-  engine?: 'ue4' | 'ue5';
-  gcHandler?: 'uevr' | 'lua';
-  gcType?: 'step' | 'full';
-  gcMode?: 'generational' | 'incremental';
-  gcBudgetUs?: number;
-  gcMinorMultiplier?: number;
-  gcMajorMultiplier?: number;
-}
+export type SimulatorOptions = SimulatorSettings;
 
 /** The `sim` command's flags for these options (docs/cli.md). */
 export function simulatorArgs(o: SimulatorOptions = {}): string[] {
