@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { MeasuredRecord } from '../core/analyzer/measured';
-import { describeFrameCost, formatMs } from '../core/budget';
+import { describeFrameCost, formatMs, formatShare } from '../core/budget';
 import { resolveScriptPath, type PathMapping } from '../core/scriptPaths';
 import { resolvePathMappings } from './settings';
 
@@ -11,6 +11,28 @@ const LEVELS = [
   { minShare: 0.01, alpha: 0.15 },
   { minShare: 0.002, alpha: 0.08 },
 ];
+
+/**
+ * The hover of a heated line: total and self per frame with their share of the budget, calls per
+ * frame when the capture knows them (callbacks), and the top callers. Names come from the capture
+ * (untrusted): added as plain text, never as Markdown.
+ */
+function heatHover(r: MeasuredRecord): vscode.MarkdownString {
+  const md = new vscode.MarkdownString();
+  const where = r.inFunction ? vscode.l10n.t('UEVR line {0} in {1}', r.line, r.inFunction) : vscode.l10n.t('UEVR line {0}', r.line);
+  md.appendText(`${where}: ${vscode.l10n.t('total {0}', describeFrameCost(r.totalMsPerFrame, r.refreshRateHz))}`);
+  md.appendMarkdown('  \n');
+  md.appendText(vscode.l10n.t('self {0} ms/frame ({1} of budget)', formatMs(r.selfMsPerFrame), formatShare(r.selfMsPerFrame, r.refreshRateHz)));
+  if (r.callsPerFrame !== null) {
+    md.appendMarkdown('  \n');
+    md.appendText(vscode.l10n.t('{0} calls per frame', r.callsPerFrame.toFixed(r.callsPerFrame >= 10 ? 0 : 1)));
+  }
+  if (r.topCallers.length > 0) {
+    md.appendMarkdown('  \n');
+    md.appendText(vscode.l10n.t('top callers: {0}', r.topCallers.slice(0, 5).map((c) => `${c.name} ${formatMs(c.msPerFrame)} ms`).join(', ')));
+  }
+  return md;
+}
 
 /**
  * Line heat from a loaded capture: a background tint by share of the frame budget, an overview-ruler
@@ -55,6 +77,13 @@ export class LineHeat implements vscode.Disposable {
     this.render();
   }
 
+  /** The heat of a 1-based line of a workspace file, as drawn: its hover text and after-text (for tests). */
+  heatAt(fsPath: string, line: number): { hover: string; after: string } | undefined {
+    const r = (this.byFile.get(fsPath) ?? []).find((x) => x.line === line);
+    if (!r || !(r.budgetMs > 0 && r.totalMsPerFrame / r.budgetMs >= LEVELS[LEVELS.length - 1].minShare)) return undefined;
+    return { hover: heatHover(r).value, after: vscode.l10n.t('{0} ms/frame', formatMs(r.totalMsPerFrame)) };
+  }
+
   clear(): void {
     this.byFile.clear();
     this.render();
@@ -76,7 +105,7 @@ export class LineHeat implements vscode.Disposable {
         const range = editor.document.lineAt(r.line - 1).range;
         buckets[level].push({
           range,
-          hoverMessage: new vscode.MarkdownString(vscode.l10n.t('UEVR: {0} (self {1} ms)', describeFrameCost(r.totalMsPerFrame, r.refreshRateHz), formatMs(r.selfMsPerFrame))),
+          hoverMessage: heatHover(r),
           renderOptions: { after: { contentText: vscode.l10n.t('{0} ms/frame', formatMs(r.totalMsPerFrame)) } },
         });
         count++;

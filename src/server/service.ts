@@ -127,6 +127,7 @@ export class AnalyzerService {
         p95Ms: opt(r.p95Ms), budgetMs: num(r.budgetMs) || 1000 / (num(r.refreshRateHz) || 90), refreshRateHz: num(r.refreshRateHz) || 90,
         topCallers: Array.isArray(r.topCallers) ? r.topCallers.filter((c) => c && typeof c.name === 'string').map((c) => ({ name: c.name, msPerFrame: num(c.msPerFrame) })) : [],
         functionName: typeof r.functionName === 'string' ? r.functionName : undefined,
+        inFunction: typeof r.inFunction === 'string' ? r.inFunction : undefined,
       }));
     for (const d of this.docs.values()) d.findings = null;
   }

@@ -4,6 +4,7 @@
 import type { Finding, Severity } from './types';
 import type { Range } from '../lua/positions';
 import { normalizeReportedPath, resolveScriptPath, type PathMapping } from '../scriptPaths';
+import { formatShare } from '../budget';
 
 /** One measured line (or function, when `functionName` is set) of a capture. */
 export interface MeasuredRecord {
@@ -26,6 +27,8 @@ export interface MeasuredRecord {
   refreshRateHz: number;
   /** Set for function records: the function's name (its CodeLens shows these numbers). */
   functionName?: string;
+  /** For line records: the function the line belongs to (the heaviest there), when known. */
+  inFunction?: string;
   /** For function records: last line of the function (1-based), when known. */
   endLine?: number;
 }
@@ -133,7 +136,7 @@ export function hotspotFindings(records: MeasuredRecord[], lineRange: (line0: nu
   return lines.map((r) => ({
     code: 'UEVR100',
     severity: severityForShare(r.selfMsPerFrame, r.budgetMs),
-    message: `Hotspot: ${budgetPhrase(r.selfMsPerFrame, r.budgetMs, r.refreshRateHz)} on this line (${[`${fmtMs(r.totalMsPerFrame)} ms with callees`, r.callsPerFrame !== null ? `${fmtCalls(r.callsPerFrame)} calls/frame` : '', r.p95Ms !== null ? `p95 ${fmtMs(r.p95Ms)} ms` : ''].filter(Boolean).join(', ')}).`,
+    message: `Hotspot: ${budgetPhrase(r.selfMsPerFrame, r.budgetMs, r.refreshRateHz)} on this line${r.inFunction ? ` of ${code(r.inFunction)}` : ''} (${[`${fmtMs(r.totalMsPerFrame)} ms with callees`, r.callsPerFrame !== null ? `${fmtCalls(r.callsPerFrame)} calls/frame` : '', r.p95Ms !== null ? `p95 ${fmtMs(r.p95Ms)} ms` : ''].filter(Boolean).join(', ')}).`,
     range: lineRange(r.line - 1),
     hot: null,
     fixes: [],
@@ -141,20 +144,27 @@ export function hotspotFindings(records: MeasuredRecord[], lineRange: (line0: nu
   }));
 }
 
+/** Untrusted names (from the capture) inside a Markdown code span: no backticks, no line breaks. */
+function code(name: string): string {
+  return name.replace(/`/g, "'").replace(/[\r\n]+/g, ' ').slice(0, 200);
+}
+
 /** Markdown hover for a measured line, with the rules that apply there and what fixing them saves. */
 export function measuredHover(r: MeasuredRecord, findingsOnLine: Finding[]): string {
+  const share = (ms: number): string => (r.refreshRateHz > 0 ? ` (${formatShare(ms, r.refreshRateHz)} of budget)` : '');
+  const where = r.functionName ? '' : ` on line ${r.line}${r.inFunction ? ` in \`${code(r.inFunction)}\`` : ''}`;
   const parts = [
-    `**UEVR Profiler** — measured ${budgetPhrase(r.totalMsPerFrame, r.budgetMs, r.refreshRateHz)}`,
+    `**UEVR Profiler** — measured${where}: ${budgetPhrase(r.totalMsPerFrame, r.budgetMs, r.refreshRateHz)}`,
     '',
     `| | |`,
     `|---|---|`,
-    `| self | ${fmtMs(r.selfMsPerFrame)} ms/frame |`,
-    `| total | ${fmtMs(r.totalMsPerFrame)} ms/frame |`,
+    `| self | ${fmtMs(r.selfMsPerFrame)} ms/frame${share(r.selfMsPerFrame)} |`,
+    `| total | ${fmtMs(r.totalMsPerFrame)} ms/frame${share(r.totalMsPerFrame)} |`,
     ...(r.callsPerFrame !== null ? [`| calls | ${fmtCalls(r.callsPerFrame)} per frame |`] : []),
     ...(r.p95Ms !== null ? [`| p95 over frames | ${fmtMs(r.p95Ms)} ms |`] : []),
   ];
   if (r.topCallers.length) {
-    parts.push('', 'Top callers: ' + r.topCallers.slice(0, 5).map((c) => `\`${c.name.replace(/`/g, "'")}\` ${fmtMs(c.msPerFrame)} ms`).join(', '));
+    parts.push('', 'Top callers: ' + r.topCallers.slice(0, 5).map((c) => `\`${code(c.name)}\` ${fmtMs(c.msPerFrame)} ms`).join(', '));
   }
   for (const f of findingsOnLine) {
     if (f.code === 'syntax' || f.code === 'UEVR100') continue;

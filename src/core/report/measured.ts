@@ -1,8 +1,9 @@
 // Turns a capture into the measured costs the language server shows in the editor (per line and per
-// function, ms per frame, p95 over frames, top callers). Samples cannot count calls, so callsPerFrame
-// is exact for callback functions (host timings) and null ("unknown") for everything else.
+// function, ms per frame, p95 over frames, top callers). Lines are the sampled current lines when the
+// capture has them (format v3), so a hot loop in a function body is its own record. Samples cannot
+// count calls, so callsPerFrame is exact for callbacks (host timings) and null ("unknown") elsewhere.
 import type { MeasuredRecord } from '../analyzer/measured';
-import { callersAndCallees, functionStats, lineStats } from '../profile/functionStats';
+import { callersAndCallees, functionStats, functionTable, lineOfStack, lineStats } from '../profile/functionStats';
 import { FrameKind, type Profile } from '../profile/types';
 import { summarizeProfile } from './summary';
 
@@ -47,60 +48,80 @@ export function measuredRecords(profile: Profile, opts: MeasuredOptions): Measur
   const perFrame = (w: number): number => w / frames;
   const records: MeasuredRecord[] = [];
 
-  // Lines, costliest total first.
+  // Lines, costliest total first. A line is where a frame was executing when sampled (the capture's
+  // current line), or its frame's own line in captures without current lines (function headers).
   const ls = lineStats(profile);
+  const fnTable = functionTable(profile);
   const lineOrder = Array.from({ length: ls.length }, (_, i) => i)
     .filter((i) => ls.total[i] > 0)
     .sort((a, b) => ls.total[b] - ls.total[a])
     .slice(0, opts.maxLines ?? 300);
-  // p95 over game frames of each kept line's per-frame total: one pass over the samples, walking
-  // each sample's stack once and adding its weight to every kept line on it (once per sample).
+  // One pass over the samples for every kept line: its per-frame totals (p95 over game frames) and
+  // its callers. Each sample's stack is walked once; a line counts once per sample, and its caller is
+  // the function below its outermost occurrence (as callersAndCallees counts functions).
   const keptLine = new Map<string, number>();
   lineOrder.forEach((i, k) => keptLine.set(`${ls.line[i]}\u0000${ls.file[i]}`, k));
-  const lineOfFrame = new Int32Array(profile.frames.length).fill(-1);
-  for (let fr = 0; fr < profile.frames.length; fr++) {
-    const k = keptLine.get(`${profile.frames.line[fr]}\u0000${profile.frames.file[fr]}`);
-    if (k !== undefined) lineOfFrame[fr] = k;
+  const { parent, frame } = profile.stacks;
+  const lineOfStackKey = new Int32Array(profile.stacks.length).fill(-1);
+  for (let s = 0; s < profile.stacks.length; s++) {
+    const k = keptLine.get(`${lineOfStack(profile, s)}\u0000${profile.frames.file[frame[s]]}`);
+    if (k !== undefined) lineOfStackKey[s] = k;
   }
   const perLineFrames = lineOrder.map(() => new Map<number, number>());
-  if (gameFrames > 0) {
-    const frameOf = frameOfSamples(profile);
-    const seen = new Int32Array(lineOrder.length).fill(-1);
-    const { parent, frame } = profile.stacks;
-    for (let i = 0; i < profile.samples.length; i++) {
-      const f = frameOf[i];
-      if (f < 0) continue;
-      const w = profile.samples.weight[i];
-      for (let s = profile.samples.stack[i]; s >= 0; s = parent[s]) {
-        const k = lineOfFrame[frame[s]];
-        if (k < 0 || seen[k] === i) continue;
+  const perLineCallers = lineOrder.map(() => new Map<number, number>());
+  const frameOf = gameFrames > 0 ? frameOfSamples(profile) : null;
+  const seen = new Int32Array(lineOrder.length).fill(-1);
+  const callerOf = new Int32Array(lineOrder.length);
+  const touched: number[] = [];
+  for (let i = 0; i < profile.samples.length; i++) {
+    const f = frameOf ? frameOf[i] : -1;
+    const w = profile.samples.weight[i];
+    touched.length = 0;
+    for (let s = profile.samples.stack[i]; s >= 0; s = parent[s]) {
+      const k = lineOfStackKey[s];
+      if (k < 0) continue;
+      if (seen[k] !== i) {
         seen[k] = i;
-        const m = perLineFrames[k];
-        m.set(f, (m.get(f) ?? 0) + w);
+        touched.push(k);
       }
+      const p = parent[s];
+      callerOf[k] = p >= 0 ? fnTable.ofFrame[frame[p]] : -1;
+    }
+    for (const k of touched) {
+      if (f >= 0) perLineFrames[k].set(f, (perLineFrames[k].get(f) ?? 0) + w);
+      if (callerOf[k] >= 0) perLineCallers[k].set(callerOf[k], (perLineCallers[k].get(callerOf[k]) ?? 0) + w);
     }
   }
+  // Callback frames and registrations name the same file differently (chunk name vs. path): match
+  // them by file name and line.
+  const baseKey = (line: number, file: string): string => `${line}\u0000${(file.replace(/\\/g, '/').split('/').pop() ?? file).toLowerCase()}`;
+  const callbackCalls = new Map(summary.callbacks.map((c) => [baseKey(c.line, c.file), c]));
+  const callersOf = (m: Map<number, number>) =>
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, 5)
+      .map(([fn, w]) => ({ name: fnTable.name[fn], msPerFrame: perFrame(w) }));
   lineOrder.forEach((i, k) => {
-    records.push({
+    // A callback's definition line runs exactly as often as the callback (host timings).
+    const cb = callbackCalls.get(baseKey(ls.line[i], ls.file[i]));
+    const rec: MeasuredRecord = {
       file: ls.file[i],
       line: ls.line[i],
       selfMsPerFrame: perFrame(ls.self[i]),
       totalMsPerFrame: perFrame(ls.total[i]),
-      callsPerFrame: null,
+      callsPerFrame: cb ? cb.callsPerFrame : null,
       p95Ms: gameFrames > 0 ? sparseP95(perLineFrames[k], gameFrames) : null,
-      topCallers: [],
+      topCallers: callersOf(perLineCallers[k]),
       budgetMs,
       refreshRateHz,
-    });
+    };
+    if (ls.fn[i] >= 0) rec.inFunction = fnTable.name[ls.fn[i]];
+    records.push(rec);
   });
 
   // Functions (for CodeLens and hover), with their top callers; exact call counts for callbacks.
-  // Callback frames and registrations name the same file differently (chunk name vs. path): match
-  // them by file name and line.
-  const baseKey = (line: number, file: string): string => `${line}\u0000${(file.replace(/\\/g, '/').split('/').pop() ?? file).toLowerCase()}`;
   const stats = functionStats(profile);
   const fns = stats.functions;
-  const callbackCalls = new Map(summary.callbacks.map((c) => [baseKey(c.line, c.file), c]));
   // A callback's root frame and the Lua function it wraps sit on the same line: one record (the Lua
   // function's, with the callback's exact calls) rather than two CodeLenses on one line.
   const luaAt = new Set<string>();

@@ -1,0 +1,116 @@
+// The editor's measured records from a capture that knows the current line of every Lua frame
+// (issue 12): costs land on the lines inside a function body, with callers and the function's name,
+// the hotspot diagnostic points at the hot line rather than the function header, and findings on a
+// line get that line's cost. Captures without current lines keep the function-header records.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { applyMeasured, byLine, hotspotFindings, measuredHover } from '../../../src/core/analyzer/measured';
+import type { Finding } from '../../../src/core/analyzer/types';
+import { ProfileBuilder } from '../../../src/core/profile/builder';
+import type { Profile } from '../../../src/core/profile/types';
+import { measuredRecords } from '../../../src/core/report/measured';
+
+const FILE = 'C:\\Game\\scripts\\mod.lua';
+
+/**
+ * 10 game frames of 11.11 ms at 90 Hz. on_pre_engine_tick (mod.lua:10) runs `tick` once a frame
+ * for 4 ms: 2 ms on line 12 (a loop), 0.5 ms on line 14, and 1.5 ms in helper called from line 13
+ * (1.2 ms on helper's line 31, 0.3 ms on line 33). With `lines` false the stacks carry no current
+ * lines, as a capture before format version 3.
+ */
+function lineCapture(lines = true): Profile {
+  const b = new ProfileBuilder({ name: 'c', source: 'uevrcap', weightUnit: 'milliseconds' });
+  b.durationMs = 111.1;
+  const cb = b.callback('on_pre_engine_tick', FILE, 10);
+  const root = b.frame('on_pre_engine_tick', 'mod.lua', 10, 2);
+  const tick = b.frame('tick', 'mod.lua', 10, 0);
+  const helper = b.frame('helper', 'mod.lua', 30, 0);
+  const at = (frames: number[], ls: number[]) => b.stackOf(frames, -1, lines ? ls : undefined);
+  const s12 = at([root, tick], [0, 12]);
+  const s14 = at([root, tick], [0, 14]);
+  const s31 = at([root, tick, helper], [0, 13, 31]);
+  const s33 = at([root, tick, helper], [0, 13, 33]);
+  for (let f = 0; f < 10; f++) {
+    const t = f * 11.11;
+    const row = b.gameFrame(1000 + f, t, 11.11, 4);
+    b.callbackTiming(row, cb, -1, t, 4);
+    b.sample(s12, 2, t + 0.1);
+    b.sample(s31, 1.2, t + 2.1);
+    b.sample(s33, 0.3, t + 3.3);
+    b.sample(s14, 0.5, t + 3.6);
+  }
+  return b.build();
+}
+
+const lineRange = (l: number) => ({ start: { line: l, character: 0 }, end: { line: l, character: 10 } });
+
+test('line records sit on the sampled lines of the body, with self, total, p95, callers and the function', () => {
+  const records = measuredRecords(lineCapture(), { refreshRateHz: 90 });
+  const line = (l: number) => records.find((r) => r.line === l && !r.functionName);
+  assert.equal(line(12)?.selfMsPerFrame.toFixed(3), '2.000');
+  assert.equal(line(12)?.totalMsPerFrame.toFixed(3), '2.000');
+  assert.equal(line(12)?.p95Ms?.toFixed(3), '2.000');
+  assert.equal(line(12)?.inFunction, 'tick');
+  assert.deepEqual(line(12)?.topCallers.map((c) => [c.name, c.msPerFrame.toFixed(3)]), [['on_pre_engine_tick', '2.000']]);
+  // The call site: no time of its own, the callee's 1.5 ms as total.
+  assert.equal(line(13)?.selfMsPerFrame, 0);
+  assert.equal(line(13)?.totalMsPerFrame.toFixed(3), '1.500');
+  assert.equal(line(31)?.selfMsPerFrame.toFixed(3), '1.200');
+  assert.equal(line(31)?.inFunction, 'helper');
+  assert.deepEqual(line(31)?.topCallers.map((c) => c.name), ['tick'], 'helper is called by tick');
+  assert.equal(line(14)?.selfMsPerFrame.toFixed(3), '0.500');
+  // Calls per frame are known for the callback's own line only (host timings).
+  assert.equal(line(10)?.callsPerFrame, 1);
+  assert.equal(line(12)?.callsPerFrame, null);
+  // The function record (CodeLens) is still at the definition line, with the whole function's cost.
+  const tick = records.find((r) => r.functionName === 'tick');
+  assert.equal(tick?.line, 10);
+  assert.equal(tick?.totalMsPerFrame.toFixed(3), '4.000');
+  assert.equal(tick?.selfMsPerFrame.toFixed(3), '2.500');
+});
+
+test('UEVR100 points at the hot line of the body, not at the function header', () => {
+  const records = measuredRecords(lineCapture(), { refreshRateHz: 90 });
+  const hs = hotspotFindings(records, lineRange);
+  assert.equal(hs[0].range.start.line + 1, 12, hs.map((h) => `${h.range.start.line + 1}: ${h.message}`).join('\n'));
+  assert.match(hs[0].message, /^Hotspot: 2\.0 ms\/frame, 18% of the 11\.1 ms budget at 90 Hz on this line of tick/);
+  assert.deepEqual(hs.map((h) => h.range.start.line + 1), [12, 31, 14, 33], 'costliest self first; the header (no self time) is no hotspot');
+
+  // The same capture without current lines: everything lands on the function headers, as before.
+  const old = hotspotFindings(measuredRecords(lineCapture(false), { refreshRateHz: 90 }), lineRange);
+  assert.deepEqual(old.map((h) => h.range.start.line + 1), [10, 30]);
+});
+
+test('a finding on a line inside the body is worded with that line\'s measured cost', () => {
+  const records = measuredRecords(lineCapture(), { refreshRateHz: 90 });
+  const finding = (l: number): Finding => ({ code: 'UEVR001', severity: 'hint', message: 'find_uobject every frame.', range: lineRange(l - 1), hot: null, fixes: [] });
+  const [on31, on14] = applyMeasured([finding(14), finding(31)], records).map((f) => f);
+  assert.equal(on31.range.start.line + 1, 31, 'costliest first');
+  assert.match(on31.message, /^Measured 1\.2 ms\/frame, 11% of the 11\.1 ms budget at 90 Hz\. find_uobject/);
+  assert.equal(on31.severity, 'error', '≥ 10 % of the budget');
+  assert.match(on14.message, /^Measured 0\.5 ms\/frame/);
+  assert.equal(on14.measuredMsPerFrame?.toFixed(3), '0.500');
+});
+
+test('the hover of a body line names the line and function, self and total with their share, and callers', () => {
+  const records = measuredRecords(lineCapture(), { refreshRateHz: 90 });
+  const rec = byLine(records.filter((r) => r.file === 'mod.lua')).get(31);
+  assert.ok(rec);
+  const text = measuredHover(rec, []);
+  assert.match(text, /measured on line 31 in `helper`: 1\.2 ms\/frame, 11% of the 11\.1 ms budget at 90 Hz/);
+  assert.match(text, /\| self \| 1\.2 ms\/frame \(11% of budget\) \|/);
+  assert.match(text, /\| total \| 1\.2 ms\/frame \(11% of budget\) \|/);
+  assert.match(text, /Top callers: `tick` 1\.2 ms/);
+  assert.doesNotMatch(text, /calls/, 'sampled lines cannot count calls');
+  const header = byLine(records).get(10);
+  assert.ok(header);
+  assert.match(measuredHover(header, []), /\| calls \| 1\.0 per frame \|/);
+});
+
+test('capture names cannot break out of the hover\'s code spans', () => {
+  const records = measuredRecords(lineCapture(), { refreshRateHz: 90 });
+  const rec = { ...records.find((r) => r.line === 12 && !r.functionName)!, inFunction: 'a`b\n# heading', topCallers: [{ name: 'x`y', msPerFrame: 1 }] };
+  const text = measuredHover(rec, []);
+  assert.match(text, /in `a'b # heading`/);
+  assert.match(text, /`x'y`/);
+});
