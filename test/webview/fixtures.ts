@@ -49,3 +49,27 @@ export function foldedLikeProfile(): Profile {
 export function emptyProfile(): Profile {
   return new ProfileBuilder({ name: 'empty', source: 'folded', weightUnit: 'samples' }).build();
 }
+
+/**
+ * A capture whose stacks carry current lines (format v3), 10 game frames of 12 ms, 10 samples of
+ * 1 ms each: on_pre_engine_tick (mod.lua:5) → tick (mod.lua:10) on line 12 for 6 ms (self), line 14
+ * for 2 ms (self), and line 13 calling helper (mod.lua:30), which runs line 31 for 2 ms.
+ * `hotLine12` changes line 12's cost (for the per-line diff).
+ */
+export function lineProfile(name = 'line capture', hotLine12 = 6): Profile {
+  const b = new ProfileBuilder({ name, source: 'uevrcap', weightUnit: 'milliseconds' });
+  const cb = b.frame('on_pre_engine_tick', 'mod.lua', 5, 2);
+  const tick = b.frame('tick', 'mod.lua', 10, 0);
+  const helper = b.frame('helper', 'mod.lua', 30, 0);
+  const s12 = b.stackOf([cb, tick], -1, [0, 12]);
+  const s31 = b.stackOf([cb, tick, helper], -1, [0, 13, 31]);
+  const s14 = b.stackOf([cb, tick], -1, [0, 14]);
+  const order = [...Array<number>(hotLine12).fill(s12), s31, s31, s14, s14];
+  for (let f = 0; f < 10; f++) {
+    const start = f * 12;
+    b.gameFrame(100 + f, start, 12, order.length, 0.1, 2048);
+    order.forEach((s, k) => b.sample(s, 1, start + k));
+  }
+  b.durationMs = 120;
+  return b.build();
+}

@@ -23,11 +23,19 @@ const TABS: Array<{ id: ViewTab; label: string }> = [
   { id: 'diff', label: 'Diff' },
 ];
 
+/** Whether any stack knows its current line (captures of format version 3 and later). */
+function hasCurrentLines(profile: Profile): boolean {
+  const line = profile.stacks.line;
+  for (let i = 0; i < profile.stacks.length; i++) if (line[i] > 0) return true;
+  return false;
+}
+
 export class App {
   private readonly titleEl: HTMLElement;
   private readonly summaryEl: HTMLElement;
   private readonly selectionEl: HTMLElement;
   private readonly clearSelection: HTMLButtonElement;
+  private readonly byLineButton: HTMLButtonElement;
   private readonly search: HTMLInputElement;
   private readonly matchesEl: HTMLElement;
   private readonly statusEl: HTMLElement;
@@ -81,6 +89,11 @@ export class App {
     const reset = el('button', 'fg-button', 'Reset zoom', bar);
     reset.type = 'button';
     reset.addEventListener('click', () => this.resetZoom());
+    // Group the flame graph and flame chart by function (default) or by function and current line.
+    this.byLineButton = el('button', 'fg-button fg-by-line', 'By line', bar);
+    this.byLineButton.type = 'button';
+    this.byLineButton.setAttribute('aria-pressed', String(this.state.byLine === true));
+    this.byLineButton.addEventListener('click', () => this.setByLine(this.state.byLine !== true));
     this.selectionEl = el('span', 'fg-selection', '', bar);
     this.clearSelection = el('button', 'fg-button', 'All frames', bar);
     this.clearSelection.type = 'button';
@@ -186,6 +199,11 @@ export class App {
       frameRows: null,
     };
     this.titleEl.textContent = title || profile.name || 'Profile';
+    const lines = hasCurrentLines(profile);
+    this.byLineButton.disabled = !lines;
+    this.byLineButton.title = lines
+      ? 'Group frames by function and the line they were executing ("tick :12"), or by function'
+      : 'This profile records no current lines (captures before format version 3 and most imports): frames group by function';
     this.tabButtons.get('diff')!.hidden = !isDiff;
     this.tabButtons.get('frames')!.hidden = gfCount === 0;
     const empty = profile.samples.length === 0 || !(totalWeight(profile) > 0);
@@ -277,8 +295,22 @@ export class App {
     this.saveState();
   }
 
+  /** Group the flame graph and flame chart by function+line (true) or by function; remembered in the state. */
+  setByLine(on: boolean): void {
+    this.state.byLine = on;
+    this.state.flameZoomPath = [];
+    this.state.chartRange = null;
+    this.byLineButton.setAttribute('aria-pressed', String(on));
+    this.saveState();
+    if (!this.ctx || !this.emptyEl.hidden) return;
+    this.flame.update();
+    this.chart.update();
+    this.updateMatches();
+  }
+
   setTab(tab: ViewTab): void {
     this.state.tab = tab;
+    this.byLineButton.hidden = tab !== 'flame' && tab !== 'chart';
     for (const [id, b] of this.tabButtons) {
       b.setAttribute('aria-selected', String(id === tab));
       b.tabIndex = id === tab ? 0 : -1;

@@ -6,5 +6,6 @@ export { functionTable, functionStats, functionLineStats, lineOfStack, lineStats
 export type { FunctionTable, FunctionStats, FunctionLineRows, LineStats, Sandwich, CallerCalleeRow } from './functionStats';
 export { gameFramesInRange, worstGameFrames, gameFrameAt, samplesOfGameFrame, type WorstBy } from './gameFrames';
 export { diffProfiles, type ProfileDiff, type DiffNormalisation } from './diff';
+export { lineDiff, type LineDiffRow } from './lineDiff';
 export { stackWeights, sampleRanges, type SampleFilter, type StackWeights } from './sampleSelection';
 export { invalidateViews } from './viewCache';

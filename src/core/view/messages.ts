@@ -145,6 +145,8 @@ export interface ViewState {
   sandwichFrame: number;
   /** Flame graph shows the inverted (bottom-up) tree: leaves at the top, their callers below. */
   inverted?: boolean;
+  /** Flame graph and flame chart group frames by function and current line ("tick :12"), not by function. */
+  byLine?: boolean;
 }
 
 export type SandwichSortKey = 'name' | 'self' | 'total' | 'selfPerFrame' | 'totalPerFrame' | 'budget' | 'samples';
@@ -187,6 +189,7 @@ export function parseViewState(value: unknown): ViewState | undefined {
   if (typeof v.sortDescending !== 'boolean') return undefined;
   if (!isInt(v.sandwichFrame, -1)) return undefined;
   if (v.inverted !== undefined && typeof v.inverted !== 'boolean') return undefined;
+  if (v.byLine !== undefined && typeof v.byLine !== 'boolean') return undefined;
   const state: ViewState = {
     tab: v.tab as ViewTab,
     search: v.search,
@@ -199,6 +202,7 @@ export function parseViewState(value: unknown): ViewState | undefined {
   };
   if (v.frameRows !== undefined) state.frameRows = v.frameRows === null ? null : [...v.frameRows];
   if (v.inverted !== undefined) state.inverted = v.inverted;
+  if (v.byLine !== undefined) state.byLine = v.byLine;
   return state;
 }
 

@@ -114,5 +114,7 @@ export function unpackProfile(header: PackedHeader, bytes: Uint8Array): Profile 
     if (out[t]) (p as unknown as Record<string, unknown>)[t] = out[t];
   }
   if (!p.frames || !p.stacks || !p.samples) throw new Error('packed profile: frames, stacks or samples missing');
+  // Packed by a build before stacks carried current lines: every line unknown.
+  if (!ArrayBuffer.isView(p.stacks.line)) p.stacks.line = new Int32Array(Number(p.stacks.length) || 0);
   return p;
 }

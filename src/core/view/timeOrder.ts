@@ -7,8 +7,10 @@ import type { SpanTree } from './flameLayout';
 import { stackDepths } from '../profile/sampleSelection';
 
 export interface TimeOrderTree extends SpanTree {
-  /** Interned stack of each run (its deepest frame is `frame`). */
+  /** Interned stack of each run (its deepest frame is `frame`; the run's first stack when grouped by function). */
   stack: Int32Array;
+  /** Current line of each run's frame when grouped by function+line (0 = unknown or grouped by function). */
+  line: Int32Array;
   maxDepth: number;
   /** Sample range actually covered [from, to): `to` < requested when the node cap was reached. */
   from: number;
@@ -27,7 +29,8 @@ export function hasTimestamps(p: Profile): boolean {
  * weight is in ms, else until the next sample; without timestamps the axis is cumulative weight.
  * Stops at `maxNodes` runs (a 1M-sample profile can need tens of millions) and says so.
  * `ranges` (sorted sample ranges, e.g. the worst N frames) restricts it further; runs never merge
- * across the gap between two ranges.
+ * across the gap between two ranges. By default a run is one function (consecutive samples in the
+ * same function on different lines merge); `byLine` splits runs where the current line changes.
  */
 export function buildTimeOrder(
   p: Profile,
@@ -35,10 +38,15 @@ export function buildTimeOrder(
   to = p.samples.length,
   maxNodes = 4_000_000,
   ranges: ReadonlyArray<readonly [number, number]> = [[from, to]],
+  byLine = false,
 ): TimeOrderTree {
   const { stack: sStack, weight, time } = p.samples;
   const sParent = p.stacks.parent;
   const sFrame = p.stacks.frame;
+  const sLine = p.stacks.line;
+  // Stacks are interned by (parent, frame, line): two stacks continue the same run at a depth when
+  // they are the same stack (by line) or have the same frame under an equal prefix (by function).
+  const same = byLine ? (a: number, b: number) => a === b : (a: number, b: number) => sFrame[a] === sFrame[b];
   // The model's depths count a root frame as 1; here depth 0 is the top row.
   const sDepth = stackDepths(p);
   const timed = hasTimestamps(p);
@@ -51,12 +59,13 @@ export function buildTimeOrder(
   let depth = new Int32Array(cap);
   let frame = new Int32Array(cap);
   let stack = new Int32Array(cap);
+  let line = new Int32Array(cap);
   let count = 0;
   const grow = (): void => {
     cap = Math.min(maxNodes, cap * 2);
     const f64 = (a: Float64Array): Float64Array<ArrayBuffer> => { const b = new Float64Array(cap); b.set(a); return b; };
     const i32 = (a: Int32Array): Int32Array<ArrayBuffer> => { const b = new Int32Array(cap); b.set(a); return b; };
-    start = f64(start); width = f64(width); size = i32(size); depth = i32(depth); frame = i32(frame); stack = i32(stack);
+    start = f64(start); width = f64(width); size = i32(size); depth = i32(depth); frame = i32(frame); stack = i32(stack); line = i32(line);
   };
 
   const openNode: number[] = [];
@@ -95,7 +104,7 @@ export function buildTimeOrder(
       chain.length = sDepth[st];
       for (let s = st; s >= 0 && sDepth[s] > 0; s = sParent[s]) chain[sDepth[s] - 1] = s;
       let c = 0;
-      while (c < openStack.length && c < chain.length && openStack[c] === chain[c]) c++;
+      while (c < openStack.length && c < chain.length && same(openStack[c], chain[c])) c++;
       if (count + (chain.length - c) > maxNodes) {
         truncated = true;
         break outer;
@@ -107,6 +116,7 @@ export function buildTimeOrder(
         depth[count] = d;
         frame[count] = sFrame[chain[d]];
         stack[count] = chain[d];
+        line[count] = byLine ? sLine[chain[d]] : 0;
         openNode.push(count);
         openStack.push(chain[d]);
         count++;
@@ -124,6 +134,7 @@ export function buildTimeOrder(
     depth: depth.subarray(0, count),
     frame: frame.subarray(0, count),
     stack: stack.subarray(0, count),
+    line: line.subarray(0, count),
     maxDepth,
     from,
     to: k,

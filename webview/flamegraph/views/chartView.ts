@@ -10,7 +10,7 @@ import { el } from '../dom';
 import { FlameCanvas } from '../flameCanvas';
 import { ColorCache, type ViewContext } from '../context';
 import { matchFrames } from '../../../src/core/view/search';
-import { frameHsl } from './flameView';
+import { frameHsl, nodeLabel, sourceLine } from './flameView';
 
 /** Most runs the chart builds at once (≈ 48 bytes each); beyond it the user picks a frame range. */
 const MAX_RUNS = 2_000_000;
@@ -34,14 +34,14 @@ export class ChartView {
       host,
       {
         domain: () => this.domain,
-        label: (n) => (this.tree ? this.ctx().profile.frames.name[this.tree.frame[n]] : ''),
+        label: (n) => (this.tree ? nodeLabel(this.ctx(), this.tree.frame[n], this.tree.line[n]) : ''),
         fill: (n) => (this.tree && this.colors ? this.colors.fill(this.tree.frame[n]) : '#888'),
         dimFill: (n) => (this.tree && this.colors ? this.colors.dim(this.tree.frame[n]) : '#555'),
         tooltip: (n) => this.tooltip(n),
         openSource: (n) => {
           if (!this.tree) return;
           const f = this.tree.frame[n];
-          this.ctx().openSource(this.ctx().profile.frames.file[f], this.ctx().profile.frames.line[f]);
+          this.ctx().openSource(this.ctx().profile.frames.file[f], sourceLine(this.ctx(), f, this.tree.line[n]));
         },
         overlay: (g, vp, h) => this.overlay(g, vp, h),
         onZoom: () => {
@@ -77,7 +77,7 @@ export class ChartView {
     const from = ranges.length > 0 ? ranges[0][0] : 0;
     const to = ranges.length > 0 ? ranges[ranges.length - 1][1] : 0;
     this.timed = hasTimestamps(c.profile);
-    const tree = buildTimeOrder(c.profile, from, to, MAX_RUNS, ranges);
+    const tree = buildTimeOrder(c.profile, from, to, MAX_RUNS, ranges, c.state.byLine === true);
     this.tree = tree;
     this.colors = new ColorCache((id) => frameHsl(c, id));
     let d0 = Infinity;
@@ -105,8 +105,8 @@ export class ChartView {
     if (!t) return [];
     const c = this.ctx();
     const f = t.frame[n];
-    const lines = [c.profile.frames.name[f]];
-    if (c.profile.frames.file[f]) lines.push(`${c.profile.frames.file[f]}:${c.profile.frames.line[f]}`);
+    const lines = [nodeLabel(c, f, t.line[n])];
+    if (c.profile.frames.file[f]) lines.push(`${c.profile.frames.file[f]}:${sourceLine(c, f, t.line[n])}`);
     if (this.timed) {
       lines.push(`at ${formatMs(t.start[n])} ms for ${formatMs(t.width[n])} ms (${((100 * t.width[n]) / c.settings.budgetMs).toFixed(1)}% of budget)`);
     } else lines.push(`weight ${formatMs(t.width[n])}`);

@@ -1,5 +1,6 @@
 // The aggregated, left-heavy flame graph of the selected samples (model: buildCallTree).
 // Root on top ("all"), children left to right by weight; click zooms, the breadcrumb walks back.
+// Nodes group by function, or by function and current line ("tick :12") when state.byLine is set.
 import { buildCallTree, buildInvertedTree, callTreePath, type CallTree } from '../../../src/core/profile';
 import { FrameKind } from '../../../src/core/profile/types';
 import { flameHsl } from '../../../src/core/view/colors';
@@ -23,6 +24,17 @@ export function frameHsl(ctx: ViewContext, id: number): [number, number, number]
     default:
       return [h, s, l];
   }
+}
+
+/** A node's label: the function's name, and its current line when grouped by line ("tick :12"). */
+export function nodeLabel(ctx: ViewContext, frame: number, line: number): string {
+  const name = ctx.profile.frames.name[frame];
+  return line > 0 ? `${name} :${line}` : name;
+}
+
+/** The line ctrl/cmd-click opens: the node's current line when known, else its frame's own line. */
+export function sourceLine(ctx: ViewContext, frame: number, line: number): number {
+  return line > 0 ? line : ctx.profile.frames.line[frame];
 }
 
 export class FlameView {
@@ -64,8 +76,9 @@ export class FlameView {
         },
         tooltip: (n) => this.tooltip(n),
         openSource: (n) => {
-          const f = this.tree ? this.tree.frame[n] : -1;
-          if (f >= 0) this.ctx().openSource(this.ctx().profile.frames.file[f], this.ctx().profile.frames.line[f]);
+          const t = this.tree;
+          const f = t ? t.frame[n] : -1;
+          if (t && f >= 0) this.ctx().openSource(this.ctx().profile.frames.file[f], sourceLine(this.ctx(), f, t.line[n]));
         },
         onZoom: (n) => this.onZoom(n),
       },
@@ -80,7 +93,8 @@ export class FlameView {
 
   update(): void {
     const c = this.ctx();
-    this.tree = c.state.inverted ? buildInvertedTree(c.profile, c.filter) : buildCallTree(c.profile, c.filter);
+    const opts = { ...c.filter, byLine: c.state.byLine === true };
+    this.tree = c.state.inverted ? buildInvertedTree(c.profile, opts) : buildCallTree(c.profile, opts);
     this.invert.setAttribute('aria-pressed', String(c.state.inverted === true));
     this.colors = new ColorCache((id) => frameHsl(c, id));
     this.canvas.setTheme(c.theme);
@@ -133,7 +147,7 @@ export class FlameView {
     const t = this.tree;
     if (!t) return '';
     if (n === 0) return `all (${formatCost(t.total[0], this.ctx().cost)})`;
-    return this.ctx().profile.frames.name[t.frame[n]];
+    return nodeLabel(this.ctx(), t.frame[n], t.line[n]);
   }
 
   private fill(n: number): string {
@@ -147,8 +161,8 @@ export class FlameView {
     if (!t) return [];
     const c = this.ctx();
     const f = t.frame[n];
-    const lines = [n === 0 ? 'all samples' : c.profile.frames.name[f]];
-    if (f >= 0 && c.profile.frames.file[f]) lines.push(`${c.profile.frames.file[f]}:${c.profile.frames.line[f]}`);
+    const lines = [n === 0 ? 'all samples' : nodeLabel(c, f, t.line[n])];
+    if (f >= 0 && c.profile.frames.file[f]) lines.push(`${c.profile.frames.file[f]}:${sourceLine(c, f, t.line[n])}`);
     lines.push(`total: ${formatCost(t.total[n], c.cost)}`);
     lines.push(`self: ${formatCost(t.self[n], c.cost)}`);
     lines.push(`samples: ${formatCount(t.samples[n])}`);
@@ -174,7 +188,7 @@ export class FlameView {
     if (chain.length === 0) chain.push(0);
     chain.forEach((id, k) => {
       if (k > 0) el('span', 'fg-crumb-sep', '›', this.crumbs);
-      const b = el('button', 'fg-crumb', id === 0 ? 'all' : this.ctx().profile.frames.name[t.frame[id]], this.crumbs);
+      const b = el('button', 'fg-crumb', id === 0 ? 'all' : nodeLabel(this.ctx(), t.frame[id], t.line[id]), this.crumbs);
       b.type = 'button';
       b.addEventListener('click', () => void (id === 0 ? this.canvas.resetZoom() : this.canvas.zoomTo(id)));
     });

@@ -1,7 +1,9 @@
 // The functions table ("sandwich"): self and total per function, in ms per frame and % of budget
 // when the profile has game frames; sortable, filtered by the search box. Selecting a function
-// shows who calls it and what it calls (model: functionStats, callersAndCallees).
-import { callersAndCallees, functionStats, type FunctionStats } from '../../../src/core/profile';
+// shows who calls it and what it calls (model: functionStats, callersAndCallees). A function row
+// expands into its lines (functionLineStats: the sampled current lines, or the frames' own lines in
+// captures without them); ctrl/cmd-click or Ctrl+Enter on a line row opens that exact line.
+import { callersAndCallees, functionLineStats, functionStats, type FunctionStats } from '../../../src/core/profile';
 import { formatCost, formatCount, formatMs, formatPercent, perFrameMs } from '../../../src/core/view/format';
 import type { SandwichSortKey } from '../../../src/core/view/messages';
 import { clear, el } from '../dom';
@@ -26,6 +28,8 @@ export class SandwichView {
   private readonly detail: HTMLElement;
   private readonly count: HTMLElement;
   private stats: FunctionStats | null = null;
+  /** Functions (FunctionTable rows) expanded into their lines; kept while the profile is shown. */
+  private readonly expanded = new Set<number>();
 
   constructor(private readonly ctx: () => ViewContext, parent: HTMLElement) {
     this.panel = el('section', 'fg-panel fg-panel-sandwich', undefined, parent);
@@ -38,6 +42,7 @@ export class SandwichView {
 
   /** Data changed: recompute when the table is next shown (functionStats is a pass over all stacks). */
   update(): void {
+    if (this.stats && this.stats.functions !== functionStats(this.ctx().profile).functions) this.expanded.clear();
     this.stats = null;
     if (!this.panel.hidden) this.render();
   }
@@ -109,17 +114,31 @@ export class SandwichView {
     const body = el('tbody', undefined, undefined, this.table);
     const cost = c.cost;
     const perFrame = cost.frames > 0 && cost.msPerWeight !== null;
+    const selfShare = (w: number): string =>
+      perFrame ? formatPercent((100 * perFrameMs(w, cost)) / cost.budgetMs) : formatPercent((100 * w) / (s.weight || 1));
     for (const fn of rows) {
+      const open = this.expanded.has(fn);
       const tr = el('tr', fn === c.state.sandwichFrame ? 'fg-selected' : undefined, undefined, body);
       tr.tabIndex = 0;
+      tr.dataset.fn = String(fn);
       const name = el('td', 'fg-fn', undefined, tr);
+      const toggle = el('button', 'fg-expand', open ? '▾' : '▸', name);
+      toggle.type = 'button';
+      toggle.tabIndex = -1;
+      toggle.setAttribute('aria-expanded', String(open));
+      toggle.setAttribute('aria-label', `${open ? 'Collapse' : 'Expand'} the lines of ${fns.name[fn]}`);
+      toggle.title = open ? 'Hide the lines' : 'Show the lines of this function';
+      toggle.addEventListener('click', (ev) => {
+        ev.stopPropagation();
+        this.setExpanded(fn, !open);
+      });
       el('span', 'fg-fn-name', fns.name[fn], name);
       if (fns.file[fn]) el('span', 'fg-fn-loc', ` ${fns.file[fn]}:${fns.line[fn]}`, name);
       el('td', 'fg-num', this.weightText(s.self[fn]), tr);
       el('td', 'fg-num', this.weightText(s.total[fn]), tr);
       el('td', 'fg-num', perFrame ? formatMs(perFrameMs(s.self[fn], cost)) : '–', tr);
       el('td', 'fg-num', perFrame ? formatMs(perFrameMs(s.total[fn], cost)) : '–', tr);
-      el('td', 'fg-num', perFrame ? formatPercent((100 * perFrameMs(s.self[fn], cost)) / cost.budgetMs) : formatPercent((100 * s.self[fn]) / (s.weight || 1)), tr);
+      el('td', 'fg-num', selfShare(s.self[fn]), tr);
       el('td', 'fg-num', formatCount(s.totalSamples[fn]), tr);
       const pick = (open: boolean): void => {
         if (open && fns.file[fn]) c.openSource(fns.file[fn], fns.line[fn]);
@@ -130,13 +149,59 @@ export class SandwichView {
       tr.addEventListener('click', (ev) => pick(ev.ctrlKey || ev.metaKey));
       tr.addEventListener('keydown', (ev) => {
         if (ev.key === 'Enter') pick(ev.ctrlKey || ev.metaKey);
+        else if (ev.key === 'ArrowRight' && !open) this.setExpanded(fn, true);
+        else if (ev.key === 'ArrowLeft' && open) this.setExpanded(fn, false);
+        else if (ev.key === 'ArrowDown') (tr.nextElementSibling as HTMLElement | null)?.focus();
+        else if (ev.key === 'ArrowUp') (tr.previousElementSibling as HTMLElement | null)?.focus();
+        else return;
+        ev.preventDefault();
+      });
+      if (open) this.renderLines(body, fn, selfShare, perFrame);
+    }
+    this.renderDetail();
+  }
+
+  private setExpanded(fn: number, open: boolean): void {
+    if (open) this.expanded.add(fn);
+    else this.expanded.delete(fn);
+    this.render();
+    (this.table.querySelector(`tr[data-fn="${fn}"]`) as HTMLElement | null)?.focus();
+  }
+
+  /** The rows of one function's lines under its row: self/total, per frame, share of the budget. */
+  private renderLines(body: HTMLElement, fn: number, share: (w: number) => string, perFrame: boolean): void {
+    const c = this.ctx();
+    const cost = c.cost;
+    const fns = (this.stats as FunctionStats).functions;
+    const rows = functionLineStats(c.profile, fn, c.filter);
+    for (let i = 0; i < rows.length; i++) {
+      const line = rows.line[i];
+      if (rows.self[i] <= 0 && rows.total[i] <= 0) continue;
+      const tr = el('tr', 'fg-line-row', undefined, body);
+      tr.tabIndex = 0;
+      tr.dataset.line = String(line);
+      tr.title = fns.file[fn] && line > 0 ? 'Ctrl/Cmd-click or Ctrl+Enter: open this line' : '';
+      el('td', 'fg-fn fg-line-name', line > 0 ? `line ${line}` : 'unknown line', tr);
+      el('td', 'fg-num', this.weightText(rows.self[i]), tr);
+      el('td', 'fg-num', this.weightText(rows.total[i]), tr);
+      el('td', 'fg-num', perFrame ? formatMs(perFrameMs(rows.self[i], cost)) : '–', tr);
+      el('td', 'fg-num', perFrame ? formatMs(perFrameMs(rows.total[i], cost)) : '–', tr);
+      el('td', 'fg-num', share(rows.self[i]), tr);
+      el('td', 'fg-num', formatCount(rows.selfSamples[i]), tr);
+      const open = (): void => {
+        if (fns.file[fn] && line > 0) c.openSource(fns.file[fn], line);
+      };
+      tr.addEventListener('click', (ev) => {
+        if (ev.ctrlKey || ev.metaKey) open();
+      });
+      tr.addEventListener('keydown', (ev) => {
+        if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) open();
         else if (ev.key === 'ArrowDown') (tr.nextElementSibling as HTMLElement | null)?.focus();
         else if (ev.key === 'ArrowUp') (tr.previousElementSibling as HTMLElement | null)?.focus();
         else return;
         ev.preventDefault();
       });
     }
-    this.renderDetail();
   }
 
   private weightText(w: number): string {
