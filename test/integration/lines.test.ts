@@ -1,0 +1,86 @@
+// Line-level costs in the editor (issue 12): a capture whose costs sit on lines inside a function
+// body puts the hover, the line heat and the hotspot diagnostic (UEVR100) on those lines, and an
+// analyzer finding on such a line is worded with that line's cost. The fixture
+// (profiles/lines.speedscope.json) spends, over 100 ms = 9 frames at 90 Hz, 40 ms on line 16 of
+// update_camera in scripts/camera_fix.lua (4.44 ms/frame), 5 ms on its line 18 (set_mod_value,
+// UEVR001), 10 ms under its line 12 (find_player → find_uobject), 10 ms on apply_offset's line 24.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateExtension, closeAllEditors, screenshot, waitFor, workspaceFile } from './helpers';
+
+function hoverText(hovers: vscode.Hover[]): string {
+  return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+}
+
+const codeOf = (d: vscode.Diagnostic): string => String(typeof d.code === 'object' ? d.code.value : d.code);
+
+describe('line-level costs in the editor', function () {
+  this.timeout(120_000);
+  after(async () => {
+    await vscode.commands.executeCommand('uevrProfiler.clearCapture');
+    await closeAllEditors();
+  });
+
+  it('hover, line heat and UEVR100 sit on the hot line inside the function body; findings get their line\'s cost', async () => {
+    const api = await activateExtension();
+    const uri = workspaceFile('scripts', 'camera_fix.lua');
+    await vscode.commands.executeCommand('uevrProfiler.openCapture', workspaceFile('profiles', 'lines.speedscope.json'));
+    await waitFor('the capture to load into the editor', () => (api.loadedCapture()?.endsWith('lines.speedscope.json') ? true : undefined));
+    await api.languageClient;
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), vscode.ViewColumn.One);
+
+    // Hover on line 16 (`offset.z = …`), a body line that is neither a definition nor a call.
+    const hover = await waitFor('a measured hover on line 16', async () => {
+      const t = hoverText((await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(15, 10))) ?? []);
+      return /measured on line 16/.test(t) ? t : undefined;
+    });
+    assert.match(hover, /measured on line 16 in `update_camera`: 4\.44 ms\/frame, 40% of the 11\.1 ms budget at 90 Hz/);
+    assert.match(hover, /\| self \| 4\.44 ms\/frame \(40% of budget\) \|/);
+    assert.match(hover, /\| total \| 4\.44 ms\/frame \(40% of budget\) \|/);
+    assert.match(hover, /Top callers: `on_pre_engine_tick` 4\.44 ms/);
+    // A line without cost has no measured hover.
+    const quiet = hoverText((await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(8, 8))) ?? []);
+    assert.doesNotMatch(quiet, /measured/);
+
+    // Line heat on the same line: the share, self and callers in its hover, ms/frame after the code.
+    await waitFor('line heat in the editor', () => (api.lineHeat.decoratedLines > 0 ? true : undefined));
+    const heat = api.lineHeat.heatAt(uri.fsPath, 16);
+    assert.ok(heat, 'line 16 is heated');
+    assert.equal(heat.after, '4.44 ms/frame');
+    // The hover is Markdown built from plain text (capture names are untrusted): read it unescaped.
+    const heatText = heat.hover.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
+    assert.match(heatText, /UEVR line 16 in update_camera: total 4\.44 ms\/frame, 40% of the 11\.1 ms budget at 90 Hz/);
+    assert.match(heatText, /self 4\.44 ms\/frame \(40% of budget\)/);
+    assert.match(heatText, /top callers: on_pre_engine_tick 4\.44 ms/);
+    assert.equal(api.lineHeat.heatAt(uri.fsPath, 11), undefined, 'no heat on the function header: no time was spent there');
+
+    // UEVR100: the costliest hotspot is line 16, not the header of update_camera (line 11).
+    const hotspots = await waitFor('UEVR100 diagnostics', () => {
+      const d = vscode.languages.getDiagnostics(uri).filter((x) => codeOf(x) === 'UEVR100');
+      return d.length ? d : undefined;
+    });
+    const top = [...hotspots].sort((a, b) => a.severity - b.severity || a.range.start.line - b.range.start.line)[0];
+    assert.equal(top.range.start.line + 1, 16, hotspots.map((d) => `${d.range.start.line + 1}: ${d.message}`).join('\n'));
+    assert.equal(top.severity, vscode.DiagnosticSeverity.Error, '40 % of the budget');
+    assert.match(top.message, /^Hotspot: 4\.44 ms\/frame, 40% of the 11\.1 ms budget at 90 Hz on this line of update_camera/);
+    assert.ok(!hotspots.some((d) => d.range.start.line + 1 === 11), 'nothing on the header');
+
+    // UEVR001 on line 18 (set_mod_value every frame) carries line 18's own cost: 5 ms / 9 frames.
+    const uevr001 = await waitFor('UEVR001 with its measured cost', () =>
+      vscode.languages.getDiagnostics(uri).find((x) => codeOf(x) === 'UEVR001' && /^Measured/.test(x.message)),
+    );
+    assert.equal(uevr001.range.start.line + 1, 18);
+    assert.match(uevr001.message, /^Measured 0\.56 ms\/frame, 5\.0% of the 11\.1 ms budget at 90 Hz\. /);
+    await screenshot('editor-lines');
+  });
+
+  it('opening a profile location jumps to the exact body line', async () => {
+    const api = await activateExtension();
+    // As the webview asks on ctrl/cmd-click of "update_camera :16" (the file as the profile names it).
+    assert.ok(await api.flameGraphs.openSource('scripts/camera_fix.lua', 16));
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor?.document.uri.fsPath, workspaceFile('scripts', 'camera_fix.lua').fsPath);
+    assert.equal(editor?.selection.active.line, 15);
+    assert.match(editor?.document.lineAt(15).text ?? '', /offset\.z = pawn\.RootComponent/);
+  });
+});
