@@ -30,13 +30,13 @@ function frameOfSamples(profile: Profile): Int32Array {
   return out;
 }
 
-/** 95th percentile over `frames` frames of sparse per-frame totals (frames absent count as 0). */
-function sparseP95(perFrame: Map<number, number>, frames: number): number {
+/** 95th percentile over `frames` frames of sparse per-frame totals (one per frame with weight; absent frames count as 0). */
+function sparseP95(perFrame: number[], frames: number): number {
   if (frames <= 0) return 0;
   const idx = Math.min(frames - 1, Math.floor(0.95 * frames));
-  const zeros = frames - perFrame.size;
+  const zeros = frames - perFrame.length;
   if (idx < zeros) return 0;
-  const values = [...perFrame.values()].sort((a, b) => a - b);
+  const values = Float64Array.from(perFrame).sort();
   return values[idx - zeros] ?? 0;
 }
 
@@ -56,41 +56,70 @@ export function measuredRecords(profile: Profile, opts: MeasuredOptions): Measur
     .filter((i) => ls.total[i] > 0)
     .sort((a, b) => ls.total[b] - ls.total[a])
     .slice(0, opts.maxLines ?? 300);
-  // One pass over the samples for every kept line: its per-frame totals (p95 over game frames) and
-  // its callers. Each sample's stack is walked once; a line counts once per sample, and its caller is
-  // the function below its outermost occurrence (as callersAndCallees counts functions).
+  // Per kept line: its callers and its per-frame totals (for p95 over game frames). Both depend on
+  // a sample's stack only, so each weighted stack is walked once: the distinct kept lines on it
+  // (a line counts once per sample) and each one's caller, the function below its outermost
+  // occurrence (as callersAndCallees counts functions). The samples then only add weights.
   const keptLine = new Map<string, number>();
   lineOrder.forEach((i, k) => keptLine.set(`${ls.line[i]}\u0000${ls.file[i]}`, k));
   const { parent, frame } = profile.stacks;
-  const lineOfStackKey = new Int32Array(profile.stacks.length).fill(-1);
-  for (let s = 0; s < profile.stacks.length; s++) {
+  const nStacks = profile.stacks.length;
+  const lineOfStackKey = new Int32Array(nStacks).fill(-1);
+  for (let s = 0; s < nStacks; s++) {
     const k = keptLine.get(`${lineOfStack(profile, s)}\u0000${profile.frames.file[frame[s]]}`);
     if (k !== undefined) lineOfStackKey[s] = k;
   }
-  const perLineFrames = lineOrder.map(() => new Map<number, number>());
+  const leafWeight = new Float64Array(nStacks);
+  for (let i = 0; i < profile.samples.length; i++) {
+    const s = profile.samples.stack[i];
+    if (s >= 0 && s < nStacks) leafWeight[s] += profile.samples.weight[i];
+  }
+  const linesOfStack: (Int32Array | undefined)[] = new Array(nStacks);
   const perLineCallers = lineOrder.map(() => new Map<number, number>());
-  const frameOf = gameFrames > 0 ? frameOfSamples(profile) : null;
   const seen = new Int32Array(lineOrder.length).fill(-1);
   const callerOf = new Int32Array(lineOrder.length);
   const touched: number[] = [];
-  for (let i = 0; i < profile.samples.length; i++) {
-    const f = frameOf ? frameOf[i] : -1;
-    const w = profile.samples.weight[i];
+  for (let leaf = 0; leaf < nStacks; leaf++) {
+    if (leafWeight[leaf] === 0) continue;
     touched.length = 0;
-    for (let s = profile.samples.stack[i]; s >= 0; s = parent[s]) {
+    for (let s = leaf; s >= 0; s = parent[s]) {
       const k = lineOfStackKey[s];
       if (k < 0) continue;
-      if (seen[k] !== i) {
-        seen[k] = i;
+      if (seen[k] !== leaf) {
+        seen[k] = leaf;
         touched.push(k);
       }
       const p = parent[s];
       callerOf[k] = p >= 0 ? fnTable.ofFrame[frame[p]] : -1;
     }
+    linesOfStack[leaf] = Int32Array.from(touched);
     for (const k of touched) {
-      if (f >= 0) perLineFrames[k].set(f, (perLineFrames[k].get(f) ?? 0) + w);
-      if (callerOf[k] >= 0) perLineCallers[k].set(callerOf[k], (perLineCallers[k].get(callerOf[k]) ?? 0) + w);
+      const c = callerOf[k];
+      if (c >= 0) perLineCallers[k].set(c, (perLineCallers[k].get(c) ?? 0) + leafWeight[leaf]);
     }
+  }
+  // Samples are in time order, so each line's frames come in order: sum a frame, then move on.
+  const perLineFrames: number[][] = lineOrder.map(() => []);
+  if (gameFrames > 0) {
+    const frameOf = frameOfSamples(profile);
+    const lastFrame = new Int32Array(lineOrder.length).fill(-1);
+    const acc = new Float64Array(lineOrder.length);
+    for (let i = 0; i < profile.samples.length; i++) {
+      const f = frameOf[i];
+      const list = linesOfStack[profile.samples.stack[i]];
+      if (f < 0 || !list) continue;
+      const w = profile.samples.weight[i];
+      for (let j = 0; j < list.length; j++) {
+        const k = list[j];
+        if (lastFrame[k] !== f) {
+          if (acc[k] > 0) perLineFrames[k].push(acc[k]);
+          acc[k] = 0;
+          lastFrame[k] = f;
+        }
+        acc[k] += w;
+      }
+    }
+    for (let k = 0; k < lineOrder.length; k++) if (acc[k] > 0) perLineFrames[k].push(acc[k]);
   }
   // Callback frames and registrations name the same file differently (chunk name vs. path): match
   // them by file name and line.
