@@ -9,7 +9,11 @@ import { summarizeProfile } from './summary';
 
 export interface MeasuredOptions {
   refreshRateHz: number;
-  /** Lines kept, costliest total first. */
+  /**
+   * Lines kept, costliest total first (default 2000). With current lines a capture has a record for
+   * every line that ran, not one per function: enough for hover and heat on every line with cost in
+   * the mods we have seen, bounded for the language server's wire.
+   */
   maxLines?: number;
   maxFunctions?: number;
   /** Functions whose top callers are computed (each costs a pass over the stacks). */
@@ -36,8 +40,34 @@ function sparseP95(perFrame: number[], frames: number): number {
   const idx = Math.min(frames - 1, Math.floor(0.95 * frames));
   const zeros = frames - perFrame.length;
   if (idx < zeros) return 0;
-  const values = Float64Array.from(perFrame).sort();
-  return values[idx - zeros] ?? 0;
+  return kth(Float64Array.from(perFrame), idx - zeros);
+}
+
+/** The k-th smallest value (0-based) by quickselect: a sort per line costs too much on 2000 lines. */
+function kth(a: Float64Array, k: number): number {
+  if (k < 0 || k >= a.length) return 0;
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >>> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
 }
 
 export function measuredRecords(profile: Profile, opts: MeasuredOptions): MeasuredRecord[] {
@@ -55,7 +85,7 @@ export function measuredRecords(profile: Profile, opts: MeasuredOptions): Measur
   const lineOrder = Array.from({ length: ls.length }, (_, i) => i)
     .filter((i) => ls.total[i] > 0)
     .sort((a, b) => ls.total[b] - ls.total[a])
-    .slice(0, opts.maxLines ?? 300);
+    .slice(0, opts.maxLines ?? 2000);
   // Per kept line: its callers and its per-frame totals (for p95 over game frames). Both depend on
   // a sample's stack only, so each weighted stack is walked once: the distinct kept lines on it
   // (a line counts once per sample) and each one's caller, the function below its outermost

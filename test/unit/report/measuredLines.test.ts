@@ -114,3 +114,48 @@ test('capture names cannot break out of the hover\'s code spans', () => {
   assert.match(text, /in `a'b # heading`/);
   assert.match(text, /`x'y`/);
 });
+
+test('p95 per line over game frames equals a brute-force count on a random capture', () => {
+  const b = new ProfileBuilder({ name: 'r', source: 'uevrcap', weightUnit: 'milliseconds' });
+  const root = b.frame('on_pre_engine_tick', 'mod.lua', 1, 2);
+  const fns = [b.frame('a', 'mod.lua', 10, 0), b.frame('b', 'mod.lua', 20, 0), b.frame('c', 'other.lua', 5, 0)];
+  let x = 7;
+  const rnd = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const stacks: Array<{ id: number; lines: Set<string> }> = [];
+  for (let k = 0; k < 40; k++) {
+    const frames = [root];
+    const lines = [0];
+    for (let d = 0, n = 1 + Math.floor(rnd() * 3); d < n; d++) {
+      const f = Math.floor(rnd() * 3);
+      frames.push(fns[f]);
+      lines.push((f === 2 ? 5 : f === 1 ? 20 : 10) + 1 + Math.floor(rnd() * 4));
+    }
+    const keys = new Set(frames.map((fr, i) => `${i === 0 ? 1 : lines[i]}:${fr === fns[2] ? 'other.lua' : 'mod.lua'}`));
+    stacks.push({ id: b.stackOf(frames, -1, lines), lines: keys });
+  }
+  const frames = 57;
+  const perFrame = new Map<string, number[]>();
+  for (let f = 0; f < frames; f++) {
+    b.gameFrame(f, f * 11.1, 11.1, 3);
+    // Some frames have no samples at all; others a few, at random weights.
+    const n = f % 5 === 0 ? 0 : Math.floor(rnd() * 6);
+    for (let i = 0; i < n; i++) {
+      const st = stacks[Math.floor(rnd() * stacks.length)];
+      const w = Math.round(rnd() * 100) / 100;
+      b.sample(st.id, w, f * 11.1 + i);
+      for (const key of st.lines) {
+        const arr = perFrame.get(key) ?? new Array<number>(frames).fill(0);
+        arr[f] += w;
+        perFrame.set(key, arr);
+      }
+    }
+  }
+  const records = measuredRecords(b.build(), { refreshRateHz: 90 }).filter((r) => !r.functionName);
+  assert.ok(records.length > 10);
+  assert.ok(records.filter((r) => (r.p95Ms ?? 0) > 0).length >= 5, 'the check covers non-zero percentiles');
+  for (const r of records) {
+    const arr = [...(perFrame.get(`${r.line}:${r.file}`) ?? [])].sort((p, q) => p - q);
+    const expected = arr[Math.min(frames - 1, Math.floor(0.95 * frames))];
+    assert.equal(r.p95Ms?.toFixed(6), expected.toFixed(6), `${r.file}:${r.line}`);
+  }
+});
