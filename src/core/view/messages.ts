@@ -132,6 +132,8 @@ export interface ViewState {
   search: string;
   /** Zoomed node of the flame graph, as a path of frame ids from the root (stable across rebuilds). */
   flameZoomPath: number[];
+  /** With `byLine`: the current line of each node on flameZoomPath (0 = unknown), parallel to it. */
+  flameZoomLines?: number[];
   /** Visible time range of the flame chart in ms, or null for everything. */
   chartRange: [number, number] | null;
   /** Selected game frames [first, last] (rows of GameFrameTable), or null for all frames. */
@@ -182,6 +184,7 @@ export function parseViewState(value: unknown): ViewState | undefined {
   if (!VIEW_TABS.includes(v.tab as ViewTab)) return undefined;
   if (typeof v.search !== 'string' || v.search.length > 1000) return undefined;
   if (!isIntArray(v.flameZoomPath, 10_000)) return undefined;
+  if (v.flameZoomLines !== undefined && !isIntArray(v.flameZoomLines, 10_000)) return undefined;
   if (v.chartRange !== null && !isPair(v.chartRange, isNum)) return undefined;
   if (v.frameRange !== null && !isPair(v.frameRange, (e) => isInt(e, 0))) return undefined;
   if (v.frameRows !== undefined && v.frameRows !== null && !isIntArray(v.frameRows, 1_000_000)) return undefined;
@@ -203,6 +206,7 @@ export function parseViewState(value: unknown): ViewState | undefined {
   if (v.frameRows !== undefined) state.frameRows = v.frameRows === null ? null : [...v.frameRows];
   if (v.inverted !== undefined) state.inverted = v.inverted;
   if (v.byLine !== undefined) state.byLine = v.byLine;
+  if (v.flameZoomLines !== undefined) state.flameZoomLines = [...v.flameZoomLines];
   return state;
 }
 

@@ -112,10 +112,16 @@ describe('flame-graph webview in headless Chromium: line-level views', { skip: s
     await clickFlame(page, 0.1, 2, ['Control']);
     await page.waitForFunction(() => window.__posted.some((m: { type: string }) => m.type === 'openSource'));
     assert.deepEqual(await page.evaluate(() => window.__posted.filter((m: { type: string }) => m.type === 'openSource')), [{ type: 'openSource', file: 'mod.lua', line: 12 }]);
+    // Zoom into tick :14 (not the heaviest line of tick): the zoom survives a reload by line.
+    await clickFlame(page, 0.9, 2);
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.fg-crumb')).length === 3);
+    assert.deepEqual(await crumbs(page), ['all', 'on_pre_engine_tick', 'tick :14']);
     await page.reload();
     await post();
     await page.waitForFunction(() => document.querySelector('.fg-by-line').getAttribute('aria-pressed') === 'true');
     assert.equal(await page.evaluate(() => window.__uevrFlame.flame.tooltip(2)[0]), 'tick :12');
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.fg-crumb')).length === 3);
+    assert.deepEqual(await crumbs(page), ['all', 'on_pre_engine_tick', 'tick :14']);
 
     await page.click('button[data-tab="sandwich"]');
     await page.click('.fg-table tbody tr .fg-expand');

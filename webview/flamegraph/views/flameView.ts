@@ -102,7 +102,7 @@ export class FlameView {
     this.setSearch(c.query);
     const path = c.state.flameZoomPath;
     if (path.length > 0) {
-      const node = this.nodeOfPath(path);
+      const node = this.nodeOfPath(path, c.state.byLine ? c.state.flameZoomLines : undefined);
       if (node > 0) void this.canvas.zoomTo(node, true);
     }
     this.renderCrumbs(-1);
@@ -125,14 +125,17 @@ export class FlameView {
     if (best > 0) void this.canvas.zoomTo(best);
   }
 
-  private nodeOfPath(path: number[]): number {
+  /** The node a saved zoom path names: frames from the root, and their lines when grouped by line. */
+  private nodeOfPath(path: number[], lines?: number[]): number {
     const t = this.tree;
     if (!t) return -1;
     let node = 0;
-    for (const f of path) {
+    for (let k = 0; k < path.length; k++) {
+      const f = path[k];
+      const ln = lines && lines.length === path.length ? lines[k] : -1;
       let found = -1;
       for (let j = node + 1; j < node + t.size[node]; j += t.size[j]) {
-        if (t.frame[j] === f) {
+        if (t.frame[j] === f && (ln < 0 || t.line[j] === ln)) {
           found = j;
           break;
         }
@@ -173,6 +176,9 @@ export class FlameView {
   private onZoom(n: number): void {
     const c = this.ctx();
     c.state.flameZoomPath = n > 0 && this.tree ? callTreePath(this.tree, n) : [];
+    const lines: number[] = [];
+    if (this.tree && c.state.byLine) for (let i = n; i > 0; i = this.tree.parent[i]) lines.unshift(this.tree.line[i]);
+    c.state.flameZoomLines = lines;
     c.saveState();
     this.renderCrumbs(n);
   }
