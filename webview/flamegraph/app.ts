@@ -201,6 +201,8 @@ export class App {
     this.titleEl.textContent = title || profile.name || 'Profile';
     const lines = hasCurrentLines(profile);
     this.byLineButton.disabled = !lines;
+    // Without current lines, grouping by line draws the same tree: show the toggle as off.
+    this.byLineButton.setAttribute('aria-pressed', String(lines && this.state.byLine === true));
     this.byLineButton.title = lines
       ? 'Group frames by function and the line they were executing ("tick :12"), or by function'
       : 'This profile records no current lines (captures before format version 3 and most imports): frames group by function';

@@ -3,7 +3,7 @@
 // shows who calls it and what it calls (model: functionStats, callersAndCallees). A function row
 // expands into its lines (functionLineStats: the sampled current lines, or the frames' own lines in
 // captures without them); ctrl/cmd-click or Ctrl+Enter on a line row opens that exact line.
-import { callersAndCallees, functionLineStats, functionStats, type FunctionStats } from '../../../src/core/profile';
+import { callersAndCallees, functionLineStats, functionStats, type FunctionStats, type Profile } from '../../../src/core/profile';
 import { formatCost, formatCount, formatMs, formatPercent, perFrameMs } from '../../../src/core/view/format';
 import type { SandwichSortKey } from '../../../src/core/view/messages';
 import { clear, el } from '../dom';
@@ -30,6 +30,7 @@ export class SandwichView {
   private stats: FunctionStats | null = null;
   /** Functions (FunctionTable rows) expanded into their lines; kept while the profile is shown. */
   private readonly expanded = new Set<number>();
+  private expandedFor: Profile | null = null;
 
   constructor(private readonly ctx: () => ViewContext, parent: HTMLElement) {
     this.panel = el('section', 'fg-panel fg-panel-sandwich', undefined, parent);
@@ -42,7 +43,12 @@ export class SandwichView {
 
   /** Data changed: recompute when the table is next shown (functionStats is a pass over all stacks). */
   update(): void {
-    if (this.stats && this.stats.functions !== functionStats(this.ctx().profile).functions) this.expanded.clear();
+    // Function ids belong to one profile: a new profile starts collapsed.
+    const profile = this.ctx().profile;
+    if (profile !== this.expandedFor) {
+      this.expanded.clear();
+      this.expandedFor = profile;
+    }
     this.stats = null;
     if (!this.panel.hidden) this.render();
   }
