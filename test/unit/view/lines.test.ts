@@ -77,6 +77,11 @@ describe('view state and transport', () => {
     assert.deepEqual(parseViewState({ ...DEFAULT_VIEW_STATE, byLine: true })?.byLine, true);
     assert.equal(parseViewState({ ...DEFAULT_VIEW_STATE })?.byLine, undefined);
     assert.equal(parseViewState({ ...DEFAULT_VIEW_STATE, byLine: 'yes' }), undefined);
+    // The zoomed node's lines travel with its path, checked the same way.
+    assert.deepEqual(parseViewState({ ...DEFAULT_VIEW_STATE, byLine: true, flameZoomPath: [0, 1], flameZoomLines: [0, 14] })?.flameZoomLines, [0, 14]);
+    for (const bad of [[-1], [1.5], ['12'], new Array(10_001).fill(1), 'x']) {
+      assert.equal(parseViewState({ ...DEFAULT_VIEW_STATE, flameZoomLines: bad }), undefined, JSON.stringify(bad).slice(0, 40));
+    }
   });
 
   test('stacks keep their lines through packing; a pack without them reads as unknown lines', () => {
