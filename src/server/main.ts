@@ -18,6 +18,8 @@ import { scopeSettingsFrom } from '../core/analyzer/scope';
 export const LOAD_CAPTURE = 'uevr/loadCapture';
 export const CLEAR_CAPTURE = 'uevr/clearCapture';
 const DEBOUNCE_MS = 200;
+/** How long an analysis waits for the client's workspace/configuration answer before going on without it. */
+const PULL_TIMEOUT_MS = 3_000;
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -144,6 +146,10 @@ function forgetPulledSettings(): void {
   pulled.clear();
 }
 
+function republishFolder(folder: string): void {
+  for (const uri of service.uris()) if (service.folderOf(uri) === folder) schedule(uri);
+}
+
 /**
  * Makes the service hold the settings of this document's folder, asking the client once per folder
  * (scopeUri = the document: the client finds its folder). A client that answers null for the section
@@ -155,16 +161,25 @@ async function folderSettings(uri: string): Promise<void> {
     const folder = service.folderOf(uri);
     let p = pulled.get(folder);
     if (!p) {
-      const mine: Promise<void> = connection.workspace.getConfiguration({ scopeUri: uri, section: 'uevrProfiler' }).then(
+      let late = false;
+      const answer = connection.workspace.getConfiguration({ scopeUri: uri, section: 'uevrProfiler' }).then(
         (value: unknown) => {
           // Dropped when the configuration changed while the answer was on its way: it may be stale.
-          if (pulled.get(folder) === mine) service.setFolderSettings(folder, value && typeof value === 'object' ? settingsFrom(value) : undefined);
+          if (pulled.get(folder) !== mine) return;
+          service.setFolderSettings(folder, value && typeof value === 'object' ? settingsFrom(value) : undefined);
+          if (late) republishFolder(folder);
         },
         (e: unknown) => {
           connection.console.error(`uevr: workspace/configuration for ${uri} failed (the window-wide settings apply): ${e instanceof Error ? e.message : String(e)}`);
           if (pulled.get(folder) === mine) service.setFolderSettings(folder, undefined);
         },
       );
+      // A client that never answers must not stop the analysis: after a while the window-wide settings
+      // apply, and the folder's documents are analysed again if its answer comes later.
+      const mine: Promise<void> = Promise.race([answer, new Promise<void>((r) => setTimeout(() => {
+        late = true;
+        r();
+      }, PULL_TIMEOUT_MS).unref())]);
       p = mine;
       pulled.set(folder, p);
     }

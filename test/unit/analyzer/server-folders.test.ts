@@ -61,10 +61,10 @@ class Client {
     this.conn = createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.conn.onNotification('textDocument/publishDiagnostics', (p: Published) => this.latest.set(p.uri, p.diagnostics));
     if (answer) {
-      this.conn.onRequest('workspace/configuration', (p: { items: Array<{ scopeUri?: string; section?: string }> }) => p.items.map((item) => {
+      this.conn.onRequest('workspace/configuration', (p: { items: Array<{ scopeUri?: string; section?: string }> }) => Promise.all(p.items.map((item) => {
         this.asked.push(item);
         return answer(item);
-      }));
+      })));
     }
     this.conn.onRequest('client/registerCapability', () => null);
     this.conn.listen();
@@ -206,6 +206,22 @@ describe('language server settings per workspace folder', () => {
     await c.open(DOCS.aCamera, DOCS.bCamera);
     assert.deepEqual(await c.codes(DOCS.aCamera, DOCS.bCamera), { [DOCS.aCamera]: ['UEVR003'], [DOCS.bCamera]: ['UEVR003'] });
     assert.ok(c.asked.length >= 2, 'it was asked');
+  });
+
+  test('a client that answers late: the initialization options apply meanwhile, its answer when it comes', async () => {
+    let release: () => void = () => undefined;
+    const answered = new Promise<void>((r) => (release = r));
+    const c = new Client(async () => {
+      await answered;
+      return { analyzer: { disabledRules: ['UEVR003'] } };
+    });
+    clients.push(c);
+    await c.start({ workspace: { configuration: true } }, { uevrProfiler: { analyzer: { disabledRules: ['UEVR011'] } } });
+    await c.open(DOCS.aCamera);
+    assert.deepEqual(await c.codes(DOCS.aCamera), { [DOCS.aCamera]: ['UEVR003'] }, 'not held up by the missing answer');
+    c.forget();
+    release();
+    assert.deepEqual(await c.codes(DOCS.aCamera), { [DOCS.aCamera]: ['UEVR011'] }, 'analysed again with the folder\'s answer');
   });
 
   test('a client whose workspace/configuration fails keeps the initialization options', async () => {
