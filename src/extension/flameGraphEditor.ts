@@ -133,10 +133,12 @@ export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProv
     );
     this.paintWaiters.set(doc, painted);
     // The editor annotations want the measured costs: announce the document once they are ready.
-    void doc.measured.then(() => {
+    // A load that fails is reported by resolveCustomEditor (notification, editor closed); this derived
+    // promise needs its own rejection handler or Node reports that failure again as unhandled.
+    doc.measured.then(() => {
       this.log.debug(`${uri.fsPath}: measured costs ready ${Date.now() - started} ms after opening`);
       this.onDidLoadEmitter.fire(doc as LoadedProfileDocument);
-    });
+    }, () => undefined);
     return doc;
   }
 

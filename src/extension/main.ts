@@ -19,6 +19,7 @@ import { WorkspaceAnalysis } from './workspaceAnalysis';
 import { UserError } from './log';
 import { clearCapture as clearServerCapture, sendCapture, startLanguageClient } from './lsp/client';
 import { readSettings, type Settings } from './settings';
+import { tickOpenFolderStep } from './walkthroughContext';
 
 /** What activate() returns: used by the integration tests, and by other extensions if they wish. */
 export interface UevrProfilerApi {
@@ -43,6 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
   log.info(`UEVR Profiler ${context.extension.packageJSON.version} activating (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
 
   const flameGraphs = FlameGraphEditorProvider.register(context, log);
+  tickOpenFolderStep(context);
 
   // The language server (diagnostics, quick fixes, hovers) and the measured costs of the last loaded
   // profile: line heat here, re-ranked findings, hotspots, hover and CodeLens in the server.

@@ -1,6 +1,9 @@
 // The UEVR language server (bundled to dist/server.js). Transport (stdio / IPC / socket) is whatever the
 // client started it with: vscode-languageserver reads it from the command line.
 // Analysis is debounced per document and runs off the request path: a keystroke never waits for it.
+// Settings: a client that can answer workspace/configuration (VS Code, Neovim, Helix) is asked for the
+// `uevrProfiler` section of each document's workspace folder, so a multi-root workspace gets each folder's
+// values; the initialization options and pushed settings are what applies where it answers nothing.
 import {
   CodeActionKind, CodeLensRefreshRequest, ProposedFeatures, TextDocumentSyncKind, TextDocuments, createConnection,
   type InitializeResult,
@@ -15,12 +18,19 @@ import { scopeSettingsFrom } from '../core/analyzer/scope';
 export const LOAD_CAPTURE = 'uevr/loadCapture';
 export const CLEAR_CAPTURE = 'uevr/clearCapture';
 const DEBOUNCE_MS = 200;
+/** How long an analysis waits for the client's workspace/configuration answer before going on without it. */
+const PULL_TIMEOUT_MS = 3_000;
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const service = new AnalyzerService();
 const timers = new Map<string, NodeJS.Timeout>();
 let canRefreshLenses = false;
+/** Does the client answer workspace/configuration? Then settings are pulled per workspace folder. */
+let canPullSettings = false;
+let canWatchFolders = false;
+/** Pulls in flight or done, per folder (service.folderOf); cleared when the configuration changes. */
+const pulled = new Map<string, Promise<void>>();
 
 function settingsFrom(raw: unknown): Partial<ServiceSettings> {
   // Settings arrive as JSON from the client: check the shape instead of trusting it.
@@ -52,6 +62,7 @@ const yieldToLoop = (): Promise<void> => new Promise((r) => setTimeout(r, 5));
 async function analyseAndPublish(uri: string, version: number): Promise<void> {
   const current = (): boolean => documents.get(uri)?.version === version;
   try {
+    await folderSettings(uri);
     await yieldToLoop();
     if (!current()) return;
     const d = documents.get(uri);
@@ -85,17 +96,14 @@ function republishAll(): void {
 
 connection.onInitialize((params): InitializeResult => {
   service.setSettings(settingsFrom(params.initializationOptions));
-  for (const f of params.workspaceFolders ?? []) {
-    try {
-      service.workspaceRoots.push(fileURLToPath(f.uri));
-    } catch {
-      // non-file workspace folder: nothing to resolve from disk
-    }
-  }
+  service.workspaceRoots = rootsOf(params.workspaceFolders ?? []);
   canRefreshLenses = !!params.capabilities.workspace?.codeLens?.refreshSupport;
+  canPullSettings = !!params.capabilities.workspace?.configuration;
+  canWatchFolders = !!params.capabilities.workspace?.workspaceFolders;
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
       hoverProvider: true,
       codeLensProvider: { resolveProvider: false },
@@ -104,10 +112,82 @@ connection.onInitialize((params): InitializeResult => {
   };
 });
 
+connection.onInitialized(() => {
+  if (!canWatchFolders) return;
+  // A folder added to (or removed from) a multi-root workspace: new roots, and its settings are pulled anew.
+  connection.workspace.onDidChangeWorkspaceFolders((e) => {
+    const removed = new Set(rootsOf(e.removed));
+    service.workspaceRoots = [...service.workspaceRoots.filter((r) => !removed.has(r)), ...rootsOf(e.added).filter((r) => !service.workspaceRoots.includes(r))];
+    forgetPulledSettings();
+    republishAll();
+  });
+});
+
 connection.onDidChangeConfiguration((p) => {
+  // A client that pulls may send no settings here (LSP's pull model): then only the folders are re-read.
   service.setSettings(settingsFrom(p.settings));
+  forgetPulledSettings();
   republishAll();
 });
+
+function rootsOf(folders: ReadonlyArray<{ uri: string }>): string[] {
+  const out: string[] = [];
+  for (const f of folders) {
+    try {
+      out.push(fileURLToPath(f.uri));
+    } catch {
+      // non-file workspace folder: nothing to resolve from disk
+    }
+  }
+  return out;
+}
+
+function forgetPulledSettings(): void {
+  pulled.clear();
+}
+
+function republishFolder(folder: string): void {
+  for (const uri of service.uris()) if (service.folderOf(uri) === folder) schedule(uri);
+}
+
+/**
+ * Makes the service hold the settings of this document's folder, asking the client once per folder
+ * (scopeUri = the document: the client finds its folder). A client that answers null for the section
+ * (Neovim when the user gave only init_options) leaves the window-wide settings in force.
+ */
+async function folderSettings(uri: string): Promise<void> {
+  if (!canPullSettings) return;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const folder = service.folderOf(uri);
+    let p = pulled.get(folder);
+    if (!p) {
+      let late = false;
+      const answer = connection.workspace.getConfiguration({ scopeUri: uri, section: 'uevrProfiler' }).then(
+        (value: unknown) => {
+          // Dropped when the configuration changed while the answer was on its way: it may be stale.
+          if (pulled.get(folder) !== mine) return;
+          service.setFolderSettings(folder, value && typeof value === 'object' ? settingsFrom(value) : undefined);
+          if (late) republishFolder(folder);
+        },
+        (e: unknown) => {
+          connection.console.error(`uevr: workspace/configuration for ${uri} failed (the window-wide settings apply): ${e instanceof Error ? e.message : String(e)}`);
+          if (pulled.get(folder) === mine) service.setFolderSettings(folder, undefined);
+        },
+      );
+      // A client that never answers must not stop the analysis: after a while the window-wide settings
+      // apply, and the folder's documents are analysed again if its answer comes later.
+      const mine: Promise<void> = Promise.race([answer, new Promise<void>((r) => setTimeout(() => {
+        late = true;
+        r();
+      }, PULL_TIMEOUT_MS).unref())]);
+      p = mine;
+      pulled.set(folder, p);
+    }
+    await p;
+    // Still the current answer: the service holds it. Else the configuration changed meanwhile: ask again.
+    if (pulled.get(folder) === p) return;
+  }
+}
 
 documents.onDidOpen((e) => {
   service.open(e.document.uri, e.document.getText(), e.document.version);
@@ -126,9 +206,13 @@ function sync(uri: string): void {
   if (d && service.version(uri) !== d.version) service.open(uri, d.getText(), d.version);
 }
 
-/** A failing request answers "nothing" and logs why, instead of an error popup per keystroke. */
-function guarded<T>(what: string, fallback: T, f: () => T): T {
+/**
+ * A failing request answers "nothing" and logs why, instead of an error popup per keystroke. The
+ * document's folder settings are in place before it runs.
+ */
+async function guarded<T>(what: string, uri: string, fallback: T, f: () => T): Promise<T> {
   try {
+    await folderSettings(uri);
     return f();
   } catch (e) {
     connection.console.error(`uevr: ${what} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
@@ -136,15 +220,15 @@ function guarded<T>(what: string, fallback: T, f: () => T): T {
   }
 }
 
-connection.onCodeAction((p) => guarded('code actions', [], () => {
+connection.onCodeAction((p) => guarded('code actions', p.textDocument.uri, [], () => {
   sync(p.textDocument.uri);
   return service.codeActions(p.textDocument.uri, p.range, p.context.only);
 }));
-connection.onHover((p) => guarded('hover', null, () => {
+connection.onHover((p) => guarded('hover', p.textDocument.uri, null, () => {
   sync(p.textDocument.uri);
   return service.hover(p.textDocument.uri, p.position);
 }));
-connection.onCodeLens((p) => guarded('code lens', [], () => {
+connection.onCodeLens((p) => guarded('code lens', p.textDocument.uri, [], () => {
   sync(p.textDocument.uri);
   return service.codeLenses(p.textDocument.uri);
 }));

@@ -1,7 +1,7 @@
 // The language server's logic without the connection: documents in, diagnostics / code actions / hover /
 // CodeLens out. main.ts wires it to LSP; the tests drive it directly.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeAction, CodeActionKind, DiagnosticSeverity, MarkupKind,
@@ -54,7 +54,13 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 export class AnalyzerService {
   private docs = new Map<string, DocState>();
   private records: MeasuredRecord[] = [];
+  /** The window-wide settings (initialization options, pushed configuration): what a folder does not override. */
   settings: ServiceSettings = { disabledRules: [], pathMappings: [], ...DEFAULT_SCOPE };
+  /**
+   * Per workspace folder settings (key: folderOf), pulled by the connection with workspace/configuration.
+   * A multi-root workspace can disable a rule or map paths in one folder only.
+   */
+  private folderSettings = new Map<string, Partial<ServiceSettings>>();
   workspaceRoots: string[] = [];
   private probe = new MarkerProbe();
 
@@ -88,9 +94,9 @@ export class AnalyzerService {
         } catch {
           return usesUevrApi(r.text);
         }
-        return inScope(uevrScriptScope({ path: rp, text: r.text }, this.settings, this.workspaceRoots, this.probe));
+        return inScope(uevrScriptScope({ path: rp, text: r.text }, this.settingsFor(r.uri), this.workspaceRoots, this.probe));
       }),
-    }, this.settings, this.workspaceRoots, this.probe);
+    }, this.settingsFor(uri), this.workspaceRoots, this.probe);
     return d.scope;
   }
 
@@ -108,7 +114,48 @@ export class AnalyzerService {
 
   setSettings(s: Partial<ServiceSettings>): void {
     this.settings = { ...this.settings, ...s };
+    this.invalidate(() => true);
+  }
+
+  /**
+   * The workspace folder a document belongs to: the path of the innermost workspace root holding it, or
+   * '' (untitled documents, files outside every folder). Settings are kept per folder under this key.
+   */
+  folderOf(uri: string): string {
+    let path: string;
+    try {
+      path = fileURLToPath(uri);
+    } catch {
+      return '';
+    }
+    const fold = (p: string): string => (process.platform === 'win32' ? p.toLowerCase() : p);
+    const p = fold(path);
+    let best = '';
+    for (const r of this.workspaceRoots) {
+      const root = fold(r).replace(/[\\/]+$/, '');
+      if ((p === root || p.startsWith(root + sep) || p.startsWith(root + '/')) && r.length > best.length) best = r;
+    }
+    return best;
+  }
+
+  /** A folder's own settings (undefined: it has none, the window-wide ones apply). Re-analyses its documents. */
+  setFolderSettings(folder: string, s: Partial<ServiceSettings> | undefined): void {
+    if (s) this.folderSettings.set(folder, s);
+    else this.folderSettings.delete(folder);
+    // A library's scope depends on its requirers' settings, which may live in another folder: re-decide all scopes.
+    for (const d of this.docs.values()) d.scope = null;
+    this.invalidate((uri) => this.folderOf(uri) === folder);
+  }
+
+  /** The settings that apply to a document: its folder's, over the window-wide ones. */
+  settingsFor(uri: string): ServiceSettings {
+    const own = this.folderSettings.get(this.folderOf(uri));
+    return own ? { ...this.settings, ...own } : this.settings;
+  }
+
+  private invalidate(which: (uri: string) => boolean): void {
     for (const d of this.docs.values()) {
+      if (!which(d.uri)) continue;
       d.findings = null;
       d.scope = null;
     }
@@ -142,8 +189,9 @@ export class AnalyzerService {
 
   private recordsFor(uri: string): MeasuredRecord[] {
     if (this.records.length === 0) return [];
-    const root = this.workspaceRoots[0] ?? '';
-    const maps = this.settings.pathMappings.map((m) => ({ from: m.from, to: m.to.replace(/\$\{workspaceFolder\}/g, root) }));
+    // ${workspaceFolder} is the document's own folder (the first one for a file outside every folder).
+    const root = this.folderOf(uri) || (this.workspaceRoots[0] ?? '');
+    const maps = this.settingsFor(uri).pathMappings.map((m) => ({ from: m.from, to: m.to.replace(/\$\{workspaceFolder\}/g, root) }));
     const others = this.uris().filter((u) => u !== uri);
     return this.records.filter((r) => recordMatchesUri(r.file, uri, maps, others));
   }
@@ -262,16 +310,17 @@ export class AnalyzerService {
     if (!d) return [];
     if (!inScope(this.scope(uri))) return [];
     if (!d.findings) {
+      const { disabledRules } = this.settingsFor(uri);
       const requirers = this.requirersOf(uri);
       let f = requirers.length
         // A module used by other scripts: analyse it with them, so functions they call every frame are hot.
-        ? analyzeFiles([{ uri, text: d.text }, ...requirers], { disabledRules: this.settings.disabledRules, resolveRequire: this.resolveRequire }).get(uri) ?? []
-        : analyze(d.text, uri, { disabledRules: this.settings.disabledRules, resolveRequire: this.resolveRequire, incremental: true });
+        ? analyzeFiles([{ uri, text: d.text }, ...requirers], { disabledRules, resolveRequire: this.resolveRequire }).get(uri) ?? []
+        : analyze(d.text, uri, { disabledRules, resolveRequire: this.resolveRequire, incremental: true });
       const recs = this.recordsFor(uri);
       if (recs.length) {
         f = applyMeasured(f, recs);
         const hs = hotspotFindings(recs, (l) => d.lines.range(d.lines.starts[l] ?? d.text.length, (d.lines.starts[l] ?? d.text.length) + d.lines.lineText(l).length));
-        f = [...f, ...hs.filter((h) => !this.settings.disabledRules.includes(h.code))];
+        f = [...f, ...hs.filter((h) => !disabledRules.includes(h.code))];
       }
       d.findings = f;
     }
@@ -310,7 +359,7 @@ export class AnalyzerService {
       });
     }
     if (wantFixAll && this.findings(uri).some((f) => f.fixes.some((x) => x.kind === 'safe'))) {
-      const r = fixAll(d.text, uri, { disabledRules: this.settings.disabledRules });
+      const r = fixAll(d.text, uri, { disabledRules: this.settingsFor(uri).disabledRules });
       if (r.applied > 0 && r.text !== d.text) {
         const end = d.lines.position(d.text.length);
         out.push(CodeAction.create('Fix all safe UEVR issues in file',

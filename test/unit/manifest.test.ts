@@ -152,6 +152,21 @@ test('the Get started walkthrough: each step has media in the package and ends o
   }
 });
 
+test('the walkthrough\'s context completion events use keys the extension sets after the walkthrough registers', () => {
+  // VS Code 1.100 never ticks a step whose onContext expression already holds when the walkthrough is
+  // registered (src/extension/walkthroughContext.ts says why); a built-in key such as workspaceFolderCount
+  // always does for an open folder. Seen in the test host: with `onContext:workspaceFolderCount > 0` the
+  // first step stayed unticked; with the extension's key it ticks.
+  const [w] = pkg.contributes.walkthroughs;
+  const contextEvents = w.steps.flatMap((s: { completionEvents: string[] }) => s.completionEvents.filter((e) => e.startsWith('onContext:')));
+  // (walkthroughContext.ts imports vscode: its key is read from its text.)
+  const key = /FOLDER_OPEN_CONTEXT = '([\w.]+)'/.exec(readFileSync(join(root, 'src/extension/walkthroughContext.ts'), 'utf8'))?.[1];
+  assert.deepEqual(w.steps[0].completionEvents, [`onContext:${key}`]);
+  for (const e of contextEvents) assert.match(e, /^onContext:uevrProfiler\./, e);
+  // The extension must be running to set it when the user opens the walkthrough.
+  assert.ok(pkg.activationEvents.includes(`onWalkthrough:${w.id}`));
+});
+
 test('manifest strings are localizable: every %key% is in package.nls.json and every key is used', () => {
   const raw = readFileSync(join(root, 'package.json'), 'utf8');
   const nls = JSON.parse(readFileSync(join(root, 'package.nls.json'), 'utf8')) as Record<string, string>;

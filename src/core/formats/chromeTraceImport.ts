@@ -9,6 +9,8 @@
 // - an E whose name is open deeper closes everything above it too (counted as "recovered");
 // - an E that matches nothing open is ignored (counted); frames still open at the end close at the
 //   last timestamp of the thread (counted).
+// - an event whose ts or dur is beyond ±2^53 µs (285 years; Chrome writes µs since boot or since 1970,
+//   far below) is skipped (counted): 1e308 would make the differences between times infinite.
 
 import { ProfileBuilder } from '../profile/builder';
 import type { Profile } from '../profile/types';
@@ -23,6 +25,10 @@ export function looksLikeChromeTrace(v: unknown): boolean {
   if (Array.isArray(v)) return v.length === 0 || v.some((e) => isObject(e) && typeof own(e, 'ph') === 'string');
   return isObject(v) && (Array.isArray(own(v, 'traceEvents')) || (Array.isArray(own(v, 'samples')) && isObject(own(v, 'stackFrames'))));
 }
+
+/** Largest |ts| and dur we read, in µs: differences of such times stay finite and exact enough. */
+const MAX_TIME_US = 2 ** 53;
+const inRange = (t: number | undefined): boolean => t === undefined || Math.abs(t) <= MAX_TIME_US;
 
 interface DurationOp {
   t: number;
@@ -85,6 +91,7 @@ export function importChromeTrace(v: unknown, ctx: LoadContext): Profile {
   // Chunks of one CPU profile are joined by (pid, id); the Profile event names the thread.
   const profileThread = new Map<string, ThreadData>();
   let skipped = 0;
+  let outOfRange = 0;
   let xId = 0;
   const n = events.length;
   for (let i = 0; i < n; i++) {
@@ -125,6 +132,10 @@ export function importChromeTrace(v: unknown, ctx: LoadContext): Profile {
       if (ph === 'B' || ph === 'E' || ph === 'X' || ph === 'P') skipped++;
       continue;
     }
+    if (!inRange(ts) || (ph === 'X' && !inRange(num(own(e, 'dur')) ?? num(own(e, 'tdur'))))) {
+      if (ph === 'B' || ph === 'E' || ph === 'X' || ph === 'P') outOfRange++;
+      continue;
+    }
     if (ph === 'P' && own(e, 'sf') !== undefined) {
       thread(pid, tid).samples.push({ t: ts, sf: str(own(e, 'sf')), w: num(own(e, 'weight')) });
       continue;
@@ -152,6 +163,10 @@ export function importChromeTrace(v: unknown, ctx: LoadContext): Profile {
       skipped++;
       continue;
     }
+    if (!inRange(ts)) {
+      outOfRange++;
+      continue;
+    }
     thread(str(own(s, 'pid'), '0'), str(own(s, 'tid'), '0')).samples.push({ t: ts, sf: str(own(s, 'sf')), w: num(own(s, 'weight')) });
   }
 
@@ -161,6 +176,7 @@ export function importChromeTrace(v: unknown, ctx: LoadContext): Profile {
     if (th.samples.length) candidates.push(samplesCandidate(th, stackFrames));
     if (th.ops.length) candidates.push(durationsCandidate(th));
   }
+  if (candidates.length === 0 && outOfRange) fail(`all ${outOfRange} events with a time have a timestamp or duration out of range (beyond ±2^53 µs)`);
   if (candidates.length === 0) fail('no duration events (B/E/X), samples or CPU profile chunks found');
   // A CPU profile is what a user opening a DevTools trace wants to see (as speedscope shows), so
   // it wins over the browser's own duration events; otherwise the busiest thread wins.
@@ -188,6 +204,10 @@ export function importChromeTrace(v: unknown, ctx: LoadContext): Profile {
   if (skipped) {
     b.meta.skippedEvents = skipped;
     ctx.notes.push(`${skipped} malformed events were skipped`);
+  }
+  if (outOfRange) {
+    b.meta.outOfRangeEvents = outOfRange;
+    ctx.notes.push(`${outOfRange} events with a timestamp or duration out of range were skipped (beyond ±2^53 µs)`);
   }
   if (r.recovered) {
     b.meta.recoveredEndEvents = r.recovered;

@@ -161,7 +161,36 @@ function firstNonSpace(text: string): string {
   return '';
 }
 
+/**
+ * The last check of every importer's result: a time or weight that is not a finite number (a file with
+ * 1e308 in it, or times whose difference overflows) would make the flame graph's sums Infinity/NaN.
+ * Such a file is refused in one line; importers that can skip the event responsible do so before.
+ */
+function assertFinite(profile: Profile): void {
+  // The samples make the flame graph. (Game frame and callback tables may hold NaN for "not measured";
+  // they are drawn from their own rows and never summed into the tree.)
+  const arrays: Array<[string, ArrayLike<number> | undefined]> = [['sample weight', profile.samples.weight], ['sample time', profile.samples.time]];
+  const bad = (x: number): boolean => !Number.isFinite(x);
+  let what = bad(profile.durationMs) ? 'the profile duration' : undefined;
+  for (const [name, a] of arrays) {
+    if (what || !a) continue;
+    for (let i = 0; i < a.length; i++) {
+      if (bad(a[i])) {
+        what = `a ${name} (#${i + 1})`;
+        break;
+      }
+    }
+  }
+  if (what) throw new FormatProblem(`${what} is too large to represent: the file holds times or weights beyond what a number can hold (such as 1e308), or times whose difference overflows`);
+  // Each weight finite is not enough: the call tree adds them up (two weights of 1e308 make Infinity).
+  let total = 0;
+  const w = profile.samples.weight;
+  for (let i = 0; i < w.length; i++) total += Math.abs(w[i]);
+  if (!Number.isFinite(total)) throw new FormatProblem('the sample weights add up to more than a number can hold (weights such as 1e308)');
+}
+
 function finish(profile: Profile, format: ProfileFormat, ctx: LoadContext, opts?: LoadOptions): Profile {
+  assertFinite(profile);
   profile.meta.format = LABEL[format];
   if (ctx.notes.length) profile.meta.notes = ctx.notes.join('; ');
   opts?.onProgress?.(1);

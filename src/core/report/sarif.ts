@@ -5,22 +5,16 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Log, ReportingDescriptor, Result } from 'sarif';
+import type { AnalyzeJsonRecord } from '../analyzer/cli';
+import type { Severity } from '../analyzer/types';
 
-export type SarifSeverity = 'error' | 'warning' | 'information' | 'hint';
+export type SarifSeverity = Severity;
 
-/** One finding as the CLI reports it (1-based lines and UTF-16 columns, end exclusive). */
-export interface SarifFinding {
-  /** Absolute path of the file. */
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  code: string;
-  severity: SarifSeverity;
-  message: string;
-  fixable: boolean;
-}
+/**
+ * One finding as `uevr-prof analyze --json` reports it (absolute file path, 1-based lines and UTF-16
+ * columns, end exclusive): the SARIF log is made from those records, so it is their type, not a copy.
+ */
+export type SarifFinding = AnalyzeJsonRecord;
 
 export interface SarifRule {
   code: string;

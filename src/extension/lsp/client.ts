@@ -20,8 +20,11 @@ export async function startLanguageClient(context: vscode.ExtensionContext, log:
       { scheme: 'file', language: 'lua' },
       { scheme: 'untitled', language: 'lua' },
     ],
-    // The server reads uevrProfiler.analyzer.disabledRules/include/exclude and uevrProfiler.pathMappings from here and
-    // gets a didChangeConfiguration whenever the section changes.
+    // The server asks for the `uevrProfiler` section of each open file's workspace folder (workspace/configuration
+    // with the file as scopeUri: the client answers it from workspace.getConfiguration(undefined, file), so
+    // folder values of analyzer.disabledRules/include/exclude and pathMappings apply per folder). This makes the
+    // client send didChangeConfiguration when the section changes in any scope; the server then asks again.
+    // The initialization options below are the window's values, for the moment before the first answer.
     synchronize: { configurationSection: 'uevrProfiler' },
     initializationOptions: {
       uevrProfiler: {
