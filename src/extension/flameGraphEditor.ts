@@ -9,6 +9,7 @@ import { showError } from './log';
 import type { MeasuredRecord } from '../core/analyzer/measured';
 import { loadProfileAndMeasures, type LoadedProfile } from './profileLoader';
 import { readSettings, resolvePathMappings } from './settings';
+import { budgetForProfile, onDidChangeRefreshRate } from './frameBudget';
 import { webviewHtml } from './webviewShell';
 
 export const FLAME_GRAPH_VIEW_TYPE = 'uevrProfiler.flameGraph';
@@ -121,7 +122,7 @@ export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProv
       loadProfileAndMeasures(
         this.context.extensionUri,
         uri,
-        readSettings(uri).refreshRateHz,
+        readSettings(uri).refreshRate ?? 0,
         token,
         (profile) => {
           this.log.info(`opened ${uri.fsPath}: ${profile.samples.length} samples, ${profile.stacks.length} stacks (${profile.source}) in ${Date.now() - started} ms`);
@@ -160,10 +161,9 @@ export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProv
       this.log.debug(`${title}: webview ready ${ready - opened} ms after the editor opened`);
       const profile = await doc.loaded.catch(() => undefined);
       if (!profile) return;
-      const s = readSettings(doc.uri);
       const t = Date.now();
       const { header, data, rawBytes } = await packForWebview(profile);
-      const message: PackedProfileMessage = { type: 'profilePacked', title, header, data, settings: { refreshRateHz: s.refreshRateHz, budgetMs: s.budgetMs } };
+      const message: PackedProfileMessage = { type: 'profilePacked', title, header, data, settings: { refreshRateHz: budgetForProfile(profile, doc.uri).refreshRateHz } };
       this.log.debug(`${title}: posting ${(rawBytes / 1e6).toFixed(1)} MB as ${(data.length / 1e6).toFixed(1)} MB (packed in ${Date.now() - t} ms)`);
       void panel.webview.postMessage(message).then(() => this.log.debug(`${title}: profile delivered to the webview in ${Date.now() - t} ms`));
     };
@@ -174,11 +174,8 @@ export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProv
       this.panels.delete(panel);
       if (this.active === doc && ![...this.panels.values()].includes(doc)) this.active = undefined;
     });
-    const cfg = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('uevrProfiler.refreshRate')) {
-        const s = readSettings(doc.uri);
-        void panel.webview.postMessage({ type: 'settings', settings: { refreshRateHz: s.refreshRateHz, budgetMs: s.budgetMs } });
-      }
+    const cfg = onDidChangeRefreshRate(() => {
+      void panel.webview.postMessage({ type: 'settings', settings: { refreshRateHz: budgetForProfile(doc.profile, doc.uri).refreshRateHz } });
     });
     panel.onDidDispose(() => cfg.dispose());
     panel.webview.onDidReceiveMessage(async (raw: unknown) => {

@@ -1,6 +1,7 @@
+// Line heat: the measured cost of each line as a background tint and an after-text in the editor.
 import * as vscode from 'vscode';
 import type { MeasuredRecord } from '../core/analyzer/measured';
-import { describeFrameCost, formatMs } from '../core/budget';
+import { DEFAULT_REFRESH_RATE, budgetMsAt, describeFrameCost, formatMs } from '../core/budget';
 import { resolveScriptPath, type PathMapping } from '../core/scriptPaths';
 import { resolvePathMappings } from './settings';
 
@@ -29,6 +30,8 @@ export class LineHeat implements vscode.Disposable {
   );
   /** Workspace file path → its measured lines. */
   private byFile = new Map<string, MeasuredRecord[]>();
+  /** The rate in force for the loaded capture (set by the owner of the budget, frameBudget.ts). */
+  private refreshRateHz: number = DEFAULT_REFRESH_RATE;
   private readonly subs: vscode.Disposable[];
 
   constructor() {
@@ -38,7 +41,8 @@ export class LineHeat implements vscode.Disposable {
   /** Number of lines with heat in the visible editors (for tests and the status). */
   decoratedLines = 0;
 
-  async load(records: MeasuredRecord[], mappings: PathMapping[]): Promise<void> {
+  async load(records: MeasuredRecord[], mappings: PathMapping[], refreshRateHz: number): Promise<void> {
+    this.refreshRateHz = refreshRateHz;
     const files = (await vscode.workspace.findFiles('**/*.lua', '**/node_modules/**', 5000)).map((u) => u.fsPath);
     const maps = resolvePathMappings(mappings);
     const resolved = new Map<string, string | undefined>();
@@ -55,6 +59,19 @@ export class LineHeat implements vscode.Disposable {
     this.render();
   }
 
+  /** The rate in force changed: re-tint and re-word against the new budget. */
+  setRefreshRate(refreshRateHz: number): void {
+    this.refreshRateHz = refreshRateHz;
+    this.render();
+  }
+
+  /** The hover text of a line's heat in the visible editors (what the tests read). */
+  hoverAt(fsPath: string, line: number): string | undefined {
+    return this.hovers.get(`${fsPath}\u0000${line}`);
+  }
+
+  private hovers = new Map<string, string>();
+
   clear(): void {
     this.byFile.clear();
     this.render();
@@ -66,17 +83,21 @@ export class LineHeat implements vscode.Disposable {
 
   private render(): void {
     let count = 0;
+    const budget = budgetMsAt(this.refreshRateHz);
+    this.hovers.clear();
     for (const editor of vscode.window.visibleTextEditors) {
       const records = this.byFile.get(editor.document.uri.fsPath) ?? [];
       const buckets: vscode.DecorationOptions[][] = LEVELS.map(() => []);
       for (const r of records) {
-        const share = r.budgetMs > 0 ? r.totalMsPerFrame / r.budgetMs : 0;
+        const share = r.totalMsPerFrame / budget;
         const level = LEVELS.findIndex((l) => share >= l.minShare);
         if (level < 0 || r.line < 1 || r.line > editor.document.lineCount) continue;
         const range = editor.document.lineAt(r.line - 1).range;
+        const hover = vscode.l10n.t('UEVR: {0} (self {1} ms)', describeFrameCost(r.totalMsPerFrame, this.refreshRateHz), formatMs(r.selfMsPerFrame));
+        this.hovers.set(`${editor.document.uri.fsPath}\u0000${r.line}`, hover);
         buckets[level].push({
           range,
-          hoverMessage: new vscode.MarkdownString(vscode.l10n.t('UEVR: {0} (self {1} ms)', describeFrameCost(r.totalMsPerFrame, r.refreshRateHz), formatMs(r.selfMsPerFrame))),
+          hoverMessage: new vscode.MarkdownString(hover),
           renderOptions: { after: { contentText: vscode.l10n.t('{0} ms/frame', formatMs(r.totalMsPerFrame)) } },
         });
         count++;

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { CaptureStore } from '../core/history/captureStore';
+import type { Profile } from '../core/profile/types';
 import { CaptureCommands } from './captures/captureCommands';
 import { CAPTURES_VIEW_ID, CapturesTreeProvider } from './captures/capturesTree';
 import { COMMANDS, registerCommands } from './commands';
@@ -17,7 +18,8 @@ import { installAgentCommand, uninstallAgentCommand } from './agent/installComma
 import { LineHeat } from './lineHeat';
 import { WorkspaceAnalysis } from './workspaceAnalysis';
 import { UserError } from './log';
-import { clearCapture as clearServerCapture, sendCapture, startLanguageClient } from './lsp/client';
+import { clearCapture as clearServerCapture, sendCapture, sendFrameBudget, startLanguageClient } from './lsp/client';
+import { budgetForProfile, onDidChangeRefreshRate } from './frameBudget';
 import { readSettings, type Settings } from './settings';
 
 /** What activate() returns: used by the integration tests, and by other extensions if they wish. */
@@ -57,14 +59,26 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
   const workspaceAnalysis = new WorkspaceAnalysis();
   context.subscriptions.push(lineHeat, workspaceAnalysis);
   let loadedCapture: string | undefined;
+  let loadedProfile: Profile | undefined;
   context.subscriptions.push(
     flameGraphs.onDidLoadProfile(async (doc) => {
       const s = readSettings(doc.uri);
+      const budget = budgetForProfile(doc.profile, doc.uri);
       loadedCapture = doc.uri.fsPath;
-      await lineHeat.load(doc.records, s.pathMappings);
+      loadedProfile = doc.profile;
+      await lineHeat.load(doc.records, s.pathMappings, budget.refreshRateHz);
       const client = await languageClient;
-      if (client && loadedCapture === doc.uri.fsPath) await sendCapture(client, doc.records, s.pathMappings);
-      log.info(`measured costs of ${doc.uri.fsPath} loaded into the editor (${doc.records.length} lines and functions, ${lineHeat.files.length} workspace files)`);
+      if (client && loadedCapture === doc.uri.fsPath) await sendCapture(client, doc.records, budget.refreshRateHz, s.pathMappings);
+      log.info(`measured costs of ${doc.uri.fsPath} loaded into the editor (${doc.records.length} lines and functions, ${lineHeat.files.length} workspace files; ${budget.refreshRateHz} Hz from the ${budget.source})`);
+    }),
+    // A rate change reaches the editor's measured costs at once (the flame graph, live view and
+    // compare panel listen themselves): line heat here, hovers, diagnostics and CodeLens in the server.
+    onDidChangeRefreshRate(async () => {
+      if (!loadedCapture) return;
+      const hz = budgetForProfile(loadedProfile).refreshRateHz;
+      lineHeat.setRefreshRate(hz);
+      const client = await languageClient;
+      if (client) await sendFrameBudget(client, hz);
     }),
   );
 
@@ -188,6 +202,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
       }),
     [COMMANDS.clearCapture]: async () => {
       loadedCapture = undefined;
+      loadedProfile = undefined;
       lineHeat.clear();
       const client = await languageClient;
       if (client) await clearServerCapture(client);

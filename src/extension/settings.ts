@@ -1,10 +1,14 @@
+// The extension's settings (uevrProfiler.*), read and validated in one place.
 import * as vscode from 'vscode';
-import { DEFAULT_REFRESH_RATE, budgetMs, isRefreshRate, type RefreshRate } from '../core/budget';
+import { isRefreshRate, type RefreshRate } from '../core/budget';
 import type { PathMapping } from '../core/scriptPaths';
 
 export interface Settings {
-  refreshRateHz: RefreshRate;
-  budgetMs: number;
+  /**
+   * uevrProfiler.refreshRate when the user set it (any scope), else undefined: the rate recorded in a
+   * capture or reported by a session then applies (src/core/budget.ts's resolveFrameBudget).
+   */
+  refreshRate: RefreshRate | undefined;
   samplingHz: number;
   pathMappings: PathMapping[];
   sessionsDirectory: string;
@@ -79,10 +83,11 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
   const cfg = vscode.workspace.getConfiguration(SECTION, scope);
   const problems: string[] = [];
 
-  let refreshRateHz: RefreshRate = DEFAULT_REFRESH_RATE;
-  const rr = cfg.get<unknown>('refreshRate', DEFAULT_REFRESH_RATE);
-  if (isRefreshRate(rr)) refreshRateHz = rr;
-  else problems.push(`${SECTION}.refreshRate must be one of 72, 80, 90, 120, 144 (got ${JSON.stringify(rr)}); using ${DEFAULT_REFRESH_RATE} Hz.`);
+  let refreshRate: RefreshRate | undefined;
+  const rrSet = cfg.inspect<unknown>('refreshRate');
+  const rr = rrSet?.workspaceFolderValue ?? rrSet?.workspaceValue ?? rrSet?.globalValue;
+  if (isRefreshRate(rr)) refreshRate = rr;
+  else if (rr !== undefined) problems.push(`${SECTION}.refreshRate must be one of 72, 80, 90, 120, 144 (got ${JSON.stringify(rr)}); using the capture's rate or the default.`);
 
   const rawMappings = cfg.get<unknown>('pathMappings', []);
   const pathMappings: PathMapping[] = [];
@@ -115,8 +120,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
 
   const sessionsDirectory = cfg.get<unknown>('sessionsDirectory', '');
   return {
-    refreshRateHz,
-    budgetMs: budgetMs(refreshRateHz),
+    refreshRate,
     samplingHz: num(cfg, 'sampling.rateHz', 1000, 100, 10000, problems),
     pathMappings,
     sessionsDirectory: typeof sessionsDirectory === 'string' ? sessionsDirectory : '',

@@ -10,10 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { AnalyzerService, FIX_ALL_KIND, type ServiceSettings } from './service';
 import type { MeasuredRecord, PathMapping } from '../core/analyzer/measured';
 import { scopeSettingsFrom } from '../core/analyzer/scope';
-
-/** Custom notifications (client → server). */
-export const LOAD_CAPTURE = 'uevr/loadCapture';
-export const CLEAR_CAPTURE = 'uevr/clearCapture';
+import { CLEAR_CAPTURE, LOAD_CAPTURE, SET_FRAME_BUDGET, rateIn } from '../core/lsp/messages';
 const DEBOUNCE_MS = 200;
 
 const connection = createConnection(ProposedFeatures.all);
@@ -152,7 +149,11 @@ connection.onCodeLens((p) => guarded('code lens', [], () => {
 connection.onNotification(LOAD_CAPTURE, (p: { records?: unknown; pathMappings?: unknown }) => {
   const records = Array.isArray(p?.records) ? (p.records as MeasuredRecord[]) : [];
   if (Array.isArray(p?.pathMappings)) service.setSettings(settingsFrom({ pathMappings: p.pathMappings }));
-  service.loadCapture(records);
+  service.loadCapture(records, rateIn(p));
+  republishAll();
+});
+connection.onNotification(SET_FRAME_BUDGET, (p: unknown) => {
+  service.setRefreshRate(rateIn(p));
   republishAll();
 });
 connection.onNotification(CLEAR_CAPTURE, () => {

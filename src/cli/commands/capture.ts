@@ -13,6 +13,7 @@ import { InputError, UsageError } from '../errors';
 import type { CliIO } from '../io';
 import { finishScriptErrors, SIM_FLAGS, SIM_FLAGS_USAGE, simFlags, startSimulation } from '../simBridge';
 import type { Command } from './types';
+import { rateOrDefault } from '../../core/budget';
 
 export interface CaptureTarget {
   client: SessionClient;
@@ -107,7 +108,7 @@ export const captureCommand: Command = {
     let target: CaptureTarget;
     try {
       if (str(p, 'sim') !== undefined) {
-        const sim = await startSimulation(resolve(io.cwd, str(p, 'sim')!), { refreshRateHz: hz ?? 90, realtime: true, ...simFlags(p, 'capture') }, io);
+        const sim = await startSimulation(resolve(io.cwd, str(p, 'sim')!), { refreshRateHz: rateOrDefault(hz), realtime: true, ...simFlags(p, 'capture') }, io);
         const t = await attachInProcess(sim);
         target = {
           client: t.client,

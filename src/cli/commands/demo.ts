@@ -10,6 +10,7 @@ import { finishScriptErrors, startSimulation } from '../simBridge';
 import { attachInProcess, progressPrinter } from './capture';
 import { exportTo, writeChunks } from './convert';
 import type { Command } from './types';
+import { rateOrDefault } from '../../core/budget';
 
 export const demoCommand: Command = {
   summary: 'run the example mods in the simulated session, capture a few seconds, print the report and write capture, speedscope and HTML files',
@@ -18,7 +19,7 @@ export const demoCommand: Command = {
     const p = parse(argv, { seconds: { type: 'string' }, out: { type: 'string' }, scripts: { type: 'string' }, hz: { type: 'string' } }, 'demo');
     if (p.positionals.length) throw new UsageError(`demo: unexpected argument "${p.positionals[0]}"`);
     const seconds = num(p, 'seconds', 'demo', { min: 0.5, max: 600 }) ?? 4;
-    const hz = num(p, 'hz', 'demo', { min: 1, max: 1000 }) ?? 90;
+    const hz = rateOrDefault(num(p, 'hz', 'demo', { min: 1, max: 1000 }));
     const outDir = resolve(io.cwd, str(p, 'out') ?? join('out', 'demo'));
     const scripts = str(p, 'scripts') ? resolve(io.cwd, str(p, 'scripts')!) : [join(packageRoot(), 'examples'), join(io.cwd, 'examples')].find((d) => existsSync(d));
     if (!scripts) throw new InputError('demo: the examples/ folder of mods was not found (give --scripts DIR)');

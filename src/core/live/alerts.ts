@@ -1,7 +1,7 @@
 // Budget alerts while attached: a single slow frame is normal (loading, GC), a sustained run of frames
 // over the threshold is what makes a VR player sick. So an alert needs `sustainedFrames` consecutive
 // frames over the line, fires once per run, is rate-limited, and can be silenced for the session.
-import { budgetMs } from '../budget';
+import { DEFAULT_REFRESH_RATE, budgetMs } from '../budget';
 
 export interface AlertSettings {
   enabled: boolean;
@@ -17,7 +17,7 @@ export interface AlertSettings {
 
 export const DEFAULT_ALERT_SETTINGS: AlertSettings = {
   enabled: true,
-  refreshRateHz: 90,
+  refreshRateHz: DEFAULT_REFRESH_RATE,
   scriptsBudgetPercent: 20,
   frameBudgetFactor: 1,
   sustainedFrames: 90,

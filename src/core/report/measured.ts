@@ -7,7 +7,11 @@ import { FrameKind, type Profile } from '../profile/types';
 import { summarizeProfile } from './summary';
 
 export interface MeasuredOptions {
-  refreshRateHz: number;
+  /**
+   * Only matters for a profile without game frames, where "per frame" means per 1/refreshRateHz of
+   * its duration (summary.ts). Records carry ms only: the editor applies the budget when it shows them.
+   */
+  refreshRateHz?: number;
   /** Lines kept, costliest total first. */
   maxLines?: number;
   maxFunctions?: number;
@@ -43,7 +47,6 @@ export function measuredRecords(profile: Profile, opts: MeasuredOptions): Measur
   const summary = summarizeProfile(profile, { refreshRateHz: opts.refreshRateHz, top: 0 });
   const frames = summary.frames;
   const gameFrames = profile.gameFrames?.length ?? 0;
-  const { budgetMs, refreshRateHz } = summary;
   const perFrame = (w: number): number => w / frames;
   const records: MeasuredRecord[] = [];
 
@@ -89,8 +92,6 @@ export function measuredRecords(profile: Profile, opts: MeasuredOptions): Measur
       callsPerFrame: null,
       p95Ms: gameFrames > 0 ? sparseP95(perLineFrames[k], gameFrames) : null,
       topCallers: [],
-      budgetMs,
-      refreshRateHz,
     });
   });
 
@@ -126,8 +127,6 @@ export function measuredRecords(profile: Profile, opts: MeasuredOptions): Measur
       callsPerFrame: cb ? cb.callsPerFrame : null,
       p95Ms: cb ? cb.p95Ms : null,
       topCallers,
-      budgetMs,
-      refreshRateHz,
       functionName: fns.name[i],
     });
   }

@@ -23,6 +23,7 @@ import { AR, loadLuaWasm, RawLua, type LuaState, type LuaWasm } from './lua-runt
 import { listScripts, ModuleFinder } from './script-files';
 import { RUNNING_SCRIPT_PREFIX } from '../report/scriptErrors';
 import { seededRandom } from '../random';
+import { rateOrDefault } from '../budget';
 import { readSmallRegularFileSync } from '../io/safeRead';
 import { WATCH_STEP, MAX_LOG_LINES_PER_FRAME, MAX_LOG_CHARS, STEAL_GAP_MS, HOOK_CHUNK_MS, MAX_SCRIPT_BYTES } from './limits';
 import { Watchdog } from './watchdog';
@@ -39,7 +40,7 @@ export const AGENT_FILE_NAME = '!uevr-profiler-agent.lua';
 export interface SimulatedSessionOptions {
   scriptsDir: string;
   game?: string;
-  /** Target refresh rate (Hz); default 90. */
+  /** Target refresh rate (Hz); default: budget.ts's DEFAULT_REFRESH_RATE. */
   refreshRateHz?: number;
   /** true: frames paced at the refresh rate; false (default): as fast as possible (tests, benchmarks). */
   realtime?: boolean;
@@ -254,7 +255,7 @@ export class Simulator implements SimulatedSession {
     private readonly scriptsDir: string,
     private readonly wasm: LuaWasm,
   ) {
-    this.hz = opts.refreshRateHz && opts.refreshRateHz > 0 ? opts.refreshRateHz : 90;
+    this.hz = rateOrDefault(opts.refreshRateHz);
     this.realtime = opts.realtime ?? false;
     this.costs = { ...DEFAULT_COSTS, ...(opts.costs ?? {}) };
     this.gameWorkMs = Math.max(0, opts.gameWorkMs ?? 0);

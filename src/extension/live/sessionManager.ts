@@ -2,13 +2,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { describeFrameCost, formatMs, formatShare } from '../../core/budget';
+import { describeFrameCost, formatMs, formatShare, resolveFrameBudget } from '../../core/budget';
 import type { BudgetAlert } from '../../core/live/alerts';
 import { recordCapture, type RecordResult } from '../../core/capture';
 import { ConnectError, SessionClient, TokenRefusedError } from '../../core/session/client';
 import { defaultSessionsDir, listSessions, readDiscoveryFile, type DiscoveredSession } from '../../core/session/discovery';
 import { UserError } from '../log';
 import { readSettings } from '../settings';
+import { budgetForSession } from '../frameBudget';
 import { LiveSession } from './liveSession';
 import { SimulatorProcess, SimulatorStartError, type SimulatorOptions } from './simulatorProcess';
 
@@ -40,6 +41,8 @@ export class SessionManager implements vscode.Disposable {
   private session: LiveSession | undefined;
   private sim: SimulatorProcess | undefined;
   private target: AttachTarget | undefined;
+  /** The launch configuration's refreshRate of the current debug session: it wins over the setting, and survives settings changes and reattaches. */
+  private launchHz: number | undefined;
   private captureAbort: AbortController | undefined;
   private capturePromise: Promise<FinishedCapture | undefined> | undefined;
   private userDetached = false;
@@ -71,7 +74,8 @@ export class SessionManager implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('uevrProfiler') && this.session) {
           const s = readSettings();
-          this.session.configure(s.refreshRateHz, { ...s.alerts });
+          this.session.configure(budgetForSession(this.launchHz, this.session.info.refreshRateHz).refreshRateHz, { ...s.alerts });
+          this.updateStatus(true);
         }
       }),
     );
@@ -92,15 +96,22 @@ export class SessionManager implements vscode.Disposable {
     return r.sessions;
   }
 
-  async attach(target: AttachTarget, refreshRateHz: number = readSettings().refreshRateHz): Promise<LiveSession> {
+  /**
+   * Attaches to a session. `launchHz` is the launch configuration's refreshRate (launch.json): it wins
+   * over the setting and over the rate the session reports (src/core/budget.ts's precedence).
+   */
+  async attach(target: AttachTarget, launchHz?: number): Promise<LiveSession> {
     // Replacing a session is not "no session": listeners (the debug adapter) only hear of the new one.
     await this.detach(false);
     this.userDetached = false;
+    this.launchHz = launchHz;
+    // The simulator runs at the rate in force; it reports that rate back like a game would.
+    const simHz = resolveFrameBudget({ launch: launchHz, setting: readSettings().refreshRate }).refreshRateHz;
     let client: SessionClient;
     let label: string;
     try {
       if (target.kind === 'simulate') {
-        this.sim = await SimulatorProcess.start(this.context.asAbsolutePath('dist/cli.js'), target.scriptsDir, refreshRateHz, (line) => this.log.info(`[sim] ${line}`), undefined, target.options);
+        this.sim = await SimulatorProcess.start(this.context.asAbsolutePath('dist/cli.js'), target.scriptsDir, simHz, (line) => this.log.info(`[sim] ${line}`), undefined, target.options);
         const s = this.sim.session;
         client = await SessionClient.open(s.host, s.port, s.token);
         label = vscode.l10n.t('Simulated UEVR session · {0}', target.scriptsDir);
@@ -120,14 +131,15 @@ export class SessionManager implements vscode.Disposable {
     const info = await client.request('sessionInfo', {});
     if (target.kind !== 'simulate') label = vscode.l10n.t('{0} · pid {1}', info.session.game, info.session.pid);
     const settings = readSettings();
-    const session = new LiveSession(client, info.session, label, refreshRateHz, { ...settings.alerts }, info.callbacks);
+    const budget = budgetForSession(launchHz, info.session.refreshRateHz);
+    const session = new LiveSession(client, info.session, label, budget.refreshRateHz, { ...settings.alerts }, info.callbacks);
     this.session = session;
     this.target = target;
     session.onDidChange(() => this.onSessionChange(session));
     session.onAlert((a) => void this.showAlert(session, a));
     session.onOutput((o) => this.output.fire(o.output.endsWith('\n') ? o.output : `${o.output}\n`));
     session.onEnded((reason) => void this.onEnded(session, reason));
-    this.log.info(`attached to ${label} (${info.session.kind}, protocol ${info.protocol})`);
+    this.log.info(`attached to ${label} (${info.session.kind}, protocol ${info.protocol}; ${budget.refreshRateHz} Hz from the ${budget.source}, the session reports ${info.session.refreshRateHz || 'no rate'})`);
     if (this.sim) this.reportLoadErrors(this.sim, session);
     this.updateStatus(true);
     this.changed.fire(session);
@@ -289,7 +301,7 @@ export class SessionManager implements vscode.Disposable {
         if (next) {
           this.log.info(`${session.info.game} restarted (pid ${next.pid}): reattaching`);
           try {
-            await this.attach({ kind: 'discovery', file: next.file }, session.refreshRate);
+            await this.attach({ kind: 'discovery', file: next.file }, this.launchHz);
             void vscode.window.showInformationMessage(vscode.l10n.t('UEVR: reattached to {0} (pid {1}).', next.game, next.pid));
             return;
           } catch (err) {

@@ -3,10 +3,8 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { MeasuredRecord, PathMapping } from '../../core/analyzer/measured';
+import { CLEAR_CAPTURE, LOAD_CAPTURE, SET_FRAME_BUDGET, type LoadCaptureParams, type SetFrameBudgetParams } from '../../core/lsp/messages';
 import { readSettings, resolvePathMappings } from '../settings';
-
-export const LOAD_CAPTURE = 'uevr/loadCapture';
-export const CLEAR_CAPTURE = 'uevr/clearCapture';
 
 export async function startLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<LanguageClient> {
   const module = context.asAbsolutePath('dist/server.js');
@@ -43,10 +41,17 @@ export async function startLanguageClient(context: vscode.ExtensionContext, log:
   return client;
 }
 
-/** Loads measured costs into the editor: re-ranked findings, hotspots, hover and CodeLens. */
-export async function sendCapture(client: LanguageClient, records: MeasuredRecord[], pathMappings?: PathMapping[]): Promise<void> {
+/** Loads measured costs into the editor: re-ranked findings, hotspots, hover and CodeLens, against the budget at `refreshRateHz`. */
+export async function sendCapture(client: LanguageClient, records: MeasuredRecord[], refreshRateHz: number, pathMappings?: PathMapping[]): Promise<void> {
   const maps = resolvePathMappings(pathMappings ?? readSettings().pathMappings);
-  await client.sendNotification(LOAD_CAPTURE, { records, pathMappings: maps });
+  const params: LoadCaptureParams = { records, pathMappings: maps, refreshRateHz };
+  await client.sendNotification(LOAD_CAPTURE, params);
+}
+
+/** The rate in force changed: the server re-words hovers, diagnostics and CodeLens. */
+export async function sendFrameBudget(client: LanguageClient, refreshRateHz: number): Promise<void> {
+  const params: SetFrameBudgetParams = { refreshRateHz };
+  await client.sendNotification(SET_FRAME_BUDGET, params);
 }
 
 /** Removes every measured annotation (diagnostics, hover numbers, CodeLens). */
