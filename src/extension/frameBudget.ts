@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { resolveFrameBudget, type FrameBudget } from '../core/budget';
 import type { Profile } from '../core/profile/types';
-import { readSettings } from './settings';
+import { currentSettings, onDidChangeSettings, readSettings } from './settings';
 
 /** The rate a profile recorded (a capture's session header; 0 = unknown). */
 export function recordedRate(profile: Profile | undefined): number {
@@ -19,12 +19,12 @@ export function budgetForProfile(profile: Profile | undefined, scope?: vscode.Co
 
 /** The budget for a live session: launch.json's refreshRate, else the setting, else what the session reports. */
 export function budgetForSession(launchHz: number | undefined, reportedHz: number | undefined): FrameBudget {
-  return resolveFrameBudget({ launch: launchHz, setting: readSettings().refreshRate, recorded: reportedHz });
+  return resolveFrameBudget({ launch: launchHz, setting: currentSettings().refreshRate, recorded: reportedHz });
 }
 
 /** Fires when uevrProfiler.refreshRate changes; every surface that shows a budget listens. */
 export function onDidChangeRefreshRate(listener: () => void): vscode.Disposable {
-  return vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration('uevrProfiler.refreshRate')) listener();
+  return onDidChangeSettings((e) => {
+    if (e.affects('refreshRate')) listener();
   });
 }

@@ -20,7 +20,7 @@ import { WorkspaceAnalysis } from './workspaceAnalysis';
 import { UserError } from './log';
 import { clearCapture as clearServerCapture, sendCapture, sendFrameBudget, startLanguageClient } from './lsp/client';
 import { budgetForProfile, onDidChangeRefreshRate } from './frameBudget';
-import { readSettings, type Settings } from './settings';
+import { currentSettings, onDidChangeSettings, readSettings, type Settings } from './settings';
 
 /** What activate() returns: used by the integration tests, and by other extensions if they wish. */
 export interface UevrProfilerApi {
@@ -177,7 +177,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
       return true;
     },
     [COMMANDS.stopCapture]: async () => (await sessions.stopCapture())?.file,
-    [COMMANDS.captureNextSeconds]: (arg?: unknown) => captureFor(typeof arg === 'number' && arg > 0 ? arg : readSettings().captureSeconds),
+    [COMMANDS.captureNextSeconds]: (arg?: unknown) => captureFor(typeof arg === 'number' && arg > 0 ? arg : currentSettings().captureSeconds),
     [COMMANDS.compareCaptures]: (a?: unknown, b?: unknown) => captures.compare(a as never, b as never),
     [COMMANDS.exportProfile]: (arg?: unknown, format?: unknown, out?: unknown) => captures.export(arg as never, format as never, typeof out === 'string' ? out : undefined),
     [COMMANDS.openInSpeedscope]: async (arg?: unknown) => {
@@ -217,18 +217,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
   });
 
   // Settings problems are reported once when they appear, not on every read.
-  const reportSettings = (): void => {
-    for (const p of readSettings().problems) {
+  const reportSettings = (s: Settings): void => {
+    for (const p of s.problems) {
       log.warn(p);
       void vscode.window.showWarningMessage(vscode.l10n.t('UEVR Profiler: {0}', p));
     }
   };
-  reportSettings();
-  context.subscriptions.push(
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('uevrProfiler')) reportSettings();
-    }),
-  );
+  reportSettings(currentSettings());
+  context.subscriptions.push(onDidChangeSettings((e) => reportSettings(e.settings)));
 
   log.info('UEVR Profiler activated');
   return {

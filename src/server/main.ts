@@ -11,6 +11,7 @@ import { AnalyzerService, FIX_ALL_KIND, type ServiceSettings } from './service';
 import type { MeasuredRecord, PathMapping } from '../core/analyzer/measured';
 import { scopeSettingsFrom } from '../core/analyzer/scope';
 import { CLEAR_CAPTURE, LOAD_CAPTURE, SET_FRAME_BUDGET, rateIn } from '../core/lsp/messages';
+import { checkSetting } from '../core/settings';
 const DEBOUNCE_MS = 200;
 
 const connection = createConnection(ProposedFeatures.all);
@@ -24,13 +25,12 @@ function settingsFrom(raw: unknown): Partial<ServiceSettings> {
   const out: Partial<ServiceSettings> = {};
   const root = (raw && typeof raw === 'object' ? (raw as Record<string, unknown>).uevrProfiler ?? raw : {}) as Record<string, unknown>;
   const analyzer = root.analyzer as Record<string, unknown> | undefined;
+  // Validated by the one settings schema (src/core/settings.ts), as the extension does: bad entries are dropped.
   const dr = analyzer?.disabledRules ?? root.disabledRules;
-  if (Array.isArray(dr)) out.disabledRules = dr.filter((x): x is string => typeof x === 'string');
+  if (Array.isArray(dr)) out.disabledRules = checkSetting('analyzer.disabledRules', dr).value as string[];
   Object.assign(out, scopeSettingsFrom(analyzer));
   const pm = root.pathMappings;
-  if (Array.isArray(pm)) {
-    out.pathMappings = pm.filter((m): m is PathMapping => !!m && typeof m === 'object' && typeof (m as PathMapping).from === 'string' && typeof (m as PathMapping).to === 'string');
-  }
+  if (Array.isArray(pm)) out.pathMappings = checkSetting('pathMappings', pm).value as PathMapping[];
   return out;
 }
 

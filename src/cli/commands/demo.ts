@@ -11,6 +11,7 @@ import { attachInProcess, progressPrinter } from './capture';
 import { exportTo, writeChunks } from './convert';
 import type { Command } from './types';
 import { rateOrDefault } from '../../core/budget';
+import { SAMPLING_RATE } from '../../core/settings';
 
 export const demoCommand: Command = {
   summary: 'run the example mods in the simulated session, capture a few seconds, print the report and write capture, speedscope and HTML files',
@@ -34,7 +35,7 @@ export const demoCommand: Command = {
         const { mkdirSync } = await import('node:fs');
         mkdirSync(outDir, { recursive: true });
         const progress = progressPrinter(io, seconds);
-        const r = await recordCapture(t.client, capPath, { seconds, samplingHz: 1000, onProgress: progress.update, signal: io.signal, tool: 'uevr-prof demo' });
+        const r = await recordCapture(t.client, capPath, { seconds, samplingHz: SAMPLING_RATE.default, onProgress: progress.update, signal: io.signal, tool: 'uevr-prof demo' });
         progress.done();
         if (!r.complete) io.stderr(`capture ended early: ${r.reason}\n`);
         ok = r.frames > 0;

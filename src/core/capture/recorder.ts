@@ -14,6 +14,8 @@ export interface RecordOptions {
   onProgress?(p: RecordProgress): void;
   signal?: AbortSignal;
   tool?: string;
+  /** Called once the agent answered startCapture, with the rate it samples at (it may clamp `samplingHz`). */
+  onSampling?(actualHz: number): void;
 }
 
 export interface RecordProgress {
@@ -94,6 +96,7 @@ export async function recordCapture(client: SessionClient, out: string | WriterF
     const start = await client.request('startCapture', opts.samplingHz !== undefined ? { samplingHz: opts.samplingHz } : {});
     startTime = start.startTime;
     lastTime = start.startTime;
+    opts.onSampling?.(start.samplingHz);
     const header = {
       protocol: PROTOCOL_VERSION,
       session: info.session,

@@ -15,7 +15,7 @@ import { openComparison, type OpenComparison } from '../compare/comparePanel';
 import { FLAME_GRAPH_VIEW_TYPE, type FlameGraphEditorProvider } from '../flameGraphEditor';
 import { UserError } from '../log';
 import { exportProfileFile, loadProfileFile } from '../profileLoader';
-import { readSettings, resolvePathMappings } from '../settings';
+import { currentSettings, resolvePathMappings } from '../settings';
 import { budgetForProfile } from '../frameBudget';
 import type { CapturesTreeProvider } from './capturesTree';
 
@@ -117,7 +117,7 @@ export class CaptureCommands {
       if (!uri) return undefined;
       out = uri.fsPath;
     }
-    await exportProfileFile(this.extensionUri, vscode.Uri.file(source), { format, out, title: e?.name ?? basename(source), refreshRateHz: readSettings().refreshRate });
+    await exportProfileFile(this.extensionUri, vscode.Uri.file(source), { format, out, title: e?.name ?? basename(source), refreshRateHz: currentSettings().refreshRate });
     if (!existsSync(out)) throw new UserError(vscode.l10n.t('The export did not write {0}.', out));
     void vscode.window.showInformationMessage(vscode.l10n.t('Exported {0} to {1}.', basename(source), basename(out)), vscode.l10n.t('Reveal')).then((a) => {
       if (a === vscode.l10n.t('Reveal')) void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(out as string));
@@ -151,7 +151,7 @@ export class CaptureCommands {
       if (!uri) return undefined;
       out = uri.fsPath;
     }
-    const settings = readSettings();
+    const settings = currentSettings();
     const doc = this.flameGraphs.activeDocument;
     const profile = doc?.uri.fsPath === source ? doc.profile : await loadProfileFile(this.extensionUri, vscode.Uri.file(source));
     const summary = summarizeProfile(profile, { refreshRateHz: budgetForProfile(profile).refreshRateHz });

@@ -8,7 +8,8 @@ import { recordCapture, type RecordResult } from '../../core/capture';
 import { ConnectError, SessionClient, TokenRefusedError } from '../../core/session/client';
 import { defaultSessionsDir, listSessions, readDiscoveryFile, type DiscoveredSession } from '../../core/session/discovery';
 import { UserError } from '../log';
-import { readSettings } from '../settings';
+import { currentSettings, onDidChangeSettings } from '../settings';
+import { describeSamplingClamp } from '../../core/settings';
 import { budgetForSession } from '../frameBudget';
 import { LiveSession } from './liveSession';
 import { SimulatorProcess, SimulatorStartError, type SimulatorOptions } from './simulatorProcess';
@@ -26,7 +27,7 @@ export interface FinishedCapture {
 }
 
 function sessionsDir(): string {
-  return readSettings().sessionsDirectory || defaultSessionsDir();
+  return currentSettings().sessionsDirectory || defaultSessionsDir();
 }
 
 function stamp(d = new Date()): string {
@@ -71,12 +72,11 @@ export class SessionManager implements vscode.Disposable {
       this.changed,
       this.captured,
       this.output,
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('uevrProfiler') && this.session) {
-          const s = readSettings();
-          this.session.configure(budgetForSession(this.launchHz, this.session.info.refreshRateHz).refreshRateHz, { ...s.alerts });
-          this.updateStatus(true);
-        }
+      // The rate (launch.json's stays in force) and the alert settings reach the session, the live view and the status bar at once.
+      onDidChangeSettings(({ settings }) => {
+        if (!this.session) return;
+        this.session.configure(budgetForSession(this.launchHz, this.session.info.refreshRateHz).refreshRateHz, { ...settings.alerts });
+        this.updateStatus(true);
       }),
     );
   }
@@ -106,7 +106,7 @@ export class SessionManager implements vscode.Disposable {
     this.userDetached = false;
     this.launchHz = launchHz;
     // The simulator runs at the rate in force; it reports that rate back like a game would.
-    const simHz = resolveFrameBudget({ launch: launchHz, setting: readSettings().refreshRate }).refreshRateHz;
+    const simHz = resolveFrameBudget({ launch: launchHz, setting: currentSettings().refreshRate }).refreshRateHz;
     let client: SessionClient;
     let label: string;
     try {
@@ -130,7 +130,7 @@ export class SessionManager implements vscode.Disposable {
     }
     const info = await client.request('sessionInfo', {});
     if (target.kind !== 'simulate') label = vscode.l10n.t('{0} · pid {1}', info.session.game, info.session.pid);
-    const settings = readSettings();
+    const settings = currentSettings();
     const budget = budgetForSession(launchHz, info.session.refreshRateHz);
     const session = new LiveSession(client, info.session, label, budget.refreshRateHz, { ...settings.alerts }, info.callbacks);
     this.session = session;
@@ -186,13 +186,20 @@ export class SessionManager implements vscode.Disposable {
     session.state = 'capturing';
     void vscode.commands.executeCommand('setContext', 'uevrProfiler.capturing', true);
     this.changed.fire(session);
-    const settings = readSettings();
+    const settings = currentSettings();
     this.capturePromise = (async () => {
       try {
         const result = await recordCapture(session.client, file, {
           // "Until stopped" is a capture of up to 24 hours that the user aborts.
           seconds: seconds > 0 ? seconds : 24 * 3600,
           samplingHz: settings.samplingHz,
+          // The agent clamps the rate to what it can do: say so instead of recording silently at another rate.
+          onSampling: (actual) => {
+            const clamp = describeSamplingClamp(settings.samplingHz, actual);
+            if (!clamp) return;
+            this.log.info(`capture ${file}: ${clamp}`);
+            void vscode.window.showInformationMessage(vscode.l10n.t('UEVR: {0}', clamp));
+          },
           signal: abort.signal,
           tool: `uevr-profiler-vscode ${this.context.extension.packageJSON.version}`,
           onProgress: (p: { samples: number }) => {

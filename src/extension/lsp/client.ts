@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { MeasuredRecord, PathMapping } from '../../core/analyzer/measured';
 import { CLEAR_CAPTURE, LOAD_CAPTURE, SET_FRAME_BUDGET, type LoadCaptureParams, type SetFrameBudgetParams } from '../../core/lsp/messages';
-import { readSettings, resolvePathMappings } from '../settings';
+import { currentSettings, resolvePathMappings } from '../settings';
 
 export async function startLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<LanguageClient> {
   const module = context.asAbsolutePath('dist/server.js');
@@ -12,7 +12,7 @@ export async function startLanguageClient(context: vscode.ExtensionContext, log:
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
-  const config = vscode.workspace.getConfiguration('uevrProfiler');
+  const settings = currentSettings();
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'lua' },
@@ -23,12 +23,8 @@ export async function startLanguageClient(context: vscode.ExtensionContext, log:
     synchronize: { configurationSection: 'uevrProfiler' },
     initializationOptions: {
       uevrProfiler: {
-        analyzer: {
-          disabledRules: config.get<string[]>('analyzer.disabledRules', []),
-          include: config.get<string[]>('analyzer.include', []),
-          exclude: config.get<string[]>('analyzer.exclude', []),
-        },
-        pathMappings: config.get<PathMapping[]>('pathMappings', []),
+        analyzer: { disabledRules: settings.disabledRules, include: settings.analyzerScope.include, exclude: settings.analyzerScope.exclude },
+        pathMappings: settings.pathMappings,
       },
     },
     outputChannel: log,
@@ -43,7 +39,7 @@ export async function startLanguageClient(context: vscode.ExtensionContext, log:
 
 /** Loads measured costs into the editor: re-ranked findings, hotspots, hover and CodeLens, against the budget at `refreshRateHz`. */
 export async function sendCapture(client: LanguageClient, records: MeasuredRecord[], refreshRateHz: number, pathMappings?: PathMapping[]): Promise<void> {
-  const maps = resolvePathMappings(pathMappings ?? readSettings().pathMappings);
+  const maps = resolvePathMappings(pathMappings ?? currentSettings().pathMappings);
   const params: LoadCaptureParams = { records, pathMappings: maps, refreshRateHz };
   await client.sendNotification(LOAD_CAPTURE, params);
 }
