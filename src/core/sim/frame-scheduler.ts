@@ -26,8 +26,10 @@ export class FrameScheduler {
         const started = performance.now();
         this.frame();
         if (this.s.realtime) {
+          // Always a timer, even for a frame that overran its period: without one the loop runs on
+          // microtasks only and starves sockets and timers (a simulator at 120 Hz never announced itself).
           const wait = 1000 / this.s.hz - (performance.now() - started);
-          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+          await new Promise((r) => setTimeout(r, Math.max(0, wait)));
         } else if ((i & 15) === 15) {
           await new Promise((r) => setImmediate(r)); // keep sockets and timers served
         }
