@@ -78,6 +78,8 @@ export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProv
   private readonly paintWaiters = new WeakMap<ProfileDocument, () => void>();
   /** The document whose flame graph painted last. */
   lastRendered: vscode.Uri | undefined;
+  /** The rate last sent to each open file's flame graph (fsPath → Hz), for the tests. */
+  readonly postedRefreshRateHz = new Map<string, number>();
 
   static register(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): FlameGraphEditorProvider {
     const provider = new FlameGraphEditorProvider(context, log);
@@ -163,7 +165,9 @@ export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProv
       if (!profile) return;
       const t = Date.now();
       const { header, data, rawBytes } = await packForWebview(profile);
-      const message: PackedProfileMessage = { type: 'profilePacked', title, header, data, settings: { refreshRateHz: budgetForProfile(profile, doc.uri).refreshRateHz } };
+      const refreshRateHz = budgetForProfile(profile, doc.uri).refreshRateHz;
+      this.postedRefreshRateHz.set(doc.uri.fsPath, refreshRateHz);
+      const message: PackedProfileMessage = { type: 'profilePacked', title, header, data, settings: { refreshRateHz } };
       this.log.debug(`${title}: posting ${(rawBytes / 1e6).toFixed(1)} MB as ${(data.length / 1e6).toFixed(1)} MB (packed in ${Date.now() - t} ms)`);
       void panel.webview.postMessage(message).then(() => this.log.debug(`${title}: profile delivered to the webview in ${Date.now() - t} ms`));
     };
@@ -175,7 +179,9 @@ export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProv
       if (this.active === doc && ![...this.panels.values()].includes(doc)) this.active = undefined;
     });
     const cfg = onDidChangeRefreshRate(() => {
-      void panel.webview.postMessage({ type: 'settings', settings: { refreshRateHz: budgetForProfile(doc.profile, doc.uri).refreshRateHz } });
+      const refreshRateHz = budgetForProfile(doc.profile, doc.uri).refreshRateHz;
+      this.postedRefreshRateHz.set(doc.uri.fsPath, refreshRateHz);
+      void panel.webview.postMessage({ type: 'settings', settings: { refreshRateHz } });
     });
     panel.onDidDispose(() => cfg.dispose());
     panel.webview.onDidReceiveMessage(async (raw: unknown) => {

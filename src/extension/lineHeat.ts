@@ -65,12 +65,12 @@ export class LineHeat implements vscode.Disposable {
     this.render();
   }
 
-  /** The hover text of a line's heat in the visible editors (what the tests read). */
-  hoverAt(fsPath: string, line: number): string | undefined {
-    return this.hovers.get(`${fsPath}\u0000${line}`);
+  /** The hover texts of a file's heat in the visible editors, by 1-based line (what the tests read). */
+  hoversIn(fsPath: string): Map<number, string> {
+    return this.hovers.get(fsPath) ?? new Map();
   }
 
-  private hovers = new Map<string, string>();
+  private hovers = new Map<string, Map<number, string>>();
 
   clear(): void {
     this.byFile.clear();
@@ -94,7 +94,9 @@ export class LineHeat implements vscode.Disposable {
         if (level < 0 || r.line < 1 || r.line > editor.document.lineCount) continue;
         const range = editor.document.lineAt(r.line - 1).range;
         const hover = vscode.l10n.t('UEVR: {0} (self {1} ms)', describeFrameCost(r.totalMsPerFrame, this.refreshRateHz), formatMs(r.selfMsPerFrame));
-        this.hovers.set(`${editor.document.uri.fsPath}\u0000${r.line}`, hover);
+        const inFile = this.hovers.get(editor.document.uri.fsPath) ?? new Map<number, string>();
+        inFile.set(r.line, hover);
+        this.hovers.set(editor.document.uri.fsPath, inFile);
         buckets[level].push({
           range,
           hoverMessage: new vscode.MarkdownString(hover),

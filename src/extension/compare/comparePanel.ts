@@ -10,6 +10,8 @@ import { webviewHtml } from '../webviewShell';
 export interface OpenComparison {
   panel: vscode.WebviewPanel;
   comparison: Comparison;
+  /** The rate last sent to the panel (the integration tests check a rate change reaches it). */
+  readonly postedRefreshRateHz: number;
 }
 
 /**
@@ -17,7 +19,8 @@ export interface OpenComparison {
  * the numeric comparison, whose verdict is also the panel's heading.
  */
 export function openComparison(extensionUri: vscode.Uri, before: { profile: Profile; label: string }, after: { profile: Profile; label: string }, onOpenSource: (file: string, line: number) => void): OpenComparison {
-  const hz = (): number => budgetForProfile(after.profile).refreshRateHz;
+  let posted = 0;
+  const hz = (): number => (posted = budgetForProfile(after.profile).refreshRateHz);
   const comparison = compareProfiles(before.profile, after.profile, hz());
   const panel = vscode.window.createWebviewPanel('uevrProfiler.compare', vscode.l10n.t('Compare: {0} → {1}', before.label, after.label), vscode.ViewColumn.Active, {
     enableScripts: true,
@@ -47,5 +50,5 @@ export function openComparison(extensionUri: vscode.Uri, before: { profile: Prof
   // A rate change reaches the open panel like every other surface.
   const sub = onDidChangeRefreshRate(() => void panel.webview.postMessage({ type: 'settings', settings: { refreshRateHz: hz() } }));
   panel.onDidDispose(() => sub.dispose());
-  return { panel, comparison };
+  return { panel, comparison, get postedRefreshRateHz() { return posted; } };
 }

@@ -59,6 +59,13 @@ export class SessionManager implements vscode.Disposable {
   /** Log lines of the session, for the Debug Console. */
   readonly onOutput = this.output.event;
   private lastStatusUpdate = 0;
+  /** The last budget alert's text (the integration tests read it). */
+  lastAlert: string | undefined;
+
+  /** The status bar item's text and tooltip (the integration tests read them). */
+  get statusBar(): { text: string; tooltip: string } {
+    return { text: this.status.text, tooltip: typeof this.status.tooltip === 'string' ? this.status.tooltip : (this.status.tooltip?.value ?? '') };
+  }
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -289,6 +296,7 @@ export class SessionManager implements vscode.Disposable {
         ? vscode.l10n.t('Scripts took {0} for {1} frames in a row.', describeFrameCost(a.meanMs, session.refreshRate), a.frames)
         : vscode.l10n.t('Frames took {0} ms (budget {1} ms at {2} Hz) for {3} frames in a row.', formatMs(a.meanMs), formatMs(a.budgetMs), session.refreshRate, a.frames);
     this.log.warn(`alert: ${what}`);
+    this.lastAlert = what;
     const pick = await vscode.window.showWarningMessage(vscode.l10n.t('UEVR: {0}', what), vscode.l10n.t('Capture now'), vscode.l10n.t('Open live view'), vscode.l10n.t('Don\'t alert again this session'));
     if (pick === vscode.l10n.t('Capture now')) void vscode.commands.executeCommand('uevrProfiler.captureNextSeconds');
     else if (pick === vscode.l10n.t('Open live view')) void vscode.commands.executeCommand('uevrProfiler.liveView.focus');
