@@ -1,3 +1,5 @@
+// `uevr-prof demo`: runs the example mods in the simulated session, captures a few seconds, prints the
+// report and writes the capture, a speedscope file and a standalone HTML page (the five-minute tour).
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { readCapture } from '../../core/capture/reader';

@@ -1,3 +1,5 @@
+// `uevr-prof sim`: runs a simulated UEVR session on a folder of mod scripts and serves it on 127.0.0.1
+// like a game would (announced in the sessions folder), until killed.
 import { resolve } from 'node:path';
 import { SessionServer } from '../../core/session/server';
 import { announceSession, defaultSessionsDir, newToken } from '../../core/session/discovery';

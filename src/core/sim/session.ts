@@ -18,7 +18,7 @@ import type {
   SessionInfo,
 } from '../session/backend';
 import { costsAsLua, DEFAULT_COSTS, type CostModel } from './cost-model';
-import { CALLBACK_NAMES, CB_INDEX, HOST_CHUNK, hostPrelude, normalizeGc, type CallbackName, type GcOptions } from './host-prelude';
+import { CB_INDEX, HOST_CHUNK, hostPrelude, normalizeGc, type GcOptions } from './host-prelude';
 import { AR, loadLuaWasm, RawLua, type LuaState, type LuaWasm } from './lua-runtime';
 import { listScripts, ModuleFinder } from './script-files';
 import { RUNNING_SCRIPT_PREFIX } from '../report/scriptErrors';
@@ -629,5 +629,3 @@ export class Simulator implements SimulatedSession {
 
 }
 
-/** The callback names the simulator dispatches, for documentation and tests. */
-export const SIM_CALLBACKS: readonly CallbackName[] = CALLBACK_NAMES;
