@@ -7,7 +7,7 @@ import { recordCapture, type RecordProgress } from '../../core/capture/recorder'
 import { SessionClient, SessionError } from '../../core/session/client';
 import { SessionServer } from '../../core/session/server';
 import { newToken } from '../../core/session/discovery';
-import type { SessionBackend } from '../../core/session/backend';
+import type { SessionBackend } from '../../core/protocol/types';
 import { parse, num, str } from '../args';
 import { InputError, UsageError } from '../errors';
 import type { CliIO } from '../io';

@@ -3,7 +3,7 @@
 // crash of either side loses at most what was in flight. Ends on time, on abort, or when the
 // session goes away; the file is closed with the reason in every case.
 import { PROTOCOL_VERSION } from '../protocol/messages';
-import type { FrameMetrics } from '../session/backend';
+import type { FrameMetrics } from '../protocol/types';
 import { SessionError, type SessionClient } from '../session/client';
 import { CaptureWriter, type CaptureEvent, type CaptureHeader } from './writer';
 

@@ -10,7 +10,7 @@ import type {
   SampledFrameInfo,
   SessionBackend,
   SessionClock,
-} from './backend';
+} from '../protocol/types';
 import { DEFAULT_MAX_CONTENT_LENGTH, encodeMessage, MessageDecoder, type DecoderLimits } from '../protocol/framing';
 import {
   CUSTOM_EVENTS,

@@ -1,7 +1,7 @@
 // The clock and frame scheduler: runs frames in UEVR's order (on_frame, GC, UI, engine tick with its
 // callbacks, post tick, render-thread draws), paced at the refresh rate when realtime, serialised with
 // resets, and emits each frame's metrics and samples.
-import type { FrameMetrics } from '../session/backend';
+import type { FrameMetrics } from '../protocol/types';
 import { burn } from './cost-model';
 import { CB_INDEX } from './host-prelude';
 import type { Simulator } from './session';

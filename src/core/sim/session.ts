@@ -16,7 +16,7 @@ import type {
   SessionBackend,
   SessionClock,
   SessionInfo,
-} from '../session/backend';
+} from '../protocol/types';
 import { costsAsLua, DEFAULT_COSTS, type CostModel } from './cost-model';
 import { CB_INDEX, HOST_CHUNK, hostPrelude, normalizeGc, type GcOptions } from './host-prelude';
 import { AR, loadLuaWasm, RawLua, type LuaState, type LuaWasm } from './lua-runtime';

@@ -4,7 +4,7 @@ import { BudgetAlerter, DEFAULT_ALERT_SETTINGS, type AlertSettings, type BudgetA
 import type { LiveSnapshot } from '../../core/live/messages';
 import { CallbackSeries, Ring } from '../../core/live/ring';
 import type { FramesEventBody, OutputEventBody } from '../../core/protocol/messages';
-import type { CallbackInfo, ScriptError, ScriptReset, SessionInfo } from '../../core/session/backend';
+import type { CallbackInfo, ScriptError, ScriptReset, SessionInfo } from '../../core/protocol/types';
 import type { SessionClient } from '../../core/session/client';
 
 /** How many seconds of frames the live view keeps (bounded: memory stays flat over hours). */

@@ -10,7 +10,7 @@ import { recordCapture } from '../../../src/core/capture/recorder';
 import { describeSamplingClamp } from '../../../src/core/settings';
 import { SessionServer } from '../../../src/core/session/server';
 import { SessionClient } from '../../../src/core/session/client';
-import type { FrameMetrics } from '../../../src/core/session/backend';
+import type { FrameMetrics } from '../../../src/core/protocol/types';
 import { TimerBackend } from '../session/timer-backend';
 
 const session = { game: 'G', pid: 42, kind: 'simulator' as const, refreshRateHz: 90, hostVersion: 't' };
