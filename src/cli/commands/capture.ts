@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { recordCapture, type RecordProgress } from '../../core/capture/recorder';
+import { recordCapture, type RecordProgress } from '../../core/session/recorder';
 import { SessionClient, SessionError } from '../../core/session/client';
 import { SessionServer } from '../../core/session/server';
 import { newToken } from '../../core/session/discovery';

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { readCapture } from '../../core/capture/reader';
-import { recordCapture } from '../../core/capture/recorder';
+import { recordCapture } from '../../core/session/recorder';
 import { parse, num, str } from '../args';
 import { InputError, UsageError } from '../errors';
 import { packageRoot } from '../paths';

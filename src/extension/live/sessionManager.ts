@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { describeFrameCost, formatMs, formatShare, resolveFrameBudget } from '../../core/budget';
 import type { BudgetAlert } from '../../core/live/alerts';
-import { recordCapture, type RecordResult } from '../../core/capture';
+import { recordCapture, type RecordResult } from '../../core/session/recorder';
 import { ConnectError, SessionClient, TokenRefusedError } from '../../core/session/client';
 import { defaultSessionsDir, listSessions, readDiscoveryFile, type DiscoveredSession } from '../../core/session/discovery';
 import { UserError } from '../log';

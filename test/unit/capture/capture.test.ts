@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { CaptureWriter, MemorySink } from '../../../src/core/capture/writer';
 import { CaptureFormatError, readCapture, readCaptureEvents } from '../../../src/core/capture/reader';
 import { isCapture } from '../../../src/core/capture/format';
-import { recordCapture } from '../../../src/core/capture/recorder';
+import { recordCapture } from '../../../src/core/session/recorder';
 import { describeSamplingClamp } from '../../../src/core/settings';
 import { SessionServer } from '../../../src/core/session/server';
 import { SessionClient } from '../../../src/core/session/client';

@@ -4,8 +4,8 @@
 // session goes away; the file is closed with the reason in every case.
 import { PROTOCOL_VERSION } from '../protocol/messages';
 import type { FrameMetrics } from '../protocol/types';
-import { SessionError, type SessionClient } from '../session/client';
-import { CaptureWriter, type CaptureEvent, type CaptureHeader } from './writer';
+import { SessionError, type SessionClient } from './client';
+import { CaptureWriter, type CaptureEvent, type CaptureHeader } from '../capture/writer';
 
 export interface RecordOptions {
   seconds: number;
