@@ -6,7 +6,7 @@ import { resolveScriptPath } from '../core/scriptPaths';
 import { parseFromWebview, type PackedProfileMessage } from '../core/view/messages';
 import { packForWebview } from './packForWebview';
 import { showError } from './log';
-import type { MeasuredRecord } from '../core/analyzer/measured';
+import type { MeasuredRecord } from '../core/report/measured';
 import { loadProfileAndMeasures, type LoadedProfile } from './profileLoader';
 import { readSettings, resolvePathMappings } from './settings';
 import { budgetForProfile, onDidChangeRefreshRate } from './frameBudget';

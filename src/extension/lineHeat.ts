@@ -1,6 +1,6 @@
 // Line heat: the measured cost of each line as a background tint and an after-text in the editor.
 import * as vscode from 'vscode';
-import type { MeasuredRecord } from '../core/analyzer/measured';
+import type { MeasuredRecord } from '../core/report/measured';
 import { DEFAULT_REFRESH_RATE, budgetMsAt, describeFrameCost, formatMs } from '../core/budget';
 import { resolveScriptPath, type PathMapping } from '../core/scriptPaths';
 import { resolvePathMappings } from './settings';

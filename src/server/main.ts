@@ -8,7 +8,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
 import { AnalyzerService, FIX_ALL_KIND, type ServiceSettings } from './service';
-import type { MeasuredRecord, PathMapping } from '../core/analyzer/measured';
+import type { MeasuredRecord } from '../core/report/measured';
+import type { PathMapping } from '../core/scriptPaths';
 import { scopeSettingsFrom } from '../core/analyzer/scope';
 import { CLEAR_CAPTURE, LOAD_CAPTURE, SET_FRAME_BUDGET, rateIn } from '../core/lsp/messages';
 import { checkSetting } from '../core/settings';

@@ -5,28 +5,10 @@ import type { Finding, Severity } from './types';
 import type { Range } from '../lua/positions';
 import { normalizeReportedPath, resolveScriptPath, type PathMapping } from '../scriptPaths';
 import { budgetMsAt, budgetPercent, describeFrameCost, formatBudgetPercent, formatMs } from '../budget';
+import type { MeasuredRecord } from '../report/measured';
 
-/** One measured line (or function, when `functionName` is set) of a capture. */
-export interface MeasuredRecord {
-  /** Script path as the capture names it (UEVR cuts it to 60 characters and may contain `..\UEVR\`). */
-  file: string;
-  /** 1-based line (for a function record: the line of its definition). */
-  line: number;
-  /** Time spent on this line itself per frame, averaged over the captured frames. */
-  selfMsPerFrame: number;
-  /** Time including everything called from it, per frame. */
-  totalMsPerFrame: number;
-  /** Exact for callback functions (host timings); null when unknown: samples cannot count calls. */
-  callsPerFrame: number | null;
-  /** 95th percentile over frames of the per-frame total (ms). */
-  p95Ms: number | null;
-  /** Biggest callers, costliest first. */
-  topCallers: { name: string; msPerFrame: number }[];
-  /** Set for function records: the function's name (its CodeLens shows these numbers). */
-  functionName?: string;
-  /** For function records: last line of the function (1-based), when known. */
-  endLine?: number;
-}
+export type { MeasuredRecord } from '../report/measured';
+
 
 export type { PathMapping } from '../scriptPaths';
 

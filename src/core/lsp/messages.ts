@@ -1,7 +1,8 @@
 // The language server's custom notifications (client → server), declared once for both ends: the
 // extension's client (src/extension/lsp/client.ts) sends them, src/server/main.ts receives them, and
 // other editors' clients can send the same JSON (docs/editors.md).
-import type { MeasuredRecord, PathMapping } from '../analyzer/measured';
+import type { MeasuredRecord } from '../report/measured';
+import type { PathMapping } from '../scriptPaths';
 import { isKnownRate } from '../budget';
 
 /** Measured costs of a capture: re-ranked findings, hotspots, hover and CodeLens. */

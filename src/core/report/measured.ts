@@ -1,10 +1,31 @@
 // Turns a capture into the measured costs the language server shows in the editor (per line and per
 // function, ms per frame, p95 over frames, top callers). Samples cannot count calls, so callsPerFrame
 // is exact for callback functions (host timings) and null ("unknown") for everything else.
-import type { MeasuredRecord } from '../analyzer/measured';
 import { callersAndCallees, functionStats, lineStats } from '../profile/functionStats';
 import { FrameKind, type Profile } from '../profile/types';
 import { summarizeProfile } from './summary';
+
+/** One measured line (or function, when `functionName` is set) of a capture. */
+export interface MeasuredRecord {
+  /** Script path as the capture names it (UEVR cuts it to 60 characters and may contain `..\UEVR\`). */
+  file: string;
+  /** 1-based line (for a function record: the line of its definition). */
+  line: number;
+  /** Time spent on this line itself per frame, averaged over the captured frames. */
+  selfMsPerFrame: number;
+  /** Time including everything called from it, per frame. */
+  totalMsPerFrame: number;
+  /** Exact for callback functions (host timings); null when unknown: samples cannot count calls. */
+  callsPerFrame: number | null;
+  /** 95th percentile over frames of the per-frame total (ms). */
+  p95Ms: number | null;
+  /** Biggest callers, costliest first. */
+  topCallers: { name: string; msPerFrame: number }[];
+  /** Set for function records: the function's name (its CodeLens shows these numbers). */
+  functionName?: string;
+  /** For function records: last line of the function (1-based), when known. */
+  endLine?: number;
+}
 
 export interface MeasuredOptions {
   /**

@@ -2,7 +2,8 @@
 // activate() calls startLanguageClient once and keeps the client for sendCapture/clearCapture.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import type { MeasuredRecord, PathMapping } from '../../core/analyzer/measured';
+import type { MeasuredRecord } from '../../core/report/measured';
+import type { PathMapping } from '../../core/scriptPaths';
 import { CLEAR_CAPTURE, LOAD_CAPTURE, SET_FRAME_BUDGET, type LoadCaptureParams, type SetFrameBudgetParams } from '../../core/lsp/messages';
 import { currentSettings, resolvePathMappings } from '../settings';
 

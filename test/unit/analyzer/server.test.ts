@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { AnalyzerService } from '../../../src/server/service';
-import type { MeasuredRecord } from '../../../src/core/analyzer/measured';
+import type { MeasuredRecord } from '../../../src/core/report/measured';
 import { recordMatchesUri } from '../../../src/core/analyzer/measured';
 
 const root = join(__dirname, '../../..');
