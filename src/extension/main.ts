@@ -57,8 +57,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
     return undefined;
   });
   const lineHeat = new LineHeat();
-  const workspaceAnalysis = new WorkspaceAnalysis();
-  context.subscriptions.push(lineHeat, workspaceAnalysis);
+  const workspaceAnalysis = new WorkspaceAnalysis(languageClient);
+  context.subscriptions.push(lineHeat);
   let loadedCapture: string | undefined;
   let loadedProfile: Profile | undefined;
   context.subscriptions.push(

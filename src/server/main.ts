@@ -11,13 +11,20 @@ import { AnalyzerService, FIX_ALL_KIND, type ServiceSettings } from './service';
 import type { MeasuredRecord } from '../core/report/measured';
 import type { PathMapping } from '../core/scriptPaths';
 import { scopeSettingsFrom } from '../core/analyzer/scope';
-import { CLEAR_CAPTURE, LOAD_CAPTURE, SET_FRAME_BUDGET, rateIn } from '../core/lsp/messages';
+import { ANALYZE_WORKSPACE, CLEAR_CAPTURE, LOAD_CAPTURE, SET_FRAME_BUDGET, rateIn } from '../core/lsp/messages';
+import { WorkspaceAnalysis } from './workspaceAnalysis';
 import { checkSetting } from '../core/settings';
 const DEBOUNCE_MS = 200;
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const service = new AnalyzerService();
+/** "Analyze Workspace Scripts": the files that are not open get their findings from here. */
+const workspace = new WorkspaceAnalysis({
+  scope: () => service.settings,
+  disabledRules: () => service.settings.disabledRules,
+  roots: () => service.workspaceRoots,
+});
 const timers = new Map<string, NodeJS.Timeout>();
 let canRefreshLenses = false;
 
@@ -115,7 +122,8 @@ documents.onDidChangeContent((e) => schedule(e.document.uri));
 documents.onDidClose((e) => {
   clearTimeout(timers.get(e.document.uri));
   service.close(e.document.uri);
-  connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  // Back to the workspace run's findings (if it analysed this file), else nothing.
+  connection.sendDiagnostics({ uri: e.document.uri, diagnostics: workspace.diagnosticsOf(e.document.uri) ?? [] });
 });
 
 /** Requests read the latest text (an edit may still be inside its debounce window). */
@@ -160,6 +168,15 @@ connection.onNotification(SET_FRAME_BUDGET, (p: unknown) => {
 connection.onNotification(CLEAR_CAPTURE, () => {
   service.clearCapture();
   republishAll();
+});
+
+connection.onRequest(ANALYZE_WORKSPACE, async (p: unknown, token) => {
+  const raw = p && typeof p === 'object' ? (p as Record<string, unknown>).files : undefined;
+  const files = Array.isArray(raw) ? raw.filter((f): f is string => typeof f === 'string') : [];
+  const { publish, result } = await workspace.run(files, () => token.isCancellationRequested);
+  // Open documents are the live analysis's: their diagnostics stay as published.
+  for (const [uri, diagnostics] of publish) if (!documents.get(uri)) connection.sendDiagnostics({ uri, diagnostics });
+  return result;
 });
 
 documents.listen(connection);

@@ -11,6 +11,20 @@ export const LOAD_CAPTURE = 'uevr/loadCapture';
 export const CLEAR_CAPTURE = 'uevr/clearCapture';
 /** The refresh rate in force changed: hovers, diagnostics and CodeLens re-word their costs. */
 export const SET_FRAME_BUDGET = 'uevr/setFrameBudget';
+/** Request: analyse the workspace's UEVR scripts (src/server/workspaceAnalysis.ts) and publish the findings. */
+export const ANALYZE_WORKSPACE = 'uevr/analyzeWorkspace';
+
+export interface AnalyzeWorkspaceParams {
+  /** file: URIs of the workspace's .lua files (the client applies the editor's excludes). */
+  files: string[];
+}
+
+export interface AnalyzeWorkspaceResult {
+  /** UEVR scripts analysed (other Lua files are not counted). */
+  files: number;
+  findings: number;
+  byCode: Record<string, number>;
+}
 
 export interface LoadCaptureParams {
   /** ms per frame per line and function; no budget (it is applied when shown). */
