@@ -2,6 +2,7 @@
 // over the threshold is what makes a VR player sick. So an alert needs `sustainedFrames` consecutive
 // frames over the line, fires once per run, is rate-limited, and can be silenced for the session.
 import { DEFAULT_REFRESH_RATE, budgetMs } from '../budget';
+import { SETTINGS } from '../settings';
 
 export interface AlertSettings {
   enabled: boolean;
@@ -18,9 +19,10 @@ export interface AlertSettings {
 export const DEFAULT_ALERT_SETTINGS: AlertSettings = {
   enabled: true,
   refreshRateHz: DEFAULT_REFRESH_RATE,
-  scriptsBudgetPercent: 20,
+  // The settings schema's defaults (src/core/settings.ts): one default per value.
+  scriptsBudgetPercent: SETTINGS['alerts.scriptsBudgetPercent'].default,
   frameBudgetFactor: 1,
-  sustainedFrames: 90,
+  sustainedFrames: SETTINGS['alerts.sustainedFrames'].default,
   minIntervalMs: 60_000,
 };
 

@@ -93,7 +93,7 @@ export function summarizeProfile(profile: Profile, opts: SummaryOptions = {}): P
   const gf = profile.gameFrames;
   const gameFrames = gf?.length ?? 0;
   const basis = gameFrames > 0 ? 'frames' : 'duration';
-  const frames = gameFrames > 0 ? gameFrames : Math.max(1e-9, profile.durationMs / (1000 / refreshRateHz));
+  const frames = gameFrames > 0 ? gameFrames : Math.max(1e-9, profile.durationMs / budgetMs(refreshRateHz));
   if (basis === 'duration') notes.push(`the profile has no game frames: per-frame values assume ${refreshRateHz} Hz frames over ${profile.durationMs.toFixed(0)} ms`);
 
   // Weight → ms: captures and most imports are in ms; sample counts use the sampling rate when known.

@@ -24,6 +24,7 @@ import { listScripts, ModuleFinder } from './script-files';
 import { RUNNING_SCRIPT_PREFIX } from '../report/scriptErrors';
 import { seededRandom } from '../random';
 import { rateOrDefault } from '../budget';
+import { SAMPLING_RATE } from '../settings';
 import { readSmallRegularFileSync } from '../io/safeRead';
 import { WATCH_STEP, MAX_LOG_LINES_PER_FRAME, MAX_LOG_CHARS, STEAL_GAP_MS, HOOK_CHUNK_MS, MAX_SCRIPT_BYTES } from './limits';
 import { Watchdog } from './watchdog';
@@ -400,7 +401,7 @@ export class Simulator implements SimulatedSession {
   // ------------------------------------------------------------------ sampling control
   startSampling(hz: number): void {
     const c = this.capabilities;
-    this.sampler.hz_ = Math.min(c.maxSamplingHz, Math.max(c.minSamplingHz, Number.isFinite(hz) ? hz : 1000));
+    this.sampler.hz_ = Math.min(c.maxSamplingHz, Math.max(c.minSamplingHz, Number.isFinite(hz) ? hz : SAMPLING_RATE.default));
     this.sampler.periodMs = 1000 / this.sampler.hz_;
     this.sampler.nextPoint = this.sampler.scriptAcc + this.sampler.jitter();
   }
