@@ -14,7 +14,7 @@ import type { CliIO } from '../io';
 import { finishScriptErrors, SIM_FLAGS, SIM_FLAGS_USAGE, simFlags, startSimulation } from '../simBridge';
 import type { Command } from './types';
 import { rateOrDefault } from '../../core/budget';
-import { SAMPLING_RATE, describeSamplingClamp } from '../../core/settings';
+import { SAMPLING_RATE, SETTINGS, describeSamplingClamp } from '../../core/settings';
 
 export interface CaptureTarget {
   client: SessionClient;
@@ -92,7 +92,7 @@ export const captureCommand: Command = {
     if (sources.length !== 1) throw new UsageError('capture: give exactly one of --sim DIR, --attach HOST:PORT, --session FILE');
     const out = str(p, 'out');
     if (!out) throw new UsageError('capture: missing --out FILE');
-    const seconds = num(p, 'seconds', 'capture', { min: 0.1, max: 3600 }) ?? 5;
+    const seconds = num(p, 'seconds', 'capture', { min: 0.1, max: 3600 }) ?? SETTINGS['capture.defaultSeconds'].default;
     // The settings schema's range and default (src/core/settings.ts): the same as the extension's.
     const samplingHz = num(p, 'sampling-hz', 'capture', { min: SAMPLING_RATE.minimum, max: SAMPLING_RATE.maximum }) ?? SAMPLING_RATE.default;
     const hz = num(p, 'hz', 'capture', { min: 1, max: 1000 });
