@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CaptureWriter } from '../src/core/capture/writer';
 import { readCapture } from '../src/core/capture/reader';
-import type { FrameMetrics, SampledFrameInfo } from '../src/core/session/backend';
+import type { FrameMetrics, SampledFrameInfo } from '../src/core/protocol/types';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const FUNCS = 4900;

@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createSimulatedSession } from '../src/core/sim/session';
-import type { ScriptError } from '../src/core/session/backend';
+import type { ScriptError } from '../src/core/protocol/types';
 
 const argv = process.argv.slice(2);
 const opt = (name: string): string | undefined => {

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CaptureWriter } from '../../src/core/capture/writer';
-import type { CallbackInfo, FrameMetrics, SampledFrameInfo } from '../../src/core/session/backend';
+import type { CallbackInfo, FrameMetrics, SampledFrameInfo } from '../../src/core/protocol/types';
 import { syntheticProfile } from './synthetic';
 
 export function syntheticCaptureFile(samples: number, stacks = Math.min(40_000, Math.max(200, Math.round(samples / 4)))): string {

@@ -6,6 +6,7 @@ import { isAbsolute, relative } from 'node:path';
 import type { GcOptions } from '../core/sim/host-prelude';
 import { createSimulatedSession, type SimulatedSession } from '../core/sim/session';
 import { formatScriptError, ScriptErrorTally } from '../core/report/scriptErrors';
+import { rateOrDefault } from '../core/budget';
 import { num, str, type OptionSpec, type Parsed } from './args';
 import type { CliIO } from './io';
 import { InputError, UsageError } from './errors';
@@ -68,7 +69,7 @@ export async function startSimulation(scriptsDir: string, opts: SimStartOptions 
   try {
     sim = await createSimulatedSession({
       scriptsDir,
-      refreshRateHz: opts.refreshRateHz ?? 90,
+      refreshRateHz: rateOrDefault(opts.refreshRateHz),
       realtime: opts.realtime ?? true,
       ...(opts.game ? { game: opts.game } : {}),
       ...(opts.engine ? { engine: opts.engine } : {}),

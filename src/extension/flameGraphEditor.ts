@@ -6,9 +6,10 @@ import { resolveScriptPath } from '../core/scriptPaths';
 import { parseFromWebview, type PackedProfileMessage } from '../core/view/messages';
 import { packForWebview } from './packForWebview';
 import { showError } from './log';
-import type { MeasuredRecord } from '../core/analyzer/measured';
+import type { MeasuredRecord } from '../core/report/measured';
 import { loadProfileAndMeasures, type LoadedProfile } from './profileLoader';
 import { readSettings, resolvePathMappings } from './settings';
+import { budgetForProfile, onDidChangeRefreshRate } from './frameBudget';
 import { webviewHtml } from './webviewShell';
 
 export const FLAME_GRAPH_VIEW_TYPE = 'uevrProfiler.flameGraph';
@@ -77,6 +78,8 @@ export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProv
   private readonly paintWaiters = new WeakMap<ProfileDocument, () => void>();
   /** The document whose flame graph painted last. */
   lastRendered: vscode.Uri | undefined;
+  /** The rate last sent to each open file's flame graph (fsPath → Hz), for the tests. */
+  readonly postedRefreshRateHz = new Map<string, number>();
 
   static register(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): FlameGraphEditorProvider {
     const provider = new FlameGraphEditorProvider(context, log);
@@ -121,7 +124,7 @@ export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProv
       loadProfileAndMeasures(
         this.context.extensionUri,
         uri,
-        readSettings(uri).refreshRateHz,
+        readSettings(uri).refreshRate ?? 0,
         token,
         (profile) => {
           this.log.info(`opened ${uri.fsPath}: ${profile.samples.length} samples, ${profile.stacks.length} stacks (${profile.source}) in ${Date.now() - started} ms`);
@@ -162,10 +165,11 @@ export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProv
       this.log.debug(`${title}: webview ready ${ready - opened} ms after the editor opened`);
       const profile = await doc.loaded.catch(() => undefined);
       if (!profile) return;
-      const s = readSettings(doc.uri);
       const t = Date.now();
       const { header, data, rawBytes } = await packForWebview(profile);
-      const message: PackedProfileMessage = { type: 'profilePacked', title, header, data, settings: { refreshRateHz: s.refreshRateHz, budgetMs: s.budgetMs } };
+      const refreshRateHz = budgetForProfile(profile, doc.uri).refreshRateHz;
+      this.postedRefreshRateHz.set(doc.uri.fsPath, refreshRateHz);
+      const message: PackedProfileMessage = { type: 'profilePacked', title, header, data, settings: { refreshRateHz } };
       this.log.debug(`${title}: posting ${(rawBytes / 1e6).toFixed(1)} MB as ${(data.length / 1e6).toFixed(1)} MB (packed in ${Date.now() - t} ms)`);
       void panel.webview.postMessage(message).then(() => this.log.debug(`${title}: profile delivered to the webview in ${Date.now() - t} ms`));
     };
@@ -176,11 +180,10 @@ export class FlameGraphEditorProvider implements vscode.CustomReadonlyEditorProv
       this.panels.delete(panel);
       if (this.active === doc && ![...this.panels.values()].includes(doc)) this.active = undefined;
     });
-    const cfg = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('uevrProfiler.refreshRate')) {
-        const s = readSettings(doc.uri);
-        void panel.webview.postMessage({ type: 'settings', settings: { refreshRateHz: s.refreshRateHz, budgetMs: s.budgetMs } });
-      }
+    const cfg = onDidChangeRefreshRate(() => {
+      const refreshRateHz = budgetForProfile(doc.profile, doc.uri).refreshRateHz;
+      this.postedRefreshRateHz.set(doc.uri.fsPath, refreshRateHz);
+      void panel.webview.postMessage({ type: 'settings', settings: { refreshRateHz } });
     });
     panel.onDidDispose(() => cfg.dispose());
     panel.webview.onDidReceiveMessage(async (raw: unknown) => {

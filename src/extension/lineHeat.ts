@@ -1,6 +1,7 @@
+// Line heat: the measured cost of each line as a background tint and an after-text in the editor.
 import * as vscode from 'vscode';
-import type { MeasuredRecord } from '../core/analyzer/measured';
-import { describeFrameCost, formatMs, formatShare } from '../core/budget';
+import type { MeasuredRecord } from '../core/report/measured';
+import { DEFAULT_REFRESH_RATE, budgetMsAt, describeFrameCost, formatMs, formatShare } from '../core/budget';
 import { resolveScriptPath, type PathMapping } from '../core/scriptPaths';
 import { resolvePathMappings } from './settings';
 
@@ -17,12 +18,12 @@ const LEVELS = [
  * frame when the capture knows them (callbacks), and the top callers. Names come from the capture
  * (untrusted): added as plain text, never as Markdown.
  */
-function heatHover(r: MeasuredRecord): vscode.MarkdownString {
+function heatHover(r: MeasuredRecord, refreshRateHz: number): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
   const where = r.inFunction ? vscode.l10n.t('UEVR line {0} in {1}', r.line, r.inFunction) : vscode.l10n.t('UEVR line {0}', r.line);
-  md.appendText(`${where}: ${vscode.l10n.t('total {0}', describeFrameCost(r.totalMsPerFrame, r.refreshRateHz))}`);
+  md.appendText(`${where}: ${vscode.l10n.t('total {0}', describeFrameCost(r.totalMsPerFrame, refreshRateHz))}`);
   md.appendMarkdown('  \n');
-  md.appendText(vscode.l10n.t('self {0} ms/frame ({1} of budget)', formatMs(r.selfMsPerFrame), formatShare(r.selfMsPerFrame, r.refreshRateHz)));
+  md.appendText(vscode.l10n.t('self {0} ms/frame ({1} of budget)', formatMs(r.selfMsPerFrame), formatShare(r.selfMsPerFrame, refreshRateHz)));
   if (r.callsPerFrame !== null) {
     md.appendMarkdown('  \n');
     md.appendText(vscode.l10n.t('{0} calls per frame', r.callsPerFrame.toFixed(r.callsPerFrame >= 10 ? 0 : 1)));
@@ -51,6 +52,8 @@ export class LineHeat implements vscode.Disposable {
   );
   /** Workspace file path → its measured lines. */
   private byFile = new Map<string, MeasuredRecord[]>();
+  /** The rate in force for the loaded capture (set by the owner of the budget, frameBudget.ts). */
+  private refreshRateHz: number = DEFAULT_REFRESH_RATE;
   private readonly subs: vscode.Disposable[];
 
   constructor() {
@@ -60,7 +63,8 @@ export class LineHeat implements vscode.Disposable {
   /** Number of lines with heat in the visible editors (for tests and the status). */
   decoratedLines = 0;
 
-  async load(records: MeasuredRecord[], mappings: PathMapping[]): Promise<void> {
+  async load(records: MeasuredRecord[], mappings: PathMapping[], refreshRateHz: number): Promise<void> {
+    this.refreshRateHz = refreshRateHz;
     const files = (await vscode.workspace.findFiles('**/*.lua', '**/node_modules/**', 5000)).map((u) => u.fsPath);
     const maps = resolvePathMappings(mappings);
     const resolved = new Map<string, string | undefined>();
@@ -77,11 +81,24 @@ export class LineHeat implements vscode.Disposable {
     this.render();
   }
 
+  /** The rate in force changed: re-tint and re-word against the new budget. */
+  setRefreshRate(refreshRateHz: number): void {
+    this.refreshRateHz = refreshRateHz;
+    this.render();
+  }
+
+  /** The hover texts of a file's heat in the visible editors, by 1-based line (what the tests read). */
+  hoversIn(fsPath: string): Map<number, string> {
+    return this.hovers.get(fsPath) ?? new Map();
+  }
+
+  private hovers = new Map<string, Map<number, string>>();
+
   /** The heat of a 1-based line of a workspace file, as drawn: its hover text and after-text (for tests). */
   heatAt(fsPath: string, line: number): { hover: string; after: string } | undefined {
     const r = (this.byFile.get(fsPath) ?? []).find((x) => x.line === line);
-    if (!r || !(r.budgetMs > 0 && r.totalMsPerFrame / r.budgetMs >= LEVELS[LEVELS.length - 1].minShare)) return undefined;
-    return { hover: heatHover(r).value, after: vscode.l10n.t('{0} ms/frame', formatMs(r.totalMsPerFrame)) };
+    if (!r || !(r.totalMsPerFrame / budgetMsAt(this.refreshRateHz) >= LEVELS[LEVELS.length - 1].minShare)) return undefined;
+    return { hover: heatHover(r, this.refreshRateHz).value, after: vscode.l10n.t('{0} ms/frame', formatMs(r.totalMsPerFrame)) };
   }
 
   clear(): void {
@@ -95,17 +112,23 @@ export class LineHeat implements vscode.Disposable {
 
   private render(): void {
     let count = 0;
+    const budget = budgetMsAt(this.refreshRateHz);
+    this.hovers.clear();
     for (const editor of vscode.window.visibleTextEditors) {
       const records = this.byFile.get(editor.document.uri.fsPath) ?? [];
       const buckets: vscode.DecorationOptions[][] = LEVELS.map(() => []);
       for (const r of records) {
-        const share = r.budgetMs > 0 ? r.totalMsPerFrame / r.budgetMs : 0;
+        const share = r.totalMsPerFrame / budget;
         const level = LEVELS.findIndex((l) => share >= l.minShare);
         if (level < 0 || r.line < 1 || r.line > editor.document.lineCount) continue;
         const range = editor.document.lineAt(r.line - 1).range;
+        const hover = heatHover(r, this.refreshRateHz);
+        const inFile = this.hovers.get(editor.document.uri.fsPath) ?? new Map<number, string>();
+        inFile.set(r.line, hover.value);
+        this.hovers.set(editor.document.uri.fsPath, inFile);
         buckets[level].push({
           range,
-          hoverMessage: heatHover(r),
+          hoverMessage: hover,
           renderOptions: { after: { contentText: vscode.l10n.t('{0} ms/frame', formatMs(r.totalMsPerFrame)) } },
         });
         count++;

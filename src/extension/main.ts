@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { CaptureStore } from '../core/history/captureStore';
+import type { Profile } from '../core/profile/types';
 import { CaptureCommands } from './captures/captureCommands';
 import { CAPTURES_VIEW_ID, CapturesTreeProvider } from './captures/capturesTree';
 import { COMMANDS, registerCommands } from './commands';
@@ -11,14 +12,16 @@ import { FLAME_GRAPH_VIEW_TYPE, FlameGraphEditorProvider } from './flameGraphEdi
 import { UevrDebugAdapterFactory } from './live/debugAdapter';
 import { LiveViewProvider, LIVE_VIEW_ID } from './live/liveViewProvider';
 import { resolveAttachTarget } from './live/picker';
+import { liveFlows } from './live/flows';
 import { SessionManager, type FinishedCapture } from './live/sessionManager';
 import { openInSpeedscope } from './speedscope/speedscopePanel';
 import { installAgentCommand, uninstallAgentCommand } from './agent/installCommand';
 import { LineHeat } from './lineHeat';
 import { WorkspaceAnalysis } from './workspaceAnalysis';
 import { UserError } from './log';
-import { clearCapture as clearServerCapture, sendCapture, startLanguageClient } from './lsp/client';
-import { readSettings, type Settings } from './settings';
+import { clearCapture as clearServerCapture, sendCapture, sendFrameBudget, startLanguageClient } from './lsp/client';
+import { budgetForProfile, onDidChangeRefreshRate } from './frameBudget';
+import { currentSettings, onDidChangeSettings, readSettings, type Settings } from './settings';
 import { tickOpenFolderStep } from './walkthroughContext';
 
 /** What activate() returns: used by the integration tests, and by other extensions if they wish. */
@@ -56,17 +59,29 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
     return undefined;
   });
   const lineHeat = new LineHeat();
-  const workspaceAnalysis = new WorkspaceAnalysis();
-  context.subscriptions.push(lineHeat, workspaceAnalysis);
+  const workspaceAnalysis = new WorkspaceAnalysis(languageClient);
+  context.subscriptions.push(lineHeat);
   let loadedCapture: string | undefined;
+  let loadedProfile: Profile | undefined;
   context.subscriptions.push(
     flameGraphs.onDidLoadProfile(async (doc) => {
       const s = readSettings(doc.uri);
+      const budget = budgetForProfile(doc.profile, doc.uri);
       loadedCapture = doc.uri.fsPath;
-      await lineHeat.load(doc.records, s.pathMappings);
+      loadedProfile = doc.profile;
+      await lineHeat.load(doc.records, s.pathMappings, budget.refreshRateHz);
       const client = await languageClient;
-      if (client && loadedCapture === doc.uri.fsPath) await sendCapture(client, doc.records, s.pathMappings);
-      log.info(`measured costs of ${doc.uri.fsPath} loaded into the editor (${doc.records.length} lines and functions, ${lineHeat.files.length} workspace files)`);
+      if (client && loadedCapture === doc.uri.fsPath) await sendCapture(client, doc.records, budget.refreshRateHz, s.pathMappings);
+      log.info(`measured costs of ${doc.uri.fsPath} loaded into the editor (${doc.records.length} lines and functions, ${lineHeat.files.length} workspace files; ${budget.refreshRateHz} Hz from the ${budget.source})`);
+    }),
+    // A rate change reaches the editor's measured costs at once (the flame graph, live view and
+    // compare panel listen themselves): line heat here, hovers, diagnostics and CodeLens in the server.
+    onDidChangeRefreshRate(async () => {
+      if (!loadedCapture) return;
+      const hz = budgetForProfile(loadedProfile).refreshRateHz;
+      lineHeat.setRefreshRate(hz);
+      const client = await languageClient;
+      if (client) await sendFrameBudget(client, hz);
     }),
   );
 
@@ -109,53 +124,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
     }),
   );
 
-  const attach = async (config?: Partial<UevrAttachConfiguration>): Promise<string | undefined> => {
-    const target = await resolveAttachTarget(sessions, config ?? {});
-    if (!target) return undefined;
-    const debugConfig: UevrAttachConfiguration =
-      target.kind === 'simulate'
-        ? { type: DEBUG_TYPE, request: 'attach', name: vscode.l10n.t('UEVR: simulated session'), session: 'simulate', scriptsFolder: target.scriptsDir }
-        : target.kind === 'discovery'
-          ? { type: DEBUG_TYPE, request: 'attach', name: 'UEVR', session: target.file }
-          : { type: DEBUG_TYPE, request: 'attach', name: 'UEVR', host: target.host, port: target.port, token: target.token };
-    const attached = new Promise<string | undefined>((resolve) => {
-      const sub = sessions.onDidChangeSession((s) => {
-        if (s) {
-          sub.dispose();
-          resolve(s.label);
-        }
-      });
-      setTimeout(() => {
-        sub.dispose();
-        resolve(sessions.current?.label);
-      }, 60_000);
-    });
-    const started = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], debugConfig);
-    if (!started) throw new UserError(vscode.l10n.t('Could not start the UEVR debug session; see the UEVR Profiler log.'), [vscode.l10n.t('Show Log')]);
-    return attached;
-  };
-
-  const captureFor = async (seconds: number): Promise<string | undefined> => {
-    if (!sessions.current) {
-      const label = await attach();
-      if (!label) return undefined;
-    }
-    const done = sessions.startCapture(seconds, capturesFolder);
-    const finished = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Capturing {0} s of {1}', seconds, sessions.current?.info.game ?? vscode.l10n.t('the game')), cancellable: true },
-      async (progress, token) => {
-        token.onCancellationRequested(() => void sessions.stopCapture().catch(() => undefined));
-        const started = Date.now();
-        const tick = setInterval(() => progress.report({ increment: (100 * 0.5) / seconds, message: `${((Date.now() - started) / 1000).toFixed(0)} s` }), 500);
-        try {
-          return await done;
-        } finally {
-          clearInterval(tick);
-        }
-      },
-    );
-    return finished?.file;
-  };
+  const { attach, captureFor } = liveFlows(sessions, capturesFolder);
 
   registerCommands(context, log, {
     [COMMANDS.attach]: (arg?: unknown) => attach(arg && typeof arg === 'object' ? (arg as Partial<UevrAttachConfiguration>) : undefined),
@@ -165,7 +134,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
       return true;
     },
     [COMMANDS.stopCapture]: async () => (await sessions.stopCapture())?.file,
-    [COMMANDS.captureNextSeconds]: (arg?: unknown) => captureFor(typeof arg === 'number' && arg > 0 ? arg : readSettings().captureSeconds),
+    [COMMANDS.captureNextSeconds]: (arg?: unknown) => captureFor(typeof arg === 'number' && arg > 0 ? arg : currentSettings().captureSeconds),
     [COMMANDS.compareCaptures]: (a?: unknown, b?: unknown) => captures.compare(a as never, b as never),
     [COMMANDS.exportProfile]: (arg?: unknown, format?: unknown, out?: unknown) => captures.export(arg as never, format as never, typeof out === 'string' ? out : undefined),
     [COMMANDS.openInSpeedscope]: async (arg?: unknown) => {
@@ -190,6 +159,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
       }),
     [COMMANDS.clearCapture]: async () => {
       loadedCapture = undefined;
+      loadedProfile = undefined;
       lineHeat.clear();
       const client = await languageClient;
       if (client) await clearServerCapture(client);
@@ -204,18 +174,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
   });
 
   // Settings problems are reported once when they appear, not on every read.
-  const reportSettings = (): void => {
-    for (const p of readSettings().problems) {
+  const reportSettings = (s: Settings): void => {
+    for (const p of s.problems) {
       log.warn(p);
       void vscode.window.showWarningMessage(vscode.l10n.t('UEVR Profiler: {0}', p));
     }
   };
-  reportSettings();
-  context.subscriptions.push(
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('uevrProfiler')) reportSettings();
-    }),
-  );
+  reportSettings(currentSettings());
+  context.subscriptions.push(onDidChangeSettings((e) => reportSettings(e.settings)));
 
   log.info('UEVR Profiler activated');
   return {

@@ -1,3 +1,4 @@
+// Packs and deflates a profile for posting to a webview (the webview channel is slow per byte).
 import { promisify } from 'node:util';
 import { deflateRaw } from 'node:zlib';
 import type { Profile } from '../core/profile/types';

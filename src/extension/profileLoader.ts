@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { Profile } from '../core/profile/types';
 import { UserError } from './log';
 
-import type { MeasuredRecord } from '../core/analyzer/measured';
+import type { MeasuredRecord } from '../core/report/measured';
 import type { ExportJob } from '../worker/profileWorker';
 
 type WorkerMessage =

@@ -1,10 +1,15 @@
+// The extension's settings (uevrProfiler.*), read and validated in one place.
 import * as vscode from 'vscode';
-import { DEFAULT_REFRESH_RATE, budgetMs, isRefreshRate, type RefreshRate } from '../core/budget';
+import { isRefreshRate, type RefreshRate } from '../core/budget';
+import { SECTION, readSettingValues } from '../core/settings';
 import type { PathMapping } from '../core/scriptPaths';
 
 export interface Settings {
-  refreshRateHz: RefreshRate;
-  budgetMs: number;
+  /**
+   * uevrProfiler.refreshRate when the user set it (any scope), else undefined: the rate recorded in a
+   * capture or reported by a session then applies (src/core/budget.ts's resolveFrameBudget).
+   */
+  refreshRate: RefreshRate | undefined;
   samplingHz: number;
   pathMappings: PathMapping[];
   sessionsDirectory: string;
@@ -19,8 +24,6 @@ export interface Settings {
   problems: string[];
 }
 
-const SECTION = 'uevrProfiler';
-
 export interface SimulatorSettings {
   engine?: 'ue4' | 'ue5';
   gcHandler?: 'uevr' | 'lua';
@@ -31,106 +34,72 @@ export interface SimulatorSettings {
   gcMajorMultiplier?: number;
 }
 
-/** uevrProfiler.simulator.*: UEVR's engine generation and its Lua GC options (UEVR menu > Lua). */
-function readSimulator(cfg: vscode.WorkspaceConfiguration, problems: string[]): SimulatorSettings {
-  const out: SimulatorSettings = {};
-  const choice = <T extends string>(key: string, allowed: readonly T[]): T | undefined => {
-    const v = cfg.get<unknown>(`simulator.${key}`);
-    if (v === undefined || v === null || v === '') return undefined;
-    if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
-    problems.push(`${SECTION}.simulator.${key} must be one of ${allowed.join(', ')} (got ${JSON.stringify(v)}); using UEVR's default.`);
-    return undefined;
-  };
-  const range = (key: string, min: number, max: number): number | undefined => {
-    const v = cfg.get<unknown>(`simulator.${key}`);
-    if (v === undefined || v === null) return undefined;
-    if (typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max) return v;
-    problems.push(`${SECTION}.simulator.${key} must be a number from ${min} to ${max} (got ${JSON.stringify(v)}); using UEVR's default.`);
-    return undefined;
-  };
-  const engine = choice('engine', ['ue4', 'ue5'] as const);
-  const gcHandler = choice('gcHandler', ['uevr', 'lua'] as const);
-  const gcType = choice('gcType', ['step', 'full'] as const);
-  const gcMode = choice('gcMode', ['generational', 'incremental'] as const);
-  const gcBudgetUs = range('gcBudgetUs', 0, 2000);
-  const gcMinorMultiplier = range('gcMinorMultiplier', 1, 200);
-  const gcMajorMultiplier = range('gcMajorMultiplier', 1, 1000);
-  if (engine) out.engine = engine;
-  if (gcHandler) out.gcHandler = gcHandler;
-  if (gcType) out.gcType = gcType;
-  if (gcMode) out.gcMode = gcMode;
-  if (gcBudgetUs !== undefined) out.gcBudgetUs = gcBudgetUs;
-  if (gcMinorMultiplier !== undefined) out.gcMinorMultiplier = gcMinorMultiplier;
-  if (gcMajorMultiplier !== undefined) out.gcMajorMultiplier = gcMajorMultiplier;
-  return out;
+/** The value the user set for a key in any scope (not the default), or undefined. */
+function userValue(cfg: vscode.WorkspaceConfiguration, key: string): unknown {
+  const i = cfg.inspect<unknown>(key);
+  return i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
 }
 
-function num(cfg: vscode.WorkspaceConfiguration, key: string, def: number, min: number, max: number, problems: string[]): number {
-  const v = cfg.get<unknown>(key, def);
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
-    problems.push(`${SECTION}.${key} must be a number from ${min} to ${max} (got ${JSON.stringify(v)}); using ${def}.`);
-    return def;
-  }
-  return v;
-}
-
-/** Reads and validates the settings; a bad value never throws, it falls back and is reported. */
+/**
+ * Reads and validates the settings through the one schema (src/core/settings.ts); a bad value never
+ * throws, it falls back to the schema's default and is reported in `problems`.
+ */
 export function readSettings(scope?: vscode.ConfigurationScope): Settings {
   const cfg = vscode.workspace.getConfiguration(SECTION, scope);
-  const problems: string[] = [];
-
-  let refreshRateHz: RefreshRate = DEFAULT_REFRESH_RATE;
-  const rr = cfg.get<unknown>('refreshRate', DEFAULT_REFRESH_RATE);
-  if (isRefreshRate(rr)) refreshRateHz = rr;
-  else problems.push(`${SECTION}.refreshRate must be one of 72, 80, 90, 120, 144 (got ${JSON.stringify(rr)}); using ${DEFAULT_REFRESH_RATE} Hz.`);
-
-  const rawMappings = cfg.get<unknown>('pathMappings', []);
-  const pathMappings: PathMapping[] = [];
-  if (Array.isArray(rawMappings)) {
-    rawMappings.forEach((m: unknown, i) => {
-      const rec = m as Record<string, unknown> | null;
-      if (rec && typeof rec.from === 'string' && typeof rec.to === 'string' && rec.from && rec.to) {
-        pathMappings.push({ from: rec.from, to: rec.to });
-      } else {
-        problems.push(`${SECTION}.pathMappings[${i}] needs a non-empty "from" and "to"; it is ignored.`);
-      }
-    });
-  } else {
-    problems.push(`${SECTION}.pathMappings must be a list of {"from", "to"}; it is ignored.`);
-  }
-
-  const rawRules = cfg.get<unknown>('analyzer.disabledRules', []);
-  const disabledRules = Array.isArray(rawRules) ? rawRules.filter((r): r is string => typeof r === 'string' && /^UEVR\d{3}$/.test(r)) : [];
-  if (!Array.isArray(rawRules) || disabledRules.length !== rawRules.length) {
-    problems.push(`${SECTION}.analyzer.disabledRules must list rule codes like "UEVR013"; other entries are ignored.`);
-  }
-
-  const globs = (key: string): string[] => {
-    const v = cfg.get<unknown>(key, []);
-    const ok = Array.isArray(v) ? v.filter((g): g is string => typeof g === 'string' && g.length > 0) : [];
-    if (!Array.isArray(v) || ok.length !== v.length) problems.push(`${SECTION}.${key} must be a list of glob strings; other entries are ignored.`);
-    return ok;
-  };
-  const analyzerScope = { include: globs('analyzer.include'), exclude: globs('analyzer.exclude') };
-
-  const sessionsDirectory = cfg.get<unknown>('sessionsDirectory', '');
+  const rawRate = userValue(cfg, 'refreshRate');
+  const { values: v, problems } = readSettingValues((key) => (key === 'refreshRate' ? rawRate : cfg.get<unknown>(key)));
+  // Not set, or set to something unusable: the capture's or the session's rate applies (budget.ts).
+  const refreshRate = rawRate !== undefined && isRefreshRate(rawRate) ? rawRate : undefined;
   return {
-    refreshRateHz,
-    budgetMs: budgetMs(refreshRateHz),
-    samplingHz: num(cfg, 'sampling.rateHz', 1000, 100, 10000, problems),
-    pathMappings,
-    sessionsDirectory: typeof sessionsDirectory === 'string' ? sessionsDirectory : '',
-    alerts: {
-      enabled: cfg.get<unknown>('alerts.enabled', true) !== false,
-      scriptsBudgetPercent: num(cfg, 'alerts.scriptsBudgetPercent', 20, 1, 100, problems),
-      sustainedFrames: num(cfg, 'alerts.sustainedFrames', 90, 1, 1_000_000, problems),
+    refreshRate,
+    samplingHz: v['sampling.rateHz'],
+    pathMappings: v.pathMappings as PathMapping[],
+    sessionsDirectory: v.sessionsDirectory,
+    alerts: { enabled: v['alerts.enabled'], scriptsBudgetPercent: v['alerts.scriptsBudgetPercent'], sustainedFrames: v['alerts.sustainedFrames'] },
+    captureSeconds: v['capture.defaultSeconds'],
+    disabledRules: v['analyzer.disabledRules'] as string[],
+    simulator: {
+      engine: v['simulator.engine'],
+      gcHandler: v['simulator.gcHandler'],
+      gcType: v['simulator.gcType'],
+      gcMode: v['simulator.gcMode'],
+      gcBudgetUs: v['simulator.gcBudgetUs'],
+      gcMinorMultiplier: v['simulator.gcMinorMultiplier'],
+      gcMajorMultiplier: v['simulator.gcMajorMultiplier'],
     },
-    captureSeconds: num(cfg, 'capture.defaultSeconds', 5, 1, 600, problems),
-    disabledRules,
-    simulator: readSimulator(cfg, problems),
-    analyzerScope,
-    problems,
+    analyzerScope: { include: v['analyzer.include'] as string[], exclude: v['analyzer.exclude'] as string[] },
+    problems: problems.map((p) => (p.startsWith(`${SECTION}.refreshRate `) ? p.replace(/using \d+\.$/, "using the capture's rate or the default.") : p)),
   };
+}
+
+let snapshot: Settings | undefined;
+const changed = new vscode.EventEmitter<SettingsChange>();
+let watching: vscode.Disposable | undefined;
+
+export interface SettingsChange {
+  settings: Settings;
+  /** Did this change touch `uevrProfiler.<key>` (or a section of it, e.g. "alerts")? */
+  affects(key: string): boolean;
+}
+
+function watch(): void {
+  watching ??= vscode.workspace.onDidChangeConfiguration((e) => {
+    if (!e.affectsConfiguration(SECTION)) return;
+    snapshot = readSettings();
+    changed.fire({ settings: snapshot, affects: (key) => e.affectsConfiguration(`${SECTION}.${key}`) });
+  });
+}
+
+/** The window's settings (no resource scope): one snapshot, re-read only when they change. */
+export function currentSettings(): Settings {
+  watch();
+  return (snapshot ??= readSettings());
+}
+
+/** Fires once per change of any uevrProfiler setting, with the new snapshot. */
+export function onDidChangeSettings(listener: (e: SettingsChange) => unknown): vscode.Disposable {
+  watch();
+  return changed.event(listener);
 }
 
 /**

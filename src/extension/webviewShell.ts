@@ -1,3 +1,4 @@
+// The HTML shell of every webview of ours: strict CSP, nonce, the bundle from dist/webview.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 

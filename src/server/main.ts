@@ -11,12 +11,12 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
 import { AnalyzerService, FIX_ALL_KIND, type ServiceSettings } from './service';
-import type { MeasuredRecord, PathMapping } from '../core/analyzer/measured';
+import type { MeasuredRecord } from '../core/report/measured';
+import type { PathMapping } from '../core/scriptPaths';
 import { scopeSettingsFrom } from '../core/analyzer/scope';
-
-/** Custom notifications (client → server). */
-export const LOAD_CAPTURE = 'uevr/loadCapture';
-export const CLEAR_CAPTURE = 'uevr/clearCapture';
+import { ANALYZE_WORKSPACE, CLEAR_CAPTURE, LOAD_CAPTURE, SET_FRAME_BUDGET, rateIn } from '../core/lsp/messages';
+import { WorkspaceAnalysis } from './workspaceAnalysis';
+import { checkSetting } from '../core/settings';
 const DEBOUNCE_MS = 200;
 /** How long an analysis waits for the client's workspace/configuration answer before going on without it. */
 const PULL_TIMEOUT_MS = 3_000;
@@ -24,6 +24,13 @@ const PULL_TIMEOUT_MS = 3_000;
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const service = new AnalyzerService();
+/** "Analyze Workspace Scripts": the files that are not open get their findings from here. */
+const workspace = new WorkspaceAnalysis({
+  scope: (uri) => service.settingsFor(uri),
+  disabledRules: (uri) => service.settingsFor(uri).disabledRules,
+  folderOf: (uri) => service.folderOf(uri),
+  roots: () => service.workspaceRoots,
+});
 const timers = new Map<string, NodeJS.Timeout>();
 let canRefreshLenses = false;
 /** Does the client answer workspace/configuration? Then settings are pulled per workspace folder. */
@@ -37,13 +44,12 @@ function settingsFrom(raw: unknown): Partial<ServiceSettings> {
   const out: Partial<ServiceSettings> = {};
   const root = (raw && typeof raw === 'object' ? (raw as Record<string, unknown>).uevrProfiler ?? raw : {}) as Record<string, unknown>;
   const analyzer = root.analyzer as Record<string, unknown> | undefined;
+  // Validated by the one settings schema (src/core/settings.ts), as the extension does: bad entries are dropped.
   const dr = analyzer?.disabledRules ?? root.disabledRules;
-  if (Array.isArray(dr)) out.disabledRules = dr.filter((x): x is string => typeof x === 'string');
+  if (Array.isArray(dr)) out.disabledRules = checkSetting('analyzer.disabledRules', dr).value as string[];
   Object.assign(out, scopeSettingsFrom(analyzer));
   const pm = root.pathMappings;
-  if (Array.isArray(pm)) {
-    out.pathMappings = pm.filter((m): m is PathMapping => !!m && typeof m === 'object' && typeof (m as PathMapping).from === 'string' && typeof (m as PathMapping).to === 'string');
-  }
+  if (Array.isArray(pm)) out.pathMappings = checkSetting('pathMappings', pm).value as PathMapping[];
   return out;
 }
 
@@ -197,7 +203,8 @@ documents.onDidChangeContent((e) => schedule(e.document.uri));
 documents.onDidClose((e) => {
   clearTimeout(timers.get(e.document.uri));
   service.close(e.document.uri);
-  connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  // Back to the workspace run's findings (if it analysed this file), else nothing.
+  connection.sendDiagnostics({ uri: e.document.uri, diagnostics: workspace.diagnosticsOf(e.document.uri) ?? [] });
 });
 
 /** Requests read the latest text (an edit may still be inside its debounce window). */
@@ -236,12 +243,29 @@ connection.onCodeLens((p) => guarded('code lens', p.textDocument.uri, [], () => 
 connection.onNotification(LOAD_CAPTURE, (p: { records?: unknown; pathMappings?: unknown }) => {
   const records = Array.isArray(p?.records) ? (p.records as MeasuredRecord[]) : [];
   if (Array.isArray(p?.pathMappings)) service.setSettings(settingsFrom({ pathMappings: p.pathMappings }));
-  service.loadCapture(records);
+  service.loadCapture(records, rateIn(p));
+  republishAll();
+});
+connection.onNotification(SET_FRAME_BUDGET, (p: unknown) => {
+  service.setRefreshRate(rateIn(p));
   republishAll();
 });
 connection.onNotification(CLEAR_CAPTURE, () => {
   service.clearCapture();
   republishAll();
+});
+
+connection.onRequest(ANALYZE_WORKSPACE, async (p: unknown, token) => {
+  const raw = p && typeof p === 'object' ? (p as Record<string, unknown>).files : undefined;
+  const files = Array.isArray(raw) ? raw.filter((f): f is string => typeof f === 'string') : [];
+  // Each folder's own settings (include/exclude/disabledRules), pulled as for an open document.
+  const firstOfFolder = new Map<string, string>();
+  for (const uri of files) if (!firstOfFolder.has(service.folderOf(uri))) firstOfFolder.set(service.folderOf(uri), uri);
+  await Promise.all([...firstOfFolder.values()].map((uri) => folderSettings(uri)));
+  const { publish, result } = await workspace.run(files, () => token.isCancellationRequested);
+  // Open documents are the live analysis's: their diagnostics stay as published.
+  for (const [uri, diagnostics] of publish) if (!documents.get(uri)) connection.sendDiagnostics({ uri, diagnostics });
+  return result;
 });
 
 documents.listen(connection);

@@ -8,6 +8,7 @@ import {
   type CodeLens, type Diagnostic, type Hover, type Position, type Range,
 } from 'vscode-languageserver';
 import { readSmallRegularFileSync } from '../core/io/safeRead';
+import { DEFAULT_REFRESH_RATE, isKnownRate } from '../core/budget';
 import { analyze, analyzeFiles, fixAll, fixKeepsSyntax } from '../core/analyzer/analyze';
 import { API_COSTS, RULE_BY_CODE } from '../core/analyzer/catalog';
 import {
@@ -54,6 +55,8 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 export class AnalyzerService {
   private docs = new Map<string, DocState>();
   private records: MeasuredRecord[] = [];
+  /** The rate in force for the loaded capture (the client resolves the precedence and sends it). */
+  private refreshRateHz: number = DEFAULT_REFRESH_RATE;
   /** The window-wide settings (initialization options, pushed configuration): what a folder does not override. */
   settings: ServiceSettings = { disabledRules: [], pathMappings: [], ...DEFAULT_SCOPE };
   /**
@@ -161,7 +164,20 @@ export class AnalyzerService {
     }
   }
 
-  loadCapture(records: MeasuredRecord[]): void {
+  /** A new rate in force: measured findings, hovers and CodeLens re-word their costs against its budget. */
+  setRefreshRate(hz: number | undefined): void {
+    const next = isKnownRate(hz) ? hz : DEFAULT_REFRESH_RATE;
+    if (next === this.refreshRateHz) return;
+    this.refreshRateHz = next;
+    for (const d of this.docs.values()) d.findings = null;
+  }
+
+  get budgetRefreshRateHz(): number {
+    return this.refreshRateHz;
+  }
+
+  loadCapture(records: MeasuredRecord[], refreshRateHz?: number): void {
+    this.refreshRateHz = isKnownRate(refreshRateHz) ? refreshRateHz : DEFAULT_REFRESH_RATE;
     // Records come over the wire from the extension: keep well-formed ones, coerce numbers, never throw.
     const num = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) && x >= 0 ? x : 0);
     // null (or anything not a number) means "not measured": calls of sampled functions, p95 without frames.
@@ -171,7 +187,7 @@ export class AnalyzerService {
       .map((r) => ({
         ...r,
         selfMsPerFrame: num(r.selfMsPerFrame), totalMsPerFrame: num(r.totalMsPerFrame), callsPerFrame: opt(r.callsPerFrame),
-        p95Ms: opt(r.p95Ms), budgetMs: num(r.budgetMs) || 1000 / (num(r.refreshRateHz) || 90), refreshRateHz: num(r.refreshRateHz) || 90,
+        p95Ms: opt(r.p95Ms),
         topCallers: Array.isArray(r.topCallers) ? r.topCallers.filter((c) => c && typeof c.name === 'string').map((c) => ({ name: c.name, msPerFrame: num(c.msPerFrame) })) : [],
         functionName: typeof r.functionName === 'string' ? r.functionName : undefined,
         inFunction: typeof r.inFunction === 'string' ? r.inFunction : undefined,
@@ -318,8 +334,8 @@ export class AnalyzerService {
         : analyze(d.text, uri, { disabledRules, resolveRequire: this.resolveRequire, incremental: true });
       const recs = this.recordsFor(uri);
       if (recs.length) {
-        f = applyMeasured(f, recs);
-        const hs = hotspotFindings(recs, (l) => d.lines.range(d.lines.starts[l] ?? d.text.length, (d.lines.starts[l] ?? d.text.length) + d.lines.lineText(l).length));
+        f = applyMeasured(f, recs, this.refreshRateHz);
+        const hs = hotspotFindings(recs, (l) => d.lines.range(d.lines.starts[l] ?? d.text.length, (d.lines.starts[l] ?? d.text.length) + d.lines.lineText(l).length), this.refreshRateHz);
         f = [...f, ...hs.filter((h) => !disabledRules.includes(h.code))];
       }
       d.findings = f;
@@ -375,7 +391,7 @@ export class AnalyzerService {
     const onLine = this.findings(uri).filter((f) => f.range.start.line <= pos.line && pos.line <= f.range.end.line);
     const rec = byLine(this.recordsFor(uri)).get(pos.line + 1);
     const parts: string[] = [];
-    if (rec) parts.push(measuredHover(rec, onLine));
+    if (rec) parts.push(measuredHover(rec, onLine, this.refreshRateHz));
     // UEVR API call under the cursor: its cost.
     const lineText = d.lines.lineText(pos.line);
     const word = wordAt(lineText, pos.character);
@@ -400,14 +416,14 @@ export class AnalyzerService {
       command: { title, command: '' },
     });
     if (fnRecs.length) {
-      for (const r of fnRecs) lenses.push(lens(Math.max(0, r.line - 1), lensTitle(r.selfMsPerFrame, r.totalMsPerFrame, r.callsPerFrame, r.budgetMs)));
+      for (const r of fnRecs) lenses.push(lens(Math.max(0, r.line - 1), lensTitle(r.selfMsPerFrame, r.totalMsPerFrame, r.callsPerFrame, this.refreshRateHz)));
       return lenses;
     }
     // Sum line self times into the innermost function holding each line.
     const chunk = parse(d.text);
     const fns: FunctionExpr[] = [];
     walk(chunk.body, (n) => { if (n.kind === 'Function') fns.push(n); });
-    const span = fns.map((f) => ({ f, a: d.lines.lineOf(f.start) + 1, b: d.lines.lineOf(f.end) + 1, self: 0, total: 0, calls: null as number | null, budget: 0 }));
+    const span = fns.map((f) => ({ f, a: d.lines.lineOf(f.start) + 1, b: d.lines.lineOf(f.end) + 1, self: 0, total: 0, calls: null as number | null }));
     for (const r of byLine(recs).values()) {
       let best: (typeof span)[number] | undefined;
       for (const s of span) if (s.a <= r.line && r.line <= s.b && (!best || s.b - s.a < best.b - best.a)) best = s;
@@ -415,9 +431,8 @@ export class AnalyzerService {
       best.self += r.selfMsPerFrame;
       best.total = Math.max(best.total, r.totalMsPerFrame, best.self);
       if (r.line === best.a) best.calls = r.callsPerFrame;
-      best.budget = r.budgetMs;
     }
-    for (const s of span) if (s.self > 0 || s.total > 0) lenses.push(lens(s.a - 1, lensTitle(s.self, s.total, s.calls, s.budget)));
+    for (const s of span) if (s.self > 0 || s.total > 0) lenses.push(lens(s.a - 1, lensTitle(s.self, s.total, s.calls, this.refreshRateHz)));
     return lenses;
   }
 }

@@ -13,6 +13,7 @@ import { transferablesOf } from '../core/profile/transfer';
 import type { Profile } from '../core/profile/types';
 import { renderStandaloneHtml } from '../core/view/standaloneHtml';
 import { measuredRecords } from '../core/report/measured';
+import { resolveFrameBudget } from '../core/budget';
 import { readRegularFile } from '../core/io/safeRead';
 
 export interface ExportJob {
@@ -21,14 +22,23 @@ export interface ExportJob {
   /** For html: the folder with webview/flamegraph.js|css (the extension's dist/). */
   distDir?: string;
   title?: string;
+  /** uevrProfiler.refreshRate when set; else the profile's recorded rate applies (budget.ts's precedence). */
   refreshRateHz?: number;
 }
 
 export interface WorkerJob {
   path: string;
   export?: ExportJob;
-  /** Also compute the measured costs for the editor (per line/function) at this refresh rate. */
+  /**
+   * Also compute the measured costs for the editor (per line/function). The value is the setting's
+   * rate when set (0 when not): it only matters for profiles without game frames (summary.ts).
+   */
   measureAtHz?: number;
+}
+
+/** The rate in force for a profile: the setting when set, else the one it recorded, else the default. */
+function rateFor(profile: Profile, settingHz: number | undefined): number {
+  return resolveFrameBudget({ setting: settingHz, recorded: Number(profile.meta.refreshRateHz) || 0 }).refreshRateHz;
 }
 
 async function writeChunks(out: string, chunks: Iterable<string>): Promise<void> {
@@ -44,7 +54,7 @@ async function runExport(profile: Profile, job: ExportJob): Promise<void> {
   if (job.format === 'html') {
     const dist = job.distDir ?? join(__dirname);
     const bundle = { js: readFileSync(join(dist, 'webview', 'flamegraph.js'), 'utf8'), css: readFileSync(join(dist, 'webview', 'flamegraph.css'), 'utf8') };
-    await writeChunks(job.out, [renderStandaloneHtml(profile, { title: job.title ?? profile.name, refreshRateHz: job.refreshRateHz ?? 90 }, bundle)]);
+    await writeChunks(job.out, [renderStandaloneHtml(profile, { title: job.title ?? profile.name, refreshRateHz: rateFor(profile, job.refreshRateHz) }, bundle)]);
   } else {
     await writeChunks(job.out, exportProfileChunks(profile, job.format));
   }
@@ -71,14 +81,14 @@ async function main(): Promise<void> {
       await runExport(profile, job.export);
       port.postMessage({ type: 'done' });
     } else {
-      if (job.measureAtHz) {
+      if (job.measureAtHz !== undefined) {
         // The flame graph must not wait for the editor's measured costs (a second or more on a big
         // capture): send a copy of the profile now, measure, then send the records.
         port.postMessage({ type: 'profile', profile });
         // …and measure only when told (after the first paint): on two cores, measuring while the
         // webview starts delays the paint the user is waiting for.
         await new Promise<void>((resolve) => port.once('message', () => resolve()));
-        const records = measuredRecords(profile, { refreshRateHz: job.measureAtHz });
+        const records = measuredRecords(profile, { refreshRateHz: rateFor(profile, job.measureAtHz) });
         port.postMessage({ type: 'done', records });
       } else {
         port.postMessage({ type: 'done', profile }, transferablesOf(profile));

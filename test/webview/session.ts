@@ -97,7 +97,7 @@ export class WebviewSession {
           if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x)]));
           return v;
         };
-        window.postMessage({ type: 'profile', profile: revive(p), settings: { refreshRateHz: 90, budgetMs: 1000 / 90 }, title: 'in vscode' }, '*');
+        window.postMessage({ type: 'profile', profile: revive(p), settings: { refreshRateHz: 90 }, title: 'in vscode' }, '*');
       }, plain);
       await page.waitForSelector('body[data-ready]', { state: 'attached' });
     };

@@ -3,6 +3,7 @@
 // Profile strings (callback labels, log lines) are untrusted: textContent only, never innerHTML.
 import './live.css';
 import type { FromLiveView, LiveSnapshot, ToLiveView } from '../../src/core/live/messages';
+import { budgetMsAt, describeBudget, formatMs as fmt } from '../../src/core/budget';
 
 interface VsCodeApi {
   postMessage(msg: FromLiveView): void;
@@ -29,11 +30,8 @@ function seriesColor(i: number): string {
   return cssVar(PALETTE[i % PALETTE.length], FALLBACK[i % FALLBACK.length]);
 }
 
-function fmt(ms: number): string {
-  return ms < 0.1 ? ms.toFixed(3) : ms < 10 ? ms.toFixed(2) : ms.toFixed(1);
-}
-
-function mean(a: Float64Array, last = 90): number {
+/** Mean of the last `last` values (the alert settings' sustainedFrames: what an alert averages over). */
+function mean(a: Float64Array, last: number): number {
   const n = Math.min(last, a.length);
   if (n === 0) return 0;
   let s = 0;
@@ -121,14 +119,16 @@ function render(s: LiveSnapshot): void {
   idle.textContent = '';
   const fg = cssVar('--vscode-foreground', '#ccc');
   const err = cssVar('--vscode-errorForeground', '#f14c4c');
-  const scripts = mean(s.scriptsMs);
-  const frame = mean(s.frameMs);
-  const share = (scripts / s.budgetMs) * 100;
+  const avgOver = Math.max(1, s.alerts.sustainedFrames);
+  const budgetMs = budgetMsAt(s.refreshRateHz);
+  const scripts = mean(s.scriptsMs, avgOver);
+  const frame = mean(s.frameMs, avgOver);
+  const share = (scripts / budgetMs) * 100;
   summary.replaceChildren();
   const head = el('div', undefined, s.session);
   const cost = el('div');
-  const scriptsSpan = el('span', share > 20 ? 'over' : 'ok', `scripts ${fmt(scripts)} ms/frame (${share.toFixed(1)}% of ${fmt(s.budgetMs)} ms at ${s.refreshRateHz} Hz)`);
-  cost.append(scriptsSpan, document.createTextNode(` · frame ${fmt(frame)} ms · GC ${fmt(mean(s.gcMs))} ms · Lua ${(s.luaMemoryKb[s.luaMemoryKb.length - 1] / 1024 || 0).toFixed(1)} MiB · profiler ${fmt(mean(s.overheadMs))} ms`));
+  const scriptsSpan = el('span', share > s.alerts.scriptsBudgetPercent ? 'over' : 'ok', `scripts ${fmt(scripts)} ms/frame (${share.toFixed(1)}% of ${describeBudget(s.refreshRateHz)})`);
+  cost.append(scriptsSpan, document.createTextNode(` · frame ${fmt(frame)} ms · GC ${fmt(mean(s.gcMs, avgOver))} ms · Lua ${(s.luaMemoryKb[s.luaMemoryKb.length - 1] / 1024 || 0).toFixed(1)} MiB · profiler ${fmt(mean(s.overheadMs, avgOver))} ms`));
   summary.append(head, cost);
   if (s.capture) {
     const planned = s.capture.plannedSeconds > 0 ? ` of ${s.capture.plannedSeconds} s` : '';
@@ -142,10 +142,10 @@ function render(s: LiveSnapshot): void {
   // Frame time with the budget line; scripts as a second line.
   {
     const { ctx, w, h } = prepare(frameCanvas);
-    const max = Math.max(s.budgetMs * 1.5, maxOf(s.frameMs) * 1.1);
+    const max = Math.max(budgetMs * 1.5, maxOf(s.frameMs) * 1.1);
     line(ctx, s.frameMs, w, h, max, seriesColor(0));
     line(ctx, s.scriptsMs, w, h, max, seriesColor(1));
-    hline(ctx, h - (s.budgetMs / max) * (h - 2) - 1, w, err, `budget ${fmt(s.budgetMs)} ms`);
+    hline(ctx, h - (budgetMs / max) * (h - 2) - 1, w, err, `budget ${fmt(budgetMs)} ms`);
   }
   // Callbacks stacked.
   {
@@ -169,7 +169,7 @@ function render(s: LiveSnapshot): void {
     ctx.fillText(`${fmt(max)} ms`, 4, 10);
     legend.replaceChildren(
       ...s.callbacks.map((c, k) => {
-        const span = el('span', undefined, `${c.label}: ${fmt(mean(c.ms))} ms`);
+        const span = el('span', undefined, `${c.label}: ${fmt(mean(c.ms, avgOver))} ms`);
         span.style.setProperty('--swatch', seriesColor(k));
         return span;
       }),

@@ -3,16 +3,18 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { recordCapture, type RecordProgress } from '../../core/capture/recorder';
+import { recordCapture, type RecordProgress } from '../../core/session/recorder';
 import { SessionClient, SessionError } from '../../core/session/client';
 import { SessionServer } from '../../core/session/server';
 import { newToken } from '../../core/session/discovery';
-import type { SessionBackend } from '../../core/session/backend';
+import type { SessionBackend } from '../../core/protocol/types';
 import { parse, num, str } from '../args';
 import { InputError, UsageError } from '../errors';
 import type { CliIO } from '../io';
 import { finishScriptErrors, SIM_FLAGS, SIM_FLAGS_USAGE, simFlags, startSimulation } from '../simBridge';
 import type { Command } from './types';
+import { rateOrDefault } from '../../core/budget';
+import { SAMPLING_RATE, SETTINGS, describeSamplingClamp } from '../../core/settings';
 
 export interface CaptureTarget {
   client: SessionClient;
@@ -90,8 +92,9 @@ export const captureCommand: Command = {
     if (sources.length !== 1) throw new UsageError('capture: give exactly one of --sim DIR, --attach HOST:PORT, --session FILE');
     const out = str(p, 'out');
     if (!out) throw new UsageError('capture: missing --out FILE');
-    const seconds = num(p, 'seconds', 'capture', { min: 0.1, max: 3600 }) ?? 5;
-    const samplingHz = num(p, 'sampling-hz', 'capture', { min: 1, max: 100_000 }) ?? 1000;
+    const seconds = num(p, 'seconds', 'capture', { min: 0.1, max: 3600 }) ?? SETTINGS['capture.defaultSeconds'].default;
+    // The settings schema's range and default (src/core/settings.ts): the same as the extension's.
+    const samplingHz = num(p, 'sampling-hz', 'capture', { min: SAMPLING_RATE.minimum, max: SAMPLING_RATE.maximum }) ?? SAMPLING_RATE.default;
     const hz = num(p, 'hz', 'capture', { min: 1, max: 1000 });
     // `--out -`: the capture is recorded to a temporary file (it is written as it streams) and then
     // copied to stdout, so that it can be piped; the progress and the summary stay on stderr.
@@ -107,7 +110,7 @@ export const captureCommand: Command = {
     let target: CaptureTarget;
     try {
       if (str(p, 'sim') !== undefined) {
-        const sim = await startSimulation(resolve(io.cwd, str(p, 'sim')!), { refreshRateHz: hz ?? 90, realtime: true, ...simFlags(p, 'capture') }, io);
+        const sim = await startSimulation(resolve(io.cwd, str(p, 'sim')!), { refreshRateHz: rateOrDefault(hz), realtime: true, ...simFlags(p, 'capture') }, io);
         const t = await attachInProcess(sim);
         target = {
           client: t.client,
@@ -140,7 +143,13 @@ export const captureCommand: Command = {
     }
     const progress = progressPrinter(io, seconds);
     try {
-      const r = await recordCapture(target.client, outPath, { seconds, samplingHz, onProgress: progress.update, signal: io.signal, tool: 'uevr-prof capture' });
+      const r = await recordCapture(target.client, outPath, {
+        seconds, samplingHz, onProgress: progress.update, signal: io.signal, tool: 'uevr-prof capture',
+        onSampling: (actual) => {
+          const clamp = describeSamplingClamp(samplingHz, actual);
+          if (clamp) io.stderr(`note: ${clamp}\n`);
+        },
+      });
       progress.done();
       if (!r.complete) io.stderr(`capture ended early: ${r.reason}\n`);
       if (r.droppedFrames) io.stderr(`warning: ${r.droppedFrames} frames were dropped because the capture could not keep up\n`);

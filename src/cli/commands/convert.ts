@@ -9,6 +9,7 @@ import { InputError, UsageError } from '../errors';
 import { profileToHtml } from '../html';
 import { loadProfileFile } from '../load';
 import type { Command } from './types';
+import { resolveFrameBudget } from '../../core/budget';
 
 const TARGETS = [...EXPORT_FORMATS, 'html'] as const;
 
@@ -50,7 +51,7 @@ export const convertCommand: Command = {
     // The converted file cannot carry the capture's notes: say what is missing from it here.
     if (profile.meta.truncated) io.stderr(`note: ${file} is truncated: ${String(profile.meta.truncatedReason ?? 'it ended early')}\n`);
     if (profile.meta.damage) io.stderr(`note: ${file} is damaged: ${String(profile.meta.damage)}\n`);
-    const hz = num(p, 'hz', 'convert', { min: 1, max: 1000 }) ?? (Number(profile.meta.refreshRateHz) || 90);
+    const hz = resolveFrameBudget({ launch: num(p, 'hz', 'convert', { min: 1, max: 1000 }), recorded: Number(profile.meta.refreshRateHz) || 0 }).refreshRateHz;
     const chunks = exportTo(to as ExportFormat | 'html', profile, hz);
     // `--out -`: the converted profile itself goes to stdout (for a pipe), not the name of a file.
     if (out === '-') {

@@ -1,7 +1,9 @@
+// `uevr-prof demo`: runs the example mods in the simulated session, captures a few seconds, prints the
+// report and writes the capture, a speedscope file and a standalone HTML page (the five-minute tour).
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { readCapture } from '../../core/capture/reader';
-import { recordCapture } from '../../core/capture/recorder';
+import { recordCapture } from '../../core/session/recorder';
 import { parse, num, str } from '../args';
 import { InputError, UsageError } from '../errors';
 import { packageRoot } from '../paths';
@@ -10,6 +12,8 @@ import { finishScriptErrors, startSimulation } from '../simBridge';
 import { attachInProcess, progressPrinter } from './capture';
 import { exportTo, writeChunks } from './convert';
 import type { Command } from './types';
+import { rateOrDefault } from '../../core/budget';
+import { SAMPLING_RATE } from '../../core/settings';
 
 export const demoCommand: Command = {
   summary: 'run the example mods in the simulated session, capture a few seconds, print the report and write capture, speedscope and HTML files',
@@ -18,7 +22,7 @@ export const demoCommand: Command = {
     const p = parse(argv, { seconds: { type: 'string' }, out: { type: 'string' }, scripts: { type: 'string' }, hz: { type: 'string' } }, 'demo');
     if (p.positionals.length) throw new UsageError(`demo: unexpected argument "${p.positionals[0]}"`);
     const seconds = num(p, 'seconds', 'demo', { min: 0.5, max: 600 }) ?? 4;
-    const hz = num(p, 'hz', 'demo', { min: 1, max: 1000 }) ?? 90;
+    const hz = rateOrDefault(num(p, 'hz', 'demo', { min: 1, max: 1000 }));
     const outDir = resolve(io.cwd, str(p, 'out') ?? join('out', 'demo'));
     const scripts = str(p, 'scripts') ? resolve(io.cwd, str(p, 'scripts')!) : [join(packageRoot(), 'examples'), join(io.cwd, 'examples')].find((d) => existsSync(d));
     if (!scripts) throw new InputError('demo: the examples/ folder of mods was not found (give --scripts DIR)');
@@ -33,7 +37,7 @@ export const demoCommand: Command = {
         const { mkdirSync } = await import('node:fs');
         mkdirSync(outDir, { recursive: true });
         const progress = progressPrinter(io, seconds);
-        const r = await recordCapture(t.client, capPath, { seconds, samplingHz: 1000, onProgress: progress.update, signal: io.signal, tool: 'uevr-prof demo' });
+        const r = await recordCapture(t.client, capPath, { seconds, samplingHz: SAMPLING_RATE.default, onProgress: progress.update, signal: io.signal, tool: 'uevr-prof demo' });
         progress.done();
         if (!r.complete) io.stderr(`capture ended early: ${r.reason}\n`);
         ok = r.frames > 0;

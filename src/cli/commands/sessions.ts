@@ -1,3 +1,4 @@
+// `uevr-prof sessions`: lists the live sessions announced in the sessions folder (never their tokens).
 import { defaultSessionsDir, listSessions } from '../../core/session/discovery';
 import { parse, str } from '../args';
 import { UsageError } from '../errors';

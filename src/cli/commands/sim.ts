@@ -1,3 +1,5 @@
+// `uevr-prof sim`: runs a simulated UEVR session on a folder of mod scripts and serves it on 127.0.0.1
+// like a game would (announced in the sessions folder), until killed.
 import { resolve } from 'node:path';
 import { SessionServer } from '../../core/session/server';
 import { announceSession, defaultSessionsDir, newToken } from '../../core/session/discovery';
@@ -5,6 +7,7 @@ import { parse, num, str } from '../args';
 import { InputError, UsageError } from '../errors';
 import { finishScriptErrors, SIM_FLAGS, SIM_FLAGS_USAGE, simFlags, startSimulation } from '../simBridge';
 import type { Command } from './types';
+import { rateOrDefault } from '../../core/budget';
 
 export const simCommand: Command = {
   summary: 'run a simulated UEVR session on a folder of mod scripts until killed',
@@ -15,7 +18,7 @@ export const simCommand: Command = {
     const scripts = str(p, 'scripts');
     if (!scripts) throw new UsageError('sim: missing --scripts DIR');
     const port = num(p, 'port', 'sim', { min: 0, max: 65535 });
-    const hz = num(p, 'hz', 'sim', { min: 1, max: 1000 }) ?? 90;
+    const hz = rateOrDefault(num(p, 'hz', 'sim', { min: 1, max: 1000 }));
     const sessionsDir = str(p, 'sessions-dir') ?? defaultSessionsDir(io.env);
     // --game names the simulated game (the name a real session reports), e.g. to tell two apart.
     const game = str(p, 'game');

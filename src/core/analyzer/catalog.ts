@@ -1,4 +1,4 @@
-// The rule catalog (design/uevr-lua-rules.md) and what the analyzer knows about UEVR's API: which
+// The rule catalog (docs/rules.md) and what the analyzer knows about UEVR's API: which
 // registrations make a function hot and at what frequency, and what each API call costs.
 import type { Frequency, Severity } from './types';
 
@@ -88,8 +88,6 @@ export const GLOBAL_CONVENTION: Record<string, Frequency> = {
   on_post_calculate_stereo_view_offset: 'stereo',
   on_early_calculate_stereo_view_offset: 'stereo',
 };
-
-export const FREQ_FACTOR: Record<Frequency, number> = { tick: 1, stereo: 2, input: 1, draw: 1, hook: 1 };
 
 export function frequencyPhrase(f: Frequency): string {
   switch (f) {

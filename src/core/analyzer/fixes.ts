@@ -1,12 +1,12 @@
 // Quick-fix builders, one per rule shape. Each returns null when it cannot guarantee its contract
-// (design/uevr-lua-rules.md "What a fix must guarantee"): the result parses, the finding is gone on
+// (docs/rules.md "What a fix must guarantee"): the result parses, the finding is gone on
 // re-analysis, behaviour is kept ('safe') or the difference is stated ('suggestion' + reason), and new
 // names come from FixContext.freshName (collide with nothing; one cache per literal per file).
 import type { Block, Expr, FunctionExpr, LocalVar, Stmt } from '../lua/ast';
 import { BUILTIN_GLOBALS, HELPER_MARK, type FixContext } from './fixctx';
 import type { HotCtx } from './guards';
 import { luaQuote } from './luastr';
-import { callName, containsCall, eachChild, isCall, isConstant, pathRoot, pathText, walk, type AnyCall, type Node } from './syntax';
+import { callName, eachChild, isCall, isConstant, pathRoot, pathText, walk, type AnyCall, type Node } from './syntax';
 import type { Fix, HotInfo, TextEdit } from './types';
 
 const safe = (title: string, edits: TextEdit[]): Fix => ({ title, kind: 'safe', edits });
@@ -603,7 +603,3 @@ export function hoistExpression(fx: FixContext, e: Expr, purpose: string, base: 
   return safe(title, [fx.insertLines(off, `local ${name} = ${init}`), fx.replace(e.start, e.end, name)]);
 }
 
-/** True when the subtree reads nothing that the code between could change (helper for callers). */
-export function isPureRead(e: Expr): boolean {
-  return pathText(e) !== null && !containsCall(e);
-}

@@ -1,5 +1,5 @@
 // Walks the body of a hot function and tells, for every statement and expression, whether it runs on
-// the hot path or only under a guard that makes it rare (design/uevr-lua-rules.md "guard"):
+// the hot path or only under a guard that makes it rare (docs/rules.md "guard"):
 //   lazy init        if C == nil then C = find(...) end        /  C = C or find(...)
 //   one-shot flag    if not done then ... done = true end
 //   change detection if cur ~= last then ... last = cur end   (the write may follow the if)

@@ -1,4 +1,4 @@
-// Hot-path inference (design/uevr-lua-rules.md "What hot means"). Works on a set of files that share
+// Hot-path inference (docs/rules.md "What hot means"). Works on a set of files that share
 // one Lua state (UEVR runs every script in the same state, so globals are shared): finds the function
 // definitions, the registrations that make functions hot (callbacks inline or by name, hook_ptr,
 // registrar conventions, global convention functions, functions whose parameter is registered), then

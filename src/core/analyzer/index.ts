@@ -3,7 +3,7 @@ export { analyze, analyzeFiles, applyEdits, fixAll, fixKeepsSyntax } from './ana
 export { runAnalyzeCommand, type AnalyzeJsonRecord } from './cli';
 export { RULES, RULE_BY_CODE, API_COSTS, type RuleInfo } from './catalog';
 export {
-  applyMeasured, budgetPhrase, hotspotFindings, measuredHover, recordMatchesUri,
+  applyMeasured, hotspotFindings, measuredHover, recordMatchesUri,
   type MeasuredRecord, type PathMapping,
 } from './measured';
 export type { AnalyzeOptions, Finding, Fix, Frequency, HotInfo, Range, Position, Severity, TextEdit } from './types';

@@ -4,34 +4,11 @@
 import type { Finding, Severity } from './types';
 import type { Range } from '../lua/positions';
 import { normalizeReportedPath, resolveScriptPath, type PathMapping } from '../scriptPaths';
-import { formatShare } from '../budget';
+import { budgetMsAt, budgetPercent, describeFrameCost, formatBudgetPercent, formatMs, formatShare } from '../budget';
+import type { MeasuredRecord } from '../report/measured';
 
-/** One measured line (or function, when `functionName` is set) of a capture. */
-export interface MeasuredRecord {
-  /** Script path as the capture names it (UEVR cuts it to 60 characters and may contain `..\UEVR\`). */
-  file: string;
-  /** 1-based line (for a function record: the line of its definition). */
-  line: number;
-  /** Time spent on this line itself per frame, averaged over the captured frames. */
-  selfMsPerFrame: number;
-  /** Time including everything called from it, per frame. */
-  totalMsPerFrame: number;
-  /** Exact for callback functions (host timings); null when unknown: samples cannot count calls. */
-  callsPerFrame: number | null;
-  /** 95th percentile over frames of the per-frame total (ms). */
-  p95Ms: number | null;
-  /** Biggest callers, costliest first. */
-  topCallers: { name: string; msPerFrame: number }[];
-  /** Frame budget (1000 / refreshRateHz). */
-  budgetMs: number;
-  refreshRateHz: number;
-  /** Set for function records: the function's name (its CodeLens shows these numbers). */
-  functionName?: string;
-  /** For line records: the function the line belongs to (the heaviest there), when known. */
-  inFunction?: string;
-  /** For function records: last line of the function (1-based), when known. */
-  endLine?: number;
-}
+export type { MeasuredRecord } from '../report/measured';
+
 
 export type { PathMapping } from '../scriptPaths';
 
@@ -40,16 +17,6 @@ export function fmtCalls(calls: number): string {
   return calls.toFixed(calls >= 10 ? 0 : 1);
 }
 
-export function fmtMs(ms: number): string {
-  return ms >= 10 ? ms.toFixed(1) : ms >= 0.1 ? ms.toFixed(2).replace(/0$/, '') : ms >= 0.001 ? ms.toFixed(3) : '0';
-}
-
-/** "1.9 ms/frame, 17% of the 11.1 ms budget at 90 Hz" */
-export function budgetPhrase(ms: number, budgetMs: number, hz: number): string {
-  const pct = budgetMs > 0 ? (ms / budgetMs) * 100 : 0;
-  const p = pct >= 10 ? pct.toFixed(0) : pct.toFixed(1);
-  return `${fmtMs(ms)} ms/frame, ${p}% of the ${budgetMs.toFixed(1)} ms budget at ${hz} Hz`;
-}
 
 function decodeUriPath(uri: string): string {
   try {
@@ -70,9 +37,9 @@ export function recordMatchesUri(file: string, uri: string, mappings: PathMappin
   return hit !== undefined && normalizeReportedPath(hit).toLowerCase() === normalizeReportedPath(path).toLowerCase();
 }
 
-/** Share of the budget → severity used for measured findings. */
-export function severityForShare(ms: number, budgetMs: number): Severity {
-  const share = budgetMs > 0 ? ms / budgetMs : 0;
+/** Share of the budget at `refreshRateHz` → severity used for measured findings. */
+export function severityForShare(ms: number, refreshRateHz: number): Severity {
+  const share = ms / budgetMsAt(refreshRateHz);
   if (share >= 0.1) return 'error';
   if (share >= 0.02) return 'warning';
   if (share >= 0.005) return 'information';
@@ -104,7 +71,7 @@ export function byLine(records: MeasuredRecord[]): Map<number, MeasuredRecord> {
  * Re-ranks and re-words static findings with the measured cost of their lines: a finding on a line that
  * costs 1.9 ms/frame says so and gets the severity of that share; findings are ordered costliest first.
  */
-export function applyMeasured(findings: Finding[], records: MeasuredRecord[]): Finding[] {
+export function applyMeasured(findings: Finding[], records: MeasuredRecord[], refreshRateHz: number): Finding[] {
   if (records.length === 0) return findings;
   const lines = byLine(records);
   const out = findings.map((f) => {
@@ -116,11 +83,11 @@ export function applyMeasured(findings: Finding[], records: MeasuredRecord[]): F
     }
     if (!best) return f;
     const ms = Math.max(best.selfMsPerFrame, best.totalMsPerFrame);
-    const sev = severityForShare(ms, best.budgetMs);
+    const sev = severityForShare(ms, refreshRateHz);
     // Copy with property descriptors: `fixes` may be a lazy getter that should stay lazy.
     const g = Object.defineProperties({}, Object.getOwnPropertyDescriptors(f)) as Finding;
     g.severity = SEV_RANK[sev] < SEV_RANK[f.severity] ? sev : f.severity;
-    g.message = `Measured ${budgetPhrase(ms, best.budgetMs, best.refreshRateHz)}. ${f.message}`;
+    g.message = `Measured ${describeFrameCost(ms, refreshRateHz)}. ${f.message}`;
     g.measuredMsPerFrame = ms;
     return g;
   });
@@ -128,15 +95,16 @@ export function applyMeasured(findings: Finding[], records: MeasuredRecord[]): F
 }
 
 /** Hotspot diagnostics (code UEVR100) for the costliest lines of a file. */
-export function hotspotFindings(records: MeasuredRecord[], lineRange: (line0: number) => Range, max = 10): Finding[] {
+export function hotspotFindings(records: MeasuredRecord[], lineRange: (line0: number) => Range, refreshRateHz: number, max = 10): Finding[] {
+  const budget = budgetMsAt(refreshRateHz);
   const lines = [...byLine(records).values()]
-    .filter((r) => r.selfMsPerFrame > 0 && r.budgetMs > 0 && r.selfMsPerFrame / r.budgetMs >= 0.002)
+    .filter((r) => r.selfMsPerFrame > 0 && r.selfMsPerFrame / budget >= 0.002)
     .sort((a, b) => b.selfMsPerFrame - a.selfMsPerFrame)
     .slice(0, max);
   return lines.map((r) => ({
     code: 'UEVR100',
-    severity: severityForShare(r.selfMsPerFrame, r.budgetMs),
-    message: `Hotspot: ${budgetPhrase(r.selfMsPerFrame, r.budgetMs, r.refreshRateHz)} on this line${r.inFunction ? ` of ${code(r.inFunction)}` : ''} (${[`${fmtMs(r.totalMsPerFrame)} ms with callees`, r.callsPerFrame !== null ? `${fmtCalls(r.callsPerFrame)} calls/frame` : '', r.p95Ms !== null ? `p95 ${fmtMs(r.p95Ms)} ms` : ''].filter(Boolean).join(', ')}).`,
+    severity: severityForShare(r.selfMsPerFrame, refreshRateHz),
+    message: `Hotspot: ${describeFrameCost(r.selfMsPerFrame, refreshRateHz)} on this line${r.inFunction ? ` of ${code(r.inFunction)}` : ''} (${[`${formatMs(r.totalMsPerFrame)} ms with callees`, r.callsPerFrame !== null ? `${fmtCalls(r.callsPerFrame)} calls/frame` : '', r.p95Ms !== null ? `p95 ${formatMs(r.p95Ms)} ms` : ''].filter(Boolean).join(', ')}).`,
     range: lineRange(r.line - 1),
     hot: null,
     fixes: [],
@@ -150,33 +118,33 @@ function code(name: string): string {
 }
 
 /** Markdown hover for a measured line, with the rules that apply there and what fixing them saves. */
-export function measuredHover(r: MeasuredRecord, findingsOnLine: Finding[]): string {
-  const share = (ms: number): string => (r.refreshRateHz > 0 ? ` (${formatShare(ms, r.refreshRateHz)} of budget)` : '');
+export function measuredHover(r: MeasuredRecord, findingsOnLine: Finding[], refreshRateHz: number): string {
+  const share = (ms: number): string => (refreshRateHz > 0 ? ` (${formatShare(ms, refreshRateHz)} of budget)` : '');
   const where = r.functionName ? '' : ` on line ${r.line}${r.inFunction ? ` in \`${code(r.inFunction)}\`` : ''}`;
   const parts = [
-    `**UEVR Profiler** — measured${where}: ${budgetPhrase(r.totalMsPerFrame, r.budgetMs, r.refreshRateHz)}`,
+    `**UEVR Profiler** — measured${where}: ${describeFrameCost(r.totalMsPerFrame, refreshRateHz)}`,
     '',
     `| | |`,
     `|---|---|`,
-    `| self | ${fmtMs(r.selfMsPerFrame)} ms/frame${share(r.selfMsPerFrame)} |`,
-    `| total | ${fmtMs(r.totalMsPerFrame)} ms/frame${share(r.totalMsPerFrame)} |`,
+    `| self | ${formatMs(r.selfMsPerFrame)} ms/frame${share(r.selfMsPerFrame)} |`,
+    `| total | ${formatMs(r.totalMsPerFrame)} ms/frame${share(r.totalMsPerFrame)} |`,
     ...(r.callsPerFrame !== null ? [`| calls | ${fmtCalls(r.callsPerFrame)} per frame |`] : []),
-    ...(r.p95Ms !== null ? [`| p95 over frames | ${fmtMs(r.p95Ms)} ms |`] : []),
+    ...(r.p95Ms !== null ? [`| p95 over frames | ${formatMs(r.p95Ms)} ms |`] : []),
   ];
   if (r.topCallers.length) {
-    parts.push('', 'Top callers: ' + r.topCallers.slice(0, 5).map((c) => `\`${code(c.name)}\` ${fmtMs(c.msPerFrame)} ms`).join(', '));
+    parts.push('', 'Top callers: ' + r.topCallers.slice(0, 5).map((c) => `\`${code(c.name)}\` ${formatMs(c.msPerFrame)} ms`).join(', '));
   }
   for (const f of findingsOnLine) {
     if (f.code === 'syntax' || f.code === 'UEVR100') continue;
     const saving = (SAVING_FRACTION[f.code] ?? 0.5) * Math.max(r.selfMsPerFrame, r.totalMsPerFrame);
-    parts.push('', `**${f.code}**: ${f.message.replace(/^Measured [^.]*\.\s*/, '')}`, `Estimated saving if fixed: ~${fmtMs(saving)} ms/frame.`);
+    parts.push('', `**${f.code}**: ${f.message.replace(/^Measured .*? budget at [\d.]+ Hz\.\s*/, '')}`, `Estimated saving if fixed: ~${formatMs(saving)} ms/frame.`);
   }
   return parts.join('\n');
 }
 
-/** CodeLens text for a hot function. */
-export function lensTitle(selfMs: number, totalMs: number, calls: number | null, budgetMs: number): string {
-  const pct = budgetMs > 0 ? (totalMs / budgetMs) * 100 : 0;
+/** CodeLens text for a hot function: "… (17% of the 11.1 ms budget)". */
+export function lensTitle(selfMs: number, totalMs: number, calls: number | null, refreshRateHz: number): string {
+  const pct = formatBudgetPercent(budgetPercent(totalMs, refreshRateHz));
   const callsText = calls !== null ? ` · ${fmtCalls(calls)} calls/frame` : '';
-  return `UEVR: ${fmtMs(selfMs)} ms self · ${fmtMs(totalMs)} ms total per frame (${pct.toFixed(pct >= 10 ? 0 : 1)}% of budget)${callsText}`;
+  return `UEVR: ${formatMs(selfMs)} ms self · ${formatMs(totalMs)} ms total per frame (${pct} of the ${formatMs(budgetMsAt(refreshRateHz))} ms budget)${callsText}`;
 }

@@ -1,4 +1,4 @@
-// The rule checks (design/uevr-lua-rules.md R1–R15 and the rare ones). They run over the hot functions
+// The rule checks (docs/rules.md R1–R15 and the rare ones). They run over the hot functions
 // of one file, skip guarded code, and attach the quick fixes from fixes.ts.
 import type { Expr, FunctionExpr, LocalVar, Stmt } from '../lua/ast';
 import { COLD_CALLBACKS, RULE_BY_CODE, frequencyPhrase } from './catalog';

@@ -9,6 +9,7 @@
 //     pass that fact in, they know the requirers).
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { checkSetting } from '../settings';
 
 export interface ScopeSettings {
   /** Globs (workspace-relative or absolute, `**`, `*`, `?`) of files that are UEVR scripts. */
@@ -146,9 +147,10 @@ export function scopeSettingsFrom(raw: unknown): Partial<ScopeSettings> {
   const out: Partial<ScopeSettings> = {};
   if (!raw || typeof raw !== 'object') return out;
   const r = raw as Record<string, unknown>;
-  const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.length > 0 && x.length < 1000).slice(0, 200) : undefined);
-  const inc = strings(r.include);
-  const exc = strings(r.exclude);
+  // The settings schema's validation (src/core/settings.ts), bounded in count: the values arrive over the wire.
+  const strings = (key: 'analyzer.include' | 'analyzer.exclude', v: unknown): string[] | undefined => (Array.isArray(v) ? (checkSetting(key, v).value as string[]).slice(0, 200) : undefined);
+  const inc = strings('analyzer.include', r.include);
+  const exc = strings('analyzer.exclude', r.exclude);
   if (inc) out.include = inc;
   if (exc) out.exclude = exc;
   return out;

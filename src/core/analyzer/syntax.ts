@@ -1,5 +1,5 @@
 // Small helpers over the Lua AST: child iteration, access paths (`a.b["c"]`), call names.
-import type { CallExpr, Expr, FunctionExpr, MethodCallExpr, NameExpr } from '../lua/ast';
+import type { CallExpr, Expr, MethodCallExpr, NameExpr } from '../lua/ast';
 
 export { eachChild, walk, type Node } from '../lua/walk';
 import type { Node } from '../lua/walk';
@@ -98,11 +98,3 @@ export function containsCall(n: Node): boolean {
   return found;
 }
 
-/** Every function expression in a subtree (including nested ones). */
-export function functionsIn(n: Node): FunctionExpr[] {
-  const out: FunctionExpr[] = [];
-  walk(n, (c) => {
-    if (c.kind === 'Function') out.push(c);
-  });
-  return out;
-}

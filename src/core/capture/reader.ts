@@ -2,7 +2,7 @@
 // with memcpy-like typed-array copies, never as per-sample objects, so a million samples open in
 // milliseconds. A file cut short (crash of either side) opens with what it has and says so in
 // meta.truncated / meta.truncatedReason.
-import type { CallbackInfo, SampledFrameInfo, SessionInfo } from '../session/backend';
+import type { CallbackInfo, SampledFrameInfo, SessionInfo } from '../protocol/types';
 import type { Profile } from '../profile/types';
 import {
   CHUNK_HEADER_BYTES,

@@ -2,7 +2,7 @@
 // synchronous write, so what was handed to the writer is in the OS's hands at once and a crash of
 // this process (or of the session) loses nothing already written.
 import { closeSync, openSync, writeSync } from 'node:fs';
-import type { CallbackInfo, FrameMetrics, SampledFrameInfo, ScriptError, ScriptReset, SessionInfo, LogLine } from '../session/backend';
+import type { CallbackInfo, FrameMetrics, SampledFrameInfo, ScriptError, ScriptReset, SessionInfo, LogLine } from '../protocol/types';
 import { CAPTURE_FORMAT_VERSION, CHUNK_HEADER_BYTES, ChunkType, LITTLE_ENDIAN, MAGIC, pad8 } from './format';
 import { crc32 } from './crc32';
 

@@ -68,28 +68,6 @@ const LABEL: Record<ProfileFormat | RecognisedOnly | 'unknown', string> = {
   unknown: 'profile',
 };
 
-/**
- * A binary format read before any text decoding (our .uevrcap capture). The capture module
- * registers itself here so this module does not depend on it.
- */
-export interface BinaryProfileImporter {
-  format: ProfileFormat;
-  /** True when the bytes start with this format's magic. Must be cheap. */
-  sniff(bytes: Uint8Array): boolean;
-  load(bytes: Uint8Array, fileName: string, opts?: LoadOptions): Profile;
-}
-
-const binaryImporters: BinaryProfileImporter[] = [];
-
-/** Adds a binary reader; a second reader for the same format is ignored (the first one wins). */
-export function registerBinaryImporter(imp: BinaryProfileImporter): void {
-  if (!binaryImporters.some((x) => x.format === imp.format)) binaryImporters.push(imp);
-}
-
-// Our own capture format is always known: dispatched by its magic line ("UEVRCAP v…"), whatever
-// the file is called. (src/core/capture/register.ts registering it again is harmless.)
-registerBinaryImporter({ format: 'uevrcap', sniff: isCapture, load: (bytes, fileName) => readCapture(bytes, fileName) });
-
 /** The format the file name suggests; used only to name the format when the content is unclear. */
 export function formatFromFileName(fileName: string): ProfileFormat | 'unknown' {
   let f = fileName.toLowerCase();
@@ -231,11 +209,10 @@ export function loadProfile(bytes: Uint8Array, fileName: string, opts?: LoadOpti
       }
       pprofProblem = decoded;
     }
-    for (const imp of binaryImporters) {
-      if (imp.sniff(bytes)) {
-        format = imp.format;
-        return finish(imp.load(bytes, fileName, opts), format, ctx, opts);
-      }
+    // Our capture format, by its magic line ("UEVRCAP v…") whatever the file is called.
+    if (isCapture(bytes)) {
+      format = 'uevrcap';
+      return finish(readCapture(bytes, fileName), format, ctx, opts);
     }
     if (bytes.length === 0) throw new FormatProblem('the file is empty');
     // Big speedscope files: read the sample arrays from the bytes (see speedscopeFast.ts).

@@ -1,3 +1,5 @@
+// The per-workspace capture history: an index file plus the capture files, with the summary numbers
+// the Captures view shows (scripts ms per frame, frames, samples) kept so listing never re-reads captures.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 

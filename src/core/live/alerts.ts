@@ -1,7 +1,8 @@
 // Budget alerts while attached: a single slow frame is normal (loading, GC), a sustained run of frames
 // over the threshold is what makes a VR player sick. So an alert needs `sustainedFrames` consecutive
 // frames over the line, fires once per run, is rate-limited, and can be silenced for the session.
-import { budgetMs } from '../budget';
+import { DEFAULT_REFRESH_RATE, budgetMs } from '../budget';
+import { SETTINGS } from '../settings';
 
 export interface AlertSettings {
   enabled: boolean;
@@ -17,10 +18,11 @@ export interface AlertSettings {
 
 export const DEFAULT_ALERT_SETTINGS: AlertSettings = {
   enabled: true,
-  refreshRateHz: 90,
-  scriptsBudgetPercent: 20,
+  refreshRateHz: DEFAULT_REFRESH_RATE,
+  // The settings schema's defaults (src/core/settings.ts): one default per value.
+  scriptsBudgetPercent: SETTINGS['alerts.scriptsBudgetPercent'].default,
   frameBudgetFactor: 1,
-  sustainedFrames: 90,
+  sustainedFrames: SETTINGS['alerts.sustainedFrames'].default,
   minIntervalMs: 60_000,
 };
 

@@ -15,8 +15,10 @@ export interface LiveSnapshot {
   /** One line: game, pid, kind; untrusted. */
   session: string;
   state: 'attached' | 'capturing' | 'disconnected';
+  /** The rate in force (src/core/budget.ts's precedence); the view works out the budget from it. */
   refreshRateHz: number;
-  budgetMs: number;
+  /** The alert settings: "over" above this share of the budget, means over this many frames. */
+  alerts: { scriptsBudgetPercent: number; sustainedFrames: number };
   frameMs: Float64Array;
   scriptsMs: Float64Array;
   gcMs: Float64Array;

@@ -81,6 +81,5 @@ function pushChildren(n: Node, out: Node[]): void {
   }
 }
 
-/** Aliases used by incremental.ts. */
+/** Alias used by incremental.ts. */
 export const walkNodes = walk;
-export const eachChildNode = eachChild;

@@ -9,7 +9,7 @@ import type {
   ScriptError,
   ScriptReset,
   SessionInfo,
-} from '../session/backend';
+} from './types';
 
 /** Bumped on any incompatible change of a message or of the handshake. */
 export const PROTOCOL_VERSION = 1;

@@ -2,13 +2,40 @@
 // function, ms per frame, p95 over frames, top callers). Lines are the sampled current lines when the
 // capture has them (format v3), so a hot loop in a function body is its own record. Samples cannot
 // count calls, so callsPerFrame is exact for callbacks (host timings) and null ("unknown") elsewhere.
-import type { MeasuredRecord } from '../analyzer/measured';
 import { callersAndCallees, functionStats, functionTable, lineOfStack, lineStats } from '../profile/functionStats';
 import { FrameKind, type Profile } from '../profile/types';
 import { summarizeProfile } from './summary';
 
+/** One measured line (or function, when `functionName` is set) of a capture. */
+export interface MeasuredRecord {
+  /** Script path as the capture names it (UEVR cuts it to 60 characters and may contain `..\UEVR\`). */
+  file: string;
+  /** 1-based line (for a function record: the line of its definition). */
+  line: number;
+  /** Time spent on this line itself per frame, averaged over the captured frames. */
+  selfMsPerFrame: number;
+  /** Time including everything called from it, per frame. */
+  totalMsPerFrame: number;
+  /** Exact for callback functions (host timings); null when unknown: samples cannot count calls. */
+  callsPerFrame: number | null;
+  /** 95th percentile over frames of the per-frame total (ms). */
+  p95Ms: number | null;
+  /** Biggest callers, costliest first. */
+  topCallers: { name: string; msPerFrame: number }[];
+  /** Set for function records: the function's name (its CodeLens shows these numbers). */
+  functionName?: string;
+  /** For line records: the function the line belongs to (the heaviest there), when known. */
+  inFunction?: string;
+  /** For function records: last line of the function (1-based), when known. */
+  endLine?: number;
+}
+
 export interface MeasuredOptions {
-  refreshRateHz: number;
+  /**
+   * Only matters for a profile without game frames, where "per frame" means per 1/refreshRateHz of
+   * its duration (summary.ts). Records carry ms only: the editor applies the budget when it shows them.
+   */
+  refreshRateHz?: number;
   /**
    * Lines kept, costliest total first (default 2000). With current lines a capture has a record for
    * every line that ran, not one per function: enough for hover and heat on every line with cost in
@@ -74,7 +101,6 @@ export function measuredRecords(profile: Profile, opts: MeasuredOptions): Measur
   const summary = summarizeProfile(profile, { refreshRateHz: opts.refreshRateHz, top: 0 });
   const frames = summary.frames;
   const gameFrames = profile.gameFrames?.length ?? 0;
-  const { budgetMs, refreshRateHz } = summary;
   const perFrame = (w: number): number => w / frames;
   const records: MeasuredRecord[] = [];
 
@@ -171,8 +197,6 @@ export function measuredRecords(profile: Profile, opts: MeasuredOptions): Measur
       callsPerFrame: cb ? cb.callsPerFrame : null,
       p95Ms: gameFrames > 0 ? sparseP95(perLineFrames[k], gameFrames) : null,
       topCallers: callersOf(perLineCallers[k]),
-      budgetMs,
-      refreshRateHz,
     };
     if (ls.fn[i] >= 0) rec.inFunction = fnTable.name[ls.fn[i]];
     records.push(rec);
@@ -206,8 +230,6 @@ export function measuredRecords(profile: Profile, opts: MeasuredOptions): Measur
       callsPerFrame: cb ? cb.callsPerFrame : null,
       p95Ms: cb ? cb.p95Ms : null,
       topCallers,
-      budgetMs,
-      refreshRateHz,
       functionName: fns.name[i],
     });
   }

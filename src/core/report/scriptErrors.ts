@@ -2,7 +2,7 @@
 // distinct error, and a note saying why nothing ran when no callback did ("no callback was registered:
 // 5 of 5 scripts failed to load, first: libs/uevr_utils not found"). Shared by the CLI (sim, capture
 // --sim, report) and the extension's notification; no vscode import.
-import type { ScriptError } from '../session/backend';
+import type { ScriptError } from '../protocol/types';
 
 export interface ScriptErrorSummary {
   file: string;

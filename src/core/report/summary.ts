@@ -1,7 +1,7 @@
 // What a capture says in numbers a mod author acts on: per callback and per function, ms per game
 // frame and share of the VR frame budget. Shared by the CLI report, the extension (history, compare,
 // Markdown/HTML report) and the language server's measured costs.
-import { budgetMs } from '../budget';
+import { budgetMs, resolveFrameBudget } from '../budget';
 import { functionStats } from '../profile/functionStats';
 import { FrameKind, type Profile } from '../profile/types';
 
@@ -58,7 +58,7 @@ export interface ProfileSummary {
 }
 
 export interface SummaryOptions {
-  /** Default: the profile's own refresh rate (meta.refreshRateHz), else 90. */
+  /** The rate in force (budget.ts's precedence); default: the profile's own rate (meta.refreshRateHz), else the default rate. */
   refreshRateHz?: number;
   /** Default: 1000 / refreshRateHz. */
   budgetMs?: number;
@@ -88,13 +88,12 @@ function mean(a: Float64Array | undefined): number {
 /** Summarises a profile. Without game frames, "per frame" means per 1/refreshRate s of profile time. */
 export function summarizeProfile(profile: Profile, opts: SummaryOptions = {}): ProfileSummary {
   const notes: string[] = [];
-  const metaHz = Number(profile.meta.refreshRateHz);
-  const refreshRateHz = opts.refreshRateHz ?? (metaHz > 0 ? metaHz : 90);
+  const refreshRateHz = resolveFrameBudget({ launch: opts.refreshRateHz, recorded: Number(profile.meta.refreshRateHz) || 0 }).refreshRateHz;
   const budget = opts.budgetMs ?? budgetMs(refreshRateHz);
   const gf = profile.gameFrames;
   const gameFrames = gf?.length ?? 0;
   const basis = gameFrames > 0 ? 'frames' : 'duration';
-  const frames = gameFrames > 0 ? gameFrames : Math.max(1e-9, profile.durationMs / (1000 / refreshRateHz));
+  const frames = gameFrames > 0 ? gameFrames : Math.max(1e-9, profile.durationMs / budgetMs(refreshRateHz));
   if (basis === 'duration') notes.push(`the profile has no game frames: per-frame values assume ${refreshRateHz} Hz frames over ${profile.durationMs.toFixed(0)} ms`);
 
   // Weight → ms: captures and most imports are in ms; sample counts use the sampling rate when known.

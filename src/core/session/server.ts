@@ -10,7 +10,7 @@ import type {
   SampledFrameInfo,
   SessionBackend,
   SessionClock,
-} from './backend';
+} from '../protocol/types';
 import { DEFAULT_MAX_CONTENT_LENGTH, encodeMessage, MessageDecoder, type DecoderLimits } from '../protocol/framing';
 import {
   CUSTOM_EVENTS,
@@ -27,6 +27,7 @@ import {
   type SamplesEventBody,
 } from '../protocol/messages';
 import { answerGenericDapRequest, GENERIC_DAP_CAPABILITIES } from './dapHandshake';
+import { SAMPLING_RATE } from '../settings';
 
 /** Ports tried in order when no port is given ('auto'); uevr-mcp uses 8899 and up, so stay clear. */
 export const DEFAULT_PORT_RANGE: readonly [number, number] = [47800, 47819];
@@ -500,7 +501,7 @@ export class SessionServer {
         return;
       case 'startCapture': {
         if (c.capture) return c.sendError(seq, cmd, `a capture is already running (id ${c.capture.id})`);
-        const hz = this.clampHz(typeof args.samplingHz === 'number' ? args.samplingHz : 1000);
+        const hz = this.clampHz(typeof args.samplingHz === 'number' ? args.samplingHz : SAMPLING_RATE.default);
         if (hz > 0 && hz !== this.samplingHz) {
           this.samplingHz = hz;
           this.backend.startSampling(hz);

@@ -1,6 +1,6 @@
 // The agent bridge: the `uevr_profiler` table the Lua agent talks to (contract version 1: register, site,
 // enter, leave, reset, warn, clock), the registrations it announced and the per-frame callback costs.
-import type { CallbackFrameCost, CallbackInfo, Eye } from '../session/backend';
+import type { CallbackFrameCost, CallbackInfo, Eye } from '../protocol/types';
 import { AR, RawLua, type LuaState } from './lua-runtime';
 import type { OpenCallback, Simulator } from './session';
 import { WATCH_STEP } from './limits';

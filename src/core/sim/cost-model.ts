@@ -1,6 +1,6 @@
 // The documented cost model of the simulated UEVR API (docs/simulator.md, "cost model"). Every modelled
 // host call burns deterministic CPU time (a busy wait on the high-resolution clock) proportional to the
-// work UEVR does for it (design/uevr-host.md), so the rules of uevr-lua-rules.md show up as measured
+// work UEVR does for it (docs/simulator.md), so the rules of docs/rules.md show up as measured
 // time. Burned time does not depend on the Lua VM's speed or on the sampling hook; Lua-side work
 // (wrapper tables, strings, vectors) is real allocation in the real VM and becomes real GC time.
 

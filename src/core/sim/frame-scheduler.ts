@@ -1,7 +1,8 @@
 // The clock and frame scheduler: runs frames in UEVR's order (on_frame, GC, UI, engine tick with its
 // callbacks, post tick, render-thread draws), paced at the refresh rate when realtime, serialised with
 // resets, and emits each frame's metrics and samples.
-import type { FrameMetrics } from '../session/backend';
+import type { FrameMetrics } from '../protocol/types';
+import { budgetMs } from '../budget';
 import { burn } from './cost-model';
 import { CB_INDEX } from './host-prelude';
 import type { Simulator } from './session';
@@ -26,8 +27,10 @@ export class FrameScheduler {
         const started = performance.now();
         this.frame();
         if (this.s.realtime) {
-          const wait = 1000 / this.s.hz - (performance.now() - started);
-          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+          // Always a timer, even for a frame that overran its period: without one the loop runs on
+          // microtasks only and starves sockets and timers (a simulator at 120 Hz never announced itself).
+          const wait = budgetMs(this.s.hz) - (performance.now() - started);
+          await new Promise((r) => setTimeout(r, Math.max(0, wait)));
         } else if ((i & 15) === 15) {
           await new Promise((r) => setImmediate(r)); // keep sockets and timers served
         }
@@ -105,7 +108,7 @@ export class FrameScheduler {
     const m: FrameMetrics = {
       frame: this.frameNo,
       start: frameStart,
-      frameMs: this.s.realtime ? Math.max(1000 / this.s.hz, work) : work,
+      frameMs: this.s.realtime ? Math.max(budgetMs(this.s.hz), work) : work,
       scriptsMs: agentTimed ? this.s.agent.cbSumMs : this.dispatchMs,
       gcMs,
       luaMemoryKb: mem,

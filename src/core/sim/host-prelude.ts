@@ -1,5 +1,5 @@
-// The Lua half of the simulated UEVR host: builds the environment UEVR gives mod scripts (design/
-// uevr-host.md) inside the one Lua state, then hands the JS side its entry points. It runs as chunk
+// The Lua half of the simulated UEVR host: builds the environment UEVR gives mod scripts (UEVR's
+// src/mods/LuaLoader.cpp, lua-api/lib/src/ScriptContext.cpp; docs/simulator.md) inside the one Lua state, then hands the JS side its entry points. It runs as chunk
 // "=uevr-host" with a private table of raw C functions (H) as its argument, so mods never see H or the
 // host's `debug` reference. Kept as a TS string so the bundle needs no extra asset.
 //

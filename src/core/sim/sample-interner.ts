@@ -1,6 +1,6 @@
 // Interns sampled frames and stacks the way SampleBatch wants them (backend.ts): each batch carries only
 // the frame/stack definitions it introduces; ids stay valid for the whole session, across resets.
-import type { SampleBatch, SampledFrameInfo } from '../session/backend';
+import type { SampleBatch, SampledFrameInfo } from '../protocol/types';
 
 export class SampleInterner {
   private frameIds = new Map<string, number>();

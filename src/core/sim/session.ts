@@ -16,13 +16,15 @@ import type {
   SessionBackend,
   SessionClock,
   SessionInfo,
-} from '../session/backend';
+} from '../protocol/types';
 import { costsAsLua, DEFAULT_COSTS, type CostModel } from './cost-model';
-import { CALLBACK_NAMES, CB_INDEX, HOST_CHUNK, hostPrelude, normalizeGc, type CallbackName, type GcOptions } from './host-prelude';
+import { CB_INDEX, HOST_CHUNK, hostPrelude, normalizeGc, type GcOptions } from './host-prelude';
 import { AR, loadLuaWasm, RawLua, type LuaState, type LuaWasm } from './lua-runtime';
 import { listScripts, ModuleFinder } from './script-files';
 import { RUNNING_SCRIPT_PREFIX } from '../report/scriptErrors';
 import { seededRandom } from '../random';
+import { rateOrDefault } from '../budget';
+import { SAMPLING_RATE } from '../settings';
 import { readSmallRegularFileSync } from '../io/safeRead';
 import { WATCH_STEP, MAX_LOG_LINES_PER_FRAME, MAX_LOG_CHARS, STEAL_GAP_MS, HOOK_CHUNK_MS, MAX_SCRIPT_BYTES } from './limits';
 import { Watchdog } from './watchdog';
@@ -39,7 +41,7 @@ export const AGENT_FILE_NAME = '!uevr-profiler-agent.lua';
 export interface SimulatedSessionOptions {
   scriptsDir: string;
   game?: string;
-  /** Target refresh rate (Hz); default 90. */
+  /** Target refresh rate (Hz); default: budget.ts's DEFAULT_REFRESH_RATE. */
   refreshRateHz?: number;
   /** true: frames paced at the refresh rate; false (default): as fast as possible (tests, benchmarks). */
   realtime?: boolean;
@@ -254,7 +256,7 @@ export class Simulator implements SimulatedSession {
     private readonly scriptsDir: string,
     private readonly wasm: LuaWasm,
   ) {
-    this.hz = opts.refreshRateHz && opts.refreshRateHz > 0 ? opts.refreshRateHz : 90;
+    this.hz = rateOrDefault(opts.refreshRateHz);
     this.realtime = opts.realtime ?? false;
     this.costs = { ...DEFAULT_COSTS, ...(opts.costs ?? {}) };
     this.gameWorkMs = Math.max(0, opts.gameWorkMs ?? 0);
@@ -399,7 +401,7 @@ export class Simulator implements SimulatedSession {
   // ------------------------------------------------------------------ sampling control
   startSampling(hz: number): void {
     const c = this.capabilities;
-    this.sampler.hz_ = Math.min(c.maxSamplingHz, Math.max(c.minSamplingHz, Number.isFinite(hz) ? hz : 1000));
+    this.sampler.hz_ = Math.min(c.maxSamplingHz, Math.max(c.minSamplingHz, Number.isFinite(hz) ? hz : SAMPLING_RATE.default));
     this.sampler.periodMs = 1000 / this.sampler.hz_;
     this.sampler.nextPoint = this.sampler.scriptAcc + this.sampler.jitter();
   }
@@ -628,5 +630,3 @@ export class Simulator implements SimulatedSession {
 
 }
 
-/** The callback names the simulator dispatches, for documentation and tests. */
-export const SIM_CALLBACKS: readonly CallbackName[] = CALLBACK_NAMES;

@@ -3,6 +3,9 @@
 // Pure, with fixed 'en-US' number formatting so tests can compare exact strings.
 import type { Profile } from '../profile/types';
 import type { ViewSettings } from './messages';
+import { budgetMs as budgetAt, describeBudget, formatMs, rateOrDefault } from '../budget';
+
+export { formatMs };
 
 export interface CostContext {
   /** ms represented by one unit of weight, or null when the profile has no time scale. */
@@ -10,22 +13,13 @@ export interface CostContext {
   /** Number of game frames in the selection (0 when the profile has none). */
   frames: number;
   totalWeight: number;
+  /** The budget at refreshRateHz, worked out when the view draws (never sent). */
   budgetMs: number;
   refreshRateHz: number;
 }
 
 export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
-}
-
-/** ms with 3 significant decimals for small values: 0.0123, 0.456, 1.84, 12.3, 1,234. */
-export function formatMs(ms: number): string {
-  const a = Math.abs(ms);
-  if (a === 0) return '0';
-  if (a < 0.1) return ms.toFixed(4);
-  if (a < 10) return ms.toFixed(2);
-  if (a < 100) return ms.toFixed(1);
-  return Math.round(ms).toLocaleString('en-US');
 }
 
 export function formatPercent(p: number): string {
@@ -49,7 +43,8 @@ export function msPerWeight(p: Profile, total = totalWeight(p)): number | null {
 
 export function costContext(p: Profile, settings: ViewSettings, frames = p.gameFrames?.length ?? 0): CostContext {
   const total = totalWeight(p);
-  return { msPerWeight: msPerWeight(p, total), frames, totalWeight: total, budgetMs: settings.budgetMs, refreshRateHz: settings.refreshRateHz };
+  const hz = rateOrDefault(settings.refreshRateHz);
+  return { msPerWeight: msPerWeight(p, total), frames, totalWeight: total, budgetMs: budgetAt(hz), refreshRateHz: hz };
 }
 
 /** "1.84 ms/frame (16.6% of budget)" / "12.3 ms (4.20% of total)" / "120 samples (3.10% of total)". */
@@ -75,13 +70,14 @@ export function perFrameMs(weight: number, c: CostContext): number {
 export function summaryLine(p: Profile, settings: ViewSettings): string {
   const parts = [`${formatCount(p.samples.length)} samples`];
   const gf = p.gameFrames;
-  const budget = `${formatMs(settings.budgetMs)} ms at ${formatCount(settings.refreshRateHz)} Hz`;
+  const budget = describeBudget(settings.refreshRateHz);
+  const budgetMs = budgetAt(rateOrDefault(settings.refreshRateHz));
   if (gf && gf.length > 0) {
     parts.push(`${formatCount(gf.length)} frames`);
     let scripts = 0;
     for (let i = 0; i < gf.length; i++) scripts += gf.scriptsMs[i];
     const mean = scripts / gf.length;
-    parts.push(`scripts ${formatMs(mean)} ms/frame (${formatPercent((100 * mean) / settings.budgetMs)} of ${budget})`);
+    parts.push(`scripts ${formatMs(mean)} ms/frame (${formatPercent((100 * mean) / budgetMs)} of ${budget})`);
   } else {
     const total = totalWeight(p);
     const mpw = msPerWeight(p, total);

@@ -4,13 +4,15 @@
 // million-sample profile crosses as a few array buffers, not millions of JSON objects.
 import type { Profile } from '../profile/types';
 import type { PackedHeader } from './packProfile';
+import { rateOrDefault } from '../budget';
 
-/** Display settings that come from the extension's configuration (`uevrProfiler.refreshRate`). */
+/**
+ * Display settings: the refresh rate in force for this profile (src/core/budget.ts's precedence). Only
+ * the Hz crosses; the webview works out the budget with budgetMs() when it draws.
+ */
 export interface ViewSettings {
-  /** Headset refresh rate in Hz (72, 80, 90, 120, 144). */
+  /** Refresh rate in Hz (72, 80, 90, 120, 144, or any positive rate a capture recorded). */
   refreshRateHz: number;
-  /** Frame budget in ms; normally 1000 / refreshRateHz, sent explicitly so both sides agree. */
-  budgetMs: number;
 }
 
 /** Which view of the webview app is shown. */
@@ -164,10 +166,9 @@ export const DEFAULT_VIEW_STATE: ViewState = {
   sandwichFrame: -1,
 };
 
-/** Budget in ms for a refresh rate, rounded as shown in the UI (90 Hz → 11.1 ms). */
+/** The view settings for a rate; an unknown rate (0, NaN) shows the default's budget. */
 export function settingsForRefreshRate(refreshRateHz: number): ViewSettings {
-  const hz = Number.isFinite(refreshRateHz) && refreshRateHz > 0 ? refreshRateHz : 90;
-  return { refreshRateHz: hz, budgetMs: 1000 / hz };
+  return { refreshRateHz: rateOrDefault(refreshRateHz) };
 }
 
 const VIEW_TABS: readonly ViewTab[] = ['flame', 'chart', 'frames', 'sandwich', 'diff'];

@@ -15,7 +15,8 @@ import { openComparison, type OpenComparison } from '../compare/comparePanel';
 import { FLAME_GRAPH_VIEW_TYPE, type FlameGraphEditorProvider } from '../flameGraphEditor';
 import { UserError } from '../log';
 import { exportProfileFile, loadProfileFile } from '../profileLoader';
-import { readSettings, resolvePathMappings } from '../settings';
+import { currentSettings, resolvePathMappings } from '../settings';
+import { budgetForProfile } from '../frameBudget';
 import type { CapturesTreeProvider } from './capturesTree';
 
 type Target = CaptureEntry | vscode.Uri | string | undefined;
@@ -32,7 +33,7 @@ export class CaptureCommands {
   /** Adds a finished capture file to the history, with its summary numbers. */
   async record(file: string, game: string, generation: number | undefined, profile?: Profile): Promise<CaptureEntry> {
     const p = profile ?? (await loadProfileFile(this.extensionUri, vscode.Uri.file(file)));
-    const s = summarizeProfile(p, { refreshRateHz: readSettings().refreshRateHz, top: 1 });
+    const s = summarizeProfile(p, { refreshRateHz: budgetForProfile(p).refreshRateHz, top: 1 });
     const started = typeof p.meta.startedAt === 'string' ? p.meta.startedAt : new Date().toISOString();
     const entry = this.store.add({ file, game, date: started, seconds: s.seconds, frames: s.frames, samples: s.samples, scriptsMsPerFrame: s.scriptsMsPerFrame, generation });
     this.tree.refresh();
@@ -116,7 +117,7 @@ export class CaptureCommands {
       if (!uri) return undefined;
       out = uri.fsPath;
     }
-    await exportProfileFile(this.extensionUri, vscode.Uri.file(source), { format, out, title: e?.name ?? basename(source), refreshRateHz: readSettings().refreshRateHz });
+    await exportProfileFile(this.extensionUri, vscode.Uri.file(source), { format, out, title: e?.name ?? basename(source), refreshRateHz: currentSettings().refreshRate });
     if (!existsSync(out)) throw new UserError(vscode.l10n.t('The export did not write {0}.', out));
     void vscode.window.showInformationMessage(vscode.l10n.t('Exported {0} to {1}.', basename(source), basename(out)), vscode.l10n.t('Reveal')).then((a) => {
       if (a === vscode.l10n.t('Reveal')) void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(out as string));
@@ -150,10 +151,10 @@ export class CaptureCommands {
       if (!uri) return undefined;
       out = uri.fsPath;
     }
-    const settings = readSettings();
+    const settings = currentSettings();
     const doc = this.flameGraphs.activeDocument;
     const profile = doc?.uri.fsPath === source ? doc.profile : await loadProfileFile(this.extensionUri, vscode.Uri.file(source));
-    const summary = summarizeProfile(profile, { refreshRateHz: settings.refreshRateHz });
+    const summary = summarizeProfile(profile, { refreshRateHz: budgetForProfile(profile).refreshRateHz });
     const findings = await this.findingsFor(profile, resolvePathMappings(settings.pathMappings), settings.disabledRules);
     const input = { summary, findings, generator: `UEVR Profiler ${vscode.extensions.getExtension('uevr-profiler.uevr-profiler')?.packageJSON.version ?? ''}`.trim() };
     writeFileSync(out, format === 'html' ? renderHtmlReport(input) : renderMarkdownReport(input));

@@ -1,14 +1,17 @@
+// The compare panel: two captures as a differential flame graph, with the verdict in ms per frame.
 import * as vscode from 'vscode';
 import type { Profile } from '../../core/profile/types';
 import { compareProfiles, type Comparison } from '../../core/report/compare';
 import { parseFromWebview, type PackedDiffMessage } from '../../core/view/messages';
 import { packForWebview } from '../packForWebview';
-import { readSettings } from '../settings';
+import { budgetForProfile, onDidChangeRefreshRate } from '../frameBudget';
 import { webviewHtml } from '../webviewShell';
 
 export interface OpenComparison {
   panel: vscode.WebviewPanel;
   comparison: Comparison;
+  /** The rate last sent to the panel (the integration tests check a rate change reaches it). */
+  readonly postedRefreshRateHz: number;
 }
 
 /**
@@ -16,8 +19,9 @@ export interface OpenComparison {
  * the numeric comparison, whose verdict is also the panel's heading.
  */
 export function openComparison(extensionUri: vscode.Uri, before: { profile: Profile; label: string }, after: { profile: Profile; label: string }, onOpenSource: (file: string, line: number) => void): OpenComparison {
-  const settings = readSettings();
-  const comparison = compareProfiles(before.profile, after.profile, settings.refreshRateHz);
+  let posted = 0;
+  const hz = (): number => (posted = budgetForProfile(after.profile).refreshRateHz);
+  const comparison = compareProfiles(before.profile, after.profile, hz());
   const panel = vscode.window.createWebviewPanel('uevrProfiler.compare', vscode.l10n.t('Compare: {0} → {1}', before.label, after.label), vscode.ViewColumn.Active, {
     enableScripts: true,
     retainContextWhenHidden: true,
@@ -32,7 +36,7 @@ export function openComparison(extensionUri: vscode.Uri, before: { profile: Prof
           type: 'diffPacked',
           before: { header: b.header, data: b.data },
           after: { header: a.header, data: a.data },
-          settings: { refreshRateHz: settings.refreshRateHz, budgetMs: settings.budgetMs },
+          settings: { refreshRateHz: hz() },
           title: comparison.verdict,
           beforeLabel: before.label,
           afterLabel: after.label,
@@ -43,5 +47,8 @@ export function openComparison(extensionUri: vscode.Uri, before: { profile: Prof
       onOpenSource(msg.file, msg.line);
     }
   });
-  return { panel, comparison };
+  // A rate change reaches the open panel like every other surface.
+  const sub = onDidChangeRefreshRate(() => void panel.webview.postMessage({ type: 'settings', settings: { refreshRateHz: hz() } }));
+  panel.onDidDispose(() => sub.dispose());
+  return { panel, comparison, get postedRefreshRateHz() { return posted; } };
 }

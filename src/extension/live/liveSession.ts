@@ -1,10 +1,10 @@
+// One attached session as the editor sees it (bounded series, alerts, log, the capture client).
 import * as vscode from 'vscode';
-import { budgetMs } from '../../core/budget';
-import { BudgetAlerter, type AlertSettings, type BudgetAlert } from '../../core/live/alerts';
+import { BudgetAlerter, DEFAULT_ALERT_SETTINGS, type AlertSettings, type BudgetAlert } from '../../core/live/alerts';
 import type { LiveSnapshot } from '../../core/live/messages';
 import { CallbackSeries, Ring } from '../../core/live/ring';
 import type { FramesEventBody, OutputEventBody } from '../../core/protocol/messages';
-import type { CallbackInfo, ScriptError, ScriptReset, SessionInfo } from '../../core/session/backend';
+import type { CallbackInfo, ScriptError, ScriptReset, SessionInfo } from '../../core/protocol/types';
 import type { SessionClient } from '../../core/session/client';
 
 /** How many seconds of frames the live view keeps (bounded: memory stays flat over hours). */
@@ -31,6 +31,7 @@ export class LiveSession implements vscode.Disposable {
   private readonly callbacks = new Map<number, CallbackInfo>();
   private readonly logLines: string[] = [];
   private readonly alerter: BudgetAlerter;
+  private alertSettings: Partial<AlertSettings>;
   private readonly costs = new Map<string, number>();
   private readonly unsubscribe: Array<() => void> = [];
   state: LiveState = 'attached';
@@ -70,6 +71,7 @@ export class LiveSession implements vscode.Disposable {
     this.luaMemoryKb = new Ring(capacity);
     this.overheadMs = new Ring(capacity);
     this.perCallback = new CallbackSeries(capacity);
+    this.alertSettings = { ...alertSettings };
     this.alerter = new BudgetAlerter({ ...alertSettings, refreshRateHz });
     for (const c of callbacks) this.callbacks.set(c.id, c);
     this.unsubscribe.push(
@@ -92,6 +94,7 @@ export class LiveSession implements vscode.Disposable {
 
   configure(refreshRateHz: number, alertSettings: Partial<AlertSettings>): void {
     this.refreshRateHz = refreshRateHz;
+    this.alertSettings = { ...alertSettings };
     this.alerter.configure({ ...alertSettings, refreshRateHz });
     this.changed.fire();
   }
@@ -176,7 +179,10 @@ export class LiveSession implements vscode.Disposable {
       session: this.label,
       state: this.state,
       refreshRateHz: this.refreshRateHz,
-      budgetMs: budgetMs(this.refreshRateHz),
+      alerts: {
+        scriptsBudgetPercent: this.alertSettings.scriptsBudgetPercent ?? DEFAULT_ALERT_SETTINGS.scriptsBudgetPercent,
+        sustainedFrames: this.alertSettings.sustainedFrames ?? DEFAULT_ALERT_SETTINGS.sustainedFrames,
+      },
       frameMs: tail(this.frameMs),
       scriptsMs: tail(this.scriptsMs),
       gcMs: tail(this.gcMs),

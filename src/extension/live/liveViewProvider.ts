@@ -1,6 +1,6 @@
 // The "UEVR Live" webview view: live snapshots of the attached session, and its allow-listed buttons.
 import * as vscode from 'vscode';
-import { parseFromLiveView, type ToLiveView } from '../../core/live/messages';
+import { parseFromLiveView, type LiveSnapshot, type ToLiveView } from '../../core/live/messages';
 import { webviewHtml } from '../webviewShell';
 import type { SessionManager } from './sessionManager';
 
@@ -16,6 +16,8 @@ export class LiveViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private ready = false;
   /** Snapshots posted so far (the integration tests read this to prove the view updates). */
   posted = 0;
+  /** The last snapshot posted (the integration tests read its rate and alert settings). */
+  lastSnapshot: LiveSnapshot | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -66,6 +68,7 @@ export class LiveViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       : { type: 'idle', message: vscode.l10n.t('Not attached. Attach to a UEVR session (Run and Debug, or UEVR: Attach to Session) to see frame times here.') };
     void this.view.webview.postMessage(msg);
     this.posted++;
+    this.lastSnapshot = msg.type === 'snapshot' ? msg : this.lastSnapshot;
   }
 
   dispose(): void {

@@ -6,7 +6,7 @@ import type { UevrAttachConfiguration } from '../debug';
 import { UserError } from '../log';
 import type { AttachTarget, SessionManager } from './sessionManager';
 import type { SimulatorOptions } from './simulatorProcess';
-import { readSettings } from '../settings';
+import { currentSettings } from '../settings';
 
 function age(startedAt: unknown): string {
   const t = typeof startedAt === 'number' ? startedAt : typeof startedAt === 'string' ? Date.parse(startedAt) : Number.NaN;
@@ -25,7 +25,7 @@ async function defaultScriptsFolder(): Promise<string | undefined> {
 
 /** The simulator's options: launch.json attributes first, then the uevrProfiler.simulator.* settings. */
 function simulatorOptions(config: Partial<UevrAttachConfiguration>): SimulatorOptions {
-  const s = readSettings().simulator;
+  const s = currentSettings().simulator;
   const pick = <K extends keyof SimulatorOptions>(k: K): SimulatorOptions[K] => (config[k] as SimulatorOptions[K] | undefined) ?? s[k];
   const o: SimulatorOptions = {};
   for (const k of ['engine', 'gcHandler', 'gcType', 'gcMode', 'gcBudgetUs', 'gcMinorMultiplier', 'gcMajorMultiplier'] as const) {

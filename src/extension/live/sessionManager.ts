@@ -2,13 +2,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { describeFrameCost, formatMs, formatShare } from '../../core/budget';
+import { describeFrameCost, formatMs, formatShare, resolveFrameBudget } from '../../core/budget';
 import type { BudgetAlert } from '../../core/live/alerts';
-import { recordCapture, type RecordResult } from '../../core/capture';
+import { recordCapture, type RecordResult } from '../../core/session/recorder';
 import { ConnectError, SessionClient, TokenRefusedError } from '../../core/session/client';
 import { defaultSessionsDir, listSessions, readDiscoveryFile, type DiscoveredSession } from '../../core/session/discovery';
 import { UserError } from '../log';
-import { readSettings } from '../settings';
+import { currentSettings, onDidChangeSettings } from '../settings';
+import { describeSamplingClamp } from '../../core/settings';
+import { budgetForSession } from '../frameBudget';
 import { LiveSession } from './liveSession';
 import { SimulatorProcess, SimulatorStartError, type SimulatorOptions } from './simulatorProcess';
 
@@ -25,7 +27,7 @@ export interface FinishedCapture {
 }
 
 function sessionsDir(): string {
-  return readSettings().sessionsDirectory || defaultSessionsDir();
+  return currentSettings().sessionsDirectory || defaultSessionsDir();
 }
 
 function stamp(d = new Date()): string {
@@ -40,6 +42,8 @@ export class SessionManager implements vscode.Disposable {
   private session: LiveSession | undefined;
   private sim: SimulatorProcess | undefined;
   private target: AttachTarget | undefined;
+  /** The launch configuration's refreshRate of the current debug session: it wins over the setting, and survives settings changes and reattaches. */
+  private launchHz: number | undefined;
   private captureAbort: AbortController | undefined;
   private capturePromise: Promise<FinishedCapture | undefined> | undefined;
   private userDetached = false;
@@ -55,6 +59,13 @@ export class SessionManager implements vscode.Disposable {
   /** Log lines of the session, for the Debug Console. */
   readonly onOutput = this.output.event;
   private lastStatusUpdate = 0;
+  /** The last budget alert's text (the integration tests read it). */
+  lastAlert: string | undefined;
+
+  /** The status bar item's text and tooltip (the integration tests read them). */
+  get statusBar(): { text: string; tooltip: string } {
+    return { text: this.status.text, tooltip: typeof this.status.tooltip === 'string' ? this.status.tooltip : (this.status.tooltip?.value ?? '') };
+  }
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -68,11 +79,11 @@ export class SessionManager implements vscode.Disposable {
       this.changed,
       this.captured,
       this.output,
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('uevrProfiler') && this.session) {
-          const s = readSettings();
-          this.session.configure(s.refreshRateHz, { ...s.alerts });
-        }
+      // The rate (launch.json's stays in force) and the alert settings reach the session, the live view and the status bar at once.
+      onDidChangeSettings(({ settings }) => {
+        if (!this.session) return;
+        this.session.configure(budgetForSession(this.launchHz, this.session.info.refreshRateHz).refreshRateHz, { ...settings.alerts });
+        this.updateStatus(true);
       }),
     );
   }
@@ -92,15 +103,22 @@ export class SessionManager implements vscode.Disposable {
     return r.sessions;
   }
 
-  async attach(target: AttachTarget, refreshRateHz: number = readSettings().refreshRateHz): Promise<LiveSession> {
+  /**
+   * Attaches to a session. `launchHz` is the launch configuration's refreshRate (launch.json): it wins
+   * over the setting and over the rate the session reports (src/core/budget.ts's precedence).
+   */
+  async attach(target: AttachTarget, launchHz?: number): Promise<LiveSession> {
     // Replacing a session is not "no session": listeners (the debug adapter) only hear of the new one.
     await this.detach(false);
     this.userDetached = false;
+    this.launchHz = launchHz;
+    // The simulator runs at the rate in force; it reports that rate back like a game would.
+    const simHz = resolveFrameBudget({ launch: launchHz, setting: currentSettings().refreshRate }).refreshRateHz;
     let client: SessionClient;
     let label: string;
     try {
       if (target.kind === 'simulate') {
-        this.sim = await SimulatorProcess.start(this.context.asAbsolutePath('dist/cli.js'), target.scriptsDir, refreshRateHz, (line) => this.log.info(`[sim] ${line}`), undefined, target.options);
+        this.sim = await SimulatorProcess.start(this.context.asAbsolutePath('dist/cli.js'), target.scriptsDir, simHz, (line) => this.log.info(`[sim] ${line}`), undefined, target.options);
         const s = this.sim.session;
         client = await SessionClient.open(s.host, s.port, s.token);
         label = vscode.l10n.t('Simulated UEVR session · {0}', target.scriptsDir);
@@ -119,15 +137,16 @@ export class SessionManager implements vscode.Disposable {
     }
     const info = await client.request('sessionInfo', {});
     if (target.kind !== 'simulate') label = vscode.l10n.t('{0} · pid {1}', info.session.game, info.session.pid);
-    const settings = readSettings();
-    const session = new LiveSession(client, info.session, label, refreshRateHz, { ...settings.alerts }, info.callbacks);
+    const settings = currentSettings();
+    const budget = budgetForSession(launchHz, info.session.refreshRateHz);
+    const session = new LiveSession(client, info.session, label, budget.refreshRateHz, { ...settings.alerts }, info.callbacks);
     this.session = session;
     this.target = target;
     session.onDidChange(() => this.onSessionChange(session));
     session.onAlert((a) => void this.showAlert(session, a));
     session.onOutput((o) => this.output.fire(o.output.endsWith('\n') ? o.output : `${o.output}\n`));
     session.onEnded((reason) => void this.onEnded(session, reason));
-    this.log.info(`attached to ${label} (${info.session.kind}, protocol ${info.protocol})`);
+    this.log.info(`attached to ${label} (${info.session.kind}, protocol ${info.protocol}; ${budget.refreshRateHz} Hz from the ${budget.source}, the session reports ${info.session.refreshRateHz || 'no rate'})`);
     if (this.sim) this.reportLoadErrors(this.sim, session);
     this.updateStatus(true);
     this.changed.fire(session);
@@ -174,13 +193,20 @@ export class SessionManager implements vscode.Disposable {
     session.state = 'capturing';
     void vscode.commands.executeCommand('setContext', 'uevrProfiler.capturing', true);
     this.changed.fire(session);
-    const settings = readSettings();
+    const settings = currentSettings();
     this.capturePromise = (async () => {
       try {
         const result = await recordCapture(session.client, file, {
           // "Until stopped" is a capture of up to 24 hours that the user aborts.
           seconds: seconds > 0 ? seconds : 24 * 3600,
           samplingHz: settings.samplingHz,
+          // The agent clamps the rate to what it can do: say so instead of recording silently at another rate.
+          onSampling: (actual) => {
+            const clamp = describeSamplingClamp(settings.samplingHz, actual);
+            if (!clamp) return;
+            this.log.info(`capture ${file}: ${clamp}`);
+            void vscode.window.showInformationMessage(vscode.l10n.t('UEVR: {0}', clamp));
+          },
           signal: abort.signal,
           tool: `uevr-profiler-vscode ${this.context.extension.packageJSON.version}`,
           onProgress: (p: { samples: number }) => {
@@ -270,6 +296,7 @@ export class SessionManager implements vscode.Disposable {
         ? vscode.l10n.t('Scripts took {0} for {1} frames in a row.', describeFrameCost(a.meanMs, session.refreshRate), a.frames)
         : vscode.l10n.t('Frames took {0} ms (budget {1} ms at {2} Hz) for {3} frames in a row.', formatMs(a.meanMs), formatMs(a.budgetMs), session.refreshRate, a.frames);
     this.log.warn(`alert: ${what}`);
+    this.lastAlert = what;
     const pick = await vscode.window.showWarningMessage(vscode.l10n.t('UEVR: {0}', what), vscode.l10n.t('Capture now'), vscode.l10n.t('Open live view'), vscode.l10n.t('Don\'t alert again this session'));
     if (pick === vscode.l10n.t('Capture now')) void vscode.commands.executeCommand('uevrProfiler.captureNextSeconds');
     else if (pick === vscode.l10n.t('Open live view')) void vscode.commands.executeCommand('uevrProfiler.liveView.focus');
@@ -289,7 +316,7 @@ export class SessionManager implements vscode.Disposable {
         if (next) {
           this.log.info(`${session.info.game} restarted (pid ${next.pid}): reattaching`);
           try {
-            await this.attach({ kind: 'discovery', file: next.file }, session.refreshRate);
+            await this.attach({ kind: 'discovery', file: next.file }, this.launchHz);
             void vscode.window.showInformationMessage(vscode.l10n.t('UEVR: reattached to {0} (pid {1}).', next.game, next.pid));
             return;
           } catch (err) {

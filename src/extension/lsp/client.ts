@@ -2,11 +2,10 @@
 // activate() calls startLanguageClient once and keeps the client for sendCapture/clearCapture.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import type { MeasuredRecord, PathMapping } from '../../core/analyzer/measured';
-import { readSettings, resolvePathMappings } from '../settings';
-
-export const LOAD_CAPTURE = 'uevr/loadCapture';
-export const CLEAR_CAPTURE = 'uevr/clearCapture';
+import type { MeasuredRecord } from '../../core/report/measured';
+import type { PathMapping } from '../../core/scriptPaths';
+import { CLEAR_CAPTURE, LOAD_CAPTURE, SET_FRAME_BUDGET, type LoadCaptureParams, type SetFrameBudgetParams } from '../../core/lsp/messages';
+import { currentSettings, resolvePathMappings } from '../settings';
 
 export async function startLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<LanguageClient> {
   const module = context.asAbsolutePath('dist/server.js');
@@ -14,7 +13,7 @@ export async function startLanguageClient(context: vscode.ExtensionContext, log:
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
-  const config = vscode.workspace.getConfiguration('uevrProfiler');
+  const settings = currentSettings();
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'lua' },
@@ -28,12 +27,8 @@ export async function startLanguageClient(context: vscode.ExtensionContext, log:
     synchronize: { configurationSection: 'uevrProfiler' },
     initializationOptions: {
       uevrProfiler: {
-        analyzer: {
-          disabledRules: config.get<string[]>('analyzer.disabledRules', []),
-          include: config.get<string[]>('analyzer.include', []),
-          exclude: config.get<string[]>('analyzer.exclude', []),
-        },
-        pathMappings: config.get<PathMapping[]>('pathMappings', []),
+        analyzer: { disabledRules: settings.disabledRules, include: settings.analyzerScope.include, exclude: settings.analyzerScope.exclude },
+        pathMappings: settings.pathMappings,
       },
     },
     outputChannel: log,
@@ -46,10 +41,17 @@ export async function startLanguageClient(context: vscode.ExtensionContext, log:
   return client;
 }
 
-/** Loads measured costs into the editor: re-ranked findings, hotspots, hover and CodeLens. */
-export async function sendCapture(client: LanguageClient, records: MeasuredRecord[], pathMappings?: PathMapping[]): Promise<void> {
-  const maps = resolvePathMappings(pathMappings ?? readSettings().pathMappings);
-  await client.sendNotification(LOAD_CAPTURE, { records, pathMappings: maps });
+/** Loads measured costs into the editor: re-ranked findings, hotspots, hover and CodeLens, against the budget at `refreshRateHz`. */
+export async function sendCapture(client: LanguageClient, records: MeasuredRecord[], refreshRateHz: number, pathMappings?: PathMapping[]): Promise<void> {
+  const maps = resolvePathMappings(pathMappings ?? currentSettings().pathMappings);
+  const params: LoadCaptureParams = { records, pathMappings: maps, refreshRateHz };
+  await client.sendNotification(LOAD_CAPTURE, params);
+}
+
+/** The rate in force changed: the server re-words hovers, diagnostics and CodeLens. */
+export async function sendFrameBudget(client: LanguageClient, refreshRateHz: number): Promise<void> {
+  const params: SetFrameBudgetParams = { refreshRateHz };
+  await client.sendNotification(SET_FRAME_BUDGET, params);
 }
 
 /** Removes every measured annotation (diagnostics, hover numbers, CodeLens). */

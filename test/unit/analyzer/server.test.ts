@@ -6,8 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { AnalyzerService } from '../../../src/server/service';
-import type { MeasuredRecord } from '../../../src/core/analyzer/measured';
-import { recordMatchesUri, budgetPhrase } from '../../../src/core/analyzer/measured';
+import type { MeasuredRecord } from '../../../src/core/report/measured';
+import { recordMatchesUri } from '../../../src/core/analyzer/measured';
 
 const root = join(__dirname, '../../..');
 const MOD = [
@@ -22,13 +22,26 @@ const URI = 'file:///tmp/uevr-test/scripts/mod.lua';
 function record(line: number, ms: number, extra: Partial<MeasuredRecord> = {}): MeasuredRecord {
   return {
     file: 'C:\\Users\\me\\AppData\\Roaming\\UnrealVRMod\\Game\\scripts\\mod.lua', line, selfMsPerFrame: ms, totalMsPerFrame: ms * 1.2,
-    callsPerFrame: 1, p95Ms: ms * 2, topCallers: [{ name: 'on_pre_engine_tick', msPerFrame: ms }], budgetMs: 11.1, refreshRateHz: 90, ...extra,
+    callsPerFrame: 1, p95Ms: ms * 2, topCallers: [{ name: 'on_pre_engine_tick', msPerFrame: ms }], ...extra,
   };
 }
 
 describe('measured data', () => {
-  test('budget phrase', () => {
-    assert.equal(budgetPhrase(1.9, 11.1, 90), '1.9 ms/frame, 17% of the 11.1 ms budget at 90 Hz');
+  test('a rate change re-words diagnostics, hover and CodeLens against the new budget (records carry ms only)', () => {
+    const s = new AnalyzerService();
+    s.open(URI, MOD, 1);
+    s.loadCapture([record(3, 1.9), { ...record(2, 0.1), functionName: 'on_pre_engine_tick', selfMsPerFrame: 0.1, totalMsPerFrame: 2.0 }], 90);
+    assert.ok(s.findings(URI).some((f) => /of the 11\.1 ms budget at 90 Hz/.test(f.message)));
+    s.setRefreshRate(120);
+    const msgs = s.findings(URI).map((f) => f.message).join('\n');
+    assert.match(msgs, /1\.90 ms\/frame, 23% of the 8\.33 ms budget at 120 Hz/);
+    assert.doesNotMatch(msgs, /11\.1 ms budget/);
+    const hover = s.hover(URI, { line: 2, character: 15 })!;
+    assert.match(typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : '', /8\.33 ms budget at 120 Hz/);
+    assert.match(s.codeLenses(URI)[0].command?.title ?? '', /of the 8\.33 ms budget/);
+    // 0 is "unknown": the default rate applies, never a made-up one from the record.
+    s.setRefreshRate(0);
+    assert.match(s.findings(URI).map((f) => f.message).join('\n'), /11\.1 ms budget at 90 Hz/);
   });
   test('capture paths map to workspace files (truncated, ..\\UEVR\\, mappings)', () => {
     assert.ok(recordMatchesUri('C:\\Users\\me\\AppData\\Roaming\\UnrealVRMod\\Game\\scripts\\mod.lua', URI));
@@ -50,7 +63,7 @@ describe('measured data', () => {
     assert.ok(after.some((f) => f.code === 'UEVR100' && f.range.start.line === 2));
     const hover = s.hover(URI, { line: 2, character: 15 })!;
     const text = typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : '';
-    assert.match(text, /self \| 1\.9 ms\/frame/);
+    assert.match(text, /self \| 1\.90 ms\/frame/);
     assert.match(text, /p95/);
     assert.match(text, /on_pre_engine_tick/);
     assert.match(text, /UEVR003/);
@@ -137,9 +150,17 @@ describe('language server over stdio', () => {
     got = next();
     await conn.sendNotification('uevr/loadCapture', { records: [record(3, 1.9)] });
     await got;
-    assert.ok(diags[diags.length - 1].diagnostics.some((x) => /1\.9 ms\/frame, 17% of the 11\.1 ms budget at 90 Hz/.test(x.message)));
+    assert.ok(diags[diags.length - 1].diagnostics.some((x) => /1\.90 ms\/frame, 17% of the 11\.1 ms budget at 90 Hz/.test(x.message)));
     const hover: { contents: { value: string } } = await conn.sendRequest('textDocument/hover', { textDocument: { uri: URI }, position: { line: 2, character: 20 } });
-    assert.match(hover.contents.value, /1\.9 ms\/frame/);
+    assert.match(hover.contents.value, /1\.90 ms\/frame/);
+
+    // The rate in force changes (setting or launch.json): the server re-words everything at once.
+    got = next();
+    await conn.sendNotification('uevr/setFrameBudget', { refreshRateHz: 120 });
+    await got;
+    assert.ok(diags[diags.length - 1].diagnostics.some((x) => /1\.90 ms\/frame, 23% of the 8\.33 ms budget at 120 Hz/.test(x.message)));
+    const hover120: { contents: { value: string } } = await conn.sendRequest('textDocument/hover', { textDocument: { uri: URI }, position: { line: 2, character: 20 } });
+    assert.match(hover120.contents.value, /8\.33 ms budget at 120 Hz/);
 
     got = next();
     await conn.sendNotification('uevr/clearCapture', {});

@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { CaptureWriter, MemorySink } from '../../../src/core/capture/writer';
 import { CaptureFormatError, readCapture, readCaptureEvents } from '../../../src/core/capture/reader';
 import { isCapture } from '../../../src/core/capture/format';
-import { recordCapture } from '../../../src/core/capture/recorder';
+import { recordCapture } from '../../../src/core/session/recorder';
+import { describeSamplingClamp } from '../../../src/core/settings';
 import { SessionServer } from '../../../src/core/session/server';
 import { SessionClient } from '../../../src/core/session/client';
-import type { FrameMetrics } from '../../../src/core/session/backend';
+import type { FrameMetrics } from '../../../src/core/protocol/types';
 import { TimerBackend } from '../session/timer-backend';
 
 const session = { game: 'G', pid: 42, kind: 'simulator' as const, refreshRateHz: 90, hostVersion: 't' };
@@ -292,6 +293,24 @@ describe('recordCapture against a live server', () => {
     // Stereo callback: exactly one left and one right row per frame.
     const eyes = [...p.callbackTimings!.eye];
     assert.equal(eyes.filter((e) => e === 0).length, p.gameFrames!.length);
+    client.close();
+    await server.close();
+    await backend.dispose();
+  });
+
+  test('an agent that clamps the sampling rate says so: the recorder hears the real rate, the user a sentence', async () => {
+    const backend = new TimerBackend(11.1, 2);
+    // An agent that samples at most 4,000 Hz (a real one advertises its range in its capabilities).
+    (backend.capabilities as { maxSamplingHz: number }).maxSamplingHz = 4000;
+    const server = await SessionServer.start({ backend, token: 't', port: 0 });
+    const client = await SessionClient.open('127.0.0.1', server.port, 't');
+    const out = join(mkdtempSync(join(tmpdir(), 'uevr-cap-')), 'c.uevrcap');
+    const heard: number[] = [];
+    await recordCapture(client, out, { seconds: 0.2, samplingHz: 8000, onSampling: (hz) => heard.push(hz) });
+    assert.deepEqual(heard, [4000]);
+    assert.equal(describeSamplingClamp(8000, heard[0]), "sampling at 4,000 Hz: the agent's maximum (asked for 8,000 Hz)");
+    assert.equal(describeSamplingClamp(1000, 1000), undefined);
+    assert.equal(readCapture(readFileSync(out), out).meta.samplingHz, 4000, 'the capture records the rate it was sampled at');
     client.close();
     await server.close();
     await backend.dispose();

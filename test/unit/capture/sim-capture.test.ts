@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createSimulatedSession } from '../../../src/core/sim/session';
 import { SessionServer } from '../../../src/core/session/server';
 import { SessionClient } from '../../../src/core/session/client';
-import { recordCapture } from '../../../src/core/capture/recorder';
+import { recordCapture } from '../../../src/core/session/recorder';
 import { readCapture } from '../../../src/core/capture/reader';
 import { computeReport } from '../../../src/cli/report';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { registerCommand, commands } from '../../../src/cli/main';
 import { CaptureWriter, FileSink } from '../../../src/core/capture/writer';
 import { loadProfile } from '../../../src/core/formats/loadProfile';
-import type { FrameMetrics } from '../../../src/core/session/backend';
+import type { FrameMetrics } from '../../../src/core/protocol/types';
 import { cliHarness } from './harness';
 
 const { dir, run } = cliHarness();

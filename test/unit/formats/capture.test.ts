@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { CaptureWriter, MemorySink } from '../../../src/core/capture/writer';
 import { EXPORT_FORMATS, exportProfile, loadProfile } from '../../../src/core/formats';
 import { buildCallTree } from '../../../src/core/profile/callTree';
-import type { FrameMetrics } from '../../../src/core/session/backend';
+import type { FrameMetrics } from '../../../src/core/protocol/types';
 import { assertClose, assertConsistent, pathWeights, totalWeight } from './helpers';
 
 const session = { game: 'G', pid: 42, kind: 'simulator' as const, refreshRateHz: 90, hostVersion: 't' };

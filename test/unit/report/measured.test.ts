@@ -14,7 +14,7 @@ test('measured lines and functions in ms per frame, with p95, callers and exact 
   assert.equal(line(3)?.callsPerFrame, null, 'samples cannot count calls');
   assert.equal(line(18)?.totalMsPerFrame.toFixed(3), '1.000', 'stereo: both eyes');
   assert.equal(records.find((r) => r.line === 0), undefined, 'native frames have no line');
-  assert.equal(line(3)?.budgetMs.toFixed(2), '11.11');
+  assert.ok(records.every((r) => !('budgetMs' in r) && !('refreshRateHz' in r)), 'records carry ms only: the budget is applied when shown');
 
   const update = fn('update');
   assert.ok(update);
@@ -43,10 +43,13 @@ test('hover and CodeLens say nothing about calls they cannot know, and show exac
   const sampled = records.find((r) => r.functionName === 'update');
   const callback = records.find((r) => r.functionName === 'on_pre_engine_tick');
   assert.ok(sampled && callback);
-  assert.doesNotMatch(measuredHover(sampled, []), /calls/);
-  assert.doesNotMatch(lensTitle(sampled.selfMsPerFrame, sampled.totalMsPerFrame, sampled.callsPerFrame, sampled.budgetMs), /calls/);
-  assert.match(measuredHover(callback, []), /\| calls \| 1\.0 per frame \|/);
-  assert.match(lensTitle(callback.selfMsPerFrame, callback.totalMsPerFrame, callback.callsPerFrame, callback.budgetMs), /· 1\.0 calls\/frame$/);
+  assert.doesNotMatch(measuredHover(sampled, [], 90), /calls/);
+  assert.doesNotMatch(lensTitle(sampled.selfMsPerFrame, sampled.totalMsPerFrame, sampled.callsPerFrame, 90), /calls/);
+  assert.match(measuredHover(callback, [], 90), /\| calls \| 1\.0 per frame \|/);
+  assert.match(lensTitle(callback.selfMsPerFrame, callback.totalMsPerFrame, callback.callsPerFrame, 90), /· 1\.0 calls\/frame$/);
+  // The same record at another rate: the budget is applied when shown, not frozen in the record.
+  assert.match(lensTitle(callback.selfMsPerFrame, callback.totalMsPerFrame, callback.callsPerFrame, 120), /of the 8\.33 ms budget\)/);
+  assert.match(measuredHover(callback, [], 120), /of the 8\.33 ms budget at 120 Hz/);
 });
 
 test('a callback and the Lua function it wraps get one CodeLens record, with exact calls', async () => {

@@ -71,20 +71,20 @@ test('line records sit on the sampled lines of the body, with self, total, p95, 
 
 test('UEVR100 points at the hot line of the body, not at the function header', () => {
   const records = measuredRecords(lineCapture(), { refreshRateHz: 90 });
-  const hs = hotspotFindings(records, lineRange);
+  const hs = hotspotFindings(records, lineRange, 90);
   assert.equal(hs[0].range.start.line + 1, 12, hs.map((h) => `${h.range.start.line + 1}: ${h.message}`).join('\n'));
   assert.match(hs[0].message, /^Hotspot: 2\.0 ms\/frame, 18% of the 11\.1 ms budget at 90 Hz on this line of tick/);
   assert.deepEqual(hs.map((h) => h.range.start.line + 1), [12, 31, 14, 33], 'costliest self first; the header (no self time) is no hotspot');
 
   // The same capture without current lines: everything lands on the function headers, as before.
-  const old = hotspotFindings(measuredRecords(lineCapture(false), { refreshRateHz: 90 }), lineRange);
+  const old = hotspotFindings(measuredRecords(lineCapture(false), { refreshRateHz: 90 }), lineRange, 90);
   assert.deepEqual(old.map((h) => h.range.start.line + 1), [10, 30]);
 });
 
 test('a finding on a line inside the body is worded with that line\'s measured cost', () => {
   const records = measuredRecords(lineCapture(), { refreshRateHz: 90 });
   const finding = (l: number): Finding => ({ code: 'UEVR001', severity: 'hint', message: 'find_uobject every frame.', range: lineRange(l - 1), hot: null, fixes: [] });
-  const [on31, on14] = applyMeasured([finding(14), finding(31)], records).map((f) => f);
+  const [on31, on14] = applyMeasured([finding(14), finding(31)], records, 90).map((f) => f);
   assert.equal(on31.range.start.line + 1, 31, 'costliest first');
   assert.match(on31.message, /^Measured 1\.2 ms\/frame, 11% of the 11\.1 ms budget at 90 Hz\. find_uobject/);
   assert.equal(on31.severity, 'error', '≥ 10 % of the budget');
@@ -96,7 +96,7 @@ test('the hover of a body line names the line and function, self and total with 
   const records = measuredRecords(lineCapture(), { refreshRateHz: 90 });
   const rec = byLine(records.filter((r) => r.file === 'mod.lua')).get(31);
   assert.ok(rec);
-  const text = measuredHover(rec, []);
+  const text = measuredHover(rec, [], 90);
   assert.match(text, /measured on line 31 in `helper`: 1\.2 ms\/frame, 11% of the 11\.1 ms budget at 90 Hz/);
   assert.match(text, /\| self \| 1\.2 ms\/frame \(11% of budget\) \|/);
   assert.match(text, /\| total \| 1\.2 ms\/frame \(11% of budget\) \|/);
@@ -104,13 +104,13 @@ test('the hover of a body line names the line and function, self and total with 
   assert.doesNotMatch(text, /calls/, 'sampled lines cannot count calls');
   const header = byLine(records).get(10);
   assert.ok(header);
-  assert.match(measuredHover(header, []), /\| calls \| 1\.0 per frame \|/);
+  assert.match(measuredHover(header, [], 90), /\| calls \| 1\.0 per frame \|/);
 });
 
 test('capture names cannot break out of the hover\'s code spans', () => {
   const records = measuredRecords(lineCapture(), { refreshRateHz: 90 });
   const rec = { ...records.find((r) => r.line === 12 && !r.functionName)!, inFunction: 'a`b\n# heading', topCallers: [{ name: 'x`y', msPerFrame: 1 }] };
-  const text = measuredHover(rec, []);
+  const text = measuredHover(rec, [], 90);
   assert.match(text, /in `a'b # heading`/);
   assert.match(text, /`x'y`/);
 });

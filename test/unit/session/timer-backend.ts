@@ -9,7 +9,7 @@ import type {
   SampleBatch,
   SessionBackend,
   SessionClock,
-} from '../../../src/core/session/backend';
+} from '../../../src/core/protocol/types';
 
 export class TimerBackend implements SessionBackend, SessionClock {
   readonly info = { game: 'TestGame', pid: process.pid, kind: 'simulator' as const, refreshRateHz: 90, hostVersion: 'test' };

@@ -1,6 +1,6 @@
 // Shared by the simulator tests: runs a fixture folder in a real simulated session and records events.
 import { join, resolve } from 'node:path';
-import type { CallbackInfo, FrameMetrics, LogLine, SampleBatch, ScriptError, ScriptReset } from '../../../src/core/session/backend';
+import type { CallbackInfo, FrameMetrics, LogLine, SampleBatch, ScriptError, ScriptReset } from '../../../src/core/protocol/types';
 import { createSimulatedSession, type SimulatedSession, type SimulatedSessionOptions } from '../../../src/core/sim/session';
 
 export const MODS = join(__dirname, '..', '..', 'fixtures', 'mods');

@@ -76,7 +76,7 @@ describe('flame-graph webview in headless Chromium: table, chart, diff, VS Code 
     await page.waitForFunction(() => document.querySelector('button[data-tab="sandwich"]').getAttribute('aria-selected') === 'true', undefined, { timeout: 10_000 });
     assert.equal(await page.evaluate(() => document.querySelector('.fg-search').value), 'hands');
     // settings: the refresh rate changes the budget everywhere.
-    await page.evaluate(() => window.postMessage({ type: 'settings', settings: { refreshRateHz: 120, budgetMs: 1000 / 120 } }, '*'));
+    await page.evaluate(() => window.postMessage({ type: 'settings', settings: { refreshRateHz: 120 } }, '*'));
     await page.waitForFunction(() => document.querySelector('.fg-summary')?.textContent?.endsWith('(88.8% of 8.33 ms at 120 Hz)'));
     // focus: search for a function, switch to the flame graph, zoom to its heaviest node.
     await page.evaluate(() => window.postMessage({ type: 'focus', name: 'update_ui', tab: 'flame' }, '*'));

@@ -72,7 +72,7 @@ describe('formatting', () => {
 
   test('numbers', () => {
     assert.equal(formatMs(0), '0');
-    assert.equal(formatMs(0.01234), '0.0123');
+    assert.equal(formatMs(0.01234), '0.012');
     assert.equal(formatMs(1.844), '1.84');
     assert.equal(formatMs(12.34), '12.3');
     assert.equal(formatMs(1234.4), '1,234');
@@ -105,6 +105,6 @@ describe('formatting', () => {
   test('invalid refresh rates fall back to 90 Hz', () => {
     assert.equal(settingsForRefreshRate(0).refreshRateHz, 90);
     assert.equal(settingsForRefreshRate(NaN).refreshRateHz, 90);
-    assert.ok(Math.abs(settingsForRefreshRate(144).budgetMs - 6.944) < 1e-3);
+    assert.deepEqual(settingsForRefreshRate(144), { refreshRateHz: 144 }, 'only the Hz crosses; the view works out the budget');
   });
 });

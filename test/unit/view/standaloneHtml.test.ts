@@ -69,7 +69,7 @@ describe('profile embedding', () => {
   test('hostile or truncated payloads fail with a clear error', () => {
     const good = encodeProfile(smallProfile());
     assert.throws(() => decodeEmbeddedProfile({ v: 2 } as unknown as EmbeddedPayload), /unsupported embedded payload version/);
-    assert.throws(() => decodeEmbeddedProfile({ v: 1, title: 't', settings: { refreshRateHz: 90, budgetMs: 11.1 } }), /no profile/);
+    assert.throws(() => decodeEmbeddedProfile({ v: 1, title: 't', settings: { refreshRateHz: 90 } }), /no profile/);
     const noSamples = { ...good, tables: { ...good.tables } };
     delete noSamples.tables.samples;
     assert.throws(() => decodeProfile(noSamples), /lacks frames, stacks or samples/);

@@ -4,6 +4,7 @@ import { scaleLinear } from 'd3-scale';
 import { sampleRanges } from '../../../src/core/profile';
 import { parentsFromSizes, type Viewport } from '../../../src/core/view/flameLayout';
 import { formatMs } from '../../../src/core/view/format';
+import { budgetMsAt } from '../../../src/core/budget';
 import { buildTimeOrder, hasTimestamps, type TimeOrderTree } from '../../../src/core/view/timeOrder';
 import { readTheme } from '../theme';
 import { el } from '../dom';
@@ -108,7 +109,7 @@ export class ChartView {
     const lines = [nodeLabel(c, f, t.line[n])];
     if (c.profile.frames.file[f]) lines.push(`${c.profile.frames.file[f]}:${sourceLine(c, f, t.line[n])}`);
     if (this.timed) {
-      lines.push(`at ${formatMs(t.start[n])} ms for ${formatMs(t.width[n])} ms (${((100 * t.width[n]) / c.settings.budgetMs).toFixed(1)}% of budget)`);
+      lines.push(`at ${formatMs(t.start[n])} ms for ${formatMs(t.width[n])} ms (${((100 * t.width[n]) / budgetMsAt(c.settings.refreshRateHz)).toFixed(1)}% of budget)`);
     } else lines.push(`weight ${formatMs(t.width[n])}`);
     lines.push('Ctrl/Cmd-click: open source');
     return lines;
@@ -146,7 +147,7 @@ export class ChartView {
     const gf = c.profile.gameFrames;
     if (!gf || !this.timed || gf.length === 0) return;
     const scale = vp.widthPx / (vp.x1 - vp.x0);
-    const budget = c.settings.budgetMs;
+    const budget = budgetMsAt(c.settings.refreshRateHz);
     if (budget * scale < 4) return; // too dense to mean anything: the Frames tab shows them instead
     g.save();
     g.lineWidth = 1;

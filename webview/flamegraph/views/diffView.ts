@@ -6,6 +6,7 @@ import { diffProfiles, lineDiff, type LineDiffRow, type Profile, type ProfileDif
 import { deltaHsl } from '../../../src/core/view/colors';
 import { flameGraphSpans } from '../../../src/core/view/flameLayout';
 import { formatMs, formatPercent } from '../../../src/core/view/format';
+import { budgetMsAt } from '../../../src/core/budget';
 import { matchFrames } from '../../../src/core/view/search';
 import { readTheme } from '../theme';
 import { clear, el } from '../dom';
@@ -96,7 +97,7 @@ export class DiffView {
     if (d.normalisation === 'perFrame' && mpw !== null) {
       const v = (after - before) * mpw;
       text += v < 0 ? ' · faster' : v > 0 ? ' · slower' : ' · unchanged';
-      text += ` · budget ${formatMs(c.settings.budgetMs)} ms`;
+      text += ` · budget ${formatMs(budgetMsAt(c.settings.refreshRateHz))} ms`;
     }
     this.verdict.textContent = text;
     // Biggest changes by self time.

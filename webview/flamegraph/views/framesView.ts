@@ -4,6 +4,7 @@
 import { scaleLinear } from 'd3-scale';
 import { worstGameFrames } from '../../../src/core/profile';
 import { formatCount, formatMs, formatPercent } from '../../../src/core/view/format';
+import { budgetMsAt } from '../../../src/core/budget';
 import { clear, el, fitCanvas } from '../dom';
 import type { ViewContext } from '../context';
 
@@ -47,8 +48,8 @@ export class FramesView {
       return;
     }
     let over = 0;
-    for (let i = 0; i < gf.length; i++) if (gf.duration[i] > c.settings.budgetMs) over++;
-    this.info.textContent = `${formatCount(gf.length)} frames · ${formatCount(over)} over the ${formatMs(c.settings.budgetMs)} ms budget (${formatPercent((100 * over) / gf.length)}) · click a frame or drag across frames to restrict the other views`;
+    for (let i = 0; i < gf.length; i++) if (gf.duration[i] > budgetMsAt(c.settings.refreshRateHz)) over++;
+    this.info.textContent = `${formatCount(gf.length)} frames · ${formatCount(over)} over the ${formatMs(budgetMsAt(c.settings.refreshRateHz))} ms budget (${formatPercent((100 * over) / gf.length)}) · click a frame or drag across frames to restrict the other views`;
     el('span', 'fg-worst-label', 'Worst frames:', this.worst);
     const n = Math.min(10, gf.length);
     const together = el('button', 'fg-chip fg-worst-n', `All ${n} worst together`, this.worst);
@@ -70,7 +71,7 @@ export class FramesView {
     const c = this.ctx();
     const gf = c.profile.gameFrames;
     const n = this.count();
-    let max = c.settings.budgetMs * 1.5;
+    let max = budgetMsAt(c.settings.refreshRateHz) * 1.5;
     if (gf) for (let i = 0; i < gf.length; i++) if (gf.duration[i] > max) max = gf.duration[i];
     return {
       x: scaleLinear().domain([0, Math.max(1, n)]).range([0, width]),
@@ -91,7 +92,7 @@ export class FramesView {
     const n = this.count();
     if (!gf || n === 0) return;
     const { x, y } = this.scales(width, height);
-    const budget = c.settings.budgetMs;
+    const budget = budgetMsAt(c.settings.refreshRateHz);
     const base = y(0);
     // One bar per pixel column at most: the worst frame of the column is what matters.
     const cols = Math.min(n, Math.floor(width));
@@ -196,8 +197,8 @@ export class FramesView {
     if (!gf) return;
     clear(this.tip);
     el('div', 'fg-tip-title', `frame #${gf.index[f]}`, this.tip);
-    el('div', 'fg-tip-line', `frame time ${formatMs(gf.duration[f])} ms (${formatPercent((100 * gf.duration[f]) / c.settings.budgetMs)} of budget)`, this.tip);
-    el('div', 'fg-tip-line', `scripts ${formatMs(gf.scriptsMs[f])} ms (${formatPercent((100 * gf.scriptsMs[f]) / c.settings.budgetMs)} of budget)`, this.tip);
+    el('div', 'fg-tip-line', `frame time ${formatMs(gf.duration[f])} ms (${formatPercent((100 * gf.duration[f]) / budgetMsAt(c.settings.refreshRateHz))} of budget)`, this.tip);
+    el('div', 'fg-tip-line', `scripts ${formatMs(gf.scriptsMs[f])} ms (${formatPercent((100 * gf.scriptsMs[f]) / budgetMsAt(c.settings.refreshRateHz))} of budget)`, this.tip);
     if (Number.isFinite(gf.gcMs[f])) el('div', 'fg-tip-line', `Lua GC ${formatMs(gf.gcMs[f])} ms`, this.tip);
     if (Number.isFinite(gf.luaMemoryKb[f])) el('div', 'fg-tip-line', `Lua memory ${formatCount(gf.luaMemoryKb[f])} KiB`, this.tip);
     this.tip.hidden = false;

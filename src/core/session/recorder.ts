@@ -3,9 +3,9 @@
 // crash of either side loses at most what was in flight. Ends on time, on abort, or when the
 // session goes away; the file is closed with the reason in every case.
 import { PROTOCOL_VERSION } from '../protocol/messages';
-import type { FrameMetrics } from '../session/backend';
-import { SessionError, type SessionClient } from '../session/client';
-import { CaptureWriter, type CaptureEvent, type CaptureHeader } from './writer';
+import type { FrameMetrics } from '../protocol/types';
+import { SessionError, type SessionClient } from './client';
+import { CaptureWriter, type CaptureEvent, type CaptureHeader } from '../capture/writer';
 
 export interface RecordOptions {
   seconds: number;
@@ -14,6 +14,8 @@ export interface RecordOptions {
   onProgress?(p: RecordProgress): void;
   signal?: AbortSignal;
   tool?: string;
+  /** Called once the agent answered startCapture, with the rate it samples at (it may clamp `samplingHz`). */
+  onSampling?(actualHz: number): void;
 }
 
 export interface RecordProgress {
@@ -94,6 +96,7 @@ export async function recordCapture(client: SessionClient, out: string | WriterF
     const start = await client.request('startCapture', opts.samplingHz !== undefined ? { samplingHz: opts.samplingHz } : {});
     startTime = start.startTime;
     lastTime = start.startTime;
+    opts.onSampling?.(start.samplingHz);
     const header = {
       protocol: PROTOCOL_VERSION,
       session: info.session,
