@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { runAnalyzeCommand, type AnalyzeJsonRecord } from '../../core/analyzer/cli';
 import { RULES } from '../../core/analyzer/catalog';
-import { toSarif } from '../../core/report/sarif';
+import { toSarif } from '../../core/analyzer/sarif';
 import { parse, str } from '../args';
 import { InputError, UsageError } from '../errors';
 import { CLI_VERSION } from '../version';

@@ -145,7 +145,7 @@ describe('language server settings per workspace folder', () => {
     await c.conn.sendNotification('uevr/loadCapture', { records: [RECORD] });
     const measured = await c.codes(DOCS.aCamera, DOCS.bCamera);
     assert.ok(measured[DOCS.aCamera].includes('UEVR100'), `A's file is the measured one: ${measured[DOCS.aCamera]}`);
-    assert.ok(c.latest.get(DOCS.aCamera)!.some((d) => /1\.9 ms\/frame/.test(d.message)));
+    assert.ok(c.latest.get(DOCS.aCamera)!.some((d) => /1\.90 ms\/frame/.test(d.message)));
     assert.ok(!measured[DOCS.bCamera].includes('UEVR100'), `B maps the path elsewhere: ${measured[DOCS.bCamera]}`);
     const hoverB: unknown = await c.conn.sendRequest('textDocument/hover', { textDocument: { uri: DOCS.bCamera }, position: { line: 1, character: 20 } });
     assert.doesNotMatch(JSON.stringify(hoverB), /ms\/frame/);

@@ -73,7 +73,7 @@ test('UEVR100 points at the hot line of the body, not at the function header', (
   const records = measuredRecords(lineCapture(), { refreshRateHz: 90 });
   const hs = hotspotFindings(records, lineRange, 90);
   assert.equal(hs[0].range.start.line + 1, 12, hs.map((h) => `${h.range.start.line + 1}: ${h.message}`).join('\n'));
-  assert.match(hs[0].message, /^Hotspot: 2\.0 ms\/frame, 18% of the 11\.1 ms budget at 90 Hz on this line of tick/);
+  assert.match(hs[0].message, /^Hotspot: 2\.00 ms\/frame, 18% of the 11\.1 ms budget at 90 Hz on this line of tick/);
   assert.deepEqual(hs.map((h) => h.range.start.line + 1), [12, 31, 14, 33], 'costliest self first; the header (no self time) is no hotspot');
 
   // The same capture without current lines: everything lands on the function headers, as before.
@@ -86,9 +86,9 @@ test('a finding on a line inside the body is worded with that line\'s measured c
   const finding = (l: number): Finding => ({ code: 'UEVR001', severity: 'hint', message: 'find_uobject every frame.', range: lineRange(l - 1), hot: null, fixes: [] });
   const [on31, on14] = applyMeasured([finding(14), finding(31)], records, 90).map((f) => f);
   assert.equal(on31.range.start.line + 1, 31, 'costliest first');
-  assert.match(on31.message, /^Measured 1\.2 ms\/frame, 11% of the 11\.1 ms budget at 90 Hz\. find_uobject/);
+  assert.match(on31.message, /^Measured 1\.20 ms\/frame, 11% of the 11\.1 ms budget at 90 Hz\. find_uobject/);
   assert.equal(on31.severity, 'error', '≥ 10 % of the budget');
-  assert.match(on14.message, /^Measured 0\.5 ms\/frame/);
+  assert.match(on14.message, /^Measured 0\.50 ms\/frame/);
   assert.equal(on14.measuredMsPerFrame?.toFixed(3), '0.500');
 });
 
@@ -97,10 +97,10 @@ test('the hover of a body line names the line and function, self and total with 
   const rec = byLine(records.filter((r) => r.file === 'mod.lua')).get(31);
   assert.ok(rec);
   const text = measuredHover(rec, [], 90);
-  assert.match(text, /measured on line 31 in `helper`: 1\.2 ms\/frame, 11% of the 11\.1 ms budget at 90 Hz/);
-  assert.match(text, /\| self \| 1\.2 ms\/frame \(11% of budget\) \|/);
-  assert.match(text, /\| total \| 1\.2 ms\/frame \(11% of budget\) \|/);
-  assert.match(text, /Top callers: `tick` 1\.2 ms/);
+  assert.match(text, /measured on line 31 in `helper`: 1\.20 ms\/frame, 11% of the 11\.1 ms budget at 90 Hz/);
+  assert.match(text, /\| self \| 1\.20 ms\/frame \(11% of budget\) \|/);
+  assert.match(text, /\| total \| 1\.20 ms\/frame \(11% of budget\) \|/);
+  assert.match(text, /Top callers: `tick` 1\.20 ms/);
   assert.doesNotMatch(text, /calls/, 'sampled lines cannot count calls');
   const header = byLine(records).get(10);
   assert.ok(header);

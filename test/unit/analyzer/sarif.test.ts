@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { toSarif, type SarifFinding } from '../../../src/core/report/sarif';
+import { toSarif, type SarifFinding } from '../../../src/core/analyzer/sarif';
 
 const root = join(process.platform === 'win32' ? 'C:\\' : '/', 'repo');
 const finding = (file: string): SarifFinding => ({ file, line: 1, column: 1, endLine: 1, endColumn: 2, code: 'UEVR001', severity: 'warning', message: 'm', fixable: false });

@@ -5,8 +5,8 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Log, ReportingDescriptor, Result } from 'sarif';
-import type { AnalyzeJsonRecord } from '../analyzer/cli';
-import type { Severity } from '../analyzer/types';
+import type { AnalyzeJsonRecord } from './cli';
+import type { Severity } from './types';
 
 export type SarifSeverity = Severity;
 
