@@ -115,6 +115,15 @@ describe('fix-all on shapes from real mods', () => {
     await assertSafeFixAll(src, 'file:///engine-param.lua');
   });
 
+  test('a name computed once (UEVR004) reads its receiver chain once: that read is part of the intended change', async () => {
+    // Found on real mods once UEVR002 no longer excused every property read: `pawn.Target:get_full_name()`
+    // in an if/elseif chain becomes one local, so `pawn.Target` is read once instead of per branch.
+    const src = 'uevr.sdk.callbacks.on_pre_engine_tick(function(engine, delta)\n  local pawn = uevr.api:get_local_pawn(0)\n  if string.find(pawn.Mesh:get_full_name(), "Door") then\n    print("door")\n  elseif string.find(pawn.Mesh:get_full_name(), "Mesh") then\n    print("mesh")\n  end\nend)\n';
+    const r = await assertSafeFixAll(src, 'file:///r4-chain.lua');
+    assert.deepEqual(r.codes, ['UEVR004'], r.text);
+    assert.equal((r.text.match(/pawn\.Mesh/g) ?? []).length, 1, r.text);
+  });
+
   test('a file with a syntax error is never fixed, and its findings offer no fixes', () => {
     const src = 'uevr.sdk.callbacks.on_pre_engine_tick(function(engine, delta)\n  local t = {1, 2, 3}\n  pcall(function() print(t[1]) end)\nend)\nlocal broken = = 1\n';
     const findings = analyze(src, 'file:///broken.lua');
@@ -165,6 +174,11 @@ describe('behaviour trace', () => {
     assert.equal(compareTraces(a, twoFetches, []).same, false, 'a fetch is compared unless UEVR006 was applied');
     assert.equal(compareTraces(twoFetches, a, ['UEVR006']).same, true, 'UEVR006 may remove a repeated fetch');
     assert.equal(compareTraces(a, twoFetches, ['UEVR006']).same, false, 'but never add one');
+    // A fix's intended change covers only its own lookups: a property read that went missing is a
+    // difference under UEVR002 (engine parameter), which removes a scan, not reads.
+    const withRead = await trace(src.replace('p.Health = 100', 'p.Health = 100 local m = p.Mesh'));
+    assert.equal(compareTraces(withRead, a, ['UEVR002']).same, false, 'a property read removed under UEVR002');
+    assert.equal(compareTraces(withRead, a, ['UEVR005']).same, true, 'UEVR005 reads a chain once');
     const stereo = 'uevr.sdk.callbacks.on_early_calculate_stereo_view_offset(function(d, v, w, pos, rot, dbl)\n  pos.x = pos.x + 1\nend)\n';
     const s1 = await trace(stereo);
     const s2 = await trace(stereo.replace('+ 1', '+ 2'));
