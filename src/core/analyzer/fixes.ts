@@ -118,6 +118,22 @@ function unconditionalIn(st: Stmt, node: Expr): boolean {
 }
 
 /**
+ * Does `node` run first in statement `st`: unconditionally (unconditionalIn), and with no call in `st`
+ * that completes before it (a call left of it, or in an argument before it)? Only then does a local
+ * computed just before `st` see the same world: `f(a:Possess(), api:get_local_pawn(0))` fetched
+ * early would read the pawn before the call that changes it.
+ */
+function runsFirstIn(st: Stmt, node: Expr): boolean {
+  if (!unconditionalIn(st, node)) return false;
+  let crossed = false;
+  walk(st, (n) => {
+    if (crossed || n.kind === 'Function') return false;
+    if (isCall(n) && n.end <= node.start) crossed = true;
+  });
+  return !crossed;
+}
+
+/**
  * A receiver that cannot be nil at load time: `uevr.*`, or a file-scope local initialised from `uevr.*`.
  * Otherwise a file-scope hoist is written `x and x:f(...)`, so a nil object cannot fail at load time
  * where the original (maybe guarded) call would never have run.
@@ -248,7 +264,7 @@ export function lazyFindCache(fx: FixContext, c: AnyCall, lit: string): Fix | nu
 export function hoistNameAboveIf(fx: FixContext, s: Stmt, calls: AnyCall[], ctx: HotCtx): Fix | null {
   const cn = callName(calls[0]);
   if (!cn || !cn.receiver || pathText(innerReceiver(cn.receiver)) === null) return null;
-  if (!unconditionalIn(s, calls[0])) return null; // e.g. `if obj and obj:get_full_name()...`
+  if (!runsFirstIn(s, calls[0])) return null; // e.g. `if obj and obj:get_full_name()...`
   const name = fx.freshName(`name:${s.start}`, 'name');
   const code = `local ${name} = ${fx.src(calls[0])}`;
   void ctx;
@@ -281,7 +297,7 @@ export function hoistNameInLoop(fx: FixContext, c: AnyCall, ctx: HotCtx): Fix | 
   if (!recvRoot || pathText(innerReceiver(cn!.receiver!)) === null) return null;
   if (recvRoot.decl && recvRoot.decl.writes > 0) return null;
   const first = block.body.find((st) => st.start <= c.start && c.end <= st.end);
-  if (!first || !unconditionalIn(first, c)) return null;
+  if (!first || !runsFirstIn(first, c)) return null;
   const name = fx.freshName(`name:${c.start}`, 'name');
   return safe('Compute the name once per iteration',
     [insertBefore(fx, first, `local ${name} = ${key}`), ...same.map((n) => fx.replace(n.start, n.end, name))]);
@@ -324,8 +340,10 @@ export function fetchOnce(fx: FixContext, fn: FunctionExpr, calls: AnyCall[], ke
   const top = placeFor(fn.body, sorted);
   if (!top) return null;
   const cn = callName(sorted[0]);
-  // Fetching earlier is harmless on uevr.api (never nil); on another object it must already run there.
-  if (!(cn?.receiver && neverNil(cn.receiver)) && !unconditionalIn(top, sorted[0])) return null;
+  // The first fetch must run whenever that statement runs: hoisted out of `cond and api:get_local_pawn(0)`
+  // it would run in frames where the original did not (more fetches, not fewer; on an object other
+  // than uevr.api it could also index nil).
+  if (!runsFirstIn(top, sorted[0])) return null;
   if (cn?.receiver) {
     const r = pathRoot(cn.receiver);
     if (!r || (r.decl && r.decl.writes > 0)) return null;
@@ -583,6 +601,49 @@ export function aliasGlobal(fx: FixContext, e: Expr): Fix | null {
 }
 
 // ---- R15 and other pure hoists ----
+/** UFunctions of UE's KismetStringLibrary that build an FName (a native call on a UObject). */
+const NATIVE_FNAME_MAKERS = new Set(['Conv_StringToName', 'StringToName']);
+
+/**
+ * Is `c` a UFunction call on a UObject whose value is fixed from load on, so building the FName at
+ * file scope runs only engine code? `kismet:Conv_StringToName("x")` with `kismet` a never-reassigned
+ * file-scope local from a call (find_uobject, a finder) or a uevr.* path. Not a mod's Lua helper
+ * (`uevrUtils.fname_from_string("x")`, UEVR has no native of that name): run at load it runs the
+ * mod's code before the mod is ready (uevrlib's needs initUEVR first, so the load failed), and not a
+ * method of a required module or a table.
+ */
+function nativeFnameCall(c: AnyCall): boolean {
+  if (c.kind !== 'MethodCall' || !NATIVE_FNAME_MAKERS.has(c.method.name)) return false;
+  if (neverNil(c.obj)) return true;
+  if (c.obj.kind !== 'Name' || !c.obj.decl) return false;
+  const init = c.obj.decl.init;
+  if (!init || c.obj.decl.writes > 0 || !isCall(init)) return false;
+  const n = callName(init)?.name;
+  return n !== undefined && n !== 'require' && n !== 'setmetatable' && n !== 'dofile';
+}
+
+/** R15: the FName built once, at file scope when only engine code runs, else on first use. */
+export function fnameOnce(fx: FixContext, c: AnyCall, lit: string): Fix | null {
+  if (nativeFnameCall(c)) return hoistExpression(fx, c, `fname:${fx.src(c)}`, `${lit}_fname`, 'Build the FName once at file scope');
+  // Any other maker runs when it did the first time, and its result is kept per call text.
+  if (fx.isStatementCall(c)) return null;
+  const cn = callName(c);
+  if (!cn || !c.args.every((a) => isConstant(a))) return null;
+  const target = c.kind === 'MethodCall' ? c.obj : c.callee;
+  if (pathText(target) === null) return null;
+  const h = helper(fx, 'fname_cached', 'fname_cached', c.start, (name, store) =>
+    `local ${store} = {}\nlocal function ${name}(key, make, ...)\n  local v = ${store}[key]\n  if v == nil then\n    v = make(...)\n    ${store}[key] = v\n  end\n  return v\nend`);
+  if (!h) return null;
+  const args = argsText(fx, c);
+  const key = luaQuote(fx.src(c));
+  const call = c.kind === 'MethodCall'
+    ? `${h.name}(${[key, `${fx.src(c.obj)}.${cn.name}`, fx.src(c.obj), ...args].join(', ')})`
+    : `${h.name}(${[key, fx.src(c.callee), ...args].join(', ')})`;
+  return suggestion(`Build the FName "${lit}" once, on first use`,
+    `${cn.name} is the mod's own function, not UEVR's: this keeps its first result and no longer calls it again, which is right only if it does nothing but build the FName`,
+    [...h.edits, fx.replace(c.start, c.end, call)]);
+}
+
 export function hoistExpression(fx: FixContext, e: Expr, purpose: string, base: string, title: string): Fix | null {
   if (fx.isStatementCall(e)) return null;
   const deps = fx.fileScopeDeps(e);

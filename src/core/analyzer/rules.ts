@@ -197,7 +197,7 @@ export class RuleChecker {
       const lit = c.args.find((a) => a.kind === 'String');
       if (lit && lit.kind === 'String') {
         this.add('UEVR015', c, info, `${name}("${lit.value}") builds an FName ${w}: ${RULE_BY_CODE.get('UEVR015')!.cost}. Build it once at file scope.`,
-          () => [fixes.hoistExpression(this.fx, c, `fname:${this.fx.src(c)}`, `${lit.value}_fname`, 'Build the FName once at file scope')]);
+          () => [fixes.fnameOnce(this.fx, c, lit.value)]);
       }
     }
     // Rare rules

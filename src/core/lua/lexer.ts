@@ -81,8 +81,14 @@ export function lex(src: string, opts: { allowShebang?: boolean; from?: number; 
   const n = Math.min(src.length, opts.to ?? src.length);
   let i = opts.from ?? 0;
   let nl = true;
-  if (opts.allowShebang && i === 0 && src.charCodeAt(0) === 35 /* # */) {
-    while (i < n && src.charCodeAt(i) !== 10) i++;
+  // A file's start as luaL_loadfilex reads it (lauxlib.c, skipcomment/skipBOM): a UTF-8 byte-order
+  // mark (here U+FEFF, the text being decoded) is skipped, then a first line starting with '#'. UEVR
+  // runs scripts with sol2's safe_script_file and require uses the file searcher, both luaL_loadfilex
+  // (UEVR lua-api/lib/src/ScriptState.cpp run_script), so a BOM is valid at the start of a mod file.
+  // `load` of a string skips neither (allowShebang false).
+  if (opts.allowShebang && i === 0) {
+    if (src.charCodeAt(0) === 0xfeff) i = 1;
+    if (src.charCodeAt(i) === 35 /* # */) while (i < n && src.charCodeAt(i) !== 10) i++;
   }
 
   /** At `[`: returns the level of a long bracket `[==[` or -1 (not a long bracket), -2 for `[=` without `[`. */

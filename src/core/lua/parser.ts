@@ -64,7 +64,7 @@ const BINARY_PRIORITY: Record<string, [number, number]> = {
 const UNARY_PRIORITY = 12;
 
 export interface ParseOptions {
-  /** Skip a first line starting with `#` (luaL_loadfile does; `load` does not). Default true. */
+  /** Read as a file: skip a UTF-8 BOM, then a first line starting with `#` (luaL_loadfile does; `load` does not). Default true. */
   allowShebang?: boolean;
 }
 

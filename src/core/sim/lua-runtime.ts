@@ -54,6 +54,17 @@ export async function loadLuaWasm(wasmPath?: string): Promise<LuaWasm> {
   return new LuaFactory(wasmPath ?? defaultWasmPath()).getLuaModule();
 }
 
+/** Runs f (synchronous) with Date.now() answering `ms`: what emscripten's time() reads inside it. */
+function withClock<T>(ms: number, f: () => T): T {
+  const now = Date.now;
+  Date.now = () => ms;
+  try {
+    return f();
+  } finally {
+    Date.now = now;
+  }
+}
+
 /** A Lua state plus the raw helpers the simulator needs. */
 export class RawLua {
   readonly L: LuaState;
@@ -68,6 +79,15 @@ export class RawLua {
     readonly lua: LuaWasm,
     /** Allocation cap in bytes: a hostile mod gets "not enough memory" instead of taking the process down. */
     readonly memoryLimit: number,
+    /**
+     * Fixes Lua's string hash seed, which orders `pairs` over string keys. Lua 5.4 builds it in
+     * lua_newstate (lstate.c, luai_makeseed) from time(NULL) and three addresses; in this wasm build the
+     * addresses are the same in every fresh instance and time(NULL) is emscripten's Date.now(), so
+     * without this two runs of the same mod a second apart iterate the same table in different orders.
+     * Real UEVR does vary it per launch; the simulator does not, so its runs (profiles, behaviour
+     * traces) are reproducible for a given seed.
+     */
+    hashSeed?: number,
   ) {
     // The emscripten module carries raw `_lua_*` exports not declared in wasmoon's typings.
     this.m = lua.module as LuaWasm['module'] & Record<string, unknown>;
@@ -88,7 +108,7 @@ export class RawLua {
       if (q) this.memoryUsed += newSize - before;
       return q;
     }, 'iiiii');
-    this.L = lua.lua_newstate(this.allocPtr, null);
+    this.L = hashSeed === undefined ? lua.lua_newstate(this.allocPtr, null) : withClock(hashSeed * 1000, () => lua.lua_newstate(this.allocPtr, null));
     if (!this.L) throw new Error('could not create a Lua state');
     this.arBuf = (m as unknown as { _malloc(n: number): number })._malloc(AR.size);
   }

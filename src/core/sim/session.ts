@@ -45,7 +45,7 @@ export interface SimulatedSessionOptions {
   refreshRateHz?: number;
   /** true: frames paced at the refresh rate; false (default): as fast as possible (tests, benchmarks). */
   realtime?: boolean;
-  /** Seeds Lua's math.random and the sampler's jitter. */
+  /** Seeds Lua's math.random, its string hash (the order of `pairs` over string keys) and the sampler's jitter. */
   seed?: number;
   /** wasmoon's glue.wasm; default: dist/glue.wasm beside the bundle, else wasmoon's own. */
   wasmPath?: string;
@@ -418,7 +418,7 @@ export class Simulator implements SimulatedSession {
   }
 
   createGeneration(): Generation {
-    const lua = new RawLua(this.wasm, this.memoryLimit);
+    const lua = new RawLua(this.wasm, this.memoryLimit, this.opts.seed ?? 1);
     lua.lua.luaL_openlibs(lua.L);
     this.sourceCache.clear();
     this.apiNames = [];

@@ -62,6 +62,32 @@ describe('fix-all', () => {
 });
 
 describe('fix naming and placement', () => {
+  test('a call is hoisted above its statement only when no other call in it completes first', () => {
+    // Moving `obj:get_full_name()` or `api:get_local_pawn(0)` before the statement would run it before
+    // a call that may change what it returns (a new view target, a possessed pawn).
+    const crossing = [
+      'local api = uevr.api',
+      'uevr.sdk.callbacks.on_pre_engine_tick(function(e, d)',
+      '  local ctl = api:get_player_controller(0)',
+      '  local obj = ctl.Target',
+      '  if string.find(tostring(ctl:SetViewTargetToNext()) .. obj:get_full_name(), "A") then print(1)',
+      '  elseif string.find(obj:get_full_name(), "B") then print(2) end',
+      '  print(ctl:PossessNext(), api:get_local_pawn(0))',
+      '  local p = api:get_local_pawn(0)',
+      'end)',
+    ].join('\n');
+    const f = analyze(crossing, 'file:///crossing.lua');
+    for (const code of ['UEVR004', 'UEVR006']) {
+      const found = f.filter((x) => x.code === code);
+      assert.ok(found.length > 0, `${code} is reported`);
+      assert.ok(found.every((x) => !x.fixes.some((k) => k.kind === 'safe')), `${code} offers no safe hoist across a call`);
+    }
+    // Without the earlier call the same shapes are fixed.
+    const plain = crossing.replace('tostring(ctl:SetViewTargetToNext()) .. ', '').replace('ctl:PossessNext(), ', '');
+    const out = fixAll(plain, 'file:///plain.lua');
+    assert.ok(out.codes.includes('UEVR004') && out.codes.includes('UEVR006'), `${out.codes}\n${out.text}`);
+  });
+
   test('new names never collide with or shadow existing names', async () => {
     const src = [
       'local api = uevr.api',

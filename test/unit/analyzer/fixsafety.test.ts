@@ -76,6 +76,54 @@ describe('fix-all on shapes from real mods', () => {
     assert.ok((r.text.match(/_protected\w* = |local function \w+_protected/g) ?? []).length >= 2, r.text);
   });
 
+  test('an FName built by the mod\'s own helper is not moved to load time, where the helper is not ready yet', async () => {
+    // Real mods (uevrlib's uevrUtils.fname_from_string, whose string library is set by initUEVR later
+    // at load): the file-scope hoist ran the helper before that and the script failed to load.
+    const src = fixture('fname-helper.lua');
+    const r = await assertSafeFixAll(src, 'file:///fname-helper.lua');
+    assert.ok(r.codes.includes('UEVR015'), 'the native Conv_StringToName on a file-scope object is still hoisted');
+    assert.match(r.text, /^local hand_r_fname = native_kismet and native_kismet:Conv_StringToName\("hand_r"\)$/m);
+    assert.match(r.text, /HideBoneByName\(strings\.fname_from_string\("lowerarm_l"\)\)/, 'the helper call stays where it was');
+    // What is offered instead: a cache filled on first use, a suggestion (the helper could do more).
+    const lazy = analyze(src, 'file:///fname-helper.lua').find((f) => f.code === 'UEVR015' && f.message.includes('lowerarm_l'));
+    const fix = lazy?.fixes[0];
+    assert.equal(fix?.kind, 'suggestion');
+    const cached = applyEdits(src, fix!.edits);
+    assert.equal(await luaLoadError(cached), null, cached);
+    const cmp = compareTraces(await trace(src), await trace(cached), ['UEVR015']);
+    assert.ok(cmp.same, `${cmp.difference}\n${cached}`);
+  });
+
+  test('a fetch on the right side of `and` is not hoisted above the if (it would run in frames where it did not)', async () => {
+    const src = fixture('conditional-fetch.lua');
+    const r = await assertSafeFixAll(src, 'file:///conditional-fetch.lua');
+    assert.match(r.text, /if aiming and api:get_local_pawn\(0\) ~= nil then\n    local range = api:get_local_pawn\(0\)\.ScopeRange/);
+    assert.ok(r.codes.includes('UEVR006'), `the unconditional repeat in update_hands is still fixed\n${r.text}`);
+  });
+
+  test('the tick\'s engine parameter (UEVR002) is traced like the object the scan returned', async () => {
+    // The tracer patched UObject metatables when it first serialised an object: one reaching the mod
+    // only as a callback argument went untraced in the first frame, so calls through it were missing.
+    const src = fixture('engine-param.lua');
+    const r = fixAll(src, 'file:///engine-param.lua');
+    assert.deepEqual(r.codes, ['UEVR002']);
+    const a = await trace(src);
+    const b = await trace(r.text);
+    const views = (t: BehaviourTrace): number => t.records.filter((x) => x.startsWith('effect call GetViewTarget(')).length;
+    assert.ok(views(a) >= 6, a.records.join('\n'));
+    assert.equal(views(b), views(a), b.records.join('\n'));
+    await assertSafeFixAll(src, 'file:///engine-param.lua');
+  });
+
+  test('a name computed once (UEVR004) reads its receiver chain once: that read is part of the intended change', async () => {
+    // Found on real mods once UEVR002 no longer excused every property read: `pawn.Target:get_full_name()`
+    // in an if/elseif chain becomes one local, so `pawn.Target` is read once instead of per branch.
+    const src = 'uevr.sdk.callbacks.on_pre_engine_tick(function(engine, delta)\n  local pawn = uevr.api:get_local_pawn(0)\n  if string.find(pawn.Mesh:get_full_name(), "Door") then\n    print("door")\n  elseif string.find(pawn.Mesh:get_full_name(), "Mesh") then\n    print("mesh")\n  end\nend)\n';
+    const r = await assertSafeFixAll(src, 'file:///r4-chain.lua');
+    assert.deepEqual(r.codes, ['UEVR004'], r.text);
+    assert.equal((r.text.match(/pawn\.Mesh/g) ?? []).length, 1, r.text);
+  });
+
   test('a file with a syntax error is never fixed, and its findings offer no fixes', () => {
     const src = 'uevr.sdk.callbacks.on_pre_engine_tick(function(engine, delta)\n  local t = {1, 2, 3}\n  pcall(function() print(t[1]) end)\nend)\nlocal broken = = 1\n';
     const findings = analyze(src, 'file:///broken.lua');
@@ -95,6 +143,26 @@ describe('behaviour trace', () => {
     assert.ok(a.records.some((r) => r.startsWith('effect set U<') && r.includes('.Elapsed=')), a.records.join('\n'));
   });
 
+  test('pairs over string keys iterates in the same order in every run, whatever the wall clock', async () => {
+    // Lua 5.4 seeds its string hash from time(NULL) (lstate.c, luai_makeseed), so the order of pairs
+    // over string keys changed from one second to the next: config loops and key tables then looked
+    // like a behaviour change of the fix. The simulator pins the seed; the clock here is moved by years.
+    const src = 'local t = {}\nfor i = 1, 40 do t["key_" .. i] = i end\nuevr.sdk.callbacks.on_pre_engine_tick(function()\n  for k, v in pairs(t) do uevr.params.vr.set_mod_value(k, tostring(v)) end\nend)\n';
+    const now = Date.now;
+    const runAt = async (offsetMs: number): Promise<BehaviourTrace> => {
+      Date.now = () => now() + offsetMs;
+      try {
+        return await trace(src, 1);
+      } finally {
+        Date.now = now;
+      }
+    };
+    const a = await runAt(0);
+    const b = await runAt(86_400_000 * 400);
+    assert.ok(a.records.filter((r) => r.includes('set_mod_value')).length === 40, a.records.join('\n'));
+    assert.deepEqual(b.records, a.records);
+  });
+
   test('a changed write, an extra call or a lookup a fix did not target is a difference', async () => {
     const src = 'local api = uevr.api\nuevr.sdk.callbacks.on_pre_engine_tick(function(e, d)\n  local p = api:get_local_pawn(0)\n  p.Health = 100\n  p:SetActorHiddenInGame(false)\nend)\n';
     const a = await trace(src);
@@ -106,6 +174,11 @@ describe('behaviour trace', () => {
     assert.equal(compareTraces(a, twoFetches, []).same, false, 'a fetch is compared unless UEVR006 was applied');
     assert.equal(compareTraces(twoFetches, a, ['UEVR006']).same, true, 'UEVR006 may remove a repeated fetch');
     assert.equal(compareTraces(a, twoFetches, ['UEVR006']).same, false, 'but never add one');
+    // A fix's intended change covers only its own lookups: a property read that went missing is a
+    // difference under UEVR002 (engine parameter), which removes a scan, not reads.
+    const withRead = await trace(src.replace('p.Health = 100', 'p.Health = 100 local m = p.Mesh'));
+    assert.equal(compareTraces(withRead, a, ['UEVR002']).same, false, 'a property read removed under UEVR002');
+    assert.equal(compareTraces(withRead, a, ['UEVR005']).same, true, 'UEVR005 reads a chain once');
     const stereo = 'uevr.sdk.callbacks.on_early_calculate_stereo_view_offset(function(d, v, w, pos, rot, dbl)\n  pos.x = pos.x + 1\nend)\n';
     const s1 = await trace(stereo);
     const s2 = await trace(stereo.replace('+ 1', '+ 2'));

@@ -1,5 +1,9 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse, MAX_DEPTH } from '../../../src/core/lua/parser';
 import { lex, T } from '../../../src/core/lua/lexer';
 import { LineIndex } from '../../../src/core/lua/positions';
@@ -53,6 +57,36 @@ describe('lua parser: acceptance matches real Lua 5.4', () => {
       }
     }
     assert.ok(checked > 100);
+  });
+});
+
+describe('lua parser: a file as luaL_loadfilex reads it', () => {
+  // UEVR runs scripts with sol2's safe_script_file (luaL_loadfilex): a UTF-8 byte-order mark, then a
+  // first line starting with '#', are skipped. Real mods saved by Windows editors start with a BOM.
+  const files = ['\ufefflocal x = 1\nprint(x)\n', '\ufeff#!/usr/bin/lua\nprint(1)\n', '\ufeff\ufeffprint(1)\n', 'print(1)\ufeff\n', '\ufeff'];
+  test('a BOM at the start of a file is accepted exactly when luac5.4 accepts the file', (t) => {
+    const probe = spawnSync('luac5.4', ['-v']);
+    if (probe.error) return t.skip('luac5.4 is not installed (apt-get install -y lua5.4)');
+    const dir = mkdtempSync(join(tmpdir(), 'bom-'));
+    try {
+      for (const [k, src] of files.entries()) {
+        const f = join(dir, `f${k}.lua`);
+        writeFileSync(f, src, 'utf8');
+        const luac = spawnSync('luac5.4', ['-p', f], { encoding: 'utf8' });
+        const ours = parse(src).errors;
+        assert.equal(ours.length === 0, luac.status === 0, `${JSON.stringify(src)}\n luac: ${luac.stderr}\n ours: ${JSON.stringify(ours)}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    assert.deepEqual(parse(files[0]).errors, []);
+    const c = parse(files[0]);
+    assert.equal(c.body.body[0].start, 1, 'offsets stay those of the text (the BOM is one UTF-16 unit)');
+  });
+
+  test('load() of a string does not skip a BOM, and neither does the parser in load mode', async () => {
+    assert.notEqual(await luaLoadError(files[0]), null);
+    assert.notEqual(parse(files[0], { allowShebang: false }).errors.length, 0);
   });
 });
 

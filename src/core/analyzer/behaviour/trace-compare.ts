@@ -7,11 +7,13 @@ import type { BehaviourTrace } from './trace-run';
 
 /** Query categories (tracer-lua.ts QUERY) each rule's safe fix may remove or move. */
 export const INTENDED_CHANGE: Record<string, string[]> = {
-  // engine parameter instead of a scan: the scan and the lookups in its arguments go
-  UEVR002: ['scan', 'find', 'fetch', 'prop', 'exists'],
+  // engine parameter instead of a scan: the scan and the class lookup in its arguments go (a cached
+  // scan adds an exists check)
+  UEVR002: ['scan', 'find', 'exists'],
   // hoist to file scope / lazy cache re-validated with UEVR_UObjectHook.exists
   UEVR003: ['find', 'exists'],
-  UEVR004: ['name'],
+  // the name computed once: its receiver chain (`pawn.Target:get_full_name()`) is read once too
+  UEVR004: ['name', 'prop'],
   UEVR005: ['prop'],
   UEVR006: ['fetch'],
   UEVR015: ['fname'],

@@ -309,9 +309,26 @@ local function norm_err(e)
 end
 
 -- Callbacks: registration, what the callback returns and leaves in its table arguments.
+-- The metatables of the values a callback receives are patched before it runs: an object first seen
+-- as an argument (the engine of a tick once UEVR002 has replaced a scan by it) must be traced as it
+-- would be when it came from a traced call.
+local function touch_args(...)
+  for i = 1, select('#', ...) do
+    local a = select(i, ...)
+    if type(a) == 'userdata' then
+      local mt = getmetatable(a)
+      if type(mt) == 'table' and not seen_mt[mt] then
+        if mt.__name == 'sol.uevr::API::UObject*' then patch_uobject_mt(mt)
+        elseif type(mt.__name) == 'string' then patch_usertype_mt(mt, sgsub(mt.__name, '^sol%.', '')) end
+      end
+    end
+  end
+end
+
 local function traced_callback(name, f)
   if type(f) ~= 'function' then return f end
   return function(...)
+    touch_args(...)
     local r = table.pack(pcall(f, ...))
     busy = true
     local after = {}
