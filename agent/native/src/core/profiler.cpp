@@ -1,5 +1,6 @@
 #include "profiler.hpp"
 
+#include "gate.hpp"
 #include "threadstop.hpp"
 
 #include <lua.hpp>
@@ -23,6 +24,15 @@ void hookTrampoline(lua_State* L, lua_Debug* ar) {
 }
 
 void armTrampoline(void* p) { static_cast<Profiler*>(p)->armStopped(); }
+
+// Integer argument i, or `def` when absent or not an integer. The contract's functions never raise: they
+// are called through the gate's stubs (gate.hpp), and a Lua error unwinding through a stub would leave
+// it counted in.
+lua_Integer intArg(lua_State* L, int i, lua_Integer def) {
+  int isnum = 0;
+  lua_Integer v = lua_tointegerx(L, i, &isnum);
+  return isnum ? v : def;
+}
 
 Profiler* self(lua_State* L) { return static_cast<Profiler*>(lua_touserdata(L, lua_upvalueindex(1))); }
 int cClock(lua_State* L) { return self(L)->luaClock(L); }
@@ -51,23 +61,38 @@ std::string chunkFile(const char* source) {
 }  // namespace
 
 Profiler::Profiler(Sink& sink, std::string hostName) : sink_(sink), host_(std::move(hostName)) {
+  hookStub_ = gate::routed(&hookTrampoline);
   setStopAction(armTrampoline, this);
-  sampler_ = std::thread([this] { samplerLoop(); });
+  sampler_.start([](void* p) { static_cast<Profiler*>(p)->samplerLoop(); }, this);
 }
 
 Profiler::~Profiler() { shutdown(); }
 
-void Profiler::shutdown() {
+void Profiler::requestStop() {
   stop_ = true;
   { std::lock_guard<std::mutex> g(wakeMu_); }
   wake_.notify_all();
-  if (sampler_.joinable()) sampler_.join();
+}
+
+void Profiler::shutdown(bool canJoin) {
+  requestStop();
+  // Bounded: the sampler wakes at least every 200 ms (1 s on Windows' timer wait) and sees stop_.
+  if (canJoin) {
+    if (!sampler_.join(3000)) sampler_.release();
+  } else {
+    sampler_.release();
+  }
   inCallback_ = false;
+  // Asynchronous-safe (the Lua manual: lua_sethook "can be called asynchronously"): clearing the hook
+  // from a thread that is not running L, when the owner of L may be running it (the unload path).
   lua_State* L = armL_.load();
   if (armed_.exchange(false) && L) lua_sethook(L, nullptr, 0, 0);
   Profiler* me = this;
   g_hooked.compare_exchange_strong(me, nullptr);
   setStopAction(nullptr, nullptr);
+  // Everyone who touched the bookkeeping (enter/leave/hook on the Lua threads) did so under this lock:
+  // taking it once orders their last accesses before the caller destroys this object.
+  std::lock_guard<std::mutex> g(stateMu_);
 }
 
 bool Profiler::hasContractTable(lua_State* L) {
@@ -79,6 +104,14 @@ bool Profiler::hasContractTable(lua_State* L) {
 void Profiler::installLua(lua_State* L) {
   // A new state (possibly at the address of the destroyed one): the old state is gone, never touch it.
   if (L_ != nullptr) scriptReset(false);
+  // The C functions go into the state as the gate's stubs, never as addresses in this module: the
+  // state outlives an unload ("Attempt Unload Plugins" resets the scripts after FreeLibrary).
+  const luaL_Reg fns[] = {{"clock", gate::routed(&cClock)}, {"register", gate::routed(&cRegister)}, {"site", gate::routed(&cSite)},
+                          {"enter", gate::routed(&cEnter)}, {"leave", gate::routed(&cLeave)}, {"reset", gate::routed(&cReset)},
+                          {"warn", gate::routed(&cWarn)}, {nullptr, nullptr}};
+  for (const luaL_Reg* f = fns; f->name; f++)
+    if (!f->func) return;  // no stub pages (or the gate is closed): the agent runs its callbacks untimed
+  if (!hookStub_) return;
   L_ = L;
   g_hooked = this;
   lua_newtable(L);
@@ -86,8 +119,6 @@ void Profiler::installLua(lua_State* L) {
   lua_setfield(L, -2, "version");
   lua_pushstring(L, host_.c_str());
   lua_setfield(L, -2, "host");
-  const luaL_Reg fns[] = {{"clock", cClock}, {"register", cRegister}, {"site", cSite}, {"enter", cEnter},
-                          {"leave", cLeave}, {"reset", cReset}, {"warn", cWarn}, {nullptr, nullptr}};
   lua_pushlightuserdata(L, this);
   luaL_setfuncs(L, fns, 1);
   lua_setglobal(L, "uevr_profiler");
@@ -126,8 +157,9 @@ void Profiler::siteOf(lua_State* L, int level, std::string& file, int& line) {
 int Profiler::luaRegister(lua_State* L) {
   double t0 = now();
   size_t n = 0;
-  const char* name = luaL_checklstring(L, 1, &n);
-  int level = int(luaL_optinteger(L, 2, 2));
+  const char* name = lua_type(L, 1) == LUA_TSTRING ? lua_tolstring(L, 1, &n) : nullptr;
+  if (!name) return 0;
+  int level = int(intArg(L, 2, 2));
   CallbackInfo cb;
   cb.name.assign(name, std::min<size_t>(n, 512));
   if (lua_type(L, 3) == LUA_TSTRING) {
@@ -172,7 +204,7 @@ void Profiler::registerExternal(const std::string& name, const std::string& file
 int Profiler::luaSite(lua_State* L) {
   std::string file;
   int line;
-  siteOf(L, int(luaL_optinteger(L, 1, 1)), file, line);
+  siteOf(L, int(intArg(L, 1, 1)), file, line);
   lua_pushstring(L, file.c_str());
   lua_pushinteger(L, line);
   return 2;
@@ -180,8 +212,8 @@ int Profiler::luaSite(lua_State* L) {
 
 int Profiler::luaEnter(lua_State* L) {
   double t = now();
-  int id = int(luaL_checkinteger(L, 1));
-  int eye = int(luaL_optinteger(L, 2, -1));
+  int id = int(intArg(L, 1, 0));
+  int eye = int(intArg(L, 2, -1));
   if (eye != 0 && eye != 1) eye = -1;
   std::lock_guard<std::mutex> sg(stateMu_);
   if (open_.size() >= 64) return 0;  // runaway recursion through proxies: stop tracking, never grow
@@ -198,7 +230,7 @@ int Profiler::luaEnter(lua_State* L) {
 
 int Profiler::luaLeave(lua_State* L) {
   double t = now();
-  int id = int(luaL_checkinteger(L, 1));
+  int id = int(intArg(L, 1, 0));
   std::lock_guard<std::mutex> sg(stateMu_);
   // Pop up to the matching id, so a missing leave cannot wedge the stack.
   auto it = std::find_if(open_.rbegin(), open_.rend(), [id](const Open& o) { return o.id == id; });
@@ -288,7 +320,7 @@ void Profiler::armStopped() {
   if (!L) return;
   armWeightUs_ = periodUs_.load();
   armed_ = true;
-  lua_sethook(L, hookTrampoline, LUA_MASKCOUNT, 1);
+  lua_sethook(L, hookStub_, LUA_MASKCOUNT, 1);
 }
 
 void Profiler::samplerLoop() {
