@@ -39,6 +39,7 @@
 #include <string>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -80,13 +81,29 @@ void burnMs(double ms) {
 // Actual wall time of every burn, by requested duration: the truth the known-cost-burn mod's shares are
 // compared with (on a loaded machine a burn lasts longer than requested when the thread is preempted).
 std::map<double, double> g_burnActual;
+// ... and the script thread's CPU time in them: what a sampler that stops a running thread can see when
+// the machine is so loaded that the thread waits for a CPU in the middle of a burn (the signal that
+// stops it is handled only once it runs again).
+std::map<double, double> g_burnCpu;
 bool g_countBurns = false;
 
-int lBurn(lua_State* L) {
-  double ms = luaL_checknumber(L, 1);
-  double t = nowMs();
+double threadCpuMs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) * 1000.0 + double(ts.tv_nsec) / 1e6;
+}
+
+void countedBurn(double ms) {
+  double t = nowMs(), c = threadCpuMs();
   burnMs(ms);
-  if (g_countBurns) g_burnActual[ms] += nowMs() - t;
+  if (g_countBurns) {
+    g_burnActual[ms] += nowMs() - t;
+    g_burnCpu[ms] += threadCpuMs() - c;
+  }
+}
+
+int lBurn(lua_State* L) {
+  countedBurn(luaL_checknumber(L, 1));
   return 0;
 }
 
@@ -235,11 +252,7 @@ lua_State* newState(const Options& o) {
   standin::Options so;
   so.ue5 = !o.ue4;
   so.protectMetatables = o.protect;
-  so.burn = [](double ms) {
-    double t = nowMs();
-    burnMs(ms);
-    if (g_countBurns) g_burnActual[ms] += nowMs() - t;
-  };
+  so.burn = countedBurn;
   so.customEvent = customEvent;
   so.log = [](const std::string& s) {
     if (g_echo) std::fprintf(stderr, "uevr log: %s\n", s.c_str());
@@ -653,6 +666,17 @@ int main(int argc, char** argv) {
     out += ",\"burnActualMs\":{";
     first = true;
     for (auto& kv : g_burnActual) {
+      if (!first) out += ',';
+      first = false;
+      std::string k;
+      jsonNumber(k, kv.first);
+      jsonString(out, k);
+      out += ':';
+      jsonNumber(out, kv.second);
+    }
+    out += "},\"burnCpuMs\":{";
+    first = true;
+    for (auto& kv : g_burnCpu) {
       if (!first) out += ',';
       first = false;
       std::string k;
