@@ -170,7 +170,7 @@ bool initialize(const UEVRP_PluginInitializeParam* param, const Platform& platfo
   param->callbacks->on_custom_event(onCustomEvent);
   if (g_session)
     fns->log_info(g_inits == 0 ? "[UEVR Profiler] session on 127.0.0.1:%d (discovery file %s)"
-                               : "[UEVR Profiler] initialised again (Reload Plugins); session continues on 127.0.0.1:%d (discovery file %s)",
+                               : "[UEVR Profiler] initialised again (same module instance); session continues on 127.0.0.1:%d (discovery file %s)",
                   g_session->port(), g_session->discoveryFile().c_str());
   g_inits++;
   return true;
