@@ -131,8 +131,15 @@ try {
   } else if (linux) {
     const out = join(here, 'build-linux');
     lock(out);
-    // The host plays UEVR on Debian's Lua; the plugin shared object (uevr_profiler.so) has its own copy.
-    run('cmake', ['-S', here, '-B', out, '-DCMAKE_BUILD_TYPE=Release', `-DUEVRPROF_PLUGIN_LUA_SRC=${luaSources()}`]);
+    // The host plays UEVR on Debian's Lua; the plugin shared object (uevr_profiler.so) has its own copy,
+    // built only when the Lua 5.4.4 sources can be had (the host alone needs none).
+    let pluginLua = '';
+    try {
+      pluginLua = luaSources();
+    } catch (e) {
+      console.warn(`build-agent: no Lua 5.4.4 sources (${e instanceof Error ? e.message : e}): building the host without uevr_profiler.so`);
+    }
+    run('cmake', ['-S', here, '-B', out, '-DCMAKE_BUILD_TYPE=Release', `-DUEVRPROF_PLUGIN_LUA_SRC=${pluginLua}`]);
     run('cmake', ['--build', out, '-j2']);
     console.log(`build-agent: ${join(out, 'uevrprof-host')}`);
   } else {
