@@ -10,7 +10,7 @@
 //   second thread (UEVR's menu thread) under an exclusive plugin lock while the game thread keeps
 //   running on_frame callbacks, the module checked unmapped, the scripts reset, the plugin loaded and
 //   initialised again.
-// Pass: exit 0 with no sanitizer report, every reset/reload done within 2 s, every unload leaving the
+// Pass: exit 0 with no sanitizer report, every reset/reload done within 2 s (5 s under TSan), every unload leaving the
 // module unmapped, the run within its time bound, and the known-cost shares within ±3 pp: the loops in
 // the normal and ASan builds, the C calls in all three (see below for the loops under TSan).
 //   node test/native/stress.mjs [--seconds 60] [--only normal|address|thread]
@@ -111,7 +111,10 @@ for (const build of ['normal', 'address', 'thread']) {
   if (res.reloads < 20) fail(`${build}: only ${res.reloads} plugin reloads`);
   // Every reload and the final unload at exit: dlclose must leave nothing mapped.
   if (res.unmapped !== res.reloads + 1 || res.stillMapped !== 0) fail(`${build}: ${res.unmapped} unloads unmapped, ${res.stillMapped} left mapped`);
-  if (res.maxResetMs > 2000 || res.maxReloadMs > 2000) fail(`${build}: a reset/reload took over 2 s`);
+  // Each reset/reload bounded: 2 s; 5 s under TSan (a reload there reloads a TSan-instrumented shared
+  // object and runs every mod's load under TSan: up to 1.8 s measured at a load of 10).
+  const bound = build === 'thread' ? 5000 : 2000;
+  if (res.maxResetMs > bound || res.maxReloadMs > bound) fail(`${build}: a reset/reload took over ${bound / 1000} s`);
   if (res.samples < 1000) fail(`${build}: only ${res.samples} samples`);
   // The loops are not gated under TSan: TSan defers asynchronous signals to its interception points
   // (libc calls), so its sampler signal is handled only when the script thread calls into libc — never
