@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds the native agent.
 //   node agent/native/build.mjs            Windows x64 plugin DLL with Debian's mingw-w64 → agent/native/build-win64/uevr_profiler.dll
-//   node agent/native/build.mjs --linux    the core + test host against Debian's liblua5.4-dev → agent/native/build-linux/uevrprof-host
+//   node agent/native/build.mjs --linux    the core + test host against Debian's liblua5.4-dev → agent/native/build-linux/uevrprof-host,
+//                                          and the plugin as a shared object with its own Lua → build-linux/uevr_profiler.so
 //   node agent/native/build.mjs --linux --sanitize address|thread
 //                                          the same under ASan/TSan, Lua compiled from the 5.4.4 sources with the
 //                                          same instrumentation → agent/native/build-linux-asan|tsan/uevrprof-host
@@ -123,13 +124,22 @@ try {
   if (linux && sanitize) {
     const out = join(here, sanitize === 'address' ? 'build-linux-asan' : 'build-linux-tsan');
     lock(out);
-    run('cmake', ['-S', here, '-B', out, '-DCMAKE_BUILD_TYPE=RelWithDebInfo', `-DUEVRPROF_SANITIZE=${sanitize}`, `-DUEVRPROF_LUA_SRC=${luaSources()}`]);
+    const lua = luaSources();
+    run('cmake', ['-S', here, '-B', out, '-DCMAKE_BUILD_TYPE=RelWithDebInfo', `-DUEVRPROF_SANITIZE=${sanitize}`, `-DUEVRPROF_LUA_SRC=${lua}`, `-DUEVRPROF_PLUGIN_LUA_SRC=${lua}`]);
     run('cmake', ['--build', out, '-j2']);
     console.log(`build-agent: ${join(out, 'uevrprof-host')}`);
   } else if (linux) {
     const out = join(here, 'build-linux');
     lock(out);
-    run('cmake', ['-S', here, '-B', out, '-DCMAKE_BUILD_TYPE=Release']);
+    // The host plays UEVR on Debian's Lua; the plugin shared object (uevr_profiler.so) has its own copy,
+    // built only when the Lua 5.4.4 sources can be had (the host alone needs none).
+    let pluginLua = '';
+    try {
+      pluginLua = luaSources();
+    } catch (e) {
+      console.warn(`build-agent: no Lua 5.4.4 sources (${e instanceof Error ? e.message : e}): building the host without uevr_profiler.so`);
+    }
+    run('cmake', ['-S', here, '-B', out, '-DCMAKE_BUILD_TYPE=Release', `-DUEVRPROF_PLUGIN_LUA_SRC=${pluginLua}`]);
     run('cmake', ['--build', out, '-j2']);
     console.log(`build-agent: ${join(out, 'uevrprof-host')}`);
   } else {

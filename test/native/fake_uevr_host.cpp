@@ -7,9 +7,12 @@
 //
 //   uevrprof-fake-uevr.exe PLUGIN.dll AGENT.lua SECONDS [MOD.lua...] [--api-minor N] [--reload-at S]
 //
-// --reload-at S: at S seconds, UEVR's "Reload Plugins" (src/mods/PluginLoader.cpp): every callback list
-// cleared and FreeLibrary under the plugin lock, the scripts reset, then LoadLibrary and
-// uevr_plugin_initialize again. The agent, loaded before the plugin is back, must find it on its own.
+// --reload-at S: at S seconds, UEVR's "Reload Plugins" (src/mods/PluginLoader.cpp): on a second thread
+// (UEVR's menu thread), every callback list cleared and FreeLibrary under the plugin lock, while this
+// (game) thread keeps running the scripts' on_frame callbacks, which take no plugin lock in UEVR
+// (LuaLoader::on_frame); then the scripts reset, LoadLibrary and uevr_plugin_initialize again. The
+// module must be unmapped after FreeLibrary, and the agent, loaded before the plugin is back, must
+// find it on its own.
 #include <windows.h>
 
 #include <lua.hpp>
@@ -26,6 +29,8 @@
 
 namespace {
 lua_State* g_L = nullptr;
+// UEVR's m_api_cb_mtx: plugin callback dispatch shared, attempt_unload_plugins exclusive.
+SRWLOCK g_apiLock = SRWLOCK_INIT;
 std::vector<UEVRP_EngineTickCb> g_pre, g_post;
 std::vector<UEVRP_VoidCb> g_present;
 std::vector<UEVRP_CustomEventCb> g_custom;
@@ -47,6 +52,10 @@ bool onPre(UEVRP_EngineTickCb cb) { g_pre.push_back(cb); return true; }
 bool onPost(UEVRP_EngineTickCb cb) { g_post.push_back(cb); return true; }
 bool onPresent(UEVRP_VoidCb cb) { g_present.push_back(cb); return true; }
 bool onCustom(UEVRP_CustomEventCb cb) { g_custom.push_back(cb); return true; }
+struct Shared {
+  Shared() { AcquireSRWLockShared(&g_apiLock); }
+  ~Shared() { ReleaseSRWLockShared(&g_apiLock); }
+};
 lua_State* getLuaState() { return g_L; }
 
 double nowMs() {
@@ -118,6 +127,8 @@ int main(int argc, char** argv) {
   standin::Options so;
   so.burn = burnMs;
   // synchronous, like UEVR's dispatch_custom_event
+  // (No lock here: the agent dispatches from on_pre_engine_tick, which already holds it shared, and a
+  // nested shared SRW acquire behind a waiting writer would deadlock.)
   so.customEvent = [](const char* n, const char* d) { for (auto cb : g_custom) cb(n, d); };
   so.log = [](const std::string& t) { std::printf("[uevr log] %s\n", t.c_str()); };
   so.scriptError = [](const std::string& t) { std::printf("[script error] %s\n", t.c_str()); };
@@ -142,13 +153,33 @@ int main(int argc, char** argv) {
   while (nowMs() < end) {
     if (reloadAt >= 0 && !reloaded && nowMs() - start > reloadAt * 1000) {
       reloaded = true;
-      g_pre.clear();
-      g_post.clear();
-      g_present.clear();
-      g_custom.clear();
-      bool freed = FreeLibrary(dll) != FALSE;
-      std::printf("[host] FreeLibrary %s; plugin module %s\n", freed ? "ok" : "failed",
-                  GetModuleHandleA("uevr_profiler.dll") ? "still mapped (pinned)" : "unmapped");
+      struct Unload {
+        HMODULE dll;
+        volatile LONG done;
+        bool freed;
+      } u{dll, 0, false};
+      HANDLE menu = CreateThread(nullptr, 0, [](LPVOID p) -> DWORD {
+        auto* u = static_cast<Unload*>(p);
+        AcquireSRWLockExclusive(&g_apiLock);
+        g_pre.clear();
+        g_post.clear();
+        g_present.clear();
+        g_custom.clear();
+        u->freed = FreeLibrary(u->dll) != FALSE;
+        ReleaseSRWLockExclusive(&g_apiLock);
+        InterlockedExchange(&u->done, 1);
+        return 0;
+      }, &u, 0, nullptr);
+      long onFrames = 0, after = 0;
+      while (InterlockedCompareExchange(&u.done, 0, 0) == 0 || after < 5) {
+        run("on_frame", -1);
+        onFrames++;
+        if (InterlockedCompareExchange(&u.done, 0, 0)) after++;
+      }
+      WaitForSingleObject(menu, INFINITE);
+      CloseHandle(menu);
+      std::printf("[host] FreeLibrary %s; plugin module %s; %ld on_frame runs meanwhile and after\n", u.freed ? "ok" : "failed",
+                  GetModuleHandleA("uevr_profiler.dll") ? "still mapped" : "unmapped", onFrames);
       run("on_script_reset", -1);
       lua_close(g_L);
       newState();
@@ -159,14 +190,21 @@ int main(int argc, char** argv) {
       std::fflush(stdout);
     }
     double fs = nowMs();
-    for (auto cb : g_pre) cb(nullptr, 0.011f);
-    run("on_pre_engine_tick", -1);
-    run("on_pre_calculate_stereo_view_offset", 0);
-    run("on_pre_calculate_stereo_view_offset", 1);
-    standin::runHooks(g_L);
-    for (auto cb : g_post) cb(nullptr, 0.011f);
-    run("on_post_engine_tick", -1);
-    for (auto cb : g_present) cb();
+    {
+      Shared api;
+      for (auto cb : g_pre) cb(nullptr, 0.011f);
+      run("on_pre_engine_tick", -1);
+      run("on_pre_calculate_stereo_view_offset", 0);
+      run("on_pre_calculate_stereo_view_offset", 1);
+      standin::runHooks(g_L);
+      for (auto cb : g_post) cb(nullptr, 0.011f);
+      run("on_post_engine_tick", -1);
+    }
+    run("on_frame", -1);
+    {
+      Shared api;
+      for (auto cb : g_present) cb();
+    }
     lua_gc(g_L, LUA_GCSTEP, 0);
     frames++;
     double left = 11.1 - (nowMs() - fs);

@@ -9,6 +9,14 @@
 //   uevrprof-host --agent F [--mods DIR|FILE]... [--serve] [--seconds S] [--frames N]
 //                 [--game-ms X] [--fps F] [--hz N] [--bench] [--no-agent] [--reset-every N]
 //                 [--sessions-dir D] [--port P] [--game NAME] [--ue4] [--late-plugin]
+//                 [--plugin uevr_profiler.so] [--reload-every N] [--unload-async]
+//
+// --plugin loads the plugin as a shared object (dlopen), as UEVR loads the DLL, instead of the copy
+// linked into this host; "Reload Plugins" (--reload-every) then really unloads it (dlclose) and checks
+// that it is unmapped, and the scripts keep running against the stubs it left (core/gate.hpp).
+// --unload-async: the unload runs on a second thread (UEVR's menu thread) under an exclusive plugin
+// lock while the game thread keeps running Lua on_frame callbacks, as in UEVR; the callbacks UEVR
+// dispatches through the plugin API take that lock shared.
 //
 // --serve starts the protocol server and prints one JSON line {"port","token","discovery"}; it runs
 // until stdin closes, SIGINT/SIGTERM, or --seconds. --bench samples in-process (no network) and prints
@@ -23,12 +31,15 @@
 #include <cstdio>
 #include <cstring>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <map>
+#include <shared_mutex>
 #include <set>
 #include <poll.h>
 #include <string>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -44,7 +55,7 @@ using namespace uevrprof;
 namespace {
 
 std::atomic<bool> g_quit{false};
-uevrprof::Profiler* g_prof = nullptr;
+bool g_pluginUp = false;
 long g_errors = 0;
 
 void onSignal(int) { g_quit = true; }
@@ -70,13 +81,29 @@ void burnMs(double ms) {
 // Actual wall time of every burn, by requested duration: the truth the known-cost-burn mod's shares are
 // compared with (on a loaded machine a burn lasts longer than requested when the thread is preempted).
 std::map<double, double> g_burnActual;
+// ... and the script thread's CPU time in them: what a sampler that stops a running thread can see when
+// the machine is so loaded that the thread waits for a CPU in the middle of a burn (the signal that
+// stops it is handled only once it runs again).
+std::map<double, double> g_burnCpu;
 bool g_countBurns = false;
 
-int lBurn(lua_State* L) {
-  double ms = luaL_checknumber(L, 1);
-  double t = nowMs();
+double threadCpuMs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) * 1000.0 + double(ts.tv_nsec) / 1e6;
+}
+
+void countedBurn(double ms) {
+  double t = nowMs(), c = threadCpuMs();
   burnMs(ms);
-  if (g_countBurns) g_burnActual[ms] += nowMs() - t;
+  if (g_countBurns) {
+    g_burnActual[ms] += nowMs() - t;
+    g_burnCpu[ms] += threadCpuMs() - c;
+  }
+}
+
+int lBurn(lua_State* L) {
+  countedBurn(luaL_checknumber(L, 1));
   return 0;
 }
 
@@ -133,16 +160,42 @@ UEVRP_SDKData g_sdk{nullptr, &g_sdkCallbacks};
 UEVRP_LuaData g_lua{getLuaState, nullptr};
 UEVRP_PluginInitializeParam g_param{nullptr, &g_version, &g_functions, &g_callbacks, nullptr, nullptr, nullptr, nullptr, &g_sdk, &g_lua};
 
-// attempt_unload_plugins: every callback list cleared (FreeLibrary leaves a pinned module in place).
+// UEVR's m_api_cb_mtx: plugin callback dispatch (and the Lua callbacks UEVR dispatches through the plugin
+// API) shared, attempt_unload_plugins exclusive.
+std::shared_mutex g_apiMu;
+
+// The plugin as a shared object (--plugin): its handle and its test controls.
+std::string g_pluginPath;
+void* g_dl = nullptr;
+long g_unmapped = 0, g_stillMapped = 0;
+double g_maxUnloadMs = 0;
+
+// attempt_unload_plugins: every callback list cleared, then FreeLibrary (dlclose), under the lock.
 void unloadPlugins() {
+  std::unique_lock<std::shared_mutex> lk(g_apiMu);
   g_pre.clear();
   g_post.clear();
   g_present.clear();
   g_custom.clear();
+  if (g_dl) {
+    double t = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    dlclose(g_dl);
+    g_dl = nullptr;
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count() - t;
+    g_maxUnloadMs = std::max(g_maxUnloadMs, ms);
+    // Really gone? RTLD_NOLOAD returns a handle only for an object still loaded.
+    if (void* again = dlopen(g_pluginPath.c_str(), RTLD_LAZY | RTLD_NOLOAD)) {
+      g_stillMapped++;
+      dlclose(again);
+    } else {
+      g_unmapped++;
+    }
+  }
 }
 
 // UEVR's dispatch_custom_event reaches the plugins' on_custom_event synchronously.
 void customEvent(const char* name, const char* data) {
+  std::shared_lock<std::shared_mutex> lk(g_apiMu);
   auto list = g_custom;
   for (auto cb : list) cb(name, data);
 }
@@ -177,7 +230,7 @@ struct Options {
   std::string agent, sessionsDir, game = "uevrprof-test-host";
   std::vector<std::string> mods;
   bool serve = false, bench = false, noAgent = false, ue4 = false, latePlugin = false, protect = false, pace = false,
-       armUnstopped = false;
+       armUnstopped = false, unloadAsync = false;
   double seconds = 0, gameMs = 2, fps = 90, hz = 1000;
   long frames = 600, resetEvery = 0, gameIters = 0, reloadEvery = 0;
   int port = -1;
@@ -199,11 +252,7 @@ lua_State* newState(const Options& o) {
   standin::Options so;
   so.ue5 = !o.ue4;
   so.protectMetatables = o.protect;
-  so.burn = [](double ms) {
-    double t = nowMs();
-    burnMs(ms);
-    if (g_countBurns) g_burnActual[ms] += nowMs() - t;
-  };
+  so.burn = countedBurn;
   so.customEvent = customEvent;
   so.log = [](const std::string& s) {
     if (g_echo) std::fprintf(stderr, "uevr log: %s\n", s.c_str());
@@ -228,19 +277,56 @@ lua_State* newState(const Options& o) {
 
 void run(lua_State* L, const char* name, int eye = -1) { standin::run(L, name, eye); }
 
-// Bench sink: keeps frames and samples in memory (no network).
+// Bench sink: resolves frames and samples on arrival (no network). Ids (callbacks, frames, stacks) are
+// per plugin instance: after a real unload/reload (--plugin) a new instance numbers from the start again,
+// so newInstance() starts new tables and everything is resolved to names at once.
 struct BenchSink : Sink {
-  std::vector<FrameRecord> frames;
-  std::map<int, CallbackInfo> cbs;
+  struct Frame {
+    double frameMs, scriptsMs, overheadMs;
+  };
+  bool counting = false;  // from the warm-up on
+  std::vector<Frame> frames;
+  std::map<int, CallbackInfo> cbs;  // this instance
+  std::vector<CallbackInfo> registrations;  // every instance
   std::vector<SampledFrame> ftab;
   std::vector<std::pair<int, int>> stab;
-  std::vector<Sample> samples;
-  void callbackRegistered(const CallbackInfo& cb) override { cbs[cb.id] = cb; }
+  long samples = 0;
+  double total = 0;
+  std::map<std::string, double> incl, roots, exact;
+  double exactTotal = 0;
+  std::map<std::string, std::set<int>> eyes;
+  void newInstance() {
+    cbs.clear();
+    ftab.clear();
+    stab.clear();
+  }
+  void callbackRegistered(const CallbackInfo& cb) override {
+    cbs[cb.id] = cb;
+    registrations.push_back(cb);
+  }
   void frameDone(FrameRecord&& f, SampleBatch&& b, double) override {
-    frames.push_back(std::move(f));
     for (auto& x : b.newFrames) { if (size_t(x.id) >= ftab.size()) ftab.resize(size_t(x.id) + 1); ftab[size_t(x.id)] = x; }
     for (auto& s : b.newStacks) { if (size_t(s.first) >= stab.size()) stab.resize(size_t(s.first) + 1); stab[size_t(s.first)] = s.second; }
-    samples.insert(samples.end(), b.samples.begin(), b.samples.end());
+    for (auto& c : f.callbacks) eyes[cbs[c.id].name].insert(c.eye);
+    if (!counting) return;
+    frames.push_back({f.frameMs, f.scriptsMs, f.overheadMs});
+    for (auto& c : f.callbacks) {
+      exact[cbs[c.id].name] += c.ms;
+      exactTotal += c.ms;
+    }
+    // Inclusive share per frame name (each name counted once per sample), and per callback root.
+    for (auto& s : b.samples) {
+      samples++;
+      total += s.weight;
+      std::vector<std::string> seen;
+      for (int id = s.stack; id >= 0 && size_t(id) < stab.size();) {
+        auto& st = stab[size_t(id)];
+        const SampledFrame& fr = ftab[size_t(st.second)];
+        if (fr.kind == 2) roots[fr.name] += s.weight;
+        if (std::find(seen.begin(), seen.end(), fr.name) == seen.end()) { seen.push_back(fr.name); incl[fr.name] += s.weight; }
+        id = st.first;
+      }
+    }
   }
   void scriptReset(double, int) override {}
   void log(const std::string&, const std::string&) override {}
@@ -282,6 +368,8 @@ int main(int argc, char** argv) {
     else if (a == "--arm-unstopped") o.armUnstopped = true;  // bench reference: the old racy arming
     else if (a == "--protect-metatables") o.protect = true;
     else if (a == "--late-plugin") o.latePlugin = true;
+    else if (a == "--plugin") g_pluginPath = next();
+    else if (a == "--unload-async") o.unloadAsync = true;
     else { std::fprintf(stderr, "host: unknown option %s\n", a.c_str()); return 2; }
   }
   if (o.agent.empty() && !o.noAgent) {
@@ -296,29 +384,76 @@ int main(int argc, char** argv) {
   plugin::Platform platform;
   platform.exeName = o.game;
   platform.hostVersion = "uevr-profiler-native 1 (test host, " LUA_RELEASE ")";
-  platform.pinSelf = [] { return true; };  // statically linked: nothing can unmap it
   platform.sink = o.bench ? &bench : nullptr;
   platform.sessionsDir = o.sessionsDir;
   platform.port = o.port;
+  // The plugin's controls: the copy linked into this host, or the shared object's exports (--plugin).
+  struct Controls {
+    bool (*init)(const UEVRP_PluginInitializeParam*) = nullptr;
+    void (*setHz)(double) = nullptr;
+    void (*armUnstopped)(bool) = nullptr;
+    bool (*session)(int*, const char**, const char**) = nullptr;
+    void (*shutdown)() = nullptr;
+  } ctl;
+  static plugin::Platform* s_platform = &platform;
+  double hzNow = 0;
   auto initPlugin = [&] {
-    if (!plugin::initialize(&g_param, platform)) {
+    if (g_pluginPath.empty()) {
+      ctl.init = [](const UEVRP_PluginInitializeParam* p) { return plugin::initialize(p, *s_platform); };
+      ctl.setHz = [](double hz) { plugin::profiler()->setSamplingHz(hz); };
+      ctl.armUnstopped = [](bool on) { plugin::profiler()->setArmWithoutStopForBench(on); };
+      ctl.session = [](int* port, const char** token, const char** disc) {
+        Session* s = plugin::session();
+        if (!s) return false;
+        *port = s->port();
+        *token = s->token().c_str();
+        *disc = s->discoveryFile().c_str();
+        return true;
+      };
+      ctl.shutdown = plugin::shutdownForTests;
+    } else if (!g_dl) {
+      // UEVR's PluginLoader: LoadLibrary, then the exports.
+      g_dl = dlopen(g_pluginPath.c_str(), RTLD_NOW | RTLD_LOCAL);
+      if (!g_dl) {
+        std::fprintf(stderr, "host: cannot load %s: %s\n", g_pluginPath.c_str(), dlerror());
+        std::exit(1);
+      }
+      auto sym = [](const char* n) {
+        void* f = dlsym(g_dl, n);
+        if (!f) { std::fprintf(stderr, "host: the plugin does not export %s\n", n); std::exit(1); }
+        return f;
+      };
+      reinterpret_cast<void (*)(Sink*, const char*, const char*, const char*, int)>(sym("uevrprof_test_configure"))(
+          platform.sink, platform.exeName.c_str(), platform.hostVersion.c_str(), platform.sessionsDir.c_str(), platform.port);
+      ctl.init = reinterpret_cast<bool (*)(const UEVRP_PluginInitializeParam*)>(sym("uevr_plugin_initialize"));
+      ctl.setHz = reinterpret_cast<void (*)(double)>(sym("uevrprof_test_set_hz"));
+      ctl.armUnstopped = reinterpret_cast<void (*)(bool)>(sym("uevrprof_test_arm_unstopped"));
+      ctl.session = reinterpret_cast<bool (*)(int*, const char**, const char**)>(sym("uevrprof_test_session"));
+      ctl.shutdown = reinterpret_cast<void (*)()>(sym("uevrprof_test_shutdown"));
+      bench.newInstance();
+    }
+    if (!ctl.init(&g_param)) {
       std::fprintf(stderr, "host: the plugin refused to initialise\n");
       std::exit(1);
     }
-    g_prof = plugin::profiler();
-    g_prof->setArmWithoutStopForBench(o.armUnstopped);
-    g_sink = o.bench ? static_cast<Sink*>(&bench) : static_cast<Sink*>(plugin::session());
+    g_pluginUp = true;
+    ctl.armUnstopped(o.armUnstopped);
+    if (hzNow > 0) ctl.setHz(hzNow);
+    g_sink = o.bench ? static_cast<Sink*>(&bench) : g_pluginPath.empty() ? static_cast<Sink*>(plugin::session()) : nullptr;
   };
   // Plugins are initialised before UEVR first loads the scripts (on_initialize_d3d_thread, then the first
   // reset in on_frame). --late-plugin: only after the scripts ran, as after "Reload Plugins" (UEVR resets
   // the scripts before it initialises the plugins again); the agent must find it without a script reset.
   if (!o.latePlugin) initPlugin();
   if (o.serve) {
-    Session* session = plugin::session();
-    std::string line = "{\"port\":" + std::to_string(session->port()) + ",\"token\":";
-    jsonString(line, session->token());
+    int port = 0;
+    const char* token = "";
+    const char* disc = "";
+    ctl.session(&port, &token, &disc);
+    std::string line = "{\"port\":" + std::to_string(port) + ",\"token\":";
+    jsonString(line, token);
     line += ",\"discovery\":";
-    jsonString(line, session->discoveryFile());
+    jsonString(line, disc);
     std::printf("%s}\n", line.c_str());
     std::fflush(stdout);
   }
@@ -346,23 +481,29 @@ int main(int argc, char** argv) {
       }
     }
     if (o.latePlugin && f == 20) initPlugin();
-    if (o.bench && f == warm && g_prof) {
-      g_prof->setSamplingHz(o.hz);
+    if (o.bench && f == warm && g_pluginUp) {
+      hzNow = o.hz;
+      ctl.setHz(hzNow);
       cpuStart = cpuMs();
       g_countBurns = true;
+      bench.counting = true;
     }
     double fs = nowMs();
     // Frame order (uevr-host.md): native plugins' pre-tick first, then Lua's.
-    for (auto cb : std::vector<UEVRP_EngineTickCb>(g_pre)) cb(nullptr, 0.011f);
-    run(L, "on_pre_engine_tick");
-    run(L, "on_early_calculate_stereo_view_offset", 0);
-    run(L, "on_pre_calculate_stereo_view_offset", 0);
-    run(L, "on_post_calculate_stereo_view_offset", 0);
-    run(L, "on_early_calculate_stereo_view_offset", 1);
-    run(L, "on_pre_calculate_stereo_view_offset", 1);
-    run(L, "on_post_calculate_stereo_view_offset", 1);
-    run(L, "on_xinput_get_state");
-    g_hookSkips += standin::runHooks(L);
+    {
+      // UEVR dispatches these through the plugin API, under its plugin lock taken shared.
+      std::shared_lock<std::shared_mutex> api(g_apiMu);
+      for (auto cb : std::vector<UEVRP_EngineTickCb>(g_pre)) cb(nullptr, 0.011f);
+      run(L, "on_pre_engine_tick");
+      run(L, "on_early_calculate_stereo_view_offset", 0);
+      run(L, "on_pre_calculate_stereo_view_offset", 0);
+      run(L, "on_post_calculate_stereo_view_offset", 0);
+      run(L, "on_early_calculate_stereo_view_offset", 1);
+      run(L, "on_pre_calculate_stereo_view_offset", 1);
+      run(L, "on_post_calculate_stereo_view_offset", 1);
+      run(L, "on_xinput_get_state");
+      g_hookSkips += standin::runHooks(L);
+    }
     if (o.gameIters > 0) {
       // Fixed CPU work instead of a wall-clock wait: on a loaded machine, process CPU time per frame is
       // then a stable measure of the profiler's overhead (preemption does not count as CPU time).
@@ -371,18 +512,44 @@ int main(int argc, char** argv) {
     } else {
       burnMs(o.gameMs);  // the game's own tick
     }
-    for (auto cb : std::vector<UEVRP_EngineTickCb>(g_post)) cb(nullptr, 0.011f);
-    run(L, "on_post_engine_tick");
-    run(L, "on_frame");
+    {
+      std::shared_lock<std::shared_mutex> api(g_apiMu);
+      for (auto cb : std::vector<UEVRP_EngineTickCb>(g_post)) cb(nullptr, 0.011f);
+      run(L, "on_post_engine_tick");
+    }
+    run(L, "on_frame");  // LuaLoader::on_frame: Lua locks only, not the plugin lock
     run(L, "on_draw_ui");
     standin::runPanels(L);
-    for (auto cb : std::vector<UEVRP_VoidCb>(g_present)) cb();
+    {
+      std::shared_lock<std::shared_mutex> api(g_apiMu);
+      for (auto cb : std::vector<UEVRP_VoidCb>(g_present)) cb();
+    }
     lua_gc(L, LUA_GCSTEP, 0);  // UEVR steps the collector once per frame
     if (o.reloadEvery > 0 && f > 0 && f % o.reloadEvery == 0) {
       // "Reload Plugins": attempt_unload_plugins (lists cleared, FreeLibrary), reset_scripts, then the
       // plugins are initialised again.
       double t = nowMs();
-      unloadPlugins();
+      if (o.unloadAsync) {
+        // UEVR's menu thread unloads while the game thread keeps running on_frame callbacks (which now
+        // reach the gate's stubs, before, during and after the module is unmapped).
+        std::atomic<bool> done{false};
+        std::thread menu([&] {
+          unloadPlugins();
+          done = true;
+        });
+        long extra = 0;
+        while (!done.load() || extra < 3) {
+          run(L, "on_frame");
+          if (done.load()) extra++;
+        }
+        menu.join();
+      } else {
+        unloadPlugins();
+        // The game thread runs on_frame between FreeLibrary and the reset: the scripts keep calling the
+        // unloaded plugin's table (stubs now).
+        run(L, "on_frame");
+      }
+      g_pluginUp = false;
       resetScripts();
       initPlugin();
       g_reloads++;
@@ -399,46 +566,27 @@ int main(int argc, char** argv) {
     }
   }
   double cpuUsed = cpuMs() - cpuStart;
-  if (g_prof) {
+  if (g_pluginUp) {
     for (auto cb : std::vector<UEVRP_EngineTickCb>(g_pre)) cb(nullptr, 0.011f);  // close the last frame
-    g_prof->setSamplingHz(0);
+    ctl.setHz(0);
+    ctl.shutdown();
   }
-  plugin::shutdownForTests();
   lua_close(L);
+  if (g_dl) {
+    unloadPlugins();
+  }
 
   if (o.bench) {
     // Frames after warm-up; the sampling switch happens at `warm`.
     for (auto& fr : bench.frames) {
-      if (fr.frame < warm) continue;
       frameMs.push_back(fr.frameMs);
       scriptsMs.push_back(fr.scriptsMs);
       overheadMs.push_back(fr.overheadMs);
     }
-    // Inclusive share per frame name (each name counted once per sample), and per callback root.
-    std::map<std::string, double> incl, roots;
-    double total = 0;
-    for (auto& s : bench.samples) {
-      total += s.weight;
-      std::vector<std::string> seen;
-      for (int id = s.stack; id >= 0 && size_t(id) < bench.stab.size();) {
-        auto& st = bench.stab[size_t(id)];
-        const SampledFrame& fr = bench.ftab[size_t(st.second)];
-        std::string key = fr.name;
-        if (fr.kind == 2) roots[key + (fr.name.find("stereo") != std::string::npos ? "" : "")] += s.weight;
-        if (std::find(seen.begin(), seen.end(), key) == seen.end()) { seen.push_back(key); incl[key] += s.weight; }
-        id = st.first;
-      }
-    }
-    // Exact per-callback time from enter/leave, for comparison with sampled root shares.
-    std::map<std::string, double> exact;
-    double exactTotal = 0;
-    for (auto& fr : bench.frames) {
-      if (fr.frame < warm) continue;
-      for (auto& c : fr.callbacks) {
-        exact[bench.cbs[c.id].name] += c.ms;
-        exactTotal += c.ms;
-      }
-    }
+    auto& incl = bench.incl;
+    auto& roots = bench.roots;
+    auto& exact = bench.exact;
+    double total = bench.total, exactTotal = bench.exactTotal;
     double sumScripts = 0;
     for (double v : scriptsMs) sumScripts += v;
     std::string out = "{\"frames\":" + std::to_string(frameMs.size()) + ",\"medianFrameMs\":";
@@ -453,7 +601,7 @@ int main(int argc, char** argv) {
     jsonNumber(out, median(scriptsMs));
     out += ",\"medianOverheadMs\":";
     jsonNumber(out, median(overheadMs));
-    out += ",\"samples\":" + std::to_string(bench.samples.size()) + ",\"sampledMs\":";
+    out += ",\"samples\":" + std::to_string(bench.samples) + ",\"sampledMs\":";
     jsonNumber(out, total);
     out += ",\"scriptsMsTotal\":";
     jsonNumber(out, sumScripts);
@@ -486,19 +634,17 @@ int main(int argc, char** argv) {
     }
     out += "},\"registrations\":[";
     first = true;
-    for (auto& kv : bench.cbs) {
+    for (auto& r : bench.registrations) {
       if (!first) out += ',';
       first = false;
       out += "{\"name\":";
-      jsonString(out, kv.second.name);
+      jsonString(out, r.name);
       out += ",\"file\":";
-      jsonString(out, kv.second.file);
-      out += ",\"line\":" + std::to_string(kv.second.line) + ",\"generation\":" + std::to_string(kv.second.generation) + "}";
+      jsonString(out, r.file);
+      out += ",\"line\":" + std::to_string(r.line) + ",\"generation\":" + std::to_string(r.generation) + "}";
     }
     out += "],\"callbackEyes\":{";
-    std::map<std::string, std::set<int>> eyes;
-    for (auto& fr : bench.frames)
-      for (auto& c : fr.callbacks) eyes[bench.cbs[c.id].name].insert(c.eye);
+    auto& eyes = bench.eyes;
     first = true;
     for (auto& kv : eyes) {
       if (!first) out += ',';
@@ -515,9 +661,22 @@ int main(int argc, char** argv) {
     out += ",\"maxReloadMs\":";
     jsonNumber(out, g_maxReloadMs);
     out += ",\"pluginLogErrors\":" + std::to_string(g_pluginLogErrors);
+    out += ",\"unmapped\":" + std::to_string(g_unmapped) + ",\"stillMapped\":" + std::to_string(g_stillMapped) + ",\"maxUnloadMs\":";
+    jsonNumber(out, g_maxUnloadMs);
     out += ",\"burnActualMs\":{";
     first = true;
     for (auto& kv : g_burnActual) {
+      if (!first) out += ',';
+      first = false;
+      std::string k;
+      jsonNumber(k, kv.first);
+      jsonString(out, k);
+      out += ':';
+      jsonNumber(out, kv.second);
+    }
+    out += "},\"burnCpuMs\":{";
+    first = true;
+    for (auto& kv : g_burnCpu) {
       if (!first) out += ',';
       first = false;
       std::string k;

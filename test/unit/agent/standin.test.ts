@@ -34,6 +34,9 @@ interface Run {
   callbackEyes: Record<string, number[]>;
   exactCallbackShare: Record<string, number>;
   hookSkips: number;
+  reloads: number;
+  unmapped: number;
+  stillMapped: number;
   stderr: string;
 }
 
@@ -112,6 +115,29 @@ describe('the Lua agent in a stand-in host bound like UEVR (sol2 usertypes)', { 
     assert.equal(r.registrations.length, 9, JSON.stringify(r.registrations));
     assert.ok(r.registrations.every((x) => /paths\.lua$/.test(x.file) && x.line > 0));
     assert.ok('on_pre_engine_tick' in r.exactCallbackShare);
+  });
+
+  test('"Reload Plugins" with the plugin as a shared object: unloaded on another thread while on_frame scripts run, it is unmapped each time; the scripts keep running; each new instance times every registration', (t) => {
+    const so = join(root, 'agent/native/build-linux/uevr_profiler.so');
+    if (!existsSync(so)) {
+      t.skip('uevr_profiler.so was not built (no Lua 5.4.4 sources: see agent/native/build.mjs)');
+      return;
+    }
+    // (With the known-cost loops: ~1 ms of Lua per frame to sample; paths.lua's callbacks take microseconds.)
+    const loops = join(root, 'test/fixtures/mods/known-cost-loops');
+    const r = host_(['--agent', agent, '--mods', paths, '--mods', loops, '--plugin', so, '--frames', '700', '--hz', '2000', '--reload-every', '130', '--unload-async']);
+    assert.ok(r.reloads >= 4, `${r.reloads} reloads`);
+    // Every reload, and the last unload at the end: dlopen(RTLD_NOLOAD) finds nothing left.
+    assert.equal(r.unmapped, r.reloads + 1);
+    assert.equal(r.stillMapped, 0);
+    // (paths.lua raises on purpose in some callbacks; its behaviour checks print "ok" in every state.)
+    assert.equal((r.stderr.match(/check returns ok/g) ?? []).length, r.reloads + 1, r.stderr.slice(-2000));
+    assert.doesNotMatch(r.stderr, /check \w+ (?!ok)/);
+    // The agent of every new state found the plugin instance loaded after it (it asks every 90 ticks) and
+    // registered its callbacks there.
+    assert.equal(r.registrations.filter((x) => x.name === 'on_frame' && /paths\.lua$/.test(x.file)).length, r.reloads + 1);
+    assert.ok('on_frame' in r.exactCallbackShare && 'on_pre_engine_tick' in r.exactCallbackShare, JSON.stringify(r.exactCallbackShare));
+    assert.ok(r.samples > 100, `sampled across the reloads: ${r.samples} samples`);
   });
 
   test('a UEVR whose Lua state is not laid out like the plugin\'s: one refusal line in UEVR\'s log, the state untouched, mods unchanged', () => {

@@ -1,5 +1,6 @@
 #include "profiler.hpp"
 
+#include "gate.hpp"
 #include "threadstop.hpp"
 
 #include <lua.hpp>
@@ -9,6 +10,10 @@
 #include <cstring>
 #include <random>
 
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
 namespace uevrprof {
 
 namespace {
@@ -17,22 +22,63 @@ namespace {
 // one script state, so one active instance is all there is.
 std::atomic<Profiler*> g_hooked{nullptr};
 
+// Every entry from outside (the Lua C functions, the hook, the stop action) ends with a release on this
+// counter, and the unload path acquires it after the gate has drained (Profiler::shutdown): the gate's
+// own in-flight count is machine code the memory model (and ThreadSanitizer) cannot see, so this is
+// what orders the last access of a script thread before the destruction on the unloading thread.
+std::atomic<unsigned long> g_exits{0};
+struct Exit {
+  ~Exit() { g_exits.fetch_add(1, std::memory_order_release); }
+};
+
 void hookTrampoline(lua_State* L, lua_Debug* ar) {
+  Exit e;
   if (Profiler* p = g_hooked.load()) p->hook(L, ar);
   else lua_sethook(L, nullptr, 0, 0);
 }
 
-void armTrampoline(void* p) { static_cast<Profiler*>(p)->armStopped(); }
+void armTrampoline(void* p) {
+  Exit e;
+  static_cast<Profiler*>(p)->armStopped();
+}
+
+// Integer argument i, or `def` when absent or not an integer. The contract's functions never raise: they
+// are called through the gate's stubs (gate.hpp), and a Lua error unwinding through a stub would leave
+// it counted in.
+lua_Integer intArg(lua_State* L, int i, lua_Integer def) {
+  int isnum = 0;
+  lua_Integer v = lua_tointegerx(L, i, &isnum);
+  return isnum ? v : def;
+}
 
 Profiler* self(lua_State* L) { return static_cast<Profiler*>(lua_touserdata(L, lua_upvalueindex(1))); }
-int cClock(lua_State* L) { return self(L)->luaClock(L); }
-int cRegister(lua_State* L) { return self(L)->luaRegister(L); }
-int cSite(lua_State* L) { return self(L)->luaSite(L); }
-int cEnter(lua_State* L) { return self(L)->luaEnter(L); }
-int cLeave(lua_State* L) { return self(L)->luaLeave(L); }
-int cReset(lua_State* L) { return self(L)->luaReset(L); }
+int cClock(lua_State* L) {
+  Exit e;
+  return self(L)->luaClock(L);
+}
+int cRegister(lua_State* L) {
+  Exit e;
+  return self(L)->luaRegister(L);
+}
+int cSite(lua_State* L) {
+  Exit e;
+  return self(L)->luaSite(L);
+}
+int cEnter(lua_State* L) {
+  Exit e;
+  return self(L)->luaEnter(L);
+}
+int cLeave(lua_State* L) {
+  Exit e;
+  return self(L)->luaLeave(L);
+}
+int cReset(lua_State* L) {
+  Exit e;
+  return self(L)->luaReset(L);
+}
 // warn(text): the agent could not wrap something; said once in the session's output.
 int cWarn(lua_State* L) {
+  Exit e;
   size_t n = 0;
   const char* s = lua_tolstring(L, 1, &n);
   if (s) self(L)->warn(std::string(s, std::min<size_t>(n, 2048)));
@@ -51,23 +97,38 @@ std::string chunkFile(const char* source) {
 }  // namespace
 
 Profiler::Profiler(Sink& sink, std::string hostName) : sink_(sink), host_(std::move(hostName)) {
+  hookStub_ = gate::routed(&hookTrampoline);
   setStopAction(armTrampoline, this);
-  sampler_ = std::thread([this] { samplerLoop(); });
+  sampler_.start([](void* p) { static_cast<Profiler*>(p)->samplerLoop(); }, this);
 }
 
 Profiler::~Profiler() { shutdown(); }
 
-void Profiler::shutdown() {
+void Profiler::requestStop() {
   stop_ = true;
   { std::lock_guard<std::mutex> g(wakeMu_); }
   wake_.notify_all();
-  if (sampler_.joinable()) sampler_.join();
+}
+
+void Profiler::shutdown(bool canJoin) {
+  requestStop();
+  // Bounded: the sampler wakes at least every 200 ms (1 s on Windows' timer wait) and sees stop_.
+  if (canJoin) {
+    if (!sampler_.join(3000)) sampler_.release();
+  } else {
+    sampler_.release();
+  }
   inCallback_ = false;
+  // Asynchronous-safe (the Lua manual: lua_sethook "can be called asynchronously"): clearing the hook
+  // from a thread that is not running L, when the owner of L may be running it (the unload path).
   lua_State* L = armL_.load();
   if (armed_.exchange(false) && L) lua_sethook(L, nullptr, 0, 0);
   Profiler* me = this;
   g_hooked.compare_exchange_strong(me, nullptr);
   setStopAction(nullptr, nullptr);
+  // Orders every earlier entry's accesses (they end with a release on g_exits) before the caller
+  // destroys this object.
+  (void)g_exits.load(std::memory_order_acquire);
 }
 
 bool Profiler::hasContractTable(lua_State* L) {
@@ -79,6 +140,14 @@ bool Profiler::hasContractTable(lua_State* L) {
 void Profiler::installLua(lua_State* L) {
   // A new state (possibly at the address of the destroyed one): the old state is gone, never touch it.
   if (L_ != nullptr) scriptReset(false);
+  // The C functions go into the state as the gate's stubs, never as addresses in this module: the
+  // state outlives an unload ("Attempt Unload Plugins" resets the scripts after FreeLibrary).
+  const luaL_Reg fns[] = {{"clock", gate::routed(&cClock)}, {"register", gate::routed(&cRegister)}, {"site", gate::routed(&cSite)},
+                          {"enter", gate::routed(&cEnter)}, {"leave", gate::routed(&cLeave)}, {"reset", gate::routed(&cReset)},
+                          {"warn", gate::routed(&cWarn)}, {nullptr, nullptr}};
+  for (const luaL_Reg* f = fns; f->name; f++)
+    if (!f->func) return;  // no stub pages (or the gate is closed): the agent runs its callbacks untimed
+  if (!hookStub_) return;
   L_ = L;
   g_hooked = this;
   lua_newtable(L);
@@ -86,8 +155,6 @@ void Profiler::installLua(lua_State* L) {
   lua_setfield(L, -2, "version");
   lua_pushstring(L, host_.c_str());
   lua_setfield(L, -2, "host");
-  const luaL_Reg fns[] = {{"clock", cClock}, {"register", cRegister}, {"site", cSite}, {"enter", cEnter},
-                          {"leave", cLeave}, {"reset", cReset}, {"warn", cWarn}, {nullptr, nullptr}};
   lua_pushlightuserdata(L, this);
   luaL_setfuncs(L, fns, 1);
   lua_setglobal(L, "uevr_profiler");
@@ -126,8 +193,9 @@ void Profiler::siteOf(lua_State* L, int level, std::string& file, int& line) {
 int Profiler::luaRegister(lua_State* L) {
   double t0 = now();
   size_t n = 0;
-  const char* name = luaL_checklstring(L, 1, &n);
-  int level = int(luaL_optinteger(L, 2, 2));
+  const char* name = lua_type(L, 1) == LUA_TSTRING ? lua_tolstring(L, 1, &n) : nullptr;
+  if (!name) return 0;
+  int level = int(intArg(L, 2, 2));
   CallbackInfo cb;
   cb.name.assign(name, std::min<size_t>(n, 512));
   if (lua_type(L, 3) == LUA_TSTRING) {
@@ -172,7 +240,7 @@ void Profiler::registerExternal(const std::string& name, const std::string& file
 int Profiler::luaSite(lua_State* L) {
   std::string file;
   int line;
-  siteOf(L, int(luaL_optinteger(L, 1, 1)), file, line);
+  siteOf(L, int(intArg(L, 1, 1)), file, line);
   lua_pushstring(L, file.c_str());
   lua_pushinteger(L, line);
   return 2;
@@ -180,8 +248,8 @@ int Profiler::luaSite(lua_State* L) {
 
 int Profiler::luaEnter(lua_State* L) {
   double t = now();
-  int id = int(luaL_checkinteger(L, 1));
-  int eye = int(luaL_optinteger(L, 2, -1));
+  int id = int(intArg(L, 1, 0));
+  int eye = int(intArg(L, 2, -1));
   if (eye != 0 && eye != 1) eye = -1;
   std::lock_guard<std::mutex> sg(stateMu_);
   if (open_.size() >= 64) return 0;  // runaway recursion through proxies: stop tracking, never grow
@@ -198,7 +266,7 @@ int Profiler::luaEnter(lua_State* L) {
 
 int Profiler::luaLeave(lua_State* L) {
   double t = now();
-  int id = int(luaL_checkinteger(L, 1));
+  int id = int(intArg(L, 1, 0));
   std::lock_guard<std::mutex> sg(stateMu_);
   // Pop up to the matching id, so a missing leave cannot wedge the stack.
   auto it = std::find_if(open_.rbegin(), open_.rend(), [id](const Open& o) { return o.id == id; });
@@ -288,12 +356,22 @@ void Profiler::armStopped() {
   if (!L) return;
   armWeightUs_ = periodUs_.load();
   armed_ = true;
-  lua_sethook(L, hookTrampoline, LUA_MASKCOUNT, 1);
+  lua_sethook(L, hookStub_, LUA_MASKCOUNT, 1);
 }
 
 void Profiler::samplerLoop() {
   std::mt19937_64 rng(std::random_device{}());
-  std::uniform_real_distribution<double> jitter(0.7, 1.3);
+  // Gaps between wake-ups are exponential (a Poisson process): its rate is the same at every moment,
+  // whatever happened before, so the samples' density does not depend on where the game thread is in
+  // its frame even when a wake-up gets aligned with the frame (timers that expire together, the game
+  // thread waking from its frame-pacing sleep). A uniform ±30 % jitter, used before, is not memoryless:
+  // after such an alignment it sampled the next milliseconds of the frame unevenly, which biased the
+  // shares of short calls by up to 3.5 pp in a paced run (docs/bench/native.md, "accuracy under load").
+  std::exponential_distribution<double> gap(1.0);
+#ifdef __linux__
+  // The default 50 µs timer slack would coalesce wake-ups with other timers (the same alignment).
+  prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+#endif
 #ifdef _WIN32
   HANDLE timer = nullptr;
   struct Closer {
@@ -308,7 +386,7 @@ void Profiler::samplerLoop() {
       wake_.wait_for(lk, std::chrono::milliseconds(200), [this] { return stop_.load() || hz_.load() > 0; });
       continue;
     }
-    double period = 1000.0 / hz * jitter(rng);
+    double period = 1000.0 / hz * std::min(gap(rng), 20.0);
 #ifdef _WIN32
     // Condition-variable and Sleep timeouts round up to the system timer tick (15.6 ms unless someone
     // raised it): a high-resolution waitable timer (Windows 10 1803+) wakes on time without changing the
@@ -333,17 +411,25 @@ void Profiler::samplerLoop() {
     // previous wake-up was tried first and biased shares by up to 8 pp on a loaded machine: a sampler
     // starved of CPU wakes late, and its long gaps are not independent of what the game thread runs.
     int64_t periodUs = int64_t(1000000.0 / hz);
-    if (!inCallback_.load()) continue;
     if (armed_.load()) {
       // Still armed: the callback is inside a long C call (a UEVR API call) and the hook has not had an
       // instruction to fire on yet. This period belongs to the same pending sample.
-      armWeightUs_ += periodUs;
+      if (inCallback_.load()) armWeightUs_ += periodUs;
+      continue;
+    }
+    uintptr_t thread = luaThread_.load();
+    if (thread == 0) continue;  // no callback has run yet
+    // Stop the thread that runs the callbacks at every wake-up, and let armStopped decide, with the
+    // thread stopped, whether a callback is running: the sample's position and the decision to take it
+    // are then the same instant. Deciding here first (inCallback_ before stopping) biased the shares: a
+    // callback that starts between this check and the stop (signal delivery, or this thread preempted
+    // in between) is never sampled in its first moments, so the first function of every callback lost
+    // up to 2 pp (docs/bench/native.md, "accuracy under load").
+    periodUs_ = periodUs;
+    if (armWithoutStop_.load()) {
+      if (inCallback_.load()) armStopped();
     } else {
-      // Arm only while the thread running the callback is stopped (threadstop.hpp): the hook then runs
-      // on that thread at its next VM instruction.
-      periodUs_ = periodUs;
-      if (armWithoutStop_.load()) armStopped();
-      else stopAndRun(luaThread_.load());
+      stopAndRun(thread);
     }
   }
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "clock.hpp"
+#include "gate.hpp"
 #include "types.hpp"
 
 struct lua_State;
@@ -53,9 +54,11 @@ class Profiler {
   double now() const { return clock_.nowMs(); }
   const std::string& hostName() const { return host_; }
 
-  // Stops the sampler thread; removes the hook when called on the thread that runs Lua (or when none
-  // does). Never from DllMain: the plugin pins itself instead (plugin.cpp).
-  void shutdown();
+  // Stops the sampler thread (joined with a bound when canJoin; else let go: the unload path, where its
+  // function has already returned through the gate) and removes the hook (asynchronous-safe).
+  void shutdown(bool canJoin = true);
+  // Tells the sampler to stop, without waiting (the unload path, before the gate closes).
+  void requestStop();
 
   static constexpr double kMinHz = 10, kMaxHz = 10000;
 
@@ -117,7 +120,8 @@ class Profiler {
   std::atomic<bool> stop_{false};
   std::mutex wakeMu_;
   std::condition_variable wake_;
-  std::thread sampler_;
+  gate::Thread sampler_;
+  void (*hookStub_)(lua_State*, lua_Debug*) = nullptr;  // the count hook, as the gate's stub
 
   // Interned sample frames/stacks (game thread), and what is new since the last flush.
   std::unordered_map<std::string, int> frameIds_;

@@ -181,7 +181,15 @@ bool Session::start(std::string& error) {
     listener_ = kBadSock;
     return false;
   }
-  thread_ = std::thread([this] { loop(); });
+  // The thread's entry is the gate's stub (gate.hpp): an unload can let it go without joining it.
+  if (!thread_.start([](void* p) { static_cast<Session*>(p)->loop(); }, this)) {
+    sockClose(listener_);
+    listener_ = kBadSock;
+    std::error_code ec;
+    fs::remove(fs::u8path(discoveryFile_), ec);
+    error = "cannot start the session thread";
+    return false;
+  }
   return true;
 }
 
@@ -210,15 +218,18 @@ bool Session::writeDiscovery(std::string& error) {
   }
 }
 
-void Session::stop(const std::string& reason) {
-  if (!thread_.joinable()) return;
+void Session::requestStop(const std::string& reason) {
+  if (stopping_.load()) return;
   stopReason_ = reason;
   stopping_ = true;
-  thread_.join();
-  if (listener_ != kBadSock) sockClose(listener_);
-  listener_ = kBadSock;
-  std::error_code ec;
-  if (!discoveryFile_.empty()) fs::remove(fs::u8path(discoveryFile_), ec);
+}
+
+void Session::stop(const std::string& reason, bool canJoin) {
+  if (!thread_.running()) return;
+  requestStop(reason);
+  // The thread closes its sockets and removes the discovery file itself (end of loop()); bounded:
+  // it polls every 10 ms and flushes for at most 500 ms.
+  if (!canJoin || !thread_.join(3000)) thread_.release();
 }
 
 void Session::runGameThreadWork() {
@@ -794,6 +805,12 @@ void Session::loop() {
     sockClose(c->fd);
   }
   conns_.clear();
+  // Here rather than in stop(): on an unload the thread that stops the session holds the loader lock
+  // (no socket or file calls there).
+  if (listener_ != kBadSock) sockClose(listener_);
+  listener_ = kBadSock;
+  std::error_code ec;
+  if (!discoveryFile_.empty()) fs::remove(fs::u8path(discoveryFile_), ec);
 }
 
 }  // namespace uevrprof

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "gate.hpp"
 #include "platform.hpp"
 #include "types.hpp"
 
@@ -39,8 +40,12 @@ class Session : public Sink {
   void setProfiler(Profiler* p) { profiler_ = p; }
   // Binds, writes the discovery file, starts the network thread. False + a one-line reason on failure.
   bool start(std::string& error);
-  // Ends the session: output + terminated + exited to every client, removes the discovery file.
-  void stop(const std::string& reason);
+  // Ends the session: output + terminated + exited to every client, removes the discovery file. Joins
+  // the network thread with a bound when canJoin (else lets it go: the unload path, after the gate
+  // closed, where its function has already returned).
+  void stop(const std::string& reason, bool canJoin = true);
+  // Tells the network thread to end the session, without waiting.
+  void requestStop(const std::string& reason);
 
   int port() const { return port_; }
   const std::string& token() const { return token_; }
@@ -80,7 +85,7 @@ class Session : public Sink {
   int pid_ = 0;
   std::string discoveryFile_;
   sock_t listener_ = kBadSock;
-  std::thread thread_;
+  gate::Thread thread_;
   std::atomic<bool> stopping_{false};
   std::string stopReason_;
 

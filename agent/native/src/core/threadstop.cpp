@@ -3,6 +3,8 @@
 
 #include <atomic>
 
+#include "gate.hpp"
+
 #ifdef _WIN32
 #ifndef WIN32_LEAN_AND_MEAN
 #define WIN32_LEAN_AND_MEAN
@@ -53,6 +55,7 @@ bool stopAndRun(uintptr_t thread) {
 #else
 
 namespace {
+std::atomic<bool> g_installed{false};
 int stopSignal() { return SIGRTMIN + 6; }
 
 void onStopSignal(int, siginfo_t*, void*) {
@@ -68,11 +71,14 @@ uintptr_t currentThreadRef() { return static_cast<uintptr_t>(pthread_self()); }
 void setStopAction(StopAction action, void* arg) {
   g_arg = arg;
   g_action = action;
-  static std::atomic<bool> installed{false};
-  if (!installed.exchange(true)) {
+  // The handler is the gate's stub (gate.hpp): a signal still pending when the module is unloaded lands
+  // in the stub, which then returns without calling into the unmapped module. The stub stays the
+  // handler after an unload (the default action of a real-time signal would end the process).
+  auto handler = gate::routed(&onStopSignal);
+  if (handler && !g_installed.exchange(true)) {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_sigaction = onStopSignal;
+    sa.sa_sigaction = handler;
     sa.sa_flags = SA_SIGINFO | SA_RESTART;
     sigemptyset(&sa.sa_mask);
     sigaction(stopSignal(), &sa, nullptr);
@@ -80,7 +86,7 @@ void setStopAction(StopAction action, void* arg) {
 }
 
 bool stopAndRun(uintptr_t thread) {
-  if (thread == 0) return false;
+  if (thread == 0 || !g_installed.load()) return false;
   return pthread_kill(static_cast<pthread_t>(thread), stopSignal()) == 0;
 }
 

@@ -1,5 +1,5 @@
-// UEVR plugin entry points (Windows DLL shell): exports, the executable's name, pinning, DllMain. The
-// plugin's logic is in plugin_core.cpp.
+// UEVR plugin entry points (Windows DLL shell): exports, the executable's name, DllMain. The plugin's
+// logic is in plugin_core.cpp.
 //
 // Version policy: uevr_plugin_required_version asks for 2.0 so that every UEVR 2.x loads the DLL and
 // this plugin can say in UEVR's log, in words, that it needs plugin API 2.39 (the version that added
@@ -8,16 +8,15 @@
 //
 // Unloading. UEVR's "Attempt Unload Plugins" / "Reload Plugins" (src/mods/PluginLoader.cpp,
 // attempt_unload_plugins) clear every callback list and call FreeLibrary while holding the plugin
-// callback lock exclusively, and reset the scripts only afterwards. The Lua state then still holds C
-// functions of this plugin (the agent's `uevr_profiler` table, its reset handler that runs during that
-// very reset, possibly an armed hook), and removing them from another thread while Lua may run (on_frame
-// callbacks continue on the game thread) is not possible safely. So the plugin pins itself when it
-// initialises (GetModuleHandleEx ..._PIN): FreeLibrary never unmaps it, DllMain's DLL_PROCESS_DETACH
-// runs only at process exit, and there it does nothing (calls nothing of UEVR's, joins no thread: other
-// threads are already gone). After the unload UEVR no longer calls the plugin; the agent's reset
-// handler tells it the state is going away (the hook is dropped on the Lua thread itself); "Reload
-// Plugins" calls uevr_plugin_initialize again, which registers the callbacks again and continues the
-// same session (plugin_core.cpp).
+// callback lock (m_api_cb_mtx) exclusively, on the thread that draws UEVR's menu, and reset the scripts
+// only afterwards (LuaLoader::reset_scripts, which runs the scripts' on_script_reset callbacks). Meanwhile
+// the game thread may run Lua on_frame callbacks (LuaLoader::on_frame takes only the Lua locks). So the
+// Lua state keeps running with the agent's `uevr_profiler` table, and possibly our count hook, while and
+// after the module goes away. Every such address is a stub of the gate (core/gate.hpp), outside the
+// module; DLL_PROCESS_DETACH (FreeLibrary) closes the gate and stops our threads (plugin_core.cpp
+// unload): no UEVR call (it would deadlock on that lock), no UEVR lock, no thread join (a thread's exit
+// needs the loader lock this thread holds), bounded waits only. At process exit it does nothing: the
+// other threads are already gone.
 #include <windows.h>
 
 #include <string>
@@ -40,12 +39,6 @@ std::string exeName() {
   return s;
 }
 
-bool pinSelf() {
-  HMODULE self = nullptr;
-  return GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_PIN,
-                            reinterpret_cast<LPCWSTR>(&pinSelf), &self) != FALSE;
-}
-
 }  // namespace
 
 extern "C" __declspec(dllexport) void uevr_plugin_required_version(UEVRP_PluginVersion* v) {
@@ -57,13 +50,13 @@ extern "C" __declspec(dllexport) void uevr_plugin_required_version(UEVRP_PluginV
 extern "C" __declspec(dllexport) bool uevr_plugin_initialize(const UEVRP_PluginInitializeParam* param) {
   uevrprof::plugin::Platform p;
   p.exeName = exeName();
-  p.pinSelf = pinSelf;
   return uevrprof::plugin::initialize(param, p);
 }
 
-BOOL APIENTRY DllMain(HMODULE, DWORD, LPVOID) {
-  // Nothing at all: nothing of UEVR's (UEVR holds its plugin lock around LoadLibrary/FreeLibrary), no
-  // thread waits (the loader lock is held). Once initialised the module is pinned, so DLL_PROCESS_DETACH
-  // means process exit. (No DisableThreadLibraryCalls: the static C runtime needs thread notifications.)
+BOOL APIENTRY DllMain(HMODULE, DWORD reason, LPVOID reserved) {
+  // reserved == null: FreeLibrary ("Attempt Unload Plugins", "Reload Plugins", or UEVR refusing the
+  // plugin); non-null: the process is ending (other threads already terminated: touch nothing).
+  // (No DisableThreadLibraryCalls: the static C runtime needs thread notifications.)
+  if (reason == DLL_PROCESS_DETACH && reserved == nullptr) uevrprof::plugin::unload(false);
   return TRUE;
 }

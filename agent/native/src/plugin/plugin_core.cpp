@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 
+#include "../core/gate.hpp"
 #include "../core/profiler.hpp"
 #include "../core/session.hpp"
 
@@ -19,8 +20,8 @@ namespace plugin {
 namespace {
 
 const UEVRP_PluginInitializeParam* g_param = nullptr;
-// Never destroyed: at process exit (the only DLL_PROCESS_DETACH of a pinned module) the sampler and
-// network threads are already gone, and a destructor joining them could hang the exit.
+// Destroyed only by unload(): at process exit (DLL_PROCESS_DETACH with the process ending) the sampler
+// and network threads are already gone, and a destructor joining them could hang the exit.
 Session* g_session = nullptr;
 Profiler* g_profiler = nullptr;
 Sink* g_sink = nullptr;
@@ -119,10 +120,11 @@ bool initialize(const UEVRP_PluginInitializeParam* param, const Platform& platfo
         "[UEVR Profiler] plugin API %d.%d is newer than the newest this plugin was checked against (%d.%d); it shares "
         "UEVR's Lua state only if that state still passes its Lua %s layout check.",
         v->major, v->minor, kNeedMajor, kCheckedMinor, LUA_RELEASE);
-  // From the first hello on, the Lua state holds C functions of this plugin, and UEVR resets the scripts
-  // only after it has unloaded the plugins: the code must stay mapped for the process's life.
-  if (!platform.pinSelf || !platform.pinSelf()) {
-    fns->log_error("[UEVR Profiler] cannot keep the plugin loaded for the life of the game; the profiler is disabled.");
+  // From the first hello on, the Lua state holds addresses of this plugin's functions, and UEVR resets
+  // the scripts only after it has unloaded the plugins: they are the gate's stubs (core/gate.hpp), which
+  // stay valid after the module is unmapped. Without stub pages the plugin does not start.
+  if (!gate::ready()) {
+    fns->log_error("[UEVR Profiler] cannot allocate the pages that make the plugin safe to unload; the profiler is disabled.");
     return false;
   }
   g_param = param;
@@ -157,9 +159,10 @@ bool initialize(const UEVRP_PluginInitializeParam* param, const Platform& platfo
       }
     }
   }
-  // A second initialisation is UEVR's "Reload Plugins": UEVR cleared every callback list (ours too) and
-  // reset the scripts before calling us again; the module never left memory. Register again and let the
-  // agent's hello (it asks every ~second while it has no plugin) find us in the running state.
+  // A second initialisation of the same module instance (a host that links the plugin in, or a UEVR
+  // that reinitialises without FreeLibrary): every callback list was cleared (ours too) and the scripts
+  // reset before. Register again and let the agent's hello (it asks every ~second while it has no
+  // plugin) find us in the running state. After a real "Reload Plugins" this is a fresh module instance.
   g_seenState = nullptr;
   param->sdk->callbacks->on_pre_engine_tick(onPreEngineTick);
   param->sdk->callbacks->on_post_engine_tick(onPostEngineTick);
@@ -167,7 +170,7 @@ bool initialize(const UEVRP_PluginInitializeParam* param, const Platform& platfo
   param->callbacks->on_custom_event(onCustomEvent);
   if (g_session)
     fns->log_info(g_inits == 0 ? "[UEVR Profiler] session on 127.0.0.1:%d (discovery file %s)"
-                               : "[UEVR Profiler] initialised again (Reload Plugins); session continues on 127.0.0.1:%d (discovery file %s)",
+                               : "[UEVR Profiler] initialised again (same module instance); session continues on 127.0.0.1:%d (discovery file %s)",
                   g_session->port(), g_session->discoveryFile().c_str());
   g_inits++;
   return true;
@@ -179,6 +182,30 @@ Session* session() { return g_session; }
 void shutdownForTests() {
   if (g_profiler) g_profiler->shutdown();
   if (g_session) g_session->stop("host stopped");
+}
+
+bool unload(bool canJoin) {
+  // 1. Ask both threads to stop (flags only).
+  if (g_profiler) g_profiler->requestStop();
+  if (g_session) g_session->requestStop("the plugin was unloaded");
+  // 2. Close the gate: from now on every stub the Lua state holds (C functions, hook, signal handler)
+  //    returns at once; wait until nothing is inside the module any more: Lua calls in flight, the
+  //    sampler's and the network thread's functions (they return within their poll intervals).
+  bool drained = gate::close(2000);
+  // 3. Tear down. The threads' functions have returned (joined with a bound where joining is allowed);
+  //    the armed hook, if any, is cleared asynchronously (its stub would return anyway).
+  if (g_profiler) g_profiler->shutdown(canJoin);
+  if (g_session) g_session->stop("the plugin was unloaded", canJoin);
+  if (drained) {
+    delete g_profiler;
+    delete g_session;
+  }
+  g_profiler = nullptr;
+  g_session = nullptr;
+  g_sink = nullptr;
+  g_param = nullptr;
+  g_seenState = nullptr;
+  return drained;
 }
 
 }  // namespace plugin
