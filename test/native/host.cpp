@@ -233,13 +233,13 @@ struct BenchSink : Sink {
   std::vector<FrameRecord> frames;
   std::map<int, CallbackInfo> cbs;
   std::vector<SampledFrame> ftab;
-  std::vector<std::pair<int, int>> stab;
+  std::vector<StackDef> stab;
   std::vector<Sample> samples;
   void callbackRegistered(const CallbackInfo& cb) override { cbs[cb.id] = cb; }
   void frameDone(FrameRecord&& f, SampleBatch&& b, double) override {
     frames.push_back(std::move(f));
     for (auto& x : b.newFrames) { if (size_t(x.id) >= ftab.size()) ftab.resize(size_t(x.id) + 1); ftab[size_t(x.id)] = x; }
-    for (auto& s : b.newStacks) { if (size_t(s.first) >= stab.size()) stab.resize(size_t(s.first) + 1); stab[size_t(s.first)] = s.second; }
+    for (auto& s : b.newStacks) { if (size_t(s.id) >= stab.size()) stab.resize(size_t(s.id) + 1); stab[size_t(s.id)] = s; }
     samples.insert(samples.end(), b.samples.begin(), b.samples.end());
   }
   void scriptReset(double, int) override {}
@@ -415,19 +415,28 @@ int main(int argc, char** argv) {
       overheadMs.push_back(fr.overheadMs);
     }
     // Inclusive share per frame name (each name counted once per sample), and per callback root.
-    std::map<std::string, double> incl, roots;
+    // Line self share: the leaf frame's current line, as a share of its callback root's sampled time
+    // ("<root>|<file name>:<line>"), for the per-line accuracy tests.
+    std::map<std::string, double> incl, roots, lineSelf;
     double total = 0;
     for (auto& s : bench.samples) {
       total += s.weight;
       std::vector<std::string> seen;
+      std::string leafKey, rootName;
       for (int id = s.stack; id >= 0 && size_t(id) < bench.stab.size();) {
         auto& st = bench.stab[size_t(id)];
-        const SampledFrame& fr = bench.ftab[size_t(st.second)];
+        const SampledFrame& fr = bench.ftab[size_t(st.frame)];
+        if (leafKey.empty()) {
+          size_t slash = fr.file.find_last_of("/\\");
+          leafKey = (slash == std::string::npos ? fr.file : fr.file.substr(slash + 1)) + ":" + std::to_string(st.line);
+        }
+        if (fr.kind == 2) rootName = fr.name;
         std::string key = fr.name;
         if (fr.kind == 2) roots[key + (fr.name.find("stereo") != std::string::npos ? "" : "")] += s.weight;
         if (std::find(seen.begin(), seen.end(), key) == seen.end()) { seen.push_back(key); incl[key] += s.weight; }
-        id = st.first;
+        id = st.parent;
       }
+      if (!rootName.empty()) lineSelf[rootName + "|" + leafKey] += s.weight;
     }
     // Exact per-callback time from enter/leave, for comparison with sampled root shares.
     std::map<std::string, double> exact;
@@ -483,6 +492,16 @@ int main(int argc, char** argv) {
       jsonString(out, kv.first);
       out += ':';
       jsonNumber(out, exactTotal > 0 ? kv.second / exactTotal * 100 : 0);
+    }
+    out += "},\"lineSelfShare\":{";
+    first = true;
+    for (auto& kv : lineSelf) {
+      if (!first) out += ',';
+      first = false;
+      jsonString(out, kv.first);
+      out += ':';
+      double rootTotal = roots[kv.first.substr(0, kv.first.find('|'))];
+      jsonNumber(out, rootTotal > 0 ? kv.second / rootTotal * 100 : 0);
     }
     out += "},\"registrations\":[";
     first = true;

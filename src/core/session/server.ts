@@ -8,6 +8,7 @@ import type {
   FrameMetrics,
   SampleBatch,
   SampledFrameInfo,
+  StackDef,
   SessionBackend,
   SessionClock,
 } from './backend';
@@ -288,7 +289,7 @@ export class SessionServer {
   private readonly flushTimer: NodeJS.Timeout;
   /** Every sampled frame/stack definition seen, so each capture can be sent self-contained. */
   private readonly frameDefs = new Map<number, SampledFrameInfo>();
-  private readonly stackDefs = new Map<number, [number, number, number]>();
+  private readonly stackDefs = new Map<number, StackDef>();
   /**
    * What the scripts said while they loaded (errors and log lines before the generation's first frame,
    * bounded): a capture started later gets them, so a mod that failed to load is never silent.

@@ -20,14 +20,14 @@ export class SampleInterner {
     return id;
   }
 
-  /** Stack id for `parent + frame`. */
-  stack(parent: number, frame: number): number {
-    const key = `${parent},${frame}`;
+  /** Stack id for `parent + frame at line` (line: the frame's current line, 0 = unknown). */
+  stack(parent: number, frame: number, line = 0): number {
+    const key = `${parent},${frame},${line}`;
     let id = this.stackIds.get(key);
     if (id === undefined) {
       id = this.nextStack++;
       this.stackIds.set(key, id);
-      this.batch.newStacks.push([id, parent, frame]);
+      this.batch.newStacks.push([id, parent, frame, line]);
     }
     return id;
   }

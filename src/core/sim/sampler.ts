@@ -5,6 +5,7 @@ import { AR, type LuaState } from './lua-runtime';
 import { SampleInterner } from './sample-interner';
 import type { Simulator } from './session';
 import { SAMPLE_COUNT, MAX_DEPTH } from './limits';
+import { seededRandom } from '../random';
 
 export class Sampler {
   constructor(readonly s: Simulator) {}
@@ -26,11 +27,20 @@ export class Sampler {
   apiStart = 0;
   apiCur = 0;
   interner = new SampleInterner();
+  /** Its own stream, so the count jitter leaves the period jitter's sequence (and the seed's runs) as they were. */
+  private countRand = seededRandom(0x5eed11e5);
   jitter(): number {
     return this.periodMs * (0.7 + 0.6 * this.s.rand()); // ±30 %
   }
+  /**
+   * The hook count when a callback starts and after each sample: SAMPLE_COUNT ±50 %, random. With a
+   * fixed count the hook lands at the same place of a loop whose instruction count divides it (a loop
+   * of 5 instructions over two lines put 100 % of its samples on one line; re-arming only after a
+   * sample, with a fixed count at the callback's start, still put +7 pp on one line:
+   * test/unit/sim/lines.test.ts), so the sampled *line* would be wrong although the function is right.
+   */
   sampleCount(): number {
-    return SAMPLE_COUNT;
+    return Math.round(SAMPLE_COUNT * (0.5 + this.countRand()));
   }
   /** Script time now: callback time so far, minus the profiler's own time inside callbacks. */
   scriptNow(t: number): number {
@@ -72,6 +82,7 @@ export class Sampler {
     const lua = this.s.gen!.lua;
     const ar = lua.arBuf;
     const frames: number[] = [];
+    const lines: number[] = [];
     let callFile = '';
     let callLine = 0;
     for (let level = 0; level < MAX_DEPTH && lua.getstack(L, level, ar); level++) {
@@ -82,9 +93,12 @@ export class Sampler {
       if (this.s.isProfilerOrHost(src)) continue;
       const file = src.startsWith('@') ? src.slice(1) : src;
       const defined = lua.i32(ar + AR.linedefined);
+      // The line this frame is executing (the innermost frame's is the sampled line; an outer frame's
+      // is the line of its call): per-line self and total time are built from it.
+      const current = lua.i32(ar + AR.currentline);
       if (callFile === '') {
         callFile = file;
-        callLine = lua.i32(ar + AR.currentline);
+        callLine = current;
       }
       const namePtr = lua.i32(ar + AR.name);
       const name =
@@ -94,13 +108,14 @@ export class Sampler {
             ? lua.cstr(namePtr)
             : `function <${basename(file)}:${defined}>`;
       frames.push(this.interner.frame(`f:${file}:${defined}`, name, file, defined, 0));
+      lines.push(current > 0 ? current : 0);
     }
     const reg = this.s.agent.regById.get(top.id);
     let stack = this.interner.stack(
       -1,
       this.interner.frame(`cb:${top.id}`, reg?.name ?? 'callback', reg?.file ?? '', reg?.line ?? 0, 2),
     );
-    for (let i = frames.length - 1; i >= 0; i--) stack = this.interner.stack(stack, frames[i]);
+    for (let i = frames.length - 1; i >= 0; i--) stack = this.interner.stack(stack, frames[i]!, lines[i]!);
     if (apiId >= 0) {
       const apiName = this.s.apiNames[apiId] ?? 'native';
       stack = this.interner.stack(stack, this.interner.frame(`n:${apiId}:${callFile}:${callLine}`, apiName, callFile, callLine, 1));

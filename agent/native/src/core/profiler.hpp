@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -80,7 +81,8 @@ class Profiler {
   };
   void samplerLoop();
   int internFrame(const SampledFrame& f);
-  int internStack(int parent, int frame);
+  int internStack(int parent, int frame, int line);
+  int rootStack(int callbackId);  // the callback root frame's stack (line 0)
   void siteOf(lua_State* L, int level, std::string& file, int& line);
 
   Sink& sink_;
@@ -109,6 +111,12 @@ class Profiler {
   std::atomic<int64_t> armWeightUs_{0};       // pending sample weight, µs
   std::atomic<int64_t> periodUs_{0};
   std::atomic<bool> armWithoutStop_{false};
+  // The sample being spread (hook): taken 1..kSpread instructions after the VM noticed the arm, so the
+  // sampled line is not always the one after a jump. Lua thread only (hook, leave).
+  static constexpr uint64_t kSpread = 64;
+  bool spreading_ = false;
+  int64_t pendingUs_ = 0;
+  uint64_t spreadState_ = 0x9e3779b97f4a7c15ull;
   // Guards the frame accounting, the open-callback stack and the interning tables: render-thread Lua
   // callbacks call enter/leave while the game thread closes frames. Never held across a Lua call that
   // can raise.
@@ -121,7 +129,7 @@ class Profiler {
 
   // Interned sample frames/stacks (game thread), and what is new since the last flush.
   std::unordered_map<std::string, int> frameIds_;
-  std::map<std::pair<int, int>, int> stackIds_;
+  std::map<std::tuple<int, int, int>, int> stackIds_;  // (parent, frame, line) → id
   SampleBatch batch_;
   std::unordered_map<int, CallbackInfo> callbacks_;  // id → registration, for sample root frames
 };
