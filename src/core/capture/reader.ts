@@ -513,7 +513,7 @@ export function readCapture(bytes: Uint8Array, fileName: string): Profile {
     weightUnit: 'milliseconds',
     durationMs: lastT,
     frames: { length: fName.length, name: fName, file: fFile, line: Int32Array.from(fLine), kind: Uint8Array.from(fKind) },
-    stacks: { length: stFrame.length, parent: Int32Array.from(stParent), frame: Int32Array.from(stFrame) },
+    stacks: { length: stFrame.length, parent: Int32Array.from(stParent), frame: Int32Array.from(stFrame), line: new Int32Array(stFrame.length) },
     samples: { length: nSamples, stack: sStack, weight: sWeight, time: sTime },
     gameFrames: { length: nFrames, ...gf },
     callbacks: { length: cbName.length, name: cbName, file: cbFile, line: Int32Array.from(cbLine) },

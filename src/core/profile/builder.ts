@@ -1,5 +1,5 @@
 // Builds a Profile row by row. Frames are interned by (name, file, line, kind) and stacks by
-// (parent, frame), so importers can feed raw stacks and get the shared prefix tree for free.
+// (parent, frame, current line), so importers can feed raw stacks and get the shared prefix tree for free.
 // Invariant the derived views rely on: a stack's parent always has a smaller id than the stack.
 
 import { GrowableColumn } from './growable';
@@ -23,9 +23,15 @@ export class ProfileBuilder {
   private readonly frameLine = new GrowableColumn(Int32Array, 256);
   private readonly frameKind = new GrowableColumn(Uint8Array, 256);
 
+  /** (parent, frame) → stack, for stacks whose current line is unknown (0): most importers. */
   private readonly stackIds = new PairMap(1024);
+  /** (frame, line) → position id, and (parent, position) → stack, for stacks with a current line. */
+  private readonly positionIds = new PairMap(256);
+  private positionCount = 0;
+  private readonly lineStackIds = new PairMap(256);
   private readonly stackParent = new GrowableColumn(Int32Array, 1024);
   private readonly stackFrame = new GrowableColumn(Int32Array, 1024);
+  private readonly stackLine = new GrowableColumn(Int32Array, 1024);
 
   private readonly sampleStack = new GrowableColumn(Int32Array, 4096);
   private readonly sampleWeight = new GrowableColumn(Float64Array, 4096);
@@ -78,22 +84,44 @@ export class ProfileBuilder {
     return id;
   }
 
-  /** Interned stack id for `parent` (-1 for a root) + `frame`. */
-  stack(parent: number, frame: number): number {
-    let id = this.stackIds.get(parent, frame);
+  /**
+   * Interned stack id for `parent` (-1 for a root) + `frame` executing `line` (its current line;
+   * 0 = unknown). A line that is not a positive 32-bit integer is stored as unknown.
+   */
+  stack(parent: number, frame: number, line = 0): number {
+    const ln = line > 0 && line <= 0x7fffffff ? Math.floor(line) : 0;
+    if (ln === 0) {
+      let id = this.stackIds.get(parent, frame);
+      if (id < 0) {
+        id = this.pushStack(parent, frame, 0);
+        this.stackIds.set(parent, frame, id);
+      }
+      return id;
+    }
+    let pos = this.positionIds.get(frame, ln);
+    if (pos < 0) {
+      pos = this.positionCount++;
+      this.positionIds.set(frame, ln, pos);
+    }
+    let id = this.lineStackIds.get(parent, pos);
     if (id < 0) {
-      id = this.stackParent.length;
-      this.stackIds.set(parent, frame, id);
-      this.stackParent.push(parent);
-      this.stackFrame.push(frame);
+      id = this.pushStack(parent, frame, ln);
+      this.lineStackIds.set(parent, pos, id);
     }
     return id;
   }
 
-  /** Stack id for frames listed root first; -1 for an empty list. */
-  stackOf(frames: ArrayLike<number>, parent = -1): number {
+  private pushStack(parent: number, frame: number, line: number): number {
+    this.stackParent.push(parent);
+    this.stackFrame.push(frame);
+    this.stackLine.push(line);
+    return this.stackParent.length - 1;
+  }
+
+  /** Stack id for frames listed root first (with their current lines, when known); -1 for an empty list. */
+  stackOf(frames: ArrayLike<number>, parent = -1, lines?: ArrayLike<number>): number {
     let s = parent;
-    for (let i = 0; i < frames.length; i++) s = this.stack(s, frames[i]);
+    for (let i = 0; i < frames.length; i++) s = this.stack(s, frames[i], lines ? lines[i] : 0);
     return s;
   }
 
@@ -194,7 +222,12 @@ export class ProfileBuilder {
         line: this.frameLine.trimmed(),
         kind: this.frameKind.trimmed(),
       },
-      stacks: { length: this.stackParent.length, parent: this.stackParent.trimmed(), frame: this.stackFrame.trimmed() },
+      stacks: {
+        length: this.stackParent.length,
+        parent: this.stackParent.trimmed(),
+        frame: this.stackFrame.trimmed(),
+        line: this.stackLine.trimmed(),
+      },
       samples: { length: n, stack, weight, time },
       meta: { ...this.meta },
     };

@@ -1,5 +1,6 @@
 // Aggregated call trees (top-down and bottom-up) in the CallTree layout of types.ts: preorder,
-// subtree sizes, children heaviest first. Built from per-stack weights, so the cost is one pass over
+// subtree sizes, children heaviest first. Nodes group by function (a frame row) or, with `byLine`, by
+// function and the line it was executing (the stacks' current lines; unknown lines stay 0). Built from per-stack weights, so the cost is one pass over
 // the samples plus one over the stacks (the inverted tree also walks each weighted stack's path).
 
 import { PairMap } from './pairMap';
@@ -12,39 +13,59 @@ import type { CallTree, Profile } from './types';
 class TreeDraft {
   readonly parent = new GrowableColumn(Int32Array, 1024);
   readonly frame = new GrowableColumn(Int32Array, 1024);
+  readonly line = new GrowableColumn(Int32Array, 1024);
   readonly self = new GrowableColumn(Float64Array, 1024);
   readonly total = new GrowableColumn(Float64Array, 1024);
   readonly samples = new GrowableColumn(Float64Array, 1024);
   private readonly index = new PairMap(1024);
+  /** (frame, line) → position id, and (parent node, position) → node, for nodes with a line. */
+  private readonly positions = new PairMap(256);
+  private positionCount = 0;
+  private readonly lineIndex = new PairMap(256);
 
   constructor() {
-    this.add(-1, -1);
+    this.add(-1, -1, 0);
   }
 
-  private add(parent: number, frame: number): number {
+  private add(parent: number, frame: number, line: number): number {
     this.parent.push(parent);
     this.frame.push(frame);
+    this.line.push(line);
     this.self.push(0);
     this.total.push(0);
     this.samples.push(0);
     return this.parent.length - 1;
   }
 
-  child(parent: number, frame: number): number {
-    let id = this.index.get(parent, frame);
+  child(parent: number, frame: number, line = 0): number {
+    if (line <= 0) {
+      let id = this.index.get(parent, frame);
+      if (id < 0) {
+        id = this.add(parent, frame, 0);
+        this.index.set(parent, frame, id);
+      }
+      return id;
+    }
+    let pos = this.positions.get(frame, line);
+    if (pos < 0) {
+      pos = this.positionCount++;
+      this.positions.set(frame, line, pos);
+    }
+    let id = this.lineIndex.get(parent, pos);
     if (id < 0) {
-      id = this.add(parent, frame);
-      this.index.set(parent, frame, id);
+      id = this.add(parent, frame, line);
+      this.lineIndex.set(parent, pos, id);
     }
     return id;
   }
 }
 
-/** Lays a draft out in preorder with children sorted heaviest first (ties: lower frame id first). */
+/** Lays a draft out in preorder with children sorted heaviest first (ties: lower frame id, then line, first). */
 function finalize(d: TreeDraft): CallTree {
   const n = d.parent.length;
   const dParent = d.parent.trimmed();
   const dFrame = d.frame.trimmed();
+  const dLine = d.line.trimmed();
   const dTotal = d.total.trimmed();
   const start = new Int32Array(n + 1);
   for (let i = 1; i < n; i++) start[dParent[i] + 1]++;
@@ -52,7 +73,7 @@ function finalize(d: TreeDraft): CallTree {
   const fill = start.slice(0, n);
   const kids = new Int32Array(Math.max(0, n - 1));
   for (let i = 1; i < n; i++) kids[fill[dParent[i]]++] = i;
-  const cmp = (a: number, b: number) => dTotal[b] - dTotal[a] || dFrame[a] - dFrame[b];
+  const cmp = (a: number, b: number) => dTotal[b] - dTotal[a] || dFrame[a] - dFrame[b] || dLine[a] - dLine[b];
   for (let i = 0; i < n; i++) {
     const lo = start[i];
     const hi = start[i + 1];
@@ -60,6 +81,7 @@ function finalize(d: TreeDraft): CallTree {
   }
   const parent = new Int32Array(n);
   const frame = new Int32Array(n);
+  const line = new Int32Array(n);
   const depth = new Int32Array(n);
   const size = new Int32Array(n);
   const total = new Float64Array(n);
@@ -81,6 +103,7 @@ function finalize(d: TreeDraft): CallTree {
     const p = old === 0 ? -1 : newId[dParent[old]];
     parent[id] = p;
     frame[id] = dFrame[old];
+    line[id] = dLine[old];
     depth[id] = p < 0 ? 0 : depth[p] + 1;
     if (depth[id] > maxDepth) maxDepth = depth[id];
     total[id] = dTotal[old];
@@ -92,16 +115,21 @@ function finalize(d: TreeDraft): CallTree {
     size[i] += 1;
     if (parent[i] >= 0) size[parent[i]] += size[i];
   }
-  return { length: n, parent, frame, depth, size, total, self, samples, maxDepth };
+  return { length: n, parent, frame, line, depth, size, total, self, samples, maxDepth };
 }
 
-export interface CallTreeOptions extends SampleFilter {}
+export interface CallTreeOptions extends SampleFilter {
+  /** Group by function and current line (nodes carry `line`) instead of by function. */
+  byLine?: boolean;
+}
 
 /** Top-down aggregated call tree of the selected samples (all samples when no filter). */
 export function buildCallTree(profile: Profile, opts?: CallTreeOptions): CallTree {
-  return cached(profile, `callTree:${filterKey(opts)}`, () => {
+  const byLine = opts?.byLine === true;
+  return cached(profile, `callTree:${byLine ? 'line:' : ''}${filterKey(opts)}`, () => {
     const w = stackWeights(profile, opts);
     const { parent, frame, length: n } = profile.stacks;
+    const line = profile.stacks.line;
     const order = stackOrder(profile);
     const depth = stackDepths(profile);
     const d = new TreeDraft();
@@ -112,7 +140,7 @@ export function buildCallTree(profile: Profile, opts?: CallTreeOptions): CallTre
       const p = parent[s];
       const pNode = p >= 0 && p < n && depth[p] === depth[s] - 1 ? nodeOf[p] : 0;
       if (pNode < 0) continue; // parent had no samples: impossible unless input is corrupt
-      const node = d.child(pNode, frame[s]);
+      const node = d.child(pNode, frame[s], byLine ? line[s] : 0);
       nodeOf[s] = node;
       d.self.set(node, d.self.get(node) + w.self[s]);
       d.total.set(node, d.total.get(node) + w.total[s]);
@@ -131,9 +159,11 @@ export function buildCallTree(profile: Profile, opts?: CallTreeOptions): CallTre
  * is the weight of samples whose whole stack is that path (reversed).
  */
 export function buildInvertedTree(profile: Profile, opts?: CallTreeOptions): CallTree {
-  return cached(profile, `invertedTree:${filterKey(opts)}`, () => {
+  const byLine = opts?.byLine === true;
+  return cached(profile, `invertedTree:${byLine ? 'line:' : ''}${filterKey(opts)}`, () => {
     const w = stackWeights(profile, opts);
     const { parent, frame, length: n } = profile.stacks;
+    const line = profile.stacks.line;
     const depth = stackDepths(profile);
     const d = new TreeDraft();
     for (let s = 0; s < n; s++) {
@@ -143,7 +173,7 @@ export function buildInvertedTree(profile: Profile, opts?: CallTreeOptions): Cal
       let node = 0;
       let t = s;
       for (;;) {
-        node = d.child(node, frame[t]);
+        node = d.child(node, frame[t], byLine ? line[t] : 0);
         d.total.set(node, d.total.get(node) + sw);
         d.samples.set(node, d.samples.get(node) + sc);
         const p = parent[t];

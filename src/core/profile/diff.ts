@@ -128,6 +128,7 @@ export function diffProfiles(a: Profile, b: Profile): ProfileDiff {
     length: n,
     parent: new Int32Array(n),
     frame: new Int32Array(n),
+    line: new Int32Array(n),
     depth: new Int32Array(n),
     size: new Int32Array(n),
     total: new Float64Array(n),

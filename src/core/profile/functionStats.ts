@@ -1,7 +1,9 @@
 // Per-function and per-line self/total. A "function" is a (name, file) pair: frames of the same
-// function that differ only by line (line-level samples) fold together, and the line of the leaf
-// frame gives the per-line self. Totals count a sample once per function even when the function
-// recurses, so a recursive function's total never exceeds the profile's weight.
+// function that differ only by line fold together. A line is where a stack node's frame was
+// executing (StackTable.line, the sampled current line); where that is unknown (older captures, most
+// formats) the frame's own line stands in, as it always did (a function's header, a native call's
+// call site). Totals count a sample once per function (or line) even when it recurses, so no total
+// exceeds the profile's weight.
 
 import { filterKey, stackChildren, stackWeights, type SampleFilter } from './sampleSelection';
 import { cached } from './viewCache';
@@ -50,8 +52,12 @@ export interface FunctionStats {
   total: Float64Array;
   selfSamples: Float64Array;
   totalSamples: Float64Array;
-  /** Per-line self, sorted by function then line: parallel arrays. */
-  lines: { length: number; fn: Int32Array; line: Int32Array; self: Float64Array; samples: Float64Array };
+  /**
+   * Per-line self and total inside each function, sorted by function then line: parallel arrays.
+   * `self`: weight of samples whose leaf is the function on that line; `total`: weight of samples
+   * with the function on that line anywhere on the stack (once per sample); `samples`: self samples.
+   */
+  lines: { length: number; fn: Int32Array; line: Int32Array; self: Float64Array; total: Float64Array; samples: Float64Array };
   /** Weight of all selected samples (the 100 % of percentages). */
   weight: number;
   samples: number;
@@ -84,6 +90,12 @@ function walkTopmost(profile: Profile, keyOfStack: (s: number) => number, keyCou
   }
 }
 
+/** The line stack s stands for: its current line, else its frame's line (0 when neither is known). */
+export function lineOfStack(profile: Profile, s: number): number {
+  const ln = profile.stacks.line[s];
+  return ln > 0 ? ln : profile.frames.line[profile.stacks.frame[s]];
+}
+
 export function functionStats(profile: Profile, filter?: SampleFilter): FunctionStats {
   return cached(profile, `functionStats:${filterKey(filter)}`, () => {
     const fns = functionTable(profile);
@@ -99,13 +111,14 @@ export function functionStats(profile: Profile, filter?: SampleFilter): Function
     const lFn: number[] = [];
     const lLine: number[] = [];
     const lSelf: number[] = [];
+    const lTotal: number[] = [];
     const lSamples: number[] = [];
+    // Row of (function, line) for every stack that carries weight; -1 for the rest.
+    const rowOf = new Int32Array(n).fill(-1);
     for (let s = 0; s < n; s++) {
-      if (w.self[s] === 0 && w.selfSamples[s] === 0) continue;
+      if (w.total[s] === 0 && w.totalSamples[s] === 0) continue;
       const f = fnOf(s);
-      self[f] += w.self[s];
-      selfSamples[f] += w.selfSamples[s];
-      const line = profile.frames.line[frame[s]];
+      const line = lineOfStack(profile, s);
       const key = f * 4294967296 + (line >>> 0);
       let row = lineKey.get(key);
       if (row === undefined) {
@@ -114,8 +127,13 @@ export function functionStats(profile: Profile, filter?: SampleFilter): Function
         lFn.push(f);
         lLine.push(line);
         lSelf.push(0);
+        lTotal.push(0);
         lSamples.push(0);
       }
+      rowOf[s] = row;
+      if (w.self[s] === 0 && w.selfSamples[s] === 0) continue;
+      self[f] += w.self[s];
+      selfSamples[f] += w.selfSamples[s];
       lSelf[row] += w.self[s];
       lSamples[row] += w.selfSamples[s];
     }
@@ -124,6 +142,11 @@ export function functionStats(profile: Profile, filter?: SampleFilter): Function
       const f = fnOf(s);
       total[f] += w.total[s];
       totalSamples[f] += w.totalSamples[s];
+    });
+    const rows = lFn.length;
+    // Stacks without weight share one extra key so the walk can still pass through them.
+    walkTopmost(profile, (s) => (rowOf[s] < 0 ? rows : rowOf[s]), rows + 1, (s, first) => {
+      if (first && rowOf[s] >= 0) lTotal[rowOf[s]] += w.total[s];
     });
     const order = lFn.map((_, i) => i).sort((a, b) => lFn[a] - lFn[b] || lLine[a] - lLine[b]);
     return {
@@ -137,12 +160,42 @@ export function functionStats(profile: Profile, filter?: SampleFilter): Function
         fn: Int32Array.from(order, (i) => lFn[i]),
         line: Int32Array.from(order, (i) => lLine[i]),
         self: Float64Array.from(order, (i) => lSelf[i]),
+        total: Float64Array.from(order, (i) => lTotal[i]),
         samples: Float64Array.from(order, (i) => lSamples[i]),
       },
       weight: w.weight,
       samples: w.samples,
     };
   });
+}
+
+export interface FunctionLineRows {
+  length: number;
+  line: Int32Array;
+  self: Float64Array;
+  total: Float64Array;
+  selfSamples: Float64Array;
+}
+
+/** One function's lines (function id of functionTable), sorted by line; a view of functionStats' rows. */
+export function functionLineStats(profile: Profile, fn: number, filter?: SampleFilter): FunctionLineRows {
+  const { lines } = functionStats(profile, filter);
+  let lo = 0;
+  let hi = lines.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (lines.fn[mid] < fn) lo = mid + 1;
+    else hi = mid;
+  }
+  let end = lo;
+  while (end < lines.length && lines.fn[end] === fn) end++;
+  return {
+    length: end - lo,
+    line: lines.line.subarray(lo, end),
+    self: lines.self.subarray(lo, end),
+    total: lines.total.subarray(lo, end),
+    selfSamples: lines.samples.subarray(lo, end),
+  };
 }
 
 export interface LineStats {
@@ -154,50 +207,70 @@ export interface LineStats {
   selfSamples: Float64Array;
   /** Weight of samples with this file:line anywhere on the stack (counted once per sample). */
   total: Float64Array;
+  /** The function (functionTable id) the line belongs to: the one with the most weight there. */
+  fn: Int32Array;
 }
 
-/** Per file:line self and total, for gutter heat and editor annotations. Frames with line 0 are skipped. */
+/**
+ * Per file:line self and total, for gutter heat and editor annotations: a stack node counts at its
+ * current line, or at its frame's line when the current line is unknown; lines ≤ 0 are skipped.
+ */
 export function lineStats(profile: Profile, filter?: SampleFilter): LineStats {
   return cached(profile, `lineStats:${filterKey(filter)}`, () => {
     const fr = profile.frames;
+    const fns = functionTable(profile);
     const ids = new Map<string, number>();
     const file: string[] = [];
     const line: number[] = [];
-    const lineOfFrame = new Int32Array(fr.length);
-    for (let i = 0; i < fr.length; i++) {
-      if (fr.line[i] <= 0) {
-        lineOfFrame[i] = -1;
-        continue;
-      }
-      const key = `${fr.line[i]}\u0000${fr.file[i]}`;
+    const n = profile.stacks.length;
+    const frame = profile.stacks.frame;
+    const w = stackWeights(profile, filter);
+    const keyOfStack = new Int32Array(n).fill(-1);
+    // Weight per (line key, function), to name each line's function.
+    const fnWeight = new Map<number, number>();
+    for (let s = 0; s < n; s++) {
+      if (w.total[s] === 0 && w.totalSamples[s] === 0) continue;
+      const ln = lineOfStack(profile, s);
+      if (ln <= 0) continue;
+      const f = frame[s];
+      const key = `${ln}\u0000${fr.file[f]}`;
       let id = ids.get(key);
       if (id === undefined) {
         id = file.length;
         ids.set(key, id);
-        file.push(fr.file[i]);
-        line.push(fr.line[i]);
+        file.push(fr.file[f]);
+        line.push(ln);
       }
-      lineOfFrame[i] = id;
+      keyOfStack[s] = id;
+      const fk = id * 4194304 + fns.ofFrame[f];
+      fnWeight.set(fk, (fnWeight.get(fk) ?? 0) + w.total[s] + w.totalSamples[s] * 1e-9);
     }
     const m = file.length;
-    const w = stackWeights(profile, filter);
     const self = new Float64Array(m);
     const selfSamples = new Float64Array(m);
     const total = new Float64Array(m);
-    const frame = profile.stacks.frame;
-    // Frames without a line share one extra key (m) so the walk can still track them.
-    const keyOf = (s: number) => { const k = lineOfFrame[frame[s]]; return k < 0 ? m : k; };
-    for (let s = 0; s < profile.stacks.length; s++) {
-      const k = lineOfFrame[frame[s]];
+    const fn = new Int32Array(m).fill(-1);
+    const best = new Float64Array(m).fill(-1);
+    for (const [fk, wt] of fnWeight) {
+      const id = Math.floor(fk / 4194304);
+      const f = fk - id * 4194304;
+      if (wt > best[id] || (wt === best[id] && f < fn[id])) {
+        best[id] = wt;
+        fn[id] = f;
+      }
+    }
+    for (let s = 0; s < n; s++) {
+      const k = keyOfStack[s];
       if (k < 0) continue;
       self[k] += w.self[s];
       selfSamples[k] += w.selfSamples[s];
     }
-    walkTopmost(profile, keyOf, m + 1, (s, first) => {
-      const k = lineOfFrame[frame[s]];
+    // Stacks without a line share one extra key (m) so the walk can still pass through them.
+    walkTopmost(profile, (s) => (keyOfStack[s] < 0 ? m : keyOfStack[s]), m + 1, (s, first) => {
+      const k = keyOfStack[s];
       if (first && k >= 0) total[k] += w.total[s];
     });
-    return { length: m, file, line: Int32Array.from(line), self, selfSamples, total };
+    return { length: m, file, line: Int32Array.from(line), self, selfSamples, total, fn };
   });
 }
 

@@ -2,8 +2,8 @@
 export * from './types';
 export { ProfileBuilder, type ProfileBuilderOptions } from './builder';
 export { buildCallTree, buildInvertedTree, callTreePath, type CallTreeOptions } from './callTree';
-export { functionTable, functionStats, lineStats, callersAndCallees } from './functionStats';
-export type { FunctionTable, FunctionStats, LineStats, Sandwich, CallerCalleeRow } from './functionStats';
+export { functionTable, functionStats, functionLineStats, lineOfStack, lineStats, callersAndCallees } from './functionStats';
+export type { FunctionTable, FunctionStats, FunctionLineRows, LineStats, Sandwich, CallerCalleeRow } from './functionStats';
 export { gameFramesInRange, worstGameFrames, gameFrameAt, samplesOfGameFrame, type WorstBy } from './gameFrames';
 export { diffProfiles, type ProfileDiff, type DiffNormalisation } from './diff';
 export { stackWeights, sampleRanges, type SampleFilter, type StackWeights } from './sampleSelection';

@@ -22,11 +22,21 @@ export const enum FrameKind {
   Other = 3,
 }
 
-/** Interned stacks as a prefix tree: stack i = stack parent[i] + frame[i]. parent -1 = a root frame. */
+/**
+ * Interned stacks as a prefix tree: stack i = stack parent[i] + frame[i] executing line[i].
+ * parent -1 = a root frame. Stacks are interned by (parent, frame, line), so two samples in the same
+ * function on different lines have different stacks that share the function's frame row.
+ */
 export interface StackTable {
   length: number;
   parent: Int32Array;
   frame: Int32Array;
+  /**
+   * The line the node's frame was executing when sampled (Lua's `currentline`), 1-based; 0 when
+   * unknown: captures before format version 3, formats without positions, native and callback frames
+   * (a Native frame's own frames.line is already its call site).
+   */
+  line: Int32Array;
 }
 
 /** Samples in time order. weight is in `Profile.weightUnit`; time is ms since the profile's start. */
@@ -100,6 +110,8 @@ export interface CallTree {
   length: number;
   parent: Int32Array;
   frame: Int32Array;
+  /** The node's current line when the tree groups by function+line; 0 when it groups by function. */
+  line: Int32Array;
   depth: Int32Array;
   size: Int32Array;
   total: Float64Array;

@@ -234,7 +234,7 @@ describe('edge cases of the views', () => {
       name: 'raw', source: 'test', weightUnit: 'samples', durationMs: 0, meta: {},
       frames: { length: 2, name: ['a', 'b'], file: ['', ''], line: new Int32Array(2), kind: new Uint8Array(2) },
       // stack 0 = a;b (parent 1), stack 1 = a
-      stacks: { length: 2, parent: Int32Array.from([1, -1]), frame: Int32Array.from([1, 0]) },
+      stacks: { length: 2, parent: Int32Array.from([1, -1]), frame: Int32Array.from([1, 0]), line: new Int32Array(2) },
       samples: { length: 2, stack: Int32Array.from([0, 1]), weight: Float64Array.from([2, 1]), time: Float64Array.from([0, 1]) },
     };
     const t = buildCallTree(p);
@@ -248,7 +248,7 @@ describe('edge cases of the views', () => {
     const p: Profile = {
       name: 'cyc', source: 'test', weightUnit: 'samples', durationMs: 0, meta: {},
       frames: { length: 1, name: ['a'], file: [''], line: new Int32Array(1), kind: new Uint8Array(1) },
-      stacks: { length: 2, parent: Int32Array.from([1, 0]), frame: Int32Array.from([0, 0]) },
+      stacks: { length: 2, parent: Int32Array.from([1, 0]), frame: Int32Array.from([0, 0]), line: new Int32Array(2) },
       samples: { length: 1, stack: Int32Array.from([0]), weight: Float64Array.from([1]), time: Float64Array.from([0]) },
     };
     assert.equal(buildCallTree(p).total[0], 1);

@@ -19,6 +19,7 @@ function handTree(): CallTree {
     length: 8,
     parent: Int32Array.from([-1, 0, 1, 1, 3, 1, 1, 0]),
     frame: Int32Array.from([-1, 0, 1, 2, 3, 4, 5, 6]),
+    line: new Int32Array(8),
     depth: Int32Array.from([0, 1, 2, 2, 3, 2, 2, 1]),
     size: Int32Array.from([8, 6, 1, 2, 1, 1, 1, 1]),
     total,
@@ -105,7 +106,7 @@ describe('layoutSpans', () => {
     total[0] = n - 1;
     const parent = new Int32Array(n);
     parent[0] = -1;
-    const tree: CallTree = { length: n, parent, frame: new Int32Array(n), depth, size, total, self: total, samples: total, maxDepth: 1 };
+    const tree: CallTree = { length: n, parent, frame: new Int32Array(n), line: new Int32Array(n), depth, size, total, self: total, samples: total, maxDepth: 1 };
     const r = layoutSpans(flameGraphSpans(tree), { x0: 0, x1: n - 1, widthPx: 1000, firstDepth: 0, rows: 40 });
     assert.equal(r.count, 2); // root + one merged run covering the whole row
     close(r.w[1], 1000);
