@@ -600,7 +600,7 @@ export class SessionServer {
   /** Adds the definitions a stack needs (parents first) to a capture's pending batch, once. */
   private defineStack(cap: CaptureState, stackId: number): void {
     if (cap.sentStacks.has(stackId)) return;
-    const chain: Array<[number, number, number]> = [];
+    const chain: StackDef[] = [];
     let id = stackId;
     while (id >= 0 && !cap.sentStacks.has(id)) {
       const def = this.stackDefs.get(id);
