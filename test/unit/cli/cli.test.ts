@@ -192,6 +192,17 @@ describe('uevr-prof', () => {
     ]);
   });
 
+  test('convert: folded keeps function granularity unless --lines', async () => {
+    const rounded = (out: string) => out.trim().split('\n').map((l) => l.replace(/ ([\d.]+)$/, (_, w: string) => ` ${Number(Number(w).toFixed(6))}`));
+    let r = await run('convert', linesCap, '--to', 'folded', '--out', '-');
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(rounded(r.out).sort(), ['on_pre_engine_tick (mod.lua:10);heavy (mod.lua:1) 150', 'on_pre_engine_tick (mod.lua:10);heavy (mod.lua:1);heavy (mod.lua:1);light (mod.lua:5) 10', 'on_pre_engine_tick (mod.lua:10);heavy (mod.lua:1);light (mod.lua:5) 40'].sort());
+    r = await run('convert', linesCap, '--to', 'folded', '--out', '-', '--lines');
+    assert.equal(r.code, 0, r.err);
+    assert.ok(rounded(r.out).includes('on_pre_engine_tick (mod.lua:10);heavy (mod.lua:2) 120'), r.out);
+    assert.ok(rounded(r.out).includes('on_pre_engine_tick (mod.lua:10);heavy (mod.lua:3);heavy (mod.lua:3);light (mod.lua:6) 10'), r.out);
+  });
+
   test('report text has a Lines section with the hot line first', async () => {
     const r = await run('report', linesCap);
     assert.equal(r.code, 0, r.err);
