@@ -177,7 +177,7 @@ struct Options {
   std::string agent, sessionsDir, game = "uevrprof-test-host";
   std::vector<std::string> mods;
   bool serve = false, bench = false, noAgent = false, ue4 = false, latePlugin = false, protect = false, pace = false,
-       armUnstopped = false;
+       armUnstopped = false, noLines = false;
   double seconds = 0, gameMs = 2, fps = 90, hz = 1000;
   long frames = 600, resetEvery = 0, gameIters = 0, reloadEvery = 0;
   int port = -1;
@@ -280,6 +280,7 @@ int main(int argc, char** argv) {
     else if (a == "--foreign-state") g_foreignState = true;
     else if (a == "--pace") o.pace = true;  // bench at the real frame rate (sleep to --fps)
     else if (a == "--arm-unstopped") o.armUnstopped = true;  // bench reference: the old racy arming
+    else if (a == "--no-lines") o.noLines = true;  // bench reference: samples without lines (bench/lines.bench.ts)
     else if (a == "--protect-metatables") o.protect = true;
     else if (a == "--late-plugin") o.latePlugin = true;
     else { std::fprintf(stderr, "host: unknown option %s\n", a.c_str()); return 2; }
@@ -307,6 +308,7 @@ int main(int argc, char** argv) {
     }
     g_prof = plugin::profiler();
     g_prof->setArmWithoutStopForBench(o.armUnstopped);
+    g_prof->setLinesForBench(!o.noLines);
     g_sink = o.bench ? static_cast<Sink*>(&bench) : static_cast<Sink*>(plugin::session());
   };
   // Plugins are initialised before UEVR first loads the scripts (on_initialize_d3d_thread, then the first
@@ -399,9 +401,14 @@ int main(int argc, char** argv) {
     }
   }
   double cpuUsed = cpuMs() - cpuStart;
+  double sampleCostMs = 0, medianSampleCostMs = 0;
+  long samplesTaken = 0;
   if (g_prof) {
     for (auto cb : std::vector<UEVRP_EngineTickCb>(g_pre)) cb(nullptr, 0.011f);  // close the last frame
     g_prof->setSamplingHz(0);
+    sampleCostMs = g_prof->sampleCostMs();
+    medianSampleCostMs = g_prof->medianSampleCostMs();
+    samplesTaken = g_prof->samplesTaken();
   }
   plugin::shutdownForTests();
   lua_close(L);
@@ -569,6 +576,10 @@ int main(int argc, char** argv) {
     out += ",\"maxReloadMs\":";
     jsonNumber(out, g_maxReloadMs);
     out += ",\"pluginLogErrors\":" + std::to_string(g_pluginLogErrors);
+    out += ",\"sampleCostUs\":";
+    jsonNumber(out, samplesTaken > 0 ? sampleCostMs * 1000.0 / double(samplesTaken) : 0);
+    out += ",\"medianSampleCostUs\":";
+    jsonNumber(out, medianSampleCostMs * 1000.0);
     out += ",\"burnActualMs\":{";
     first = true;
     for (auto& kv : g_burnActual) {

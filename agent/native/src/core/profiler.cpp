@@ -397,6 +397,13 @@ int Profiler::internStack(int parent, int frame, int line) {
   return id;
 }
 
+double Profiler::medianSampleCostMs() const {
+  if (sampleCosts_.empty()) return 0;
+  std::vector<float> v(sampleCosts_);
+  std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(v.size() / 2), v.end());
+  return double(v[v.size() / 2]);
+}
+
 int Profiler::rootStack(int callbackId) {
   SampledFrame root;
   root.kind = 2;
@@ -423,7 +430,7 @@ void Profiler::hook(lua_State* L, lua_Debug* /*ar*/) {
     armWeightUs_ = 0;
     return;
   }
-  if (!spreading_ && armWeightUs_.load() <= periodUs_.load()) {
+  if (lines_.load() && !spreading_ && armWeightUs_.load() <= periodUs_.load()) {
     // First call: an arm made from another thread is noticed by the VM only where it reloads its hook
     // flag (jumps, loop ends, calls, returns), so this is always the instruction after one of those: in
     // a loop of straight-line code, always the first line of the body (a two-line loop put 99.5 % of its
@@ -439,6 +446,8 @@ void Profiler::hook(lua_State* L, lua_Debug* /*ar*/) {
     double cost = now() - t0;
     std::lock_guard<std::mutex> sg(stateMu_);
     overhead_ += cost;
+    sampleCostMs_ += cost;
+    spreadCostMs_ = cost;
     if (!open_.empty()) open_.back().own += cost;
     return;
   }
@@ -456,10 +465,11 @@ void Profiler::hook(lua_State* L, lua_Debug* /*ar*/) {
   int n = 0;
   lua_Debug d;
   for (int lv = 0; n < 48 && lua_getstack(L, lv, &d); lv++) {
-    if (!lua_getinfo(L, "Sln", &d)) break;
+    const bool lines = lines_.load();
+    if (!lua_getinfo(L, lines ? "Sln" : "Sn", &d)) break;
     if (d.what && std::strcmp(d.what, "C") == 0) continue;
     if (isAgentChunk(d.source)) break;  // the proxy: everything above it is UEVR's dispatch
-    levels[n].current = d.currentline > 0 ? d.currentline : 0;
+    levels[n].current = lines && d.currentline > 0 ? d.currentline : 0;
     SampledFrame& f = levels[n++].f;
     f.kind = 0;
     f.file = chunkFile(d.source);
@@ -478,6 +488,11 @@ void Profiler::hook(lua_State* L, lua_Debug* /*ar*/) {
   if (batch_.samples.size() < 100000) batch_.samples.push_back({stack, t0, weight, frameIndex_});
   double cost = now() - t0;
   overhead_ += cost;
+  sampleCostMs_ += cost;
+  if (sampleCosts_.size() < 100000) sampleCosts_.push_back(float(cost + spreadCostMs_));
+  else sampleCosts_[size_t(samplesTaken_ % 100000)] = float(cost + spreadCostMs_);
+  spreadCostMs_ = 0;
+  samplesTaken_++;
   open_.back().own += cost;
 }
 

@@ -73,6 +73,16 @@ class Profiler {
   // Benchmark reference only (bench/native.bench.ts): arm from the sampler thread without stopping the
   // Lua thread, the old racy way, to measure what stopping costs. Never used by the plugin.
   void setArmWithoutStopForBench(bool on) { armWithoutStop_ = on; }
+  // Benchmark reference only (bench/lines.bench.ts): sample without lines (no currentline, no spread,
+  // every stack line 0), as before capture format 3, to measure what recording lines costs per sample.
+  void setLinesForBench(bool on) { lines_ = on; }
+  // The sampler's own time per sample (the hook's stack walk and interning, and the spread's first
+  // call), and how many samples it took: for the per-sample cost in benchmarks.
+  double sampleCostMs() const { return sampleCostMs_; }
+  long samplesTaken() const { return samplesTaken_; }
+  // The median of the per-sample costs (ms) of the last 100,000 samples: robust to the preemptions of
+  // a shared machine, which land in a few samples' wall-clock costs.
+  double medianSampleCostMs() const;
 
  private:
   struct Open {
@@ -115,6 +125,11 @@ class Profiler {
   // sampled line is not always the one after a jump. Lua thread only (hook, leave).
   static constexpr uint64_t kSpread = 64;
   bool spreading_ = false;
+  std::atomic<bool> lines_{true};
+  double sampleCostMs_ = 0;
+  double spreadCostMs_ = 0;  // the spread's first call, counted into the sample it belongs to
+  long samplesTaken_ = 0;
+  std::vector<float> sampleCosts_;  // ring of the last 100,000 per-sample costs (ms)
   int64_t pendingUs_ = 0;
   uint64_t spreadState_ = 0x9e3779b97f4a7c15ull;
   // Guards the frame accounting, the open-callback stack and the interning tables: render-thread Lua
