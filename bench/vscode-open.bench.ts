@@ -3,7 +3,9 @@
 // Baseline measured in the same run: a 1,000-sample capture (the fixed cost of opening any editor
 // with a webview). The anchor (docs/benchmarks.md): Microsoft's flame chart needs 5.7 s for 10k
 // samples, 24.1 s for 100k, and runs out of memory at 1M on this machine.
-//   node --import tsx bench/vscode-open.bench.ts [--quick]
+// --lines: captures whose stacks carry current lines (format 3), at 1k (the baseline) and 1M, and the
+// 1M capture without lines in the same run.
+//   node --import tsx bench/vscode-open.bench.ts [--quick | --lines]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,9 +13,12 @@ import { join } from 'node:path';
 import { syntheticCaptureFile } from './lib/syntheticCapture';
 
 const quick = process.argv.includes('--quick');
-const sizes = quick ? [1_000, 10_000, 100_000] : [1_000, 10_000, 100_000, 1_000_000];
-console.log(`preparing synthetic captures: ${sizes.join(', ')} samples`);
-const files = sizes.map((samples) => ({ path: syntheticCaptureFile(samples), samples, runs: samples >= 1_000_000 ? 1 : 3 }));
+const withLines = process.argv.includes('--lines');
+const sizes = quick ? [1_000, 10_000, 100_000] : withLines ? [1_000, 1_000_000] : [1_000, 10_000, 100_000, 1_000_000];
+console.log(`preparing synthetic captures: ${sizes.join(', ')} samples${withLines ? ' (with lines), and 1M without' : ''}`);
+const files = sizes.map((samples) => ({ path: syntheticCaptureFile(samples, undefined, withLines), samples, runs: samples >= 1_000_000 ? (withLines ? 2 : 1) : 3 }));
+// The same 1M capture without lines, for the ratio (reported under samples + 1).
+if (withLines) files.push({ path: syntheticCaptureFile(1_000_000), samples: 1_000_001, runs: 2 });
 const out = join(mkdtempSync(join(tmpdir(), 'uevr-openbench-')), 'results.json');
 const r = spawnSync(process.execPath, ['test/integration-runner.mjs', join(tmpdir(), 'uevr-openbench-ignored.json')], {
   stdio: ['ignore', 'ignore', 'inherit'],
