@@ -225,7 +225,7 @@ int Profiler::luaLeave(lua_State* L) {
       // a line no longer on the stack, so it is kept on the callback root (line unknown), never dropped.
       if (spreading_ && pendingUs_ > 0 && batch_.samples.size() < 100000) {
         int stack = rootStack(o.id);
-        if (stack >= 0) batch_.samples.push_back({stack, t, double(pendingUs_ + armWeightUs_.load()) / 1000.0, frameIndex_});
+        if (stack >= 0) batch_.samples.push_back({stack, t, double(pendingUs_.load() + armWeightUs_.load()) / 1000.0, frameIndex_});
       }
     }
     spreading_ = false;
@@ -453,8 +453,7 @@ void Profiler::hook(lua_State* L, lua_Debug* /*ar*/) {
   }
   armed_ = false;
   spreading_ = false;
-  double weight = double(pendingUs_ + armWeightUs_.exchange(0)) / 1000.0;
-  pendingUs_ = 0;
+  double weight = double(pendingUs_.exchange(0) + armWeightUs_.exchange(0)) / 1000.0;
   std::lock_guard<std::mutex> sg(stateMu_);
   if (open_.empty()) return;
   // Walk innermost → outermost, keep mod frames (skip C functions and the agent's own proxies).

@@ -122,15 +122,16 @@ class Profiler {
   std::atomic<int64_t> periodUs_{0};
   std::atomic<bool> armWithoutStop_{false};
   // The sample being spread (hook): taken 1..kSpread instructions after the VM noticed the arm, so the
-  // sampled line is not always the one after a jump. Lua thread only (hook, leave).
+  // sampled line is not always the one after a jump. Written by the hook and leave on the Lua thread,
+  // cleared by scriptReset (atomics: a reset may come when the state is gone, from elsewhere).
   static constexpr uint64_t kSpread = 64;
-  bool spreading_ = false;
+  std::atomic<bool> spreading_{false};
+  std::atomic<int64_t> pendingUs_{0};
   std::atomic<bool> lines_{true};
   double sampleCostMs_ = 0;
   double spreadCostMs_ = 0;  // the spread's first call, counted into the sample it belongs to
   long samplesTaken_ = 0;
   std::vector<float> sampleCosts_;  // ring of the last 100,000 per-sample costs (ms)
-  int64_t pendingUs_ = 0;
   uint64_t spreadState_ = 0x9e3779b97f4a7c15ull;
   // Guards the frame accounting, the open-callback stack and the interning tables: render-thread Lua
   // callbacks call enter/leave while the game thread closes frames. Never held across a Lua call that
