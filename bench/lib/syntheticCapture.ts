@@ -5,13 +5,17 @@ import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CaptureWriter } from '../../src/core/capture/writer';
-import type { CallbackInfo, FrameMetrics, SampledFrameInfo } from '../../src/core/protocol/types';
+import type { CallbackInfo, FrameMetrics, SampledFrameInfo, StackDef } from '../../src/core/protocol/types';
 import { syntheticProfile } from './synthetic';
 
-export function syntheticCaptureFile(samples: number, stacks = Math.min(40_000, Math.max(200, Math.round(samples / 4)))): string {
+/**
+ * `lines`: every stack with a Lua frame carries a current line (capture format 3) a few lines below
+ * its function's definition, as a line-level capture does (same stacks, one line each).
+ */
+export function syntheticCaptureFile(samples: number, stacks = Math.min(40_000, Math.max(200, Math.round(samples / 4))), lines = false): string {
   const dir = join(tmpdir(), 'uevr-profiler-bench');
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `synthetic-capture-v1-s${samples}-k${stacks}.uevrcap`);
+  const path = join(dir, `synthetic-capture-v3-s${samples}-k${stacks}${lines ? '-lines' : ''}.uevrcap`);
   if (existsSync(path) && statSync(path).size > 0) return path;
 
   const p = syntheticProfile({ samples, stacks, gameFrames: true });
@@ -31,8 +35,12 @@ export function syntheticCaptureFile(samples: number, stacks = Math.min(40_000, 
   w.writeCallbacks(callbacks);
   const frames: SampledFrameInfo[] = [];
   for (let i = 0; i < p.frames.length; i++) frames.push({ id: i, name: p.frames.name[i], file: p.frames.file[i], line: p.frames.line[i], kind: p.frames.kind[i] as 0 | 1 | 2 | 3 });
-  const stackDefs: Array<[number, number, number]> = [];
-  for (let i = 0; i < p.stacks.length; i++) stackDefs.push([i, p.stacks.parent[i], p.stacks.frame[i]]);
+  const stackDefs: StackDef[] = [];
+  for (let i = 0; i < p.stacks.length; i++) {
+    const f = p.stacks.frame[i];
+    const line = lines && p.frames.kind[f] === 0 && p.frames.line[f] > 0 ? p.frames.line[f] + 1 + (i % 17) : 0;
+    stackDefs.push([i, p.stacks.parent[i], f, line]);
+  }
   w.writeDefinitions(frames, stackDefs);
   const frameOf = new Int32Array(p.samples.length);
   for (let i = 0, f = 0; i < p.samples.length; i++) {

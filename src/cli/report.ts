@@ -26,6 +26,16 @@ export interface FunctionRow {
   totalBudgetShare: number;
 }
 
+export interface LineRow {
+  file: string;
+  line: number;
+  function: string;
+  selfMsPerFrame: number;
+  totalMsPerFrame: number;
+  selfBudgetShare: number;
+  totalBudgetShare: number;
+}
+
 export interface Report {
   profile: string;
   source: string;
@@ -43,6 +53,8 @@ export interface Report {
   truncated: boolean;
   callbacks: CallbackRow[];
   functions: FunctionRow[];
+  /** Source lines, heaviest self first (--top applies). */
+  lines: LineRow[];
   notes: string[];
   /** Script errors of a capture, grouped by file, line and message (null: the profile format has none). */
   scriptErrors: ScriptErrorSummary[] | null;
@@ -51,7 +63,7 @@ export interface Report {
 export interface ReportOptions {
   refreshRateHz?: number;
   budgetMs?: number;
-  /** Functions listed (heaviest self first). */
+  /** Functions and lines listed (heaviest self first). */
   top?: number;
 }
 
@@ -71,6 +83,7 @@ export function computeReport(p: Profile, opts: ReportOptions = {}, events: read
     if (note) notes.unshift(note);
   }
   if (s.functionsOmitted > 0) notes.push(`${s.functionsOmitted} lighter functions not listed (--top)`);
+  if (s.linesOmitted > 0) notes.push(`${s.linesOmitted} lighter lines not listed (--top)`);
   return {
     profile: s.name,
     source: s.source,
@@ -100,6 +113,15 @@ export function computeReport(p: Profile, opts: ReportOptions = {}, events: read
       totalMsPerFrame: f.totalMsPerFrame,
       selfBudgetShare: f.selfMsPerFrame / s.budgetMs,
       totalBudgetShare: f.totalMsPerFrame / s.budgetMs,
+    })),
+    lines: s.lines.map((l) => ({
+      file: l.file,
+      line: l.line,
+      function: l.function,
+      selfMsPerFrame: l.selfMsPerFrame,
+      totalMsPerFrame: l.totalMsPerFrame,
+      selfBudgetShare: l.selfMsPerFrame / s.budgetMs,
+      totalBudgetShare: l.totalMsPerFrame / s.budgetMs,
     })),
     notes,
     scriptErrors,
@@ -148,6 +170,14 @@ export function formatReport(r: Report, top = 15): string {
     }
     out.push(table(rows));
   }
+  if (r.lines.length) {
+    out.push('', 'Lines (sampled, per frame):');
+    const rows = [['line', 'self ms', 'self', 'total ms', 'total', 'function']];
+    for (const l of r.lines.slice(0, top)) {
+      rows.push([loc(l.file, l.line), ms(l.selfMsPerFrame), pct(l.selfBudgetShare), ms(l.totalMsPerFrame), pct(l.totalBudgetShare), l.function || '(anonymous)']);
+    }
+    out.push(table(rows));
+  }
   return `${out.join('\n')}\n`;
 }
 
@@ -167,6 +197,7 @@ export function reportJson(r: Report): object {
     truncated: r.truncated,
     callbacks: r.callbacks.map((c) => ({ name: c.name, file: c.file, line: c.line, msPerFrame: c.msPerFrame, ...(c.perEye ? { perEye: c.perEye } : {}) })),
     functions: r.functions.map((f) => ({ name: f.name, file: f.file, line: f.line, selfMsPerFrame: f.selfMsPerFrame, totalMsPerFrame: f.totalMsPerFrame })),
+    lines: r.lines.map((l) => ({ file: l.file, line: l.line, function: l.function, selfMsPerFrame: l.selfMsPerFrame, totalMsPerFrame: l.totalMsPerFrame })),
     notes: r.notes,
     ...(r.scriptErrors ? { scriptErrors: r.scriptErrors } : {}),
   };

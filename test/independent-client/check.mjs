@@ -411,6 +411,7 @@ export async function runChecks(host, port, token, log = console.log) {
     await good.waitFor((m) => m.type === 'event' && m.event === 'frames' && good.messages.indexOf(m) >= before, 'fresh frames');
   });
 
+  let lastCapture;
   await check('capture: samples arrive before the stopCapture response', async () => {
     const s = await good.response(good.request('startCapture', { samplingHz: 1000 }));
     assert(s.success === true, `startCapture failed: ${s.message}`);
@@ -427,6 +428,36 @@ export async function runChecks(host, port, token, log = console.log) {
     assert(sent === stop.body.samples, `stopCapture says ${stop.body.samples} samples, ${sent} arrived before it`);
     const stacks = new Set(batches.flatMap((b) => b.body.newStacks.map((d) => d[0])));
     for (const b of batches) for (const x of b.body.samples) assert(stacks.has(x[0]), `sample uses undefined stack ${x[0]}`);
+    lastCapture = batches;
+  });
+
+  await check('capture: stacks are [id, parent, frame, line] (line: the current line, 0 unknown), interned by (parent, frame, line)', async () => {
+    assert(lastCapture && lastCapture.length > 0, 'no samples events in the capture');
+    const kind = new Map();
+    for (const b of lastCapture) for (const f of b.body.newFrames) kind.set(f.id, f.kind);
+    const seen = new Set();
+    const defined = new Set();
+    let luaWithLine = 0;
+    let lua = 0;
+    for (const b of lastCapture) {
+      for (const d of b.body.newStacks) {
+        assert(Array.isArray(d) && (d.length === 3 || d.length === 4), `stack definition ${JSON.stringify(d)} is not [id, parent, frame, line]`);
+        const [id, parent, frame, line = 0] = d;
+        assert([id, parent, frame, line].every(Number.isInteger), `stack definition ${JSON.stringify(d)} has a non-integer`);
+        assert(line >= 0, `stack ${id} has line ${line}`);
+        assert(parent === -1 || defined.has(parent), `stack ${id}'s parent ${parent} is not defined before it`);
+        defined.add(id);
+        const key = `${parent},${frame},${line}`;
+        assert(!seen.has(key), `two stacks for (parent, frame, line) = (${key})`);
+        seen.add(key);
+        if (kind.get(frame) === 2) assert(line === 0, `callback root stack ${id} has line ${line} (roots have no current line)`);
+        if (kind.get(frame) === 0) {
+          lua++;
+          if (line > 0) luaWithLine++;
+        }
+      }
+    }
+    assert(lua === 0 || luaWithLine > 0, `none of ${lua} Lua-function stacks carries a current line`);
   });
 
   await check('disconnect: response, then the session closes the connection', async () => {

@@ -9,7 +9,7 @@
 //   uevrprof-host --agent F [--mods DIR|FILE]... [--serve] [--seconds S] [--frames N]
 //                 [--game-ms X] [--fps F] [--hz N] [--bench] [--no-agent] [--reset-every N]
 //                 [--sessions-dir D] [--port P] [--game NAME] [--ue4] [--late-plugin]
-//                 [--plugin uevr_profiler.so] [--reload-every N] [--unload-async]
+//                 [--plugin uevr_profiler.so] [--reload-every N] [--unload-async] [--no-lines]
 //
 // --plugin loads the plugin as a shared object (dlopen), as UEVR loads the DLL, instead of the copy
 // linked into this host; "Reload Plugins" (--reload-every) then really unloads it (dlclose) and checks
@@ -230,7 +230,7 @@ struct Options {
   std::string agent, sessionsDir, game = "uevrprof-test-host";
   std::vector<std::string> mods;
   bool serve = false, bench = false, noAgent = false, ue4 = false, latePlugin = false, protect = false, pace = false,
-       armUnstopped = false, unloadAsync = false;
+       armUnstopped = false, unloadAsync = false, noLines = false;
   double seconds = 0, gameMs = 2, fps = 90, hz = 1000;
   long frames = 600, resetEvery = 0, gameIters = 0, reloadEvery = 0;
   int port = -1;
@@ -289,12 +289,22 @@ struct BenchSink : Sink {
   std::map<int, CallbackInfo> cbs;  // this instance
   std::vector<CallbackInfo> registrations;  // every instance
   std::vector<SampledFrame> ftab;
-  std::vector<std::pair<int, int>> stab;
+  std::vector<StackDef> stab;
   long samples = 0;
   double total = 0;
   std::map<std::string, double> incl, roots, exact;
   double exactTotal = 0;
   std::map<std::string, std::set<int>> eyes;
+  // Per-line accuracy: every counted sample's leaf line ("<file name>:<line>") under its callback root,
+  // with the index (in `frames`) of the frame it was taken in, and each counted frame's callback times
+  // ("<name>#<eye>" → ms), to keep the frames the shared machine did not disturb (see main()).
+  struct LineSample {
+    std::string root, leaf;
+    double weight;
+    size_t frame;
+  };
+  std::vector<LineSample> lineSamples;
+  std::vector<std::vector<std::pair<std::string, double>>> frameCallbacks;
   void newInstance() {
     cbs.clear();
     ftab.clear();
@@ -306,26 +316,39 @@ struct BenchSink : Sink {
   }
   void frameDone(FrameRecord&& f, SampleBatch&& b, double) override {
     for (auto& x : b.newFrames) { if (size_t(x.id) >= ftab.size()) ftab.resize(size_t(x.id) + 1); ftab[size_t(x.id)] = x; }
-    for (auto& s : b.newStacks) { if (size_t(s.first) >= stab.size()) stab.resize(size_t(s.first) + 1); stab[size_t(s.first)] = s.second; }
+    for (auto& s : b.newStacks) { if (s.id < 0) continue; if (size_t(s.id) >= stab.size()) stab.resize(size_t(s.id) + 1); stab[size_t(s.id)] = s; }
     for (auto& c : f.callbacks) eyes[cbs[c.id].name].insert(c.eye);
     if (!counting) return;
     frames.push_back({f.frameMs, f.scriptsMs, f.overheadMs});
+    frameCallbacks.emplace_back();
     for (auto& c : f.callbacks) {
       exact[cbs[c.id].name] += c.ms;
       exactTotal += c.ms;
+      frameCallbacks.back().push_back({cbs[c.id].name + "#" + std::to_string(c.eye), c.ms});
     }
-    // Inclusive share per frame name (each name counted once per sample), and per callback root.
+    // Inclusive share per frame name (each name counted once per sample), and per callback root; the
+    // leaf frame's current line under its root, for the per-line accuracy tests.
     for (auto& s : b.samples) {
       samples++;
       total += s.weight;
       std::vector<std::string> seen;
+      std::string leafKey, rootName;
       for (int id = s.stack; id >= 0 && size_t(id) < stab.size();) {
         auto& st = stab[size_t(id)];
-        const SampledFrame& fr = ftab[size_t(st.second)];
-        if (fr.kind == 2) roots[fr.name] += s.weight;
+        if (st.frame < 0 || size_t(st.frame) >= ftab.size()) break;
+        const SampledFrame& fr = ftab[size_t(st.frame)];
+        if (leafKey.empty()) {
+          size_t slash = fr.file.find_last_of("/\\");
+          leafKey = (slash == std::string::npos ? fr.file : fr.file.substr(slash + 1)) + ":" + std::to_string(st.line);
+        }
+        if (fr.kind == 2) {
+          roots[fr.name] += s.weight;
+          rootName = fr.name;
+        }
         if (std::find(seen.begin(), seen.end(), fr.name) == seen.end()) { seen.push_back(fr.name); incl[fr.name] += s.weight; }
-        id = st.first;
+        id = st.parent;
       }
+      if (!rootName.empty()) lineSamples.push_back({rootName, leafKey, s.weight, frames.size() - 1});
     }
   }
   void scriptReset(double, int) override {}
@@ -366,6 +389,7 @@ int main(int argc, char** argv) {
     else if (a == "--foreign-state") g_foreignState = true;
     else if (a == "--pace") o.pace = true;  // bench at the real frame rate (sleep to --fps)
     else if (a == "--arm-unstopped") o.armUnstopped = true;  // bench reference: the old racy arming
+    else if (a == "--no-lines") o.noLines = true;  // bench reference: samples without lines (bench/lines.bench.ts)
     else if (a == "--protect-metatables") o.protect = true;
     else if (a == "--late-plugin") o.latePlugin = true;
     else if (a == "--plugin") g_pluginPath = next();
@@ -392,6 +416,8 @@ int main(int argc, char** argv) {
     bool (*init)(const UEVRP_PluginInitializeParam*) = nullptr;
     void (*setHz)(double) = nullptr;
     void (*armUnstopped)(bool) = nullptr;
+    void (*lines)(bool) = nullptr;
+    void (*sampleCosts)(double*, double*, long*) = nullptr;
     bool (*session)(int*, const char**, const char**) = nullptr;
     void (*shutdown)() = nullptr;
   } ctl;
@@ -402,6 +428,13 @@ int main(int argc, char** argv) {
       ctl.init = [](const UEVRP_PluginInitializeParam* p) { return plugin::initialize(p, *s_platform); };
       ctl.setHz = [](double hz) { plugin::profiler()->setSamplingHz(hz); };
       ctl.armUnstopped = [](bool on) { plugin::profiler()->setArmWithoutStopForBench(on); };
+      ctl.lines = [](bool on) { plugin::profiler()->setLinesForBench(on); };
+      ctl.sampleCosts = [](double* sum, double* median, long* n) {
+        Profiler* p = plugin::profiler();
+        *sum = p->sampleCostMs();
+        *median = p->medianSampleCostMs();
+        *n = p->samplesTaken();
+      };
       ctl.session = [](int* port, const char** token, const char** disc) {
         Session* s = plugin::session();
         if (!s) return false;
@@ -428,6 +461,8 @@ int main(int argc, char** argv) {
       ctl.init = reinterpret_cast<bool (*)(const UEVRP_PluginInitializeParam*)>(sym("uevr_plugin_initialize"));
       ctl.setHz = reinterpret_cast<void (*)(double)>(sym("uevrprof_test_set_hz"));
       ctl.armUnstopped = reinterpret_cast<void (*)(bool)>(sym("uevrprof_test_arm_unstopped"));
+      ctl.lines = reinterpret_cast<void (*)(bool)>(sym("uevrprof_test_lines"));
+      ctl.sampleCosts = reinterpret_cast<void (*)(double*, double*, long*)>(sym("uevrprof_test_sample_costs"));
       ctl.session = reinterpret_cast<bool (*)(int*, const char**, const char**)>(sym("uevrprof_test_session"));
       ctl.shutdown = reinterpret_cast<void (*)()>(sym("uevrprof_test_shutdown"));
       bench.newInstance();
@@ -438,6 +473,7 @@ int main(int argc, char** argv) {
     }
     g_pluginUp = true;
     ctl.armUnstopped(o.armUnstopped);
+    ctl.lines(!o.noLines);
     if (hzNow > 0) ctl.setHz(hzNow);
     g_sink = o.bench ? static_cast<Sink*>(&bench) : g_pluginPath.empty() ? static_cast<Sink*>(plugin::session()) : nullptr;
   };
@@ -566,9 +602,12 @@ int main(int argc, char** argv) {
     }
   }
   double cpuUsed = cpuMs() - cpuStart;
+  double sampleCostMs = 0, medianSampleCostMs = 0;
+  long samplesTaken = 0;
   if (g_pluginUp) {
     for (auto cb : std::vector<UEVRP_EngineTickCb>(g_pre)) cb(nullptr, 0.011f);  // close the last frame
     ctl.setHz(0);
+    ctl.sampleCosts(&sampleCostMs, &medianSampleCostMs, &samplesTaken);
     ctl.shutdown();
   }
   lua_close(L);
@@ -587,6 +626,35 @@ int main(int argc, char** argv) {
     auto& roots = bench.roots;
     auto& exact = bench.exact;
     double total = bench.total, exactTotal = bench.exactTotal;
+    // Undisturbed frames (as the simulator's tests keep them): every callback within 10 % (+20 µs) of its
+    // median time. This machine is shared; a frame whose callbacks were preempted puts the preemption's
+    // time on whatever line the script thread stopped at.
+    std::vector<bool> calm(bench.frameCallbacks.size(), false);
+    size_t calmCount = 0;
+    {
+      std::map<std::string, std::vector<double>> per;
+      for (auto& fc : bench.frameCallbacks)
+        for (auto& c : fc) per[c.first].push_back(c.second);
+      std::map<std::string, double> limit;
+      for (auto& kv : per) limit[kv.first] = median(kv.second) * 1.1 + 0.02;
+      for (size_t i = 0; i < bench.frameCallbacks.size(); i++) {
+        bool ok = true;
+        for (auto& c : bench.frameCallbacks[i]) ok = ok && c.second <= limit[c.first];
+        calm[i] = ok;
+        if (ok) calmCount++;
+      }
+    }
+    // Line self share: the leaf frame's current line, as a share of its callback root's sampled time
+    // ("<root>|<file name>:<line>"), over all frames and over the undisturbed ones.
+    std::map<std::string, double> lineSelf, calmRoots, calmLineSelf;
+    for (auto& ls : bench.lineSamples) {
+      std::string key = ls.root + "|" + ls.leaf;
+      lineSelf[key] += ls.weight;
+      if (ls.frame < calm.size() && calm[ls.frame]) {
+        calmLineSelf[key] += ls.weight;
+        calmRoots[ls.root] += ls.weight;
+      }
+    }
     double sumScripts = 0;
     for (double v : scriptsMs) sumScripts += v;
     std::string out = "{\"frames\":" + std::to_string(frameMs.size()) + ",\"medianFrameMs\":";
@@ -632,6 +700,26 @@ int main(int argc, char** argv) {
       out += ':';
       jsonNumber(out, exactTotal > 0 ? kv.second / exactTotal * 100 : 0);
     }
+    out += "},\"lineSelfShare\":{";
+    first = true;
+    for (auto& kv : lineSelf) {
+      if (!first) out += ',';
+      first = false;
+      jsonString(out, kv.first);
+      out += ':';
+      double rootTotal = roots[kv.first.substr(0, kv.first.find('|'))];
+      jsonNumber(out, rootTotal > 0 ? kv.second / rootTotal * 100 : 0);
+    }
+    out += "},\"undisturbedFrames\":" + std::to_string(calmCount) + ",\"lineSelfShareUndisturbed\":{";
+    first = true;
+    for (auto& kv : calmLineSelf) {
+      if (!first) out += ',';
+      first = false;
+      jsonString(out, kv.first);
+      out += ':';
+      double rootTotal = calmRoots[kv.first.substr(0, kv.first.find('|'))];
+      jsonNumber(out, rootTotal > 0 ? kv.second / rootTotal * 100 : 0);
+    }
     out += "},\"registrations\":[";
     first = true;
     for (auto& r : bench.registrations) {
@@ -663,6 +751,10 @@ int main(int argc, char** argv) {
     out += ",\"pluginLogErrors\":" + std::to_string(g_pluginLogErrors);
     out += ",\"unmapped\":" + std::to_string(g_unmapped) + ",\"stillMapped\":" + std::to_string(g_stillMapped) + ",\"maxUnloadMs\":";
     jsonNumber(out, g_maxUnloadMs);
+    out += ",\"sampleCostUs\":";
+    jsonNumber(out, samplesTaken > 0 ? sampleCostMs * 1000.0 / double(samplesTaken) : 0);
+    out += ",\"medianSampleCostUs\":";
+    jsonNumber(out, medianSampleCostMs * 1000.0);
     out += ",\"burnActualMs\":{";
     first = true;
     for (auto& kv : g_burnActual) {

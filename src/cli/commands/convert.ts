@@ -3,7 +3,7 @@
 import { createWriteStream } from 'node:fs';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { EXPORT_FORMATS, exportProfileChunks, type ExportFormat } from '../../core/formats/exportProfile';
+import { EXPORT_FORMATS, exportProfileChunks, type ExportFormat, type ExportOptions } from '../../core/formats/exportProfile';
 import { parse, num, onePositional, str } from '../args';
 import { InputError, UsageError } from '../errors';
 import { profileToHtml } from '../html';
@@ -32,15 +32,17 @@ export async function writeChunks(path: string, chunks: Iterable<string>): Promi
   });
 }
 
-export function exportTo(format: ExportFormat | 'html', profile: Parameters<typeof profileToHtml>[0], hz: number): Iterable<string> {
-  return format === 'html' ? [profileToHtml(profile, hz)] : exportProfileChunks(profile, format);
+export function exportTo(format: ExportFormat | 'html', profile: Parameters<typeof profileToHtml>[0], hz: number, opts: ExportOptions = {}): Iterable<string> {
+  return format === 'html' ? [profileToHtml(profile, hz)] : exportProfileChunks(profile, format, opts);
 }
 
 export const convertCommand: Command = {
   summary: 'convert a capture or profile to speedscope, Chrome trace, folded, .cpuprofile or a standalone HTML flame graph',
-  usage: `convert FILE --to ${TARGETS.join('|')} --out FILE|- [--hz 90]`,
+  usage: `convert FILE --to ${TARGETS.join('|')} --out FILE|- [--hz 90] [--lines]`,
   async run(argv, io) {
-    const p = parse(argv, { to: { type: 'string' }, out: { type: 'string' }, hz: { type: 'string' } }, 'convert');
+    // --lines: Chrome trace and folded get a frame per function+line (speedscope and .cpuprofile always
+    // carry lines: as frames, as positionTicks).
+    const p = parse(argv, { to: { type: 'string' }, out: { type: 'string' }, hz: { type: 'string' }, lines: { type: 'boolean' } }, 'convert');
     const file = onePositional(p, 'the input file', 'convert');
     const to = str(p, 'to');
     const out = str(p, 'out');
@@ -52,7 +54,7 @@ export const convertCommand: Command = {
     if (profile.meta.truncated) io.stderr(`note: ${file} is truncated: ${String(profile.meta.truncatedReason ?? 'it ended early')}\n`);
     if (profile.meta.damage) io.stderr(`note: ${file} is damaged: ${String(profile.meta.damage)}\n`);
     const hz = resolveFrameBudget({ launch: num(p, 'hz', 'convert', { min: 1, max: 1000 }), recorded: Number(profile.meta.refreshRateHz) || 0 }).refreshRateHz;
-    const chunks = exportTo(to as ExportFormat | 'html', profile, hz);
+    const chunks = exportTo(to as ExportFormat | 'html', profile, hz, { lines: p.values.lines === true });
     // `--out -`: the converted profile itself goes to stdout (for a pipe), not the name of a file.
     if (out === '-') {
       for (const c of chunks) io.stdout(c);

@@ -1,4 +1,4 @@
-// The .uevrcap capture file, format version 2 (docs/capture-format.md). Append-only: a 16-byte
+// The .uevrcap capture file, format version 3 (docs/capture-format.md). Append-only: a 16-byte
 // magic line, then chunks [u32 type][u32 byteLength][u32 crc32(payload)][u32 crc32(these 12 bytes)]
 // [payload][zero padding to 8 bytes]; version 1 (still read) had only type and length. The two
 // checksums let a reader tell a damaged chunk from data and find the next good chunk. JSON chunks
@@ -7,14 +7,15 @@
 // Each chunk is written whole as data arrives, so a file cut anywhere still reads up to its last
 // complete chunk, and the missing END chunk says the recording did not finish.
 
-export const CAPTURE_FORMAT_VERSION = 2;
-/** Versions this reader opens: 1 (no checksums) and 2. */
-export const READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2];
-/** "UEVRCAP v2", padded with spaces to 15 bytes, then a newline: `head -1 file` shows it. */
-export const MAGIC = 'UEVRCAP v2     \n';
+// Version 3 (same chunks as 2) adds the line to each stack definition: [id, parent, frame, line].
+export const CAPTURE_FORMAT_VERSION = 3;
+/** Versions this reader opens: 1 (no checksums), 2, and 3 (stack lines); 1 and 2's lines read as 0 (unknown). */
+export const READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2, 3];
+/** "UEVRCAP v3", padded with spaces to 15 bytes, then a newline: `head -1 file` shows it. */
+export const MAGIC = 'UEVRCAP v3     \n';
 export const MAGIC_PREFIX = 'UEVRCAP v';
 export const MAGIC_BYTES = 16;
-/** Chunk header of the version written (2): type, length, payload CRC, header CRC. */
+/** Chunk header of versions 2 and 3 (the one written): type, length, payload CRC, header CRC. */
 export const CHUNK_HEADER_BYTES = 16;
 /** Chunk header of version 1: type, length. */
 export const CHUNK_HEADER_BYTES_V1 = 8;

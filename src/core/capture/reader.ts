@@ -2,7 +2,7 @@
 // with memcpy-like typed-array copies, never as per-sample objects, so a million samples open in
 // milliseconds. A file cut short (crash of either side) opens with what it has and says so in
 // meta.truncated / meta.truncatedReason.
-import type { CallbackInfo, SampledFrameInfo, SessionInfo } from '../protocol/types';
+import type { CallbackInfo, SampledFrameInfo, SessionInfo, StackDef } from '../protocol/types';
 import type { Profile } from '../profile/types';
 import {
   CHUNK_HEADER_BYTES,
@@ -233,7 +233,7 @@ export function readCapture(bytes: Uint8Array, fileName: string): Profile {
   let end: Partial<CaptureEnd> | undefined;
   const callbacksInfo: CallbackInfo[] = [];
   const frameDefs: SampledFrameInfo[] = [];
-  const stackDefs: Array<[number, number, number]> = [];
+  const stackDefs: StackDef[] = [];
   const events: CaptureEvent[] = [];
   const usable: typeof spans = [];
   try {
@@ -259,7 +259,7 @@ export function readCapture(bytes: Uint8Array, fileName: string): Profile {
           break;
         }
         case ChunkType.Definitions: {
-          const v = parseJson(bytes, s, 'definitions') as { frames?: SampledFrameInfo[]; stacks?: Array<[number, number, number]> };
+          const v = parseJson(bytes, s, 'definitions') as { frames?: SampledFrameInfo[]; stacks?: StackDef[] };
           if (Array.isArray(v?.frames)) for (const f of v.frames) frameDefs.push(f);
           if (Array.isArray(v?.stacks)) for (const d of v.stacks) stackDefs.push(d);
           break;
@@ -411,7 +411,15 @@ export function readCapture(bytes: Uint8Array, fileName: string): Profile {
   const stackMap = denseIds ? undefined : new Map<number, number>();
   const stParent: number[] = [];
   const stFrame: number[] = [];
+  const stLine: number[] = [];
   const stParentId: number[] = [];
+  // Version 3's 4th element: the frame's current line. Versions 1 and 2 have none (0 = unknown), and a
+  // line that is missing, not an integer, not positive or beyond 2^31 - 1 is unknown too: a damaged
+  // line costs its precision, never the stack (its time stays on the function).
+  const lineOf = (d: StackDef): number => {
+    const l = d[3];
+    return walk.version >= 3 && typeof l === 'number' && Number.isInteger(l) && l > 0 && l <= 0x7fffffff ? l : 0;
+  };
   for (const d of validStacks) {
     const row = stFrame.length;
     if (stackLookup) {
@@ -422,6 +430,7 @@ export function readCapture(bytes: Uint8Array, fileName: string): Profile {
       stackMap!.set(d[0], row);
     }
     stFrame.push(frameOf(d[2]));
+    stLine.push(lineOf(d));
     stParentId.push(d[1]);
     stParent.push(-1);
   }
@@ -448,6 +457,7 @@ export function readCapture(bytes: Uint8Array, fileName: string): Profile {
       if (unknownStackRow < 0) {
         unknownStackRow = stFrame.length;
         stFrame.push(frameOf(-1));
+        stLine.push(0);
         stParent.push(-1);
       }
       unknownRefs++;
@@ -513,7 +523,7 @@ export function readCapture(bytes: Uint8Array, fileName: string): Profile {
     weightUnit: 'milliseconds',
     durationMs: lastT,
     frames: { length: fName.length, name: fName, file: fFile, line: Int32Array.from(fLine), kind: Uint8Array.from(fKind) },
-    stacks: { length: stFrame.length, parent: Int32Array.from(stParent), frame: Int32Array.from(stFrame), line: new Int32Array(stFrame.length) },
+    stacks: { length: stFrame.length, parent: Int32Array.from(stParent), frame: Int32Array.from(stFrame), line: Int32Array.from(stLine) },
     samples: { length: nSamples, stack: sStack, weight: sWeight, time: sTime },
     gameFrames: { length: nFrames, ...gf },
     callbacks: { length: cbName.length, name: cbName, file: cbFile, line: Int32Array.from(cbLine) },

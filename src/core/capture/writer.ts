@@ -2,7 +2,7 @@
 // synchronous write, so what was handed to the writer is in the OS's hands at once and a crash of
 // this process (or of the session) loses nothing already written.
 import { closeSync, openSync, writeSync } from 'node:fs';
-import type { CallbackInfo, FrameMetrics, SampledFrameInfo, ScriptError, ScriptReset, SessionInfo, LogLine } from '../protocol/types';
+import type { CallbackInfo, FrameMetrics, SampledFrameInfo, ScriptError, ScriptReset, SessionInfo, LogLine, StackDef } from '../protocol/types';
 import { CAPTURE_FORMAT_VERSION, CHUNK_HEADER_BYTES, ChunkType, LITTLE_ENDIAN, MAGIC, pad8 } from './format';
 import { crc32 } from './crc32';
 
@@ -38,7 +38,8 @@ export interface CaptureEnd {
 
 export interface SampleChunk {
   newFrames: SampledFrameInfo[];
-  newStacks: Array<[number, number, number]>;
+  /** [id, parent, frame, line]; a missing line is written as 0 (unknown). */
+  newStacks: StackDef[];
   samples: Array<[number, number, number, number]>;
 }
 
@@ -84,6 +85,18 @@ export function encodeChunk(type: ChunkType, payload: Uint8Array): Buffer {
   out.writeUInt32LE(crc32(out, 0, 12), 12);
   out.set(payload, CHUNK_HEADER_BYTES);
   return out;
+}
+
+/**
+ * Version 3 stacks are always [id, parent, frame, line]: a sender that gives no line (an older
+ * session) gets 0, "unknown". What a session sent is otherwise written as it came: the reader
+ * validates every field (a hostile session cannot make the file unreadable, only its bad stacks).
+ */
+function withLines(stacks: StackDef[]): StackDef[] {
+  let complete = true;
+  for (const s of stacks) if (!Array.isArray(s) || s.length !== 4) complete = false;
+  if (complete) return stacks;
+  return stacks.map((s) => (Array.isArray(s) && s.length === 3 ? [s[0], s[1], s[2], 0] : s));
 }
 
 const jsonChunk = (type: ChunkType, value: unknown) => encodeChunk(type, Buffer.from(JSON.stringify(value), 'utf8'));
@@ -208,7 +221,7 @@ export class CaptureWriter {
   /** Definitions first, then samples, in one write: a sample never lands without its stacks. */
   writeSamples(b: SampleChunk): void {
     const parts: Buffer[] = [];
-    if (b.newFrames.length || b.newStacks.length) parts.push(jsonChunk(ChunkType.Definitions, { frames: b.newFrames, stacks: b.newStacks }));
+    if (b.newFrames.length || b.newStacks.length) parts.push(jsonChunk(ChunkType.Definitions, { frames: b.newFrames, stacks: withLines(b.newStacks) }));
     if (b.samples.length) parts.push(encodeChunk(ChunkType.Samples, encodeSamples(b.samples)));
     if (parts.length) this.append(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
     this.samplesWritten += b.samples.length;
@@ -220,8 +233,8 @@ export class CaptureWriter {
     this.samplesWritten += time.length;
   }
 
-  writeDefinitions(frames: SampledFrameInfo[], stacks: Array<[number, number, number]>): void {
-    this.append(jsonChunk(ChunkType.Definitions, { frames, stacks }));
+  writeDefinitions(frames: SampledFrameInfo[], stacks: StackDef[]): void {
+    this.append(jsonChunk(ChunkType.Definitions, { frames, stacks: withLines(stacks) }));
   }
 
   writeEvents(events: CaptureEvent[]): void {

@@ -62,6 +62,8 @@ interface FlatNode {
   callFrame: Record<string, unknown>;
   children: unknown[];
   parent: number | undefined;
+  /** V8's positionTicks: [{line (1-based), ticks}], the lines of the node's own samples. */
+  positionTicks?: unknown;
 }
 
 /** Flattens the old nested `head` form without recursion (its depth is the call depth). */
@@ -72,7 +74,7 @@ function flattenHead(head: Record<string, unknown>): FlatNode[] {
   while (todo.length) {
     const [node, parent] = todo.pop() as [Record<string, unknown>, number | undefined];
     const id = num(own(node, 'id')) ?? nextId++;
-    out.push({ id, callFrame: node, children: [], parent });
+    out.push({ id, callFrame: node, children: [], parent, positionTicks: own(node, 'positionTicks') });
     const kids = own(node, 'children');
     if (Array.isArray(kids)) for (const k of kids) if (isObject(k)) todo.push([k, id]);
   }
@@ -97,7 +99,7 @@ export function addCpuprofile(b: ProfileBuilder, prof: Record<string, unknown>, 
       if (id === undefined) fail(`node ${i} has no numeric id`);
       const cf = own(n, 'callFrame');
       const kids = own(n, 'children');
-      nodes.push({ id, callFrame: isObject(cf) ? cf : n, children: Array.isArray(kids) ? kids : [], parent: num(own(n, 'parent')) });
+      nodes.push({ id, callFrame: isObject(cf) ? cf : n, children: Array.isArray(kids) ? kids : [], parent: num(own(n, 'parent')), positionTicks: own(n, 'positionTicks') });
     }
   } else if (isObject(head)) nodes = flattenHead(head);
   else fail('neither "nodes" nor "head" is present');
@@ -164,6 +166,37 @@ export function addCpuprofile(b: ProfileBuilder, prof: Record<string, unknown>, 
     }
   }
 
+  // positionTicks say on which lines a node's own samples were, as counts, not per sample: the node's
+  // samples take the lines in time order (first `ticks` samples the first line, …), so per-line self
+  // time is exact and only the order within a node is made up. Entries that are not a line in
+  // 1…2^31−1 with a non-negative integer count are skipped; samples beyond the counts keep no line.
+  const lineQueue: Array<Array<[line: number, left: number, stack: number]> | undefined> = new Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) {
+    const pt = nodes[i].positionTicks;
+    if (!Array.isArray(pt) || stackOf[i] < 0) continue;
+    const q: Array<[number, number, number]> = [];
+    for (const e of pt) {
+      if (!isObject(e)) continue;
+      const line = num(own(e, 'line'));
+      const ticks = num(own(e, 'ticks'));
+      if (line === undefined || ticks === undefined || !Number.isInteger(line) || line < 1 || line > 2 ** 31 - 1 || !Number.isInteger(ticks) || ticks <= 0) continue;
+      const parentStack = parentOf[i] >= 0 && stackOf[parentOf[i]] >= 0 ? stackOf[parentOf[i]] : -1;
+      q.push([line, ticks, b.stack(parentStack, b.frameOfStack(stackOf[i]), line)]);
+      if (q.length >= 100000) break;
+    }
+    if (q.length) lineQueue[i] = q;
+  }
+  const cursor = new Int32Array(nodes.length);
+  const stackAt = (ni: number): number => {
+    const q = lineQueue[ni];
+    if (!q) return stackOf[ni];
+    while (cursor[ni] < q.length && q[cursor[ni]]![1] <= 0) cursor[ni]++;
+    const head = q[cursor[ni]];
+    if (!head) return stackOf[ni];
+    head[1]--;
+    return head[2];
+  };
+
   const samples = own(prof, 'samples') as unknown[];
   if (!Array.isArray(samples)) fail('"samples" is missing');
   const deltas = own(prof, 'timeDeltas');
@@ -215,7 +248,7 @@ export function addCpuprofile(b: ProfileBuilder, prof: Record<string, unknown>, 
       }
       fail(`sample ${i} refers to node ${JSON.stringify(samples[i])}, which does not exist`);
     }
-    b.sample(stackOf[ni], w / 1000, (times[i] - origin) / 1000);
+    b.sample(stackAt(ni), w / 1000, (times[i] - origin) / 1000);
     total += w / 1000;
   }
   if (dangling) {

@@ -1,9 +1,15 @@
 // Writers for speedscope JSON, Chrome trace JSON (opens in Perfetto and chrome://tracing), folded
 // stacks and V8 .cpuprofile. Each writer is a generator of text chunks so a million-sample profile
 // can be streamed to disk; exportProfile joins them for callers that want one string.
+// Lines (the stacks' current lines, capture format 3): speedscope frames carry them (a frame per
+// function+line, the extras map it back), .cpuprofile nodes carry V8's `positionTicks` (what VS Code's
+// profile views show per line); Chrome trace and folded stay at function granularity unless asked
+// for lines (ExportOptions.lines).
 
 import type { Profile } from '../profile/types';
 import { stackWeights } from '../profile/sampleSelection';
+import { functionLevel, withLineFrames } from '../profile/lineLevel';
+import { PairMap } from '../profile/pairMap';
 import { ChunkWriter, StackWalker } from './stackText';
 import { captureExtras, EXTRAS_KEY } from './speedscopeExtras';
 
@@ -18,8 +24,16 @@ export function exportFileExtension(format: ExportFormat): string {
  * The whole export as one string. JS strings stop at ~512 MB (a Chrome trace of a million samples
  * with deep, fast-changing stacks can be larger): write such exports with exportProfileChunks.
  */
-export function exportProfile(profile: Profile, format: ExportFormat): string {
-  const chunks = Array.from(exportProfileChunks(profile, format));
+export interface ExportOptions {
+  /**
+   * Chrome trace and folded: a frame per function+line (its current line) instead of per function.
+   * speedscope and .cpuprofile always carry lines (as frames and as positionTicks).
+   */
+  lines?: boolean;
+}
+
+export function exportProfile(profile: Profile, format: ExportFormat, opts: ExportOptions = {}): string {
+  const chunks = Array.from(exportProfileChunks(profile, format, opts));
   let size = 0;
   for (const c of chunks) size += c.length;
   if (size > MAX_STRING) throw new RangeError(`the ${format} export is ${Math.round(size / 1048576)} MB, more than one string can hold; stream it with exportProfileChunks`);
@@ -29,14 +43,15 @@ export function exportProfile(profile: Profile, format: ExportFormat): string {
 /** V8's string length limit (2^29 − 24 characters). */
 const MAX_STRING = 2 ** 29 - 24;
 
-export function exportProfileChunks(profile: Profile, format: ExportFormat): Iterable<string> {
+export function exportProfileChunks(profile: Profile, format: ExportFormat, opts: ExportOptions = {}): Iterable<string> {
+  const granular = (p: Profile) => (opts.lines ? withLineFrames(p).profile : functionLevel(p));
   switch (format) {
     case 'speedscope':
       return speedscopeChunks(profile);
     case 'chrome':
-      return chromeChunks(profile);
+      return chromeChunks(granular(profile));
     case 'folded':
-      return foldedChunks(profile);
+      return foldedChunks(granular(profile));
     case 'cpuprofile':
       return cpuprofileChunks(profile);
   }
@@ -76,7 +91,9 @@ function speedscopeUnit(p: Profile): string {
   return p.weightUnit === 'milliseconds' ? 'milliseconds' : p.weightUnit === 'bytes' ? 'bytes' : 'none';
 }
 
-function* speedscopeChunks(p: Profile): Generator<string> {
+function* speedscopeChunks(original: Profile): Generator<string> {
+  // A frame per function+line: speedscope shows each with its file:line; the extras map them back.
+  const { profile: p, lineFrames } = withLineFrames(original);
   const out = new ChunkWriter();
   const fr = p.frames;
   out.write(`{"$schema":"https://www.speedscope.app/file-format-schema.json","exporter":"uevr-profiler","name":${JSON.stringify(p.name)},"activeProfileIndex":0,"shared":{"frames":[`);
@@ -120,7 +137,9 @@ function* speedscopeChunks(p: Profile): Generator<string> {
   }
   out.write(']}');
   if (gf && gf.length) out.write(`,${gameFramesEvented(p, frameFrame)}`);
-  out.write(`],"${EXTRAS_KEY}":${JSON.stringify(captureExtras(p, 0))}}`);
+  const extras = captureExtras(p, 0);
+  if (lineFrames.length) extras.lineFrames = Array.from(lineFrames);
+  out.write(`],"${EXTRAS_KEY}":${JSON.stringify(extras)}}`);
   out.flush();
   yield* out.take();
 }
@@ -278,16 +297,47 @@ function* chromeChunks(p: Profile): Generator<string> {
 function* cpuprofileChunks(p: Profile): Generator<string> {
   const out = new ChunkWriter();
   const fr = p.frames;
-  const { parent, frame, length: n } = p.stacks;
+  const { parent, frame, line, length: n } = p.stacks;
   const hits = stackWeights(p).selfSamples;
-  const children: number[][] = Array.from({ length: n + 1 }, () => []);
-  for (let s = 0; s < n; s++) children[parent[s] >= 0 && parent[s] < n ? parent[s] + 1 : 0].push(s + 2);
+  // One node per function path (V8's shape): stacks that differ only in lines share a node, and the
+  // lines of its self samples become the node's positionTicks ({line, ticks}, 1-based lines).
+  const nodeOf = new Int32Array(n);
+  const ids = new PairMap(Math.max(16, n));
+  const nodeFrame: number[] = [];
+  const nodeParent: number[] = [];
+  for (let s = 0; s < n; s++) {
+    const np = parent[s] >= 0 && parent[s] < s ? nodeOf[parent[s]] : -1;
+    let id = ids.get(np, frame[s]);
+    if (id < 0) {
+      id = nodeFrame.length;
+      ids.set(np, frame[s], id);
+      nodeFrame.push(frame[s]);
+      nodeParent.push(np);
+    }
+    nodeOf[s] = id;
+  }
+  const m = nodeFrame.length;
+  const nodeHits = new Float64Array(m);
+  const ticks: Array<Map<number, number> | undefined> = new Array(m);
+  for (let s = 0; s < n; s++) {
+    if (hits[s] === 0) continue;
+    const k = nodeOf[s];
+    nodeHits[k] += hits[s];
+    if (line[s] > 0) {
+      const t = (ticks[k] ??= new Map());
+      t.set(line[s], (t.get(line[s]) ?? 0) + hits[s]);
+    }
+  }
+  const children: number[][] = Array.from({ length: m + 1 }, () => []);
+  for (let k = 0; k < m; k++) children[nodeParent[k] + 1].push(k + 2);
   let idle = 0;
   for (let i = 0; i < p.samples.length; i++) if (p.samples.stack[i] < 0) idle++;
   out.write(`{"nodes":[{"id":1,"callFrame":{"functionName":"(root)","scriptId":"0","url":"","lineNumber":-1,"columnNumber":-1},"hitCount":${idle},"children":[${children[0].join(',')}]}`);
-  for (let s = 0; s < n; s++) {
-    const f = frame[s];
-    out.write(`,{"id":${s + 2},"callFrame":{"functionName":${JSON.stringify(fr.name[f])},"scriptId":"0","url":${JSON.stringify(fr.file[f])},"lineNumber":${fr.line[f] - 1},"columnNumber":-1},"hitCount":${hits[s]},"children":[${children[s + 1].join(',')}]}`);
+  for (let k = 0; k < m; k++) {
+    const f = nodeFrame[k];
+    const t = ticks[k];
+    const pt = t ? `,"positionTicks":[${Array.from(t.entries()).sort((a, b) => a[0] - b[0]).map(([l, c]) => `{"line":${l},"ticks":${c}}`).join(',')}]` : '';
+    out.write(`,{"id":${k + 2},"callFrame":{"functionName":${JSON.stringify(fr.name[f])},"scriptId":"0","url":${JSON.stringify(fr.file[f])},"lineNumber":${fr.line[f] - 1},"columnNumber":-1},"hitCount":${nodeHits[k]}${pt},"children":[${children[k + 1].join(',')}]}`);
     if (out.done.length) yield* out.take();
   }
   // Times are the sample spans laid end to end (µs): sample i lasts until sample i + 1, so the
@@ -297,7 +347,8 @@ function* cpuprofileChunks(p: Profile): Generator<string> {
   out.write(`],"startTime":0,"endTime":${fin(total * 1000)},"samples":[`);
   for (let i = 0; i < p.samples.length; i++) {
     const s = p.samples.stack[i];
-    out.write(i ? `,${s < 0 ? 1 : s + 2}` : String(s < 0 ? 1 : s + 2));
+    const id = s < 0 || s >= n ? 1 : nodeOf[s] + 2;
+    out.write(i ? `,${id}` : String(id));
     if (out.done.length) yield* out.take();
   }
   out.write('],"timeDeltas":[');

@@ -22,6 +22,12 @@ export interface CaptureExtras {
   gameFrames?: { index: number[]; start: number[]; duration: number[]; scriptsMs: number[]; gcMs: Array<number | null>; luaMemoryKb: Array<number | null> };
   callbacks?: { name: string[]; file: string[]; line: number[] };
   callbackTimings?: { gameFrame: number[]; callback: number[]; eye: number[]; start: number[]; duration: number[] };
+  /**
+   * Frames that stand for a function at a line (its current line): flat triples [frame, function
+   * frame, line]. The importer turns a sample's such frame back into the function frame with the line
+   * on its stack, so a round trip keeps per-line stacks; speedscope itself shows them as frames.
+   */
+  lineFrames?: number[];
 }
 
 const orNull = (v: number) => (Number.isFinite(v) ? v : null);
@@ -67,6 +73,25 @@ export function extrasFrameKinds(extras: unknown, frameCount: number): number[] 
   const k = numbers(own(extras, 'frameKinds'));
   if (k && k.length > frameCount) return undefined;
   return k?.map((x) => (x >= 0 && x <= 3 ? x | 0 : 3));
+}
+
+/**
+ * The extras' line frames (CaptureExtras.lineFrames) as frame → [function frame, line]; malformed
+ * triples (indices out of range, a function frame that is itself a line frame, a line that is not an
+ * integer in 1…2^31−1) are left out, so such a frame reads as the plain frame it also is.
+ */
+export function extrasLineFrames(extras: unknown, frameCount: number): Map<number, [number, number]> | undefined {
+  if (!isObject(extras)) return undefined;
+  const v = own(extras, 'lineFrames');
+  if (!Array.isArray(v) || v.length % 3 !== 0) return undefined;
+  const out = new Map<number, [number, number]>();
+  const ok = (x: unknown, lo: number, hi: number): x is number => typeof x === 'number' && Number.isInteger(x) && x >= lo && x <= hi;
+  for (let i = 0; i < v.length; i += 3) {
+    const [f, fn, line] = [v[i], v[i + 1], v[i + 2]];
+    if (ok(f, 0, frameCount - 1) && ok(fn, 0, frameCount - 1) && ok(line, 1, 2 ** 31 - 1) && f !== fn) out.set(f, [fn, line]);
+  }
+  for (const [f, [fn]] of out) if (out.has(fn)) out.delete(f);
+  return out.size ? out : undefined;
 }
 
 export function extrasSampleTimes(extras: unknown, sampleCount: number): number[] | undefined {

@@ -9,7 +9,7 @@ import { isObject, num, own, str } from './json';
 import type { LoadContext } from './loadContext';
 import { StackTimeline } from './timeline';
 import { unitScale, VALUE_UNITS } from './units';
-import { applyCaptureExtras, EXTRAS_KEY, extrasFrameKinds, extrasSampleTimes } from './speedscopeExtras';
+import { applyCaptureExtras, EXTRAS_KEY, extrasFrameKinds, extrasLineFrames, extrasSampleTimes } from './speedscopeExtras';
 
 export function looksLikeSpeedscope(v: unknown): boolean {
   if (!isObject(v)) return false;
@@ -90,6 +90,12 @@ export function importSpeedscope(file: unknown, ctx: LoadContext, raw?: RawSampl
     return id;
   };
   const nFrames = framesRaw.length;
+  // Our own exports: a frame per function+line maps back to the function with the line on the stack.
+  const lineFrames = extrasLineFrames(extras, nFrames);
+  const stackOn = (parent: number, fi: number): number => {
+    const lf = lineFrames?.get(fi);
+    return lf ? b.stack(parent, frameId(lf[0]), lf[1]) : b.stack(parent, frameId(fi));
+  };
   const startValue = num(own(p, 'startValue')) ?? 0;
   const endValue = num(own(p, 'endValue'));
 
@@ -98,7 +104,7 @@ export function importSpeedscope(file: unknown, ctx: LoadContext, raw?: RawSampl
       pick,
       (parent, fi) => {
         if (!(fi >= 0 && fi < nFrames)) fail(`a sample refers to frame ${fi}, but there are ${nFrames} frames`);
-        return b.stack(parent, frameId(fi));
+        return stackOn(parent, fi);
       },
       ctx,
     );
@@ -145,7 +151,7 @@ export function importSpeedscope(file: unknown, ctx: LoadContext, raw?: RawSampl
       for (let j = k; j < len; j++) {
         const fi = arr[j];
         if (typeof fi !== 'number' || !(fi >= 0 && fi < nFrames) || fi % 1 !== 0) fail(`sample ${i} refers to frame ${JSON.stringify(fi)}, but there are ${nFrames} frames`);
-        s = b.stack(s, frameId(fi));
+        s = stackOn(s, fi);
         prevStacks[j] = s;
       }
       prev = arr;

@@ -111,6 +111,11 @@ export class ProfileBuilder {
     return id;
   }
 
+  /** The frame of stack `s` (an id this builder returned). */
+  frameOfStack(s: number): number {
+    return this.stackFrame.get(s);
+  }
+
   private pushStack(parent: number, frame: number, line: number): number {
     this.stackParent.push(parent);
     this.stackFrame.push(frame);

@@ -1,13 +1,15 @@
 // Difference of two profiles (before → after), per function and per call-tree node, normalised so
 // profiles of different lengths compare: ms per game frame when both have game frames, else weight
 // per second of profile duration, else share of the total weight. Functions and nodes are matched
-// by (name, file) paths, so ids need not agree between the two profiles.
+// by (name, file) paths, so ids need not agree between the two profiles. diffLines does the same per
+// source line (file and line number).
 
 import { PairMap } from './pairMap';
 import { GrowableColumn } from './growable';
 import { buildCallTree } from './callTree';
-import { functionStats } from './functionStats';
-import type { CallTree, Profile } from './types';
+import { functionStats, functionTable, lineStats } from './functionStats';
+import { FrameKind, type CallTree, type Profile } from './types';
+import { formatMs } from '../budget';
 
 export type DiffNormalisation = 'perFrame' | 'perSecond' | 'share';
 
@@ -177,4 +179,129 @@ export function diffProfiles(a: Profile, b: Profile): ProfileDiff {
     functions: { length: m, name, file, selfA, selfB, totalA, totalB, deltaSelf, deltaTotal },
     tree,
   };
+}
+
+/**
+ * Per source line difference (before → after), in the same normalisation as diffProfiles: self and
+ * total at each file:line (lineStats: a frame's current line, or its own line when the profile has
+ * no current lines), matched between the two profiles by file and line number. Callback roots'
+ * registration lines are left out (as in the report's lines).
+ */
+export interface LineDiff {
+  normalisation: DiffNormalisation;
+  /** The unit of the values: 'ms/frame', 'ms/s' (per second of profile), or '%' of the total weight. */
+  unit: string;
+  length: number;
+  file: string[];
+  line: Int32Array;
+  /** The function the line is in (the heavier side's, 'after' on a tie); '' when unknown. */
+  function: string[];
+  selfA: Float64Array;
+  selfB: Float64Array;
+  totalA: Float64Array;
+  totalB: Float64Array;
+  /** B − A. */
+  deltaSelf: Float64Array;
+  deltaTotal: Float64Array;
+}
+
+export interface LineDiffOptions {
+  /** Only the lines of this function (matched by name and file, as diffProfiles matches functions). */
+  fn?: { name: string; file: string };
+}
+
+function unitOf(norm: DiffNormalisation, a: Profile, b: Profile): string {
+  if (norm === 'share') return '%';
+  const ms = a.weightUnit === 'milliseconds' && b.weightUnit === 'milliseconds';
+  const per = norm === 'perFrame' ? 'frame' : 's';
+  return ms ? `ms/${per}` : `${a.weightUnit === b.weightUnit ? a.weightUnit : 'weight'}/${per}`;
+}
+
+/** Rows ordered by file, then line. Lines with no weight on either side are left out. */
+export function diffLines(a: Profile, b: Profile, opts: LineDiffOptions = {}): LineDiff {
+  const [norm, scaleA0, scaleB0] = normalisation(a, b);
+  // 'share' is reported in percent.
+  const scaleA = norm === 'share' ? scaleA0 * 100 : scaleA0;
+  const scaleB = norm === 'share' ? scaleB0 * 100 : scaleB0;
+  const ids = new Map<string, number>();
+  const file: string[] = [];
+  const line: number[] = [];
+  const fnName: string[] = [];
+  const fnWeight: number[] = [];
+  const sA: number[] = [];
+  const sB: number[] = [];
+  const tA: number[] = [];
+  const tB: number[] = [];
+  const add = (p: Profile, scale: number, self: number[], total: number[], isB: boolean) => {
+    const ls = lineStats(p);
+    const fns = functionTable(p);
+    for (let i = 0; i < ls.length; i++) {
+      const fn = ls.fn[i];
+      const name = fn >= 0 ? fns.name[fn] : '';
+      // A callback root's line is its registration: its time is the callback's, not that line's.
+      if (fn >= 0 && fns.kind[fn] === FrameKind.Callback) continue;
+      if (opts.fn && (fn < 0 || name !== opts.fn.name || fns.file[fn] !== opts.fn.file)) continue;
+      if (ls.self[i] === 0 && ls.total[i] === 0) continue;
+      const key = `${ls.line[i]}\u0000${ls.file[i]}`;
+      let id = ids.get(key);
+      if (id === undefined) {
+        id = file.length;
+        ids.set(key, id);
+        file.push(ls.file[i]);
+        line.push(ls.line[i]);
+        fnName.push(name);
+        fnWeight.push(-1);
+        sA.push(0);
+        sB.push(0);
+        tA.push(0);
+        tB.push(0);
+      }
+      self[id] += ls.self[i] * scale;
+      total[id] += ls.total[i] * scale;
+      const w = ls.total[i] * scale;
+      if (w > fnWeight[id] || (isB && w === fnWeight[id])) {
+        fnWeight[id] = w;
+        fnName[id] = name;
+      }
+    }
+  };
+  add(a, scaleA, sA, tA, false);
+  add(b, scaleB, sB, tB, true);
+  const order = Array.from(file.keys()).sort((x, y) => (file[x] < file[y] ? -1 : file[x] > file[y] ? 1 : line[x] - line[y]));
+  const pick = (v: number[]) => Float64Array.from(order, (i) => v[i]);
+  const selfA = pick(sA);
+  const selfB = pick(sB);
+  const totalA = pick(tA);
+  const totalB = pick(tB);
+  return {
+    normalisation: norm,
+    unit: unitOf(norm, a, b),
+    length: order.length,
+    file: order.map((i) => file[i]),
+    line: Int32Array.from(order, (i) => line[i]),
+    function: order.map((i) => fnName[i]),
+    selfA,
+    selfB,
+    totalA,
+    totalB,
+    deltaSelf: selfB.map((v, i) => v - selfA[i]),
+    deltaTotal: totalB.map((v, i) => v - totalA[i]),
+  };
+}
+
+/**
+ * The rows whose self time changed, biggest change first (ties: file, then line), at most `max`: the
+ * diff view's "biggest changes per line". Only lines of source files (a known file and line).
+ */
+export function biggestLineChanges(d: LineDiff, max = Infinity): number[] {
+  const rows: number[] = [];
+  for (let i = 0; i < d.length; i++) if (d.line[i] > 0 && d.file[i] !== '' && d.deltaSelf[i] !== 0) rows.push(i);
+  // diffLines' rows are already in file, line order: a stable sort keeps it for equal changes.
+  rows.sort((x, y) => Math.abs(d.deltaSelf[y]) - Math.abs(d.deltaSelf[x]));
+  return rows.length > max ? rows.slice(0, max) : rows;
+}
+
+/** Row i of a line diff in words: "line 41: 1.20 → 0.050 ms/frame" (self time, before → after). */
+export function describeLineDiff(d: LineDiff, i: number): string {
+  return `line ${d.line[i]}: ${formatMs(d.selfA[i])} → ${formatMs(d.selfB[i])} ${d.unit}`;
 }

@@ -5,7 +5,7 @@ export { buildCallTree, buildInvertedTree, callTreePath, type CallTreeOptions } 
 export { functionTable, functionStats, functionLineStats, lineOfStack, lineStats, callersAndCallees } from './functionStats';
 export type { FunctionTable, FunctionStats, FunctionLineRows, LineStats, Sandwich, CallerCalleeRow } from './functionStats';
 export { gameFramesInRange, worstGameFrames, gameFrameAt, samplesOfGameFrame, type WorstBy } from './gameFrames';
-export { diffProfiles, type ProfileDiff, type DiffNormalisation } from './diff';
-export { lineDiff, type LineDiffRow } from './lineDiff';
+export { diffProfiles, diffLines, biggestLineChanges, describeLineDiff, type ProfileDiff, type DiffNormalisation, type LineDiff, type LineDiffOptions } from './diff';
+export { functionLevel, withLineFrames, hasLines, type LineFrames } from './lineLevel';
 export { stackWeights, sampleRanges, type SampleFilter, type StackWeights } from './sampleSelection';
 export { invalidateViews } from './viewCache';

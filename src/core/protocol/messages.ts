@@ -6,6 +6,7 @@ import type {
   FrameMetrics,
   LogLine,
   SampledFrameInfo,
+  StackDef,
   ScriptError,
   ScriptReset,
   SessionInfo,
@@ -142,7 +143,8 @@ export interface FramesEventBody {
 export interface SamplesEventBody {
   captureId: number;
   newFrames: SampledFrameInfo[];
-  newStacks: Array<[id: number, parent: number, frame: number]>;
+  /** [id, parent, frame, line]: line = the frame's current line, 0 (or absent) = unknown. */
+  newStacks: Array<StackDef>;
   samples: Array<[stack: number, time: number, weight: number, frame: number]>;
 }
 

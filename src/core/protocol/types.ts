@@ -75,14 +75,21 @@ export interface SampledFrameInfo {
   kind: 0 | 1 | 2 | 3;
 }
 
+/** One stack definition: [id, parent, frame, line]. line is optional on input (older senders): 0. */
+export type StackDef = [id: number, parent: number, frame: number, line?: number];
+
 /**
  * Samples since the previous batch. Frames and stacks are interned by the backend: a batch carries
  * only the definitions it introduces; ids stay valid for the whole session (across batches).
  */
 export interface SampleBatch {
   newFrames: SampledFrameInfo[];
-  /** New stacks: stack id, parent stack id (-1 for a root), frame id. */
-  newStacks: Array<[id: number, parent: number, frame: number]>;
+  /**
+   * New stacks: stack id, parent stack id (-1 for a root), frame id, and the line the frame was
+   * executing (its current line, 1-based; 0 or absent = unknown, as for callback roots and Native
+   * frames). Stacks are interned by (parent, frame, line): one function on two lines is two stacks.
+   */
+  newStacks: Array<StackDef>;
   /** Samples: stack id, time (ms, session clock), weight (ms this sample stands for), game frame. */
   samples: Array<[stack: number, time: number, weight: number, frame: number]>;
 }

@@ -2,7 +2,7 @@
 // frame and share of the VR frame budget. Shared by the CLI report, the extension (history, compare,
 // Markdown/HTML report) and the language server's measured costs.
 import { budgetMs, resolveFrameBudget } from '../budget';
-import { functionStats } from '../profile/functionStats';
+import { functionStats, functionTable, lineStats } from '../profile/functionStats';
 import { FrameKind, type Profile } from '../profile/types';
 
 export interface CallbackSummary {
@@ -24,6 +24,19 @@ export interface FunctionSummary {
   line: number;
   native: boolean;
   selfMsPerFrame: number;
+  totalMsPerFrame: number;
+  samples: number;
+}
+
+/** One source line: where samples' frames were executing (their current line; docs/capture-format.md). */
+export interface LineSummary {
+  file: string;
+  line: number;
+  /** The function the line is in (the heaviest there when several frames share the line). */
+  function: string;
+  /** Samples whose innermost frame was on this line. */
+  selfMsPerFrame: number;
+  /** Samples with this line anywhere on the stack, each sample counted once. */
   totalMsPerFrame: number;
   samples: number;
 }
@@ -53,6 +66,14 @@ export interface ProfileSummary {
   functions: FunctionSummary[];
   /** Functions with weight that `top` left out. */
   functionsOmitted: number;
+  /**
+   * Heaviest self time first. From the stacks' current lines (capture format 3); profiles without
+   * them (older captures, most imports) give each function's time on its definition line and a
+   * native call's on its calling line. Callback roots are left out, as in `functions`.
+   */
+  lines: LineSummary[];
+  /** Lines with weight that `top` left out. */
+  linesOmitted: number;
   /** Caveats a reader must know: no game frames, weights that are not time, a truncated capture. */
   notes: string[];
 }
@@ -62,7 +83,7 @@ export interface SummaryOptions {
   refreshRateHz?: number;
   /** Default: 1000 / refreshRateHz. */
   budgetMs?: number;
-  /** How many functions to list (default 50). */
+  /** How many functions, and how many lines, to list (default 50). */
   top?: number;
 }
 
@@ -160,8 +181,28 @@ export function summarizeProfile(profile: Profile, opts: SummaryOptions = {}): P
     }
     functions.sort((a, b) => b.selfMsPerFrame - a.selfMsPerFrame || b.totalMsPerFrame - a.totalMsPerFrame);
   }
+  const lines: LineSummary[] = [];
+  if (profile.samples.length > 0) {
+    const ls = lineStats(profile);
+    const fns = functionTable(profile);
+    for (let i = 0; i < ls.length; i++) {
+      const fn = ls.fn[i];
+      if (fn >= 0 && fns.kind[fn] === FrameKind.Callback) continue;
+      if (ls.self[i] === 0 && ls.total[i] === 0) continue;
+      lines.push({
+        file: ls.file[i],
+        line: ls.line[i],
+        function: fn >= 0 ? fns.name[fn] : '',
+        selfMsPerFrame: perFrame(ls.self[i]),
+        totalMsPerFrame: perFrame(ls.total[i]),
+        samples: ls.selfSamples[i],
+      });
+    }
+    lines.sort((a, b) => b.selfMsPerFrame - a.selfMsPerFrame || b.totalMsPerFrame - a.totalMsPerFrame || a.file.localeCompare(b.file) || a.line - b.line);
+  }
   const top = opts.top ?? 50;
   const functionsOmitted = Math.max(0, functions.length - top);
+  const linesOmitted = Math.max(0, lines.length - top);
 
   let scriptsMsPerFrame: number;
   if (callbacks.length > 0) scriptsMsPerFrame = callbacks.reduce((s, c) => s + c.msPerFrame, 0);
@@ -191,6 +232,8 @@ export function summarizeProfile(profile: Profile, opts: SummaryOptions = {}): P
     callbacks,
     functions: functions.slice(0, top),
     functionsOmitted,
+    lines: lines.slice(0, top),
+    linesOmitted,
     notes,
   };
 }

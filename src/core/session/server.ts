@@ -8,6 +8,7 @@ import type {
   FrameMetrics,
   SampleBatch,
   SampledFrameInfo,
+  StackDef,
   SessionBackend,
   SessionClock,
 } from '../protocol/types';
@@ -289,7 +290,7 @@ export class SessionServer {
   private readonly flushTimer: NodeJS.Timeout;
   /** Every sampled frame/stack definition seen, so each capture can be sent self-contained. */
   private readonly frameDefs = new Map<number, SampledFrameInfo>();
-  private readonly stackDefs = new Map<number, [number, number, number]>();
+  private readonly stackDefs = new Map<number, StackDef>();
   /**
    * What the scripts said while they loaded (errors and log lines before the generation's first frame,
    * bounded): a capture started later gets them, so a mod that failed to load is never silent.
@@ -600,7 +601,7 @@ export class SessionServer {
   /** Adds the definitions a stack needs (parents first) to a capture's pending batch, once. */
   private defineStack(cap: CaptureState, stackId: number): void {
     if (cap.sentStacks.has(stackId)) return;
-    const chain: Array<[number, number, number]> = [];
+    const chain: StackDef[] = [];
     let id = stackId;
     while (id >= 0 && !cap.sentStacks.has(id)) {
       const def = this.stackDefs.get(id);

@@ -612,10 +612,15 @@ export class Simulator implements SimulatedSession {
       this.sampler.lastFire = t;
       if (this.sampler.apiDepth === 0) {
         const w = this.sampler.pointsUpTo(this.sampler.scriptNow(t));
-        if (w > 0) this.sampler.recordSample(L, w, -1, t);
+        if (w > 0) {
+          const t0 = performance.now();
+          this.sampler.recordSample(L, w, -1, t);
+          // Re-armed with a random count once per sample (not per hook call: that saves a lua_sethook
+          // per call), so where in a loop the next sample lands is random (Sampler.sampleCount).
+          if (this.sampler.lines) this.watch.arm(L, this.sampler.sampleCount());
+          this.sampler.noteCost(performance.now() - t0);
+        }
       }
-      // No re-arm: the count stays armed (sample points are jittered in time, not in instructions),
-      // which saves a lua_sethook per hook call.
       const spent = performance.now() - t;
       this.profilerMs += spent;
       this.overheadMs += spent;

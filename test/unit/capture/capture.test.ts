@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CaptureWriter, MemorySink } from '../../../src/core/capture/writer';
+import { CaptureWriter, encodeChunk, encodeSamples, MemorySink } from '../../../src/core/capture/writer';
 import { CaptureFormatError, readCapture, readCaptureEvents } from '../../../src/core/capture/reader';
-import { isCapture } from '../../../src/core/capture/format';
+import { ChunkType, isCapture, MAGIC } from '../../../src/core/capture/format';
 import { recordCapture } from '../../../src/core/session/recorder';
 import { describeSamplingClamp } from '../../../src/core/settings';
 import { SessionServer } from '../../../src/core/session/server';
@@ -47,8 +47,8 @@ function sampleCapture(close = true): Uint8Array {
       { id: 11, name: 'update', file: 'a.lua', line: 20, kind: 0 },
     ],
     newStacks: [
-      [5, -1, 10],
-      [6, 5, 11],
+      [5, -1, 10, 0],
+      [6, 5, 11, 22],
     ],
     samples: [
       [5, 101, 1, 1000],
@@ -229,7 +229,7 @@ describe('capture file', () => {
   });
 
   test('a magic line followed by zeros fails at once with one line, whatever its size', () => {
-    for (const magic of ['UEVRCAP v1     \n', 'UEVRCAP v2     \n']) {
+    for (const magic of ['UEVRCAP v1     \n', 'UEVRCAP v2     \n', 'UEVRCAP v3     \n']) {
       const b = Buffer.alloc(50 * 1024 * 1024);
       b.write(magic, 'latin1');
       assert.throws(() => readCapture(b, 'z.uevrcap'), (e: Error) => e instanceof CaptureFormatError && /z\.uevrcap has no readable header chunk/.test(e.message) && !e.message.includes('\n'));
@@ -254,12 +254,86 @@ describe('capture file', () => {
     const p = readCapture(v1, 'old.uevrcap');
     const q = readCapture(sampleCapture(), 'new.uevrcap');
     assert.equal(p.meta.formatVersion, 1);
-    assert.equal(q.meta.formatVersion, 2);
+    assert.equal(q.meta.formatVersion, 3);
     assert.deepEqual([...p.samples.time], [...q.samples.time]);
     assert.deepEqual([...p.gameFrames!.duration], [...q.gameFrames!.duration]);
     assert.deepEqual(p.callbacks!.name, q.callbacks!.name);
     assert.equal(p.meta.truncated, false);
     assert.equal(readCaptureEvents(v1).length, 1);
+    // Version 1 has no stack lines: every line is unknown (0), and the stacks are the same.
+    assert.deepEqual([...p.stacks.line], [0, 0]);
+    assert.deepEqual([...p.stacks.frame], [...q.stacks.frame]);
+  });
+
+  test('a version 2 capture (written by the version 2 writer) opens with its lines unknown', () => {
+    const v2 = readFileSync(join(__dirname, 'fixtures', 'format-v2.uevrcap'));
+    assert.equal(v2.subarray(0, 16).toString('latin1'), 'UEVRCAP v2     \n');
+    const p = readCapture(v2, 'v2.uevrcap');
+    const q = readCapture(sampleCapture(), 'v3.uevrcap');
+    assert.equal(p.meta.formatVersion, 2);
+    assert.equal(p.meta.truncated, false);
+    assert.deepEqual([...p.samples.time], [...q.samples.time]);
+    assert.deepEqual([...p.samples.weight], [...q.samples.weight]);
+    assert.deepEqual([...p.stacks.parent], [...q.stacks.parent]);
+    assert.deepEqual([...p.stacks.line], [0, 0]);
+    assert.deepEqual([...q.stacks.line], [0, 22]);
+  });
+
+  test('version 3 stack lines round-trip; a stack without a line (an older session) is written with 0', () => {
+    const sink = new MemorySink();
+    const w = new CaptureWriter(sink, header);
+    w.writeSamples({
+      newFrames: [
+        { id: 1, name: 'cb', file: 'a.lua', line: 3, kind: 2 },
+        { id: 2, name: 'f', file: 'a.lua', line: 10, kind: 0 },
+      ],
+      newStacks: [[1, -1, 1], [2, 1, 2, 12], [3, 1, 2, 14]],
+      samples: [[2, 101, 3, 1], [3, 102, 1, 1], [1, 103, 1, 1]],
+    });
+    w.close({ stopTime: 110, reason: 'stopped', frames: 0, samples: 3, droppedFrames: 0 });
+    const bytes = sink.bytes();
+    assert.match(Buffer.from(bytes).toString('utf8'), /"stacks":\[\[1,-1,1,0\],\[2,1,2,12\],\[3,1,2,14\]\]/);
+    const p = readCapture(bytes, 'l.uevrcap');
+    assert.deepEqual([...p.stacks.line], [0, 12, 14]);
+    // One function on two lines: two stacks sharing the function's frame row.
+    assert.equal(p.stacks.frame[1], p.stacks.frame[2]);
+    assert.deepEqual([...p.samples.stack].map((s) => p.stacks.line[s]), [12, 14, 0]);
+  });
+
+  test('hostile stack lines (negative, huge, fractional, not numbers, missing) read as unknown, keeping the stack and its time', () => {
+    const sink = new MemorySink();
+    const w = new CaptureWriter(sink, header);
+    const bad: unknown[] = [-5, 2 ** 31, 2 ** 53 + 2, 1e308, 3.5, '7', null, { x: 1 }, [4], true, Number.NaN];
+    const frames = [{ id: 1, name: 'cb', file: 'a.lua', line: 3, kind: 2 as const }, { id: 2, name: 'f', file: 'a.lua', line: 10, kind: 0 as const }];
+    // Written as a hostile session would send them (the writer passes definitions through as JSON).
+    const stacks = [[1, -1, 1], ...bad.map((l, i) => [10 + i, 1, 2, l]), [30, 1, 2, 9, 'extra']] as unknown as Array<[number, number, number, number]>;
+    const samples = [...bad.keys()].map((i) => [10 + i, 101 + i, 1, 1] as [number, number, number, number]);
+    samples.push([30, 120, 1, 1]);
+    w.writeSamples({ newFrames: frames, newStacks: stacks, samples });
+    w.close({ stopTime: 130, reason: 'stopped', frames: 0, samples: samples.length, droppedFrames: 0 });
+    const p = readCapture(sink.bytes(), 'h.uevrcap');
+    assert.equal(p.samples.length, bad.length + 1);
+    assert.equal(p.meta.unknownReferences, undefined, 'a bad line is not a bad stack');
+    const lines = [...p.samples.stack].map((s) => p.stacks.line[s]);
+    assert.deepEqual(lines, [...bad.map(() => 0), 9]);
+    // Every sample is still on function f under the callback: no time goes missing.
+    for (let i = 0; i < p.samples.length; i++) assert.equal(p.frames.name[p.stacks.frame[p.samples.stack[i]!]!], 'f');
+  });
+
+  test('a version 3 file whose stacks lack the 4th element (written by hand, not by our writer) reads them as line 0', () => {
+    const json = (v: unknown) => Buffer.from(JSON.stringify(v), 'utf8');
+    const defs = { frames: [{ id: 1, name: 'cb', file: 'a.lua', line: 3, kind: 2 }, { id: 2, name: 'f', file: 'a.lua', line: 10, kind: 0 }], stacks: [[1, -1, 1], [2, 1, 2], [3, 1, 2, 11]] };
+    const bytes = Buffer.concat([
+      Buffer.from(MAGIC, 'latin1'),
+      encodeChunk(ChunkType.Header, json({ formatVersion: 3, ...header })),
+      encodeChunk(ChunkType.Definitions, json(defs)),
+      encodeChunk(ChunkType.Samples, encodeSamples([[2, 101, 1, 1], [3, 102, 1, 1]])),
+      encodeChunk(ChunkType.End, json({ stopTime: 110, reason: 'stopped', frames: 0, samples: 2, droppedFrames: 0 })),
+    ]);
+    const p = readCapture(bytes, 'hand.uevrcap');
+    assert.equal(p.meta.formatVersion, 3);
+    assert.deepEqual([...p.samples.stack].map((s) => p.stacks.line[s]), [0, 11]);
+    assert.equal(p.meta.unknownReferences, undefined);
   });
 
   test('unaligned input (Buffer from a pool) reads the same', () => {

@@ -67,6 +67,50 @@ function knownCapture(path: string): void {
 const known = join(dir, 'known.uevrcap');
 knownCapture(known);
 
+/**
+ * Known per-line truth (capture format 3), 100 frames: heavy() 1.2 ms on line 2 and 0.3 ms on line 3,
+ * where it calls light() (0.4 ms self on line 6), and once recursively through line 3 again (0.1 ms
+ * in light): line 3's total counts that sample once, 0.8 ms.
+ */
+function linesCapture(path: string): void {
+  const w = new CaptureWriter(new FileSink(path), {
+    protocol: 1,
+    session: { game: 'Lines', pid: 1, kind: 'simulator', refreshRateHz: 90, hostVersion: 't' },
+    samplingHz: 1000,
+    startTime: 0,
+    startedAt: '2026-01-01T00:00:00Z',
+    tool: 'test',
+  });
+  w.writeCallbacks([{ id: 1, name: 'on_pre_engine_tick', file: 'mod.lua', line: 10, generation: 0 }]);
+  const frames: FrameMetrics[] = [];
+  const samples: Array<[number, number, number, number]> = [];
+  for (let i = 0; i < 100; i++) {
+    frames.push({ frame: i, start: i * 11.1, frameMs: 11.1, scriptsMs: 2, gcMs: 0.1, luaMemoryKb: 100, overheadMs: 0.02, callbacks: [{ id: 1, eye: -1, ms: 2, calls: 1 }] });
+    const t = i * 11.1;
+    samples.push([1, t, 1.2, i], [2, t + 1.2, 0.3, i], [3, t + 1.5, 0.4, i], [5, t + 1.9, 0.1, i]);
+  }
+  w.writeFrames(frames);
+  w.writeSamples({
+    newFrames: [
+      { id: 0, name: 'on_pre_engine_tick', file: 'mod.lua', line: 10, kind: 2 },
+      { id: 1, name: 'heavy', file: 'mod.lua', line: 1, kind: 0 },
+      { id: 2, name: 'light', file: 'mod.lua', line: 5, kind: 0 },
+    ],
+    newStacks: [
+      [0, -1, 0, 0],
+      [1, 0, 1, 2],
+      [2, 0, 1, 3],
+      [3, 2, 2, 6],
+      [4, 2, 1, 3],
+      [5, 4, 2, 6],
+    ],
+    samples,
+  });
+  w.close({ stopTime: 1110, reason: 'stopped', frames: 100, samples: 400, droppedFrames: 0 });
+}
+const linesCap = join(dir, 'lines.uevrcap');
+linesCapture(linesCap);
+
 describe('uevr-prof', () => {
   test('usage and unknown commands exit 2 with one line', async () => {
     let r = await run();
@@ -121,6 +165,53 @@ describe('uevr-prof', () => {
     assert.equal(j.functions[0].file, 'mod.lua');
     assert.equal(j.functions[0].line, 1);
     assert.ok(Math.abs(j.overheadMsPerFrame - 0.02) < 1e-9);
+  });
+
+  test('report --json lines: per-line self and total ms per frame (each line once per sample), heaviest self first; --top applies', async () => {
+    let r = await run('report', linesCap, '--json');
+    assert.equal(r.code, 0, r.err);
+    let j = JSON.parse(r.out);
+    const rows = (x: { lines: Array<{ file: string; line: number; function: string; selfMsPerFrame: number; totalMsPerFrame: number }> }) =>
+      x.lines.map((l) => [l.file, l.line, l.function, Number(l.selfMsPerFrame.toFixed(9)), Number(l.totalMsPerFrame.toFixed(9))]);
+    assert.deepEqual(rows(j), [
+      ['mod.lua', 2, 'heavy', 1.2, 1.2],
+      ['mod.lua', 6, 'light', 0.5, 0.5],
+      ['mod.lua', 3, 'heavy', 0.3, 0.8],
+    ]);
+    // The callback root (registration line 10) is in callbacks, exact; not a line row.
+    assert.ok(!j.lines.some((l: { line: number }) => l.line === 10));
+    r = await run('report', linesCap, '--json', '--top', '2');
+    j = JSON.parse(r.out);
+    assert.deepEqual(rows(j).map((x) => x[1]), [2, 6]);
+    assert.ok(j.notes.includes('1 lighter lines not listed (--top)'), j.notes.join('; '));
+    // A capture without lines (the known capture above, format 3 with line 0): functions on their definition lines.
+    j = JSON.parse((await run('report', known, '--json')).out);
+    assert.deepEqual(rows(j), [
+      ['mod.lua', 1, 'heavy', 1.5, 2],
+      ['mod.lua', 5, 'light', 0.5, 0.5],
+    ]);
+  });
+
+  test('convert: folded keeps function granularity unless --lines', async () => {
+    const rounded = (out: string) => out.trim().split('\n').map((l) => l.replace(/ ([\d.]+)$/, (_, w: string) => ` ${Number(Number(w).toFixed(6))}`));
+    let r = await run('convert', linesCap, '--to', 'folded', '--out', '-');
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(rounded(r.out).sort(), ['on_pre_engine_tick (mod.lua:10);heavy (mod.lua:1) 150', 'on_pre_engine_tick (mod.lua:10);heavy (mod.lua:1);heavy (mod.lua:1);light (mod.lua:5) 10', 'on_pre_engine_tick (mod.lua:10);heavy (mod.lua:1);light (mod.lua:5) 40'].sort());
+    r = await run('convert', linesCap, '--to', 'folded', '--out', '-', '--lines');
+    assert.equal(r.code, 0, r.err);
+    assert.ok(rounded(r.out).includes('on_pre_engine_tick (mod.lua:10);heavy (mod.lua:2) 120'), r.out);
+    assert.ok(rounded(r.out).includes('on_pre_engine_tick (mod.lua:10);heavy (mod.lua:3);heavy (mod.lua:3);light (mod.lua:6) 10'), r.out);
+  });
+
+  test('report text has a Lines section with the hot line first', async () => {
+    const r = await run('report', linesCap);
+    assert.equal(r.code, 0, r.err);
+    const section = r.out.slice(r.out.indexOf('Lines (sampled, per frame):'));
+    assert.ok(r.out.includes('Lines (sampled, per frame):'), r.out);
+    const rowsText = section.split('\n').slice(2, 5);
+    assert.match(rowsText[0]!, /^mod\.lua:2\s+1\.20\s+11%\s+1\.20\s+11%\s+heavy$/);
+    assert.match(rowsText[1]!, /^mod\.lua:6\s+0\.50\s+4\.5%\s+0\.50\s+4\.5%\s+light$/);
+    assert.match(rowsText[2]!, /^mod\.lua:3\s+0\.30\s+2\.7%\s+0\.80\s+7\.2%\s+heavy$/);
   });
 
   test('report text names the budget share; --hz changes the budget', async () => {

@@ -9,6 +9,8 @@ const summary: ProfileSummary = {
   source: 'uevrcap',
   truncated: false,
   functionsOmitted: 0,
+  lines: [],
+  linesOmitted: 0,
   notes: [],
   frames: 900,
   seconds: 10,

@@ -99,7 +99,8 @@ export class TimerBackend implements SessionBackend, SessionClock {
           { id: 1, name: 'update', file: 'mod.lua', line: 20, kind: 0 },
           { id: 2, name: 'find_uobject', file: '', line: 0, kind: 1 },
         );
-        b.newStacks.push([0, -1, 0], [1, 0, 1], [2, 1, 2]);
+        // As a session sends them: the root and the Native frame without a current line, update() on line 21.
+        b.newStacks.push([0, -1, 0, 0], [1, 0, 1, 21], [2, 1, 2, 0]);
       }
       for (let i = 0; i < this.samplesPerFrame; i++) b.samples.push([i % 3, start + i * 0.2, 0.2, this.frame]);
       this.emit((l) => l.samples?.(b));

@@ -3,7 +3,7 @@
 // crossing to the webview with their stacks' lines.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { diffProfiles, lineDiff } from '../../../src/core/profile';
+import { biggestLineChanges, diffLines } from '../../../src/core/profile';
 import { parseViewState, DEFAULT_VIEW_STATE } from '../../../src/core/view/messages';
 import { packProfile, unpackProfile } from '../../../src/core/view/packProfile';
 import { buildTimeOrder } from '../../../src/core/view/timeOrder';
@@ -41,34 +41,38 @@ describe('flame chart runs and current lines', () => {
   });
 });
 
-describe('per-line diff', () => {
-  test('lines match by file and line, scaled per frame; the biggest change of self time first', () => {
+describe('per-line diff (the diff view\'s model: diffLines, biggestLineChanges)', () => {
+  test('lines match by file and line, scaled per frame; the changed lines, biggest change of self time first', () => {
     const before = lineProfile('before', 6);
     const after = lineProfile('after', 1);
-    const d = diffProfiles(before, after);
-    const rows = lineDiff(before, after, d.scaleA, d.scaleB);
+    const d = diffLines(before, after);
+    assert.equal(d.unit, 'ms/frame');
+    // The callback's own line (its registration, line 5) is left out: its time is the callback's.
     assert.deepEqual(
-      rows.map((r) => [r.line, r.fn, r.selfA, r.selfB, r.totalA, r.totalB]),
+      Array.from({ length: d.length }, (_, i) => [d.line[i], d.function[i], d.selfA[i], d.selfB[i], d.totalA[i], d.totalB[i]]),
       [
         [12, 'tick', 6, 1, 6, 1],
-        // The callback's own line: its total follows the whole tick (10 → 5 ms a frame).
-        [5, 'on_pre_engine_tick', 0, 0, 10, 5],
         [13, 'tick', 0, 0, 2, 2],
         [14, 'tick', 2, 2, 2, 2],
         [31, 'helper', 2, 2, 2, 2],
       ],
     );
+    assert.deepEqual(biggestLineChanges(d).map((i) => d.line[i]), [12]);
   });
 
-  test('a line only one side has is compared with zero', () => {
+  test('a line only one side has is compared with zero; biggest changes first, ties by file and line, at most max', () => {
     const before = smallProfile('before');
     const after = lineProfile('after');
-    const d = diffProfiles(before, after);
-    const rows = lineDiff(before, after, d.scaleA, d.scaleB);
-    const l12 = rows.find((r) => r.file === 'mod.lua' && r.line === 12);
-    assert.deepEqual(l12 && [l12.selfA, l12.selfB], [0, 6]);
-    const find = rows.find((r) => r.file === 'hands.lua' && r.line === 55);
-    assert.deepEqual(find && [find.fn, find.selfA, find.selfB], ['find_component', 4, 0]);
+    const d = diffLines(before, after);
+    const at = (file: string, line: number): number => Array.from({ length: d.length }, (_, i) => i).find((i) => d.file[i] === file && d.line[i] === line) ?? -1;
+    const l12 = at('mod.lua', 12);
+    assert.deepEqual([d.selfA[l12], d.selfB[l12]], [0, 6]);
+    const find = at('hands.lua', 55);
+    assert.deepEqual([d.function[find], d.selfA[find], d.selfB[find]], ['find_component', 4, 0]);
+    const key = (i: number): string => `${d.file[i]}:${d.line[i]}`;
+    // Lines whose self time did not change (mod.lua:13, its self is 0 on both sides) are not listed.
+    assert.deepEqual(biggestLineChanges(d).map(key), ['mod.lua:12', 'hands.lua:55', 'hands.lua:20', 'mod.lua:14', 'mod.lua:31', '<img src=x onerror=alert(2)>.lua:1', 'ui.lua:5']);
+    assert.deepEqual(biggestLineChanges(d, 2).map(key), ['mod.lua:12', 'hands.lua:55']);
   });
 });
 

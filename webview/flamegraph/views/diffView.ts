@@ -1,8 +1,8 @@
 // The differential flame graph of two profiles (model: diffProfiles). Node widths are before + after
 // (so removed and added code both show, and children always fit inside their parent); colour is the
 // change of self time: red got slower, blue got faster. Above it, a verdict and the biggest changes,
-// per function and per line ("line 41: 1.20 → 0.05 ms/frame", model: lineDiff).
-import { diffProfiles, lineDiff, type LineDiffRow, type Profile, type ProfileDiff } from '../../../src/core/profile';
+// per function and per line ("line 41: 1.20 → 0.050 ms/frame", model: diffLines).
+import { biggestLineChanges, diffLines, diffProfiles, type LineDiff, type Profile, type ProfileDiff } from '../../../src/core/profile';
 import { deltaHsl } from '../../../src/core/view/colors';
 import { flameGraphSpans } from '../../../src/core/view/flameLayout';
 import { formatMs, formatPercent } from '../../../src/core/view/format';
@@ -26,7 +26,7 @@ export class DiffView {
   private readonly changes: HTMLElement;
   readonly canvas: FlameCanvas;
   private diff: ProfileDiff | null = null;
-  private lines: LineDiffRow[] = [];
+  private lines: LineDiff | null = null;
   private input: DiffInput | null = null;
   private maxAbs = 0;
   private fills: string[] = [];
@@ -64,7 +64,7 @@ export class DiffView {
   setInput(input: DiffInput | null): void {
     this.input = input;
     this.diff = input ? diffProfiles(input.before, input.after) : null;
-    this.lines = input && this.diff ? lineDiff(input.before, input.after, this.diff.scaleA, this.diff.scaleB) : [];
+    this.lines = input ? diffLines(input.before, input.after) : null;
     this.update();
   }
 
@@ -132,22 +132,29 @@ export class DiffView {
    */
   private renderLineChanges(): void {
     const c = this.ctx();
-    const rows = this.lines.filter((r) => r.line > 0 && r.file !== '' && r.selfB !== r.selfA).slice(0, 10);
+    const d = this.lines;
+    if (!d) return;
+    const rows = biggestLineChanges(d, 10);
     if (rows.length === 0) return;
+    // diffLines gives shares in percent; this.unit formats them from fractions, like the function diff.
+    const unit = (v: number): string => this.unit(d.normalisation === 'share' ? v / 100 : v);
     el('div', 'fg-detail-title', 'Biggest changes per line (self)', this.changes);
     const table = el('table', 'fg-table fg-small fg-line-changes', undefined, this.changes);
     const hr = el('tr', undefined, undefined, el('thead', undefined, undefined, table));
     for (const h of ['Line', 'Function', 'Before → after', 'Δ self']) el('th', h === 'Line' || h === 'Function' ? undefined : 'fg-num', h, hr);
     const body = el('tbody', undefined, undefined, table);
-    for (const r of rows) {
-      const tr = el('tr', r.selfB > r.selfA ? 'fg-worse' : 'fg-better', undefined, body);
+    for (const i of rows) {
+      const file = d.file[i];
+      const line = d.line[i];
+      const delta = d.deltaSelf[i];
+      const tr = el('tr', delta > 0 ? 'fg-worse' : 'fg-better', undefined, body);
       tr.tabIndex = 0;
-      tr.title = `${r.file}:${r.line} — Ctrl/Cmd-click: open this line`;
-      el('td', 'fg-fn', `line ${r.line}: ${this.unit(r.selfA)} → ${this.unit(r.selfB)}`, tr);
-      el('td', 'fg-fn', `${r.fn} ${baseName(r.file)}`, tr);
-      el('td', 'fg-num', `total ${this.unit(r.totalA)} → ${this.unit(r.totalB)}`, tr);
-      el('td', 'fg-num', `${r.selfB > r.selfA ? '+' : '−'}${this.unit(Math.abs(r.selfB - r.selfA))}`, tr);
-      const open = (): void => c.openSource(r.file, r.line);
+      tr.title = `${file}:${line} — Ctrl/Cmd-click: open this line`;
+      el('td', 'fg-fn', `line ${line}: ${unit(d.selfA[i])} → ${unit(d.selfB[i])}`, tr);
+      el('td', 'fg-fn', `${d.function[i]} ${baseName(file)}`, tr);
+      el('td', 'fg-num', `total ${unit(d.totalA[i])} → ${unit(d.totalB[i])}`, tr);
+      el('td', 'fg-num', `${delta > 0 ? '+' : '−'}${unit(Math.abs(delta))}`, tr);
+      const open = (): void => c.openSource(file, line);
       tr.addEventListener('click', (ev) => {
         if (ev.ctrlKey || ev.metaKey) open();
       });

@@ -166,6 +166,8 @@ void Profiler::scriptReset(bool stateAlive) {
   inCallback_ = false;
   lua_State* armed = armL_.exchange(nullptr);
   if (armed_.exchange(false) && stateAlive && armed) lua_sethook(armed, nullptr, 0, 0);
+  spreading_ = false;
+  pendingUs_ = 0;
   L_ = nullptr;
   std::lock_guard<std::mutex> g(stateMu_);
   open_.clear();
@@ -285,7 +287,17 @@ int Profiler::luaLeave(lua_State* L) {
     scripts_ += ms;
     inCallback_ = false;  // first: from now on the sampler does not arm
     // leave cancels a pending arm (on this thread: the Lua thread itself).
-    if (armed_.exchange(false)) lua_sethook(armL_.load() ? armL_.load() : L, nullptr, 0, 0);
+    if (armed_.exchange(false)) {
+      lua_sethook(armL_.load() ? armL_.load() : L, nullptr, 0, 0);
+      // A sample being spread (hook above) whose callback ended first: its time was in this callback, at
+      // a line no longer on the stack, so it is kept on the callback root (line unknown), never dropped.
+      if (spreading_ && pendingUs_ > 0 && batch_.samples.size() < 100000) {
+        int stack = rootStack(o.id);
+        if (stack >= 0) batch_.samples.push_back({stack, t, double(pendingUs_.load() + armWeightUs_.load()) / 1000.0, frameIndex_});
+      }
+    }
+    spreading_ = false;
+    pendingUs_ = 0;
     armWeightUs_ = 0;
   }
   overhead_ += now() - t;
@@ -447,13 +459,38 @@ int Profiler::internFrame(const SampledFrame& f) {
   return id;
 }
 
-int Profiler::internStack(int parent, int frame) {
-  auto it = stackIds_.find({parent, frame});
+int Profiler::internStack(int parent, int frame, int line) {
+  // Lines multiply the stacks (one per line a function was seen on): past a million, new stacks are
+  // kept at function granularity (line 0) so a mod with endless distinct paths stays bounded.
+  if (line != 0 && stackIds_.size() >= 1000000) line = 0;
+  auto key = std::make_tuple(parent, frame, line);
+  auto it = stackIds_.find(key);
   if (it != stackIds_.end()) return it->second;
   int id = int(stackIds_.size());
-  stackIds_.emplace(std::make_pair(parent, frame), id);
-  batch_.newStacks.push_back({id, {parent, frame}});
+  stackIds_.emplace(key, id);
+  batch_.newStacks.push_back({id, parent, frame, line});
   return id;
+}
+
+double Profiler::medianSampleCostMs() const {
+  if (sampleCosts_.empty()) return 0;
+  std::vector<float> v(sampleCosts_);
+  std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(v.size() / 2), v.end());
+  return double(v[v.size() / 2]);
+}
+
+int Profiler::rootStack(int callbackId) {
+  SampledFrame root;
+  root.kind = 2;
+  auto cbi = callbacks_.find(callbackId);
+  if (cbi != callbacks_.end()) {
+    root.name = cbi->second.name;
+    root.file = cbi->second.file;
+    root.line = cbi->second.line;
+  } else {
+    root.name = "callback#" + std::to_string(callbackId);
+  }
+  return internStack(-1, internFrame(root), 0);
 }
 
 void Profiler::hook(lua_State* L, lua_Debug* /*ar*/) {
@@ -461,20 +498,52 @@ void Profiler::hook(lua_State* L, lua_Debug* /*ar*/) {
   // Remove the hook before clearing armed_: a stop that lands in between sees armed_ still set and
   // does nothing, so an arm is never lost while armed_ says false.
   lua_sethook(L, nullptr, 0, 0);
-  if (!armed_.exchange(false)) return;
-  double weight = double(armWeightUs_.exchange(0)) / 1000.0;
-  if (L != armL_.load()) return;
+  if (!armed_.load()) return;
+  if (L != armL_.load()) {
+    armed_ = false;
+    spreading_ = false;
+    armWeightUs_ = 0;
+    return;
+  }
+  if (lines_.load() && !spreading_ && armWeightUs_.load() <= periodUs_.load()) {
+    // First call: an arm made from another thread is noticed by the VM only where it reloads its hook
+    // flag (jumps, loop ends, calls, returns), so this is always the instruction after one of those: in
+    // a loop of straight-line code, always the first line of the body (a two-line loop put 99.5 % of its
+    // samples on one line). The sample is taken 1..kSpread instructions later instead, at random; armed_
+    // stays set so the sampler does not arm over it. (A hook that waited a whole period or more came back
+    // from a long C call, a UEVR API call: that sample is taken at once, on the instruction after it.)
+    spreadState_ ^= spreadState_ << 13;
+    spreadState_ ^= spreadState_ >> 7;
+    spreadState_ ^= spreadState_ << 17;
+    pendingUs_ = armWeightUs_.exchange(0);
+    spreading_ = true;
+    lua_sethook(L, hookStub_, LUA_MASKCOUNT, 1 + int(spreadState_ % kSpread));
+    double cost = now() - t0;
+    std::lock_guard<std::mutex> sg(stateMu_);
+    overhead_ += cost;
+    sampleCostMs_ += cost;
+    spreadCostMs_ = cost;
+    if (!open_.empty()) open_.back().own += cost;
+    return;
+  }
+  armed_ = false;
+  spreading_ = false;
+  double weight = double(pendingUs_.exchange(0) + armWeightUs_.exchange(0)) / 1000.0;
   std::lock_guard<std::mutex> sg(stateMu_);
   if (open_.empty()) return;
   // Walk innermost → outermost, keep mod frames (skip C functions and the agent's own proxies).
-  struct Level { SampledFrame f; };
+  // current: the line the frame is executing (lua_getinfo "l"), the sampled line for the innermost frame
+  // and the calling line for the others; per-line self/total time is built from it.
+  struct Level { SampledFrame f; int current; };
   Level levels[48];
   int n = 0;
   lua_Debug d;
   for (int lv = 0; n < 48 && lua_getstack(L, lv, &d); lv++) {
-    if (!lua_getinfo(L, "Sn", &d)) break;
+    const bool lines = lines_.load();
+    if (!lua_getinfo(L, lines ? "Sln" : "Sn", &d)) break;
     if (d.what && std::strcmp(d.what, "C") == 0) continue;
     if (isAgentChunk(d.source)) break;  // the proxy: everything above it is UEVR's dispatch
+    levels[n].current = lines && d.currentline > 0 ? d.currentline : 0;
     SampledFrame& f = levels[n++].f;
     f.kind = 0;
     f.file = chunkFile(d.source);
@@ -484,26 +553,20 @@ void Profiler::hook(lua_State* L, lua_Debug* /*ar*/) {
     else f.name = "function <" + f.file + ":" + std::to_string(f.line) + ">";
   }
   // Root: the innermost open callback (its registration is known to the session by id).
-  const Open& top = open_.back();
-  SampledFrame root;
-  root.kind = 2;
-  auto cbi = callbacks_.find(top.id);
-  if (cbi != callbacks_.end()) {
-    root.name = cbi->second.name;
-    root.file = cbi->second.file;
-    root.line = cbi->second.line;
-  } else {
-    root.name = "callback#" + std::to_string(top.id);
-  }
-  int stack = internStack(-1, internFrame(root));
+  int stack = rootStack(open_.back().id);
   for (int i = n - 1; i >= 0 && stack >= 0; i--) {
     int fid = internFrame(levels[i].f);
     if (fid < 0) break;
-    stack = internStack(stack, fid);
+    stack = internStack(stack, fid, levels[i].current);
   }
   if (batch_.samples.size() < 100000) batch_.samples.push_back({stack, t0, weight, frameIndex_});
   double cost = now() - t0;
   overhead_ += cost;
+  sampleCostMs_ += cost;
+  if (sampleCosts_.size() < 100000) sampleCosts_.push_back(float(cost + spreadCostMs_));
+  else sampleCosts_[size_t(samplesTaken_ % 100000)] = float(cost + spreadCostMs_);
+  spreadCostMs_ = 0;
+  samplesTaken_++;
   open_.back().own += cost;
 }
 

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -75,6 +76,16 @@ class Profiler {
   // Benchmark reference only (bench/native.bench.ts): arm from the sampler thread without stopping the
   // Lua thread, the old racy way, to measure what stopping costs. Never used by the plugin.
   void setArmWithoutStopForBench(bool on) { armWithoutStop_ = on; }
+  // Benchmark reference only (bench/lines.bench.ts): sample without lines (no currentline, no spread,
+  // every stack line 0), as before capture format 3, to measure what recording lines costs per sample.
+  void setLinesForBench(bool on) { lines_ = on; }
+  // The sampler's own time per sample (the hook's stack walk and interning, and the spread's first
+  // call), and how many samples it took: for the per-sample cost in benchmarks.
+  double sampleCostMs() const { return sampleCostMs_; }
+  long samplesTaken() const { return samplesTaken_; }
+  // The median of the per-sample costs (ms) of the last 100,000 samples: robust to the preemptions of
+  // a shared machine, which land in a few samples' wall-clock costs.
+  double medianSampleCostMs() const;
 
  private:
   struct Open {
@@ -83,7 +94,8 @@ class Profiler {
   };
   void samplerLoop();
   int internFrame(const SampledFrame& f);
-  int internStack(int parent, int frame);
+  int internStack(int parent, int frame, int line);
+  int rootStack(int callbackId);  // the callback root frame's stack (line 0)
   void siteOf(lua_State* L, int level, std::string& file, int& line);
 
   Sink& sink_;
@@ -112,6 +124,18 @@ class Profiler {
   std::atomic<int64_t> armWeightUs_{0};       // pending sample weight, µs
   std::atomic<int64_t> periodUs_{0};
   std::atomic<bool> armWithoutStop_{false};
+  // The sample being spread (hook): taken 1..kSpread instructions after the VM noticed the arm, so the
+  // sampled line is not always the one after a jump. Written by the hook and leave on the Lua thread,
+  // cleared by scriptReset (atomics: a reset may come when the state is gone, from elsewhere).
+  static constexpr uint64_t kSpread = 64;
+  std::atomic<bool> spreading_{false};
+  std::atomic<int64_t> pendingUs_{0};
+  std::atomic<bool> lines_{true};
+  double sampleCostMs_ = 0;
+  double spreadCostMs_ = 0;  // the spread's first call, counted into the sample it belongs to
+  long samplesTaken_ = 0;
+  std::vector<float> sampleCosts_;  // ring of the last 100,000 per-sample costs (ms)
+  uint64_t spreadState_ = 0x9e3779b97f4a7c15ull;
   // Guards the frame accounting, the open-callback stack and the interning tables: render-thread Lua
   // callbacks call enter/leave while the game thread closes frames. Never held across a Lua call that
   // can raise.
@@ -125,7 +149,7 @@ class Profiler {
 
   // Interned sample frames/stacks (game thread), and what is new since the last flush.
   std::unordered_map<std::string, int> frameIds_;
-  std::map<std::pair<int, int>, int> stackIds_;
+  std::map<std::tuple<int, int, int>, int> stackIds_;  // (parent, frame, line) → id
   SampleBatch batch_;
   std::unordered_map<int, CallbackInfo> callbacks_;  // id → registration, for sample root frames
 };

@@ -582,8 +582,9 @@ void Session::drainOutbox() {
       frameTable_[size_t(f.id)] = f;
     }
     for (auto& s : b.newStacks) {
-      if (size_t(s.first) >= stackTable_.size()) stackTable_.resize(size_t(s.first) + 1, {-1, -1});
-      stackTable_[size_t(s.first)] = s.second;
+      if (s.id < 0) continue;
+      if (size_t(s.id) >= stackTable_.size()) stackTable_.resize(size_t(s.id) + 1);
+      stackTable_[size_t(s.id)] = s;
     }
   }
   for (auto& c : conns_) {
@@ -596,11 +597,12 @@ void Session::drainOutbox() {
         if (s.time < c->capStart || s.time > until) continue;
         // Define the stack chain (parents first) and its frames, once per capture.
         std::vector<int> chain;
-        for (int id = s.stack; id >= 0 && size_t(id) < stackTable_.size() && !c->sentStacks.count(id); id = stackTable_[size_t(id)].first)
+        for (int id = s.stack; id >= 0 && size_t(id) < stackTable_.size() && !c->sentStacks.count(id); id = stackTable_[size_t(id)].parent)
           chain.push_back(id);
         for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
           int id = *it;
-          int fid = stackTable_[size_t(id)].second;
+          const StackDef& def = stackTable_[size_t(id)];
+          int fid = def.frame;
           if (fid >= 0 && size_t(fid) < frameTable_.size() && !c->sentFrames.count(fid)) {
             const SampledFrame& f = frameTable_[size_t(fid)];
             if (!frs.empty()) frs += ',';
@@ -612,7 +614,7 @@ void Session::drainOutbox() {
             c->sentFrames.insert(fid);
           }
           if (!sts.empty()) sts += ',';
-          sts += "[" + std::to_string(id) + "," + std::to_string(stackTable_[size_t(id)].first) + "," + std::to_string(fid) + "]";
+          sts += "[" + std::to_string(id) + "," + std::to_string(def.parent) + "," + std::to_string(fid) + "," + std::to_string(def.line) + "]";
           c->sentStacks.insert(id);
         }
         if (!sms.empty()) sms += ',';

@@ -108,7 +108,7 @@ class Session : public Sink {
   std::vector<std::unique_ptr<Conn>> conns_;
   std::vector<CallbackInfo> callbacks_;
   std::vector<SampledFrame> frameTable_;
-  std::vector<std::pair<int, int>> stackTable_;
+  std::vector<StackDef> stackTable_;  // by stack id
   int nextCaptureId_ = 1;
   double requestedHz_ = 1000;
 };

@@ -44,10 +44,16 @@ struct Sample {
   int64_t frame = 0;
 };
 
+// Stack `id` = stack `parent` (-1: a root) + frame `frame` executing line `line` (its current line;
+// 0 = unknown, as for callback roots). Interned by (parent, frame, line): docs/protocol.md newStacks.
+struct StackDef {
+  int id = -1, parent = -1, frame = -1, line = 0;
+};
+
 // Everything sampled since the previous flush: new interned frames/stacks (parents first) and samples.
 struct SampleBatch {
   std::vector<SampledFrame> newFrames;
-  std::vector<std::pair<int, std::pair<int, int>>> newStacks;  // id, (parent, frame)
+  std::vector<StackDef> newStacks;
   std::vector<Sample> samples;
 };
 

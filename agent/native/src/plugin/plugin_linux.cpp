@@ -43,6 +43,19 @@ EXPORT void uevrprof_test_arm_unstopped(bool on) {
   if (auto* p = uevrprof::plugin::profiler()) p->setArmWithoutStopForBench(on);
 }
 
+// Bench reference (bench/lines.bench.ts): sample without lines, as before capture format 3.
+EXPORT void uevrprof_test_lines(bool on) {
+  if (auto* p = uevrprof::plugin::profiler()) p->setLinesForBench(on);
+}
+
+// The sampler's own cost: summed (ms), the median per sample (ms) and how many samples it took.
+EXPORT void uevrprof_test_sample_costs(double* sumMs, double* medianMs, long* samples) {
+  auto* p = uevrprof::plugin::profiler();
+  *sumMs = p ? p->sampleCostMs() : 0;
+  *medianMs = p ? p->medianSampleCostMs() : 0;
+  *samples = p ? p->samplesTaken() : 0;
+}
+
 // The session's port, token and discovery file (null when there is no network session).
 EXPORT bool uevrprof_test_session(int* port, const char** token, const char** discovery) {
   auto* s = uevrprof::plugin::session();
