@@ -4,6 +4,8 @@
 // (profiles/lines.speedscope.json) spends, over 100 ms = 9 frames at 90 Hz, 40 ms on line 16 of
 // update_camera in scripts/camera_fix.lua (4.44 ms/frame), 5 ms on its line 18 (set_mod_value,
 // UEVR001), 10 ms under its line 12 (find_player → find_uobject), 10 ms on apply_offset's line 24.
+// End to end: a simulated session on lines/hot_loop.lua, captured to a .uevrcap (format 3, with the
+// stacks' current lines), puts the hotspot on the loop body line.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activateExtension, closeAllEditors, screenshot, waitFor, workspaceFile } from './helpers';
@@ -73,6 +75,38 @@ describe('line-level costs in the editor', function () {
     assert.equal(uevr001.range.start.line + 1, 18);
     assert.match(uevr001.message, /^Measured 0\.56 ms\/frame, 5\.0% of the 11\.1 ms budget at 90 Hz\. /);
     await screenshot('editor-lines');
+  });
+
+  it('end to end: a simulated session\'s capture (.uevrcap with lines) puts UEVR100 on the hot loop body line', async () => {
+    // lines/hot_loop.lua spends its time in a loop body (line 10) of spin (defined on line 7, its
+    // `for` on line 9), called from a callback (line 15): only the sampled current lines, recorded by
+    // the simulator's sampler and carried by the .uevrcap, can say it is line 10.
+    const api = await activateExtension();
+    const uri = workspaceFile('lines', 'hot_loop.lua');
+    const ok = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], {
+      type: 'uevr', request: 'attach', name: 'Simulate UEVR', session: 'simulate', scriptsFolder: workspaceFile('lines').fsPath,
+    });
+    assert.ok(ok, 'the debug session starts');
+    let file: string;
+    try {
+      await waitFor('the simulated session', () => api.sessions.current, 60_000);
+      file = (await vscode.commands.executeCommand('uevrProfiler.captureNextSeconds', 2)) as string;
+    } finally {
+      await vscode.debug.stopDebugging();
+      await waitFor('the session to end', () => (api.sessions.current === undefined ? true : undefined), 30_000);
+    }
+    assert.match(file, /\.uevrcap$/);
+    await waitFor('the capture in the editor', () => (api.loadedCapture() === file ? true : undefined));
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), vscode.ViewColumn.One);
+    const hotspots = await waitFor('UEVR100 on hot_loop.lua from this capture', () => {
+      const d = vscode.languages.getDiagnostics(uri).filter((x) => codeOf(x) === 'UEVR100');
+      return d.some((x) => /on this line of spin/.test(x.message)) ? d : undefined;
+    });
+    const costOf = (d: vscode.Diagnostic): number => Number(/^Hotspot: ([\d.]+) ms\/frame/.exec(d.message)?.[1] ?? 0);
+    const heaviest = [...hotspots].sort((a, b) => costOf(b) - costOf(a))[0];
+    const described = hotspots.map((d) => `${d.range.start.line + 1}: ${d.message}`).join('\n');
+    assert.equal(heaviest.range.start.line + 1, 10, described);
+    assert.ok(!hotspots.some((d) => d.range.start.line + 1 === 7 || d.range.start.line + 1 === 15), `nothing on the headers:\n${described}`);
   });
 
   it('opening a profile location jumps to the exact body line', async () => {
