@@ -367,6 +367,7 @@ void Profiler::armStopped() {
   lua_State* L = armL_.load();
   if (!L) return;
   armWeightUs_ = periodUs_.load();
+  armAtMs_ = now();  // steady clock (clock_gettime / QueryPerformanceCounter): safe in a signal handler
   armed_ = true;
   lua_sethook(L, hookStub_, LUA_MASKCOUNT, 1);
 }
@@ -505,19 +506,23 @@ void Profiler::hook(lua_State* L, lua_Debug* /*ar*/) {
     armWeightUs_ = 0;
     return;
   }
-  if (lines_.load() && !spreading_ && armWeightUs_.load() <= periodUs_.load()) {
+  if (lines_.load() && !spreading_ && armWeightUs_.load() <= periodUs_.load() && t0 - armAtMs_.load() < kPromptMs) {
     // First call: an arm made from another thread is noticed by the VM only where it reloads its hook
     // flag (jumps, loop ends, calls, returns), so this is always the instruction after one of those: in
     // a loop of straight-line code, always the first line of the body (a two-line loop put 99.5 % of its
     // samples on one line). The sample is taken 1..kSpread instructions later instead, at random; armed_
-    // stays set so the sampler does not arm over it. (A hook that waited a whole period or more came back
-    // from a long C call, a UEVR API call: that sample is taken at once, on the instruction after it.)
+    // stays set so the sampler does not arm over it.
+    // Only when the arm was noticed at once (kPromptMs): the script thread was running Lua. An arm
+    // noticed later was made during a C call (a UEVR API call): its time is that call's, and the sample
+    // is taken at once, on the instruction after the call, in its caller. And the spread stops at the
+    // next call (LUA_MASKCALL), at the calling line: spread across a C call, the sample would put the
+    // time before the call after it (the stress's C-call shares were off by 17.7 pp before both).
     spreadState_ ^= spreadState_ << 13;
     spreadState_ ^= spreadState_ >> 7;
     spreadState_ ^= spreadState_ << 17;
     pendingUs_ = armWeightUs_.exchange(0);
     spreading_ = true;
-    lua_sethook(L, hookStub_, LUA_MASKCOUNT, 1 + int(spreadState_ % kSpread));
+    lua_sethook(L, hookStub_, LUA_MASKCOUNT | LUA_MASKCALL, 1 + int(spreadState_ % kSpread));
     double cost = now() - t0;
     std::lock_guard<std::mutex> sg(stateMu_);
     overhead_ += cost;

@@ -128,6 +128,10 @@ class Profiler {
   // sampled line is not always the one after a jump. Written by the hook and leave on the Lua thread,
   // cleared by scriptReset (atomics: a reset may come when the state is gone, from elsewhere).
   static constexpr uint64_t kSpread = 64;
+  // An arm the VM noticed within this long was made while it ran Lua (it reloads its hook flag at every
+  // jump, call and return); later, the thread was in a C call (or preempted) and the sample is not spread.
+  static constexpr double kPromptMs = 0.02;
+  std::atomic<double> armAtMs_{0};  // when armStopped armed (the profiler's clock)
   std::atomic<bool> spreading_{false};
   std::atomic<int64_t> pendingUs_{0};
   std::atomic<bool> lines_{true};
