@@ -46,6 +46,7 @@ export async function recordCapture(client: SessionClient, out: string | WriterF
   let dropped = 0;
   let stopRequested = false;
   const pendingFrames: FrameMetrics[] = [];
+  const pendingSamples: Array<Parameters<CaptureWriter['writeSamples']>[0]> = [];
   const offs: Array<() => void> = [];
   let finish: (reason: string) => void = () => undefined;
   const finished = new Promise<string>((r) => (finish = r));
@@ -67,7 +68,13 @@ export async function recordCapture(client: SessionClient, out: string | WriterF
       progress();
     }),
     client.on('samples', (b) => {
-      writer?.writeSamples(b);
+      // A batch can come before startCapture's response (the sampler starts first): kept, with the
+      // frame and stack definitions it carries, which later batches do not repeat.
+      if (!writer) {
+        pendingSamples.push(b);
+        return;
+      }
+      writer.writeSamples(b);
       if (b.samples.length) lastTime = Math.max(lastTime, b.samples[b.samples.length - 1]![1]);
       progress();
     }),
@@ -81,6 +88,8 @@ export async function recordCapture(client: SessionClient, out: string | WriterF
     client.onClose((e) => finish(e ? `connection lost: ${e.message}` : 'connection closed')),
   );
   const progress = () => {
+    // Before startCapture's response the start is unknown (-Infinity): the length cannot be reached.
+    if (!writer) return;
     const seconds = Math.max(0, (lastTime - startTime) / 1000);
     opts.onProgress?.({ seconds: Number.isFinite(seconds) ? seconds : 0, frames: writer?.framesWritten ?? 0, samples: writer?.samplesWritten ?? 0 });
     if (seconds >= opts.seconds && !stopRequested) finish('stopped');
@@ -108,6 +117,10 @@ export async function recordCapture(client: SessionClient, out: string | WriterF
     writer = typeof out === 'string' ? CaptureWriter.toFile(out, header) : out(header);
     writer.writeCallbacks(info.callbacks);
     writer.writeFrames(pendingFrames.filter((f) => f.start >= startTime));
+    for (const b of pendingSamples.splice(0)) {
+      writer.writeSamples(b);
+      if (b.samples.length) lastTime = Math.max(lastTime, b.samples[b.samples.length - 1]![1]);
+    }
     if (pendingEvents.length) writer.writeEvents(pendingEvents.splice(0));
     reason = await finished;
     stopRequested = true;

@@ -372,6 +372,43 @@ describe('recordCapture against a live server', () => {
     await backend.dispose();
   });
 
+  test('samples that arrive with startCapture\'s response (before the recorder knows the start) neither end the capture nor lose their stack definitions', async () => {
+    // A client whose event loop is busy (the simulator in the same process) reads the response and the
+    // first samples event in one chunk: the event is dispatched before the response's await resumes.
+    // Here the backend samples at once and each frame blocks the loop, so the server's flush (every
+    // 1 ms) lands in the socket next to the response.
+    class EagerBackend extends TimerBackend {
+      override startSampling(hz: number): void {
+        super.startSampling(hz);
+        this.step();
+      }
+      override step(): void {
+        super.step();
+        const until = performance.now() + 15;
+        while (performance.now() < until) {
+          // a heavy frame, as hud_heavy.lua's in the simulator
+        }
+      }
+    }
+    const backend = new EagerBackend(11.1, 2);
+    const server = await SessionServer.start({ backend, token: 't', port: 0, flushIntervalMs: 1 });
+    const client = await SessionClient.open('127.0.0.1', server.port, 't');
+    const out = join(mkdtempSync(join(tmpdir(), 'uevr-cap-')), 'e.uevrcap');
+    try {
+      const r = await recordCapture(client, out, { seconds: 0.5, samplingHz: 1000 });
+      assert.equal(r.reason, 'stopped');
+      assert.ok(r.seconds >= 0.5, `ended after ${r.seconds} s of session time`);
+      const p = readCapture(readFileSync(out), out);
+      assert.ok(p.gameFrames!.length >= 40, `frames ${p.gameFrames!.length}`);
+      assert.equal(p.meta.unknownReferences, undefined, 'every sample\'s stack is defined');
+      assert.ok([...p.samples.stack].every((st) => p.stacks.frame[st]! >= 0));
+    } finally {
+      client.close();
+      await server.close();
+      await backend.dispose();
+    }
+  });
+
   test('an agent that clamps the sampling rate says so: the recorder hears the real rate, the user a sentence', async () => {
     const backend = new TimerBackend(11.1, 2);
     // An agent that samples at most 4,000 Hz (a real one advertises its range in its capabilities).
