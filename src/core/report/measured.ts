@@ -4,7 +4,7 @@
 // count calls, so callsPerFrame is exact for callbacks (host timings) and null ("unknown") elsewhere.
 import { callersAndCallees, functionStats, functionTable, lineOfStack, lineStats } from '../profile/functionStats';
 import { FrameKind, type Profile } from '../profile/types';
-import { summarizeProfile } from './summary';
+import { framesOf, summarizeProfile } from './summary';
 
 /** One measured line (or function, when `functionName` is set) of a capture. */
 export interface MeasuredRecord {
@@ -99,7 +99,8 @@ function kth(a: Float64Array, k: number): number {
 
 export function measuredRecords(profile: Profile, opts: MeasuredOptions): MeasuredRecord[] {
   const summary = summarizeProfile(profile, { refreshRateHz: opts.refreshRateHz, top: 0 });
-  const frames = summary.frames;
+  // Exact (summary.frames is rounded for reading: a profile shorter than a frame would be 0 frames).
+  const frames = framesOf(profile, summary.refreshRateHz);
   const gameFrames = profile.gameFrames?.length ?? 0;
   const perFrame = (w: number): number => w / frames;
   const records: MeasuredRecord[] = [];
