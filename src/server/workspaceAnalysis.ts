@@ -42,7 +42,8 @@ export class WorkspaceAnalysis {
   /** Reads and analyses the named files; returns what to publish per uri (all analysed files) and the counts. */
   async run(uris: readonly string[], isCancelled: () => boolean = () => false): Promise<{ publish: Map<string, Diagnostic[]>; result: AnalyzeWorkspaceResult }> {
     const files: Array<{ uri: string; text: string; path: string }> = [];
-    for (const uri of uris.slice(0, MAX_FILES)) {
+    // The request comes over the wire: a file named twice is read, analysed and counted once.
+    for (const uri of [...new Set(uris)].slice(0, MAX_FILES)) {
       if (isCancelled()) break;
       let path: string;
       try {

@@ -65,3 +65,19 @@ test('each workspace folder\'s files are selected with that folder\'s include/ex
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a file named twice in the request is read and counted once', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'uevr-ws-'));
+  mkdirSync(join(root, 'scripts'));
+  writeFileSync(join(root, 'scripts', 'mod.lua'), 'uevr.sdk.callbacks.on_pre_engine_tick(function(e, d)\n  local c = uevr.api:find_uobject("Class /Script/Engine.Pawn")\nend)\n');
+  const u = pathToFileURL(join(root, 'scripts', 'mod.lua')).toString();
+  const ws = new WorkspaceAnalysis({ scope: () => DEFAULT_SCOPE, disabledRules: () => [], roots: () => [root] });
+  try {
+    const once = await ws.run([u]);
+    const thrice = await ws.run([u, u, u]);
+    assert.deepEqual(thrice.result, once.result);
+    assert.equal(thrice.result.files, 1);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
