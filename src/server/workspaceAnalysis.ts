@@ -54,7 +54,8 @@ export class WorkspaceAnalysis {
       // Skip what cannot be read (a broken link, a pipe or device named *.lua, a huge file) rather
       // than failing (or hanging) the whole run.
       const text = await readRegularTextFile(path, { maxBytes: MAX_FILE_BYTES }).catch(() => undefined);
-      if (text !== undefined) files.push({ uri, text, path });
+      // The editor drops a UTF-8 byte-order mark from the text it shows: positions must not count it.
+      if (text !== undefined) files.push({ uri, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, path });
     }
     // analyzer.include/exclude are resource settings: each folder's files are selected with its own
     // values (a script's required libraries are found within its folder).
