@@ -90,6 +90,11 @@ export class WorkspaceAnalysis {
   diagnosticsOf(uri: string): Diagnostic[] | undefined {
     return this.diagnostics.get(uri);
   }
+
+  /** Drops a file's workspace findings (it was edited in the editor: they describe text that is gone). */
+  forget(uri: string): void {
+    this.diagnostics.delete(uri);
+  }
 }
 
 function toDiagnostic(f: Finding): Diagnostic {
