@@ -36,9 +36,38 @@ export async function bundledPackages() {
   return packages;
 }
 
+/** The MIT licence, for a package that declares MIT and its author but ships no licence file. */
+const MIT = `MIT License
+
+Copyright (c) AUTHOR
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.`;
+
 function licenceText(dir) {
   const name = readdirSync(dir).find((f) => /^(licen[sc]e|copying)(\.(md|txt))?$/i.test(f));
-  if (!name) throw new Error(`${dir} has no LICENSE file: add its licence by hand`);
+  if (!name) {
+    // @vscode/l10n (Microsoft, MIT) publishes no LICENSE file: its package.json's licence and author stand in.
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const author = typeof pkg.author === 'string' ? pkg.author : pkg.author?.name;
+    if (pkg.license === 'MIT' && author) return MIT.replace('AUTHOR', author);
+    throw new Error(`${dir} has no LICENSE file: add its licence by hand`);
+  }
   return readFileSync(join(dir, name), 'utf8').trim();
 }
 

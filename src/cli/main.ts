@@ -6,6 +6,7 @@ import { analyzeCommand } from './commands/analyze';
 import { captureCommand } from './commands/capture';
 import { convertCommand } from './commands/convert';
 import { demoCommand } from './commands/demo';
+import { gcAdviceCommand } from './commands/gcAdvice';
 import { reportCommand } from './commands/report';
 import { sessionsCommand } from './commands/sessions';
 import { simCommand } from './commands/sim';
@@ -26,6 +27,7 @@ export const commands = new Map<string, Command>([
   ['demo', demoCommand],
   ['sessions', sessionsCommand],
   ['analyze', analyzeCommand],
+  ['gc-advice', gcAdviceCommand],
 ]);
 
 export function registerCommand(name: string, command: Command): void {

@@ -16,9 +16,17 @@ export function isRefreshRate(value: unknown): value is RefreshRate {
   return typeof value === 'number' && (REFRESH_RATES as readonly number[]).includes(value);
 }
 
-/** A usable rate: a finite number of Hz above 0 (0 and anything else mean "unknown"). */
+/**
+ * The rates a display or the simulator runs at (the CLI's --hz range). A rate outside it comes from a
+ * hostile or broken source (a capture header, a session, an LSP message) and would make a budget of
+ * 1e303 ms or Infinity: it counts as unknown.
+ */
+export const MIN_REFRESH_RATE = 1;
+export const MAX_REFRESH_RATE = 1000;
+
+/** A usable rate: a number of Hz from MIN_REFRESH_RATE to MAX_REFRESH_RATE (0 and anything else mean "unknown"). */
 export function isKnownRate(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0;
+  return typeof value === 'number' && value >= MIN_REFRESH_RATE && value <= MAX_REFRESH_RATE;
 }
 
 /** Where the rate in force came from, for the log and for tooltips ("120 Hz from launch.json"). */
@@ -63,7 +71,7 @@ export function frameBudget(refreshRateHz: number, source: RateSource = 'setting
 /** Frame budget in ms for a refresh rate in Hz (any positive rate, not only the headset presets). */
 export function budgetMs(refreshRateHz: number): number {
   if (!isKnownRate(refreshRateHz)) {
-    throw new RangeError(`refresh rate must be a positive number of Hz, got ${refreshRateHz}`);
+    throw new RangeError(`refresh rate must be a positive number of Hz from ${MIN_REFRESH_RATE} to ${MAX_REFRESH_RATE}, got ${refreshRateHz}`);
   }
   return 1000 / refreshRateHz;
 }

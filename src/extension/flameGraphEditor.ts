@@ -29,6 +29,8 @@ export class ProfileDocument implements vscode.CustomDocument {
   profile: Profile | undefined;
   /** Measured costs per line and function, for the editor annotations (after `measured`). */
   records: MeasuredRecord[] = [];
+  /** The rate `records` were measured at (0 = unknown): recordsAtRate re-costs them for another rate. */
+  recordsHz = 0;
   /** Resolves as soon as the profile is parsed (the flame graph needs no more). */
   readonly loaded: Promise<Profile>;
   /** Resolves when the measured costs are computed too. */
@@ -47,7 +49,10 @@ export class ProfileDocument implements vscode.CustomDocument {
     });
     // Whichever comes first: the early profile, or the end of the load (with its error, if any).
     this.loaded = Promise.race([early, all.then((r) => r.profile)]).then((p) => (this.profile = p));
-    this.measured = all.then((r) => (this.records = r.records ?? []));
+    this.measured = all.then((r) => {
+      this.recordsHz = r.measuredAtHz ?? 0;
+      return (this.records = r.records ?? []);
+    });
     // Failures are reported where the document is shown; keep Node from calling them unhandled.
     this.loaded.catch(() => undefined);
     this.measured.catch(() => undefined);

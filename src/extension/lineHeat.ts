@@ -63,9 +63,14 @@ export class LineHeat implements vscode.Disposable {
   /** Number of lines with heat in the visible editors (for tests and the status). */
   decoratedLines = 0;
 
+  /** Bumped by every load and clear: a load that finishes after a later one (or a clear) is dropped. */
+  private loads = 0;
+
   async load(records: MeasuredRecord[], mappings: PathMapping[], refreshRateHz: number): Promise<void> {
-    this.refreshRateHz = refreshRateHz;
+    const mine = ++this.loads;
     const files = (await vscode.workspace.findFiles('**/*.lua', '**/node_modules/**', 5000)).map((u) => u.fsPath);
+    if (mine !== this.loads) return;
+    this.refreshRateHz = refreshRateHz;
     const maps = resolvePathMappings(mappings);
     const resolved = new Map<string, string | undefined>();
     this.byFile = new Map();
@@ -78,12 +83,6 @@ export class LineHeat implements vscode.Disposable {
       list.push(r);
       this.byFile.set(target, list);
     }
-    this.render();
-  }
-
-  /** The rate in force changed: re-tint and re-word against the new budget. */
-  setRefreshRate(refreshRateHz: number): void {
-    this.refreshRateHz = refreshRateHz;
     this.render();
   }
 
@@ -102,6 +101,7 @@ export class LineHeat implements vscode.Disposable {
   }
 
   clear(): void {
+    this.loads++;
     this.byFile.clear();
     this.render();
   }

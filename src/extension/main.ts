@@ -3,12 +3,11 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { CaptureStore } from '../core/history/captureStore';
-import type { Profile } from '../core/profile/types';
 import { CaptureCommands } from './captures/captureCommands';
 import { CAPTURES_VIEW_ID, CapturesTreeProvider } from './captures/capturesTree';
 import { COMMANDS, registerCommands } from './commands';
 import { DEBUG_TYPE, UevrConfigurationProvider, type UevrAttachConfiguration } from './debug';
-import { FLAME_GRAPH_VIEW_TYPE, FlameGraphEditorProvider } from './flameGraphEditor';
+import { FLAME_GRAPH_VIEW_TYPE, FlameGraphEditorProvider, type LoadedProfileDocument } from './flameGraphEditor';
 import { UevrDebugAdapterFactory } from './live/debugAdapter';
 import { LiveViewProvider, LIVE_VIEW_ID } from './live/liveViewProvider';
 import { resolveAttachTarget } from './live/picker';
@@ -19,8 +18,10 @@ import { installAgentCommand, uninstallAgentCommand } from './agent/installComma
 import { LineHeat } from './lineHeat';
 import { WorkspaceAnalysis } from './workspaceAnalysis';
 import { UserError } from './log';
-import { clearCapture as clearServerCapture, sendCapture, sendFrameBudget, startLanguageClient } from './lsp/client';
+import { clearCapture as clearServerCapture, sendCapture, startLanguageClient } from './lsp/client';
 import { budgetForProfile, onDidChangeRefreshRate } from './frameBudget';
+import type { FrameBudget } from '../core/budget';
+import { recordsAtRate } from '../core/report/measured';
 import { currentSettings, onDidChangeSettings, readSettings, type Settings } from './settings';
 import { tickOpenFolderStep } from './walkthroughContext';
 
@@ -62,26 +63,33 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
   const workspaceAnalysis = new WorkspaceAnalysis(languageClient);
   context.subscriptions.push(lineHeat);
   let loadedCapture: string | undefined;
-  let loadedProfile: Profile | undefined;
+  let loadedDoc: LoadedProfileDocument | undefined;
+  let pushes = 0;
+  // The loaded capture's measured costs at the rate in force, into line heat and the server. The rate is
+  // read when pushing and only the latest push reaches the server, so a rate change while a capture loads
+  // is not undone by the load's older rate; a profile without game frames is re-costed for the new rate
+  // (its ms per frame are per 1/Hz of its duration).
+  const pushMeasured = async (doc: LoadedProfileDocument): Promise<FrameBudget> => {
+    const mine = ++pushes;
+    const s = readSettings(doc.uri);
+    const budget = budgetForProfile(doc.profile, doc.uri);
+    const records = recordsAtRate(doc.records, doc.profile, doc.recordsHz, budget.refreshRateHz);
+    await lineHeat.load(records, s.pathMappings, budget.refreshRateHz);
+    const client = await languageClient;
+    if (client && mine === pushes && loadedDoc === doc) await sendCapture(client, records, budget.refreshRateHz, s.pathMappings);
+    return budget;
+  };
   context.subscriptions.push(
     flameGraphs.onDidLoadProfile(async (doc) => {
-      const s = readSettings(doc.uri);
-      const budget = budgetForProfile(doc.profile, doc.uri);
       loadedCapture = doc.uri.fsPath;
-      loadedProfile = doc.profile;
-      await lineHeat.load(doc.records, s.pathMappings, budget.refreshRateHz);
-      const client = await languageClient;
-      if (client && loadedCapture === doc.uri.fsPath) await sendCapture(client, doc.records, budget.refreshRateHz, s.pathMappings);
+      loadedDoc = doc;
+      const budget = await pushMeasured(doc);
       log.info(`measured costs of ${doc.uri.fsPath} loaded into the editor (${doc.records.length} lines and functions, ${lineHeat.files.length} workspace files; ${budget.refreshRateHz} Hz from the ${budget.source})`);
     }),
     // A rate change reaches the editor's measured costs at once (the flame graph, live view and
     // compare panel listen themselves): line heat here, hovers, diagnostics and CodeLens in the server.
     onDidChangeRefreshRate(async () => {
-      if (!loadedCapture) return;
-      const hz = budgetForProfile(loadedProfile).refreshRateHz;
-      lineHeat.setRefreshRate(hz);
-      const client = await languageClient;
-      if (client) await sendFrameBudget(client, hz);
+      if (loadedDoc) await pushMeasured(loadedDoc);
     }),
   );
 
@@ -159,7 +167,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<UevrPr
       }),
     [COMMANDS.clearCapture]: async () => {
       loadedCapture = undefined;
-      loadedProfile = undefined;
+      loadedDoc = undefined;
+      pushes++;
       lineHeat.clear();
       const client = await languageClient;
       if (client) await clearServerCapture(client);

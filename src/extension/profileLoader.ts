@@ -10,13 +10,15 @@ import type { ExportJob } from '../worker/profileWorker';
 type WorkerMessage =
   | { type: 'progress'; fraction: number }
   | { type: 'profile'; profile: Profile }
-  | { type: 'done'; profile?: Profile; records?: MeasuredRecord[] }
+  | { type: 'done'; profile?: Profile; records?: MeasuredRecord[]; measuredAtHz?: number }
   | { type: 'error'; message: string };
 
 export interface LoadedProfile {
   profile: Profile;
   /** Measured costs for the editor, when asked for (measureAtHz). */
   records?: MeasuredRecord[];
+  /** The rate the records were measured at (their ms per frame depend on it without game frames). */
+  measuredAtHz?: number;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function loadProfileAndMeasures(
   const profile = r?.profile ?? early;
   if (!profile) throw new UserError(vscode.l10n.t('The profile loader returned nothing.'));
   if (!early) onProfile?.(profile);
-  return { profile, records: r?.records };
+  return { profile, records: r?.records, measuredAtHz: r?.measuredAtHz };
 }
 
 /** Converts a profile file to another format (or a standalone HTML page) in the worker. */
@@ -57,7 +59,7 @@ export async function exportProfileFile(extensionUri: vscode.Uri, file: vscode.U
   await runWorker(extensionUri, file, { distDir: vscode.Uri.joinPath(extensionUri, 'dist').fsPath, ...job }, token);
 }
 
-type WorkerResult = { profile?: Profile; records?: MeasuredRecord[] };
+type WorkerResult = { profile?: Profile; records?: MeasuredRecord[]; measuredAtHz?: number };
 
 function runWorker(
   extensionUri: vscode.Uri,
@@ -103,7 +105,7 @@ function runWorker(
                 if (!settled) worker.postMessage({ type: 'measure' });
               });
             } else if (msg.type === 'done') {
-              finish(() => resolve({ profile: msg.profile, records: msg.records }));
+              finish(() => resolve({ profile: msg.profile, records: msg.records, measuredAtHz: msg.measuredAtHz }));
             } else {
               finish(() => reject(new UserError(vscode.l10n.t('Could not {0} {1}: {2}', exportJob ? 'export' : 'open', name, msg.message))));
             }

@@ -1,4 +1,5 @@
-// The HTML shell of every webview of ours: strict CSP, nonce, the bundle from dist/webview.
+// The HTML shell of every webview of ours: strict CSP, nonce, the bundle from dist/webview, and the
+// translation bundle for the webview's own UI text.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
@@ -19,8 +20,13 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, b
     `font-src ${webview.cspSource}`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
+  // The webview has no vscode.l10n: the bundle of the display language (undefined for English) goes
+  // into the page as a JSON data block, which webview/l10n.ts hands to @vscode/l10n before rendering.
+  // A data block is never executed, so the CSP does not apply; `<` is escaped so no string in it can
+  // close the element.
+  const bundleJson = JSON.stringify(vscode.l10n.bundle ?? {}).replace(/</g, '\\u003c');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeHtml(vscode.env.language)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -31,7 +37,8 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, b
 </head>
 <body>
 <div id="app" data-bundle="${escapeHtml(bundle)}"></div>
-<p class="uevr-loading">Loading ${escapeHtml(title)}…</p>
+<p class="uevr-loading">${escapeHtml(vscode.l10n.t('Loading {0}…', title))}</p>
+<script type="application/json" id="uevr-l10n">${bundleJson}</script>
 <script nonce="${nonce}" src="${js}"></script>
 </body>
 </html>`;

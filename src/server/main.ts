@@ -195,16 +195,24 @@ async function folderSettings(uri: string): Promise<void> {
   }
 }
 
+/** The version each open document had when it opened: a different one at close means it was edited. */
+const openedAt = new Map<string, number>();
+
 documents.onDidOpen((e) => {
+  openedAt.set(e.document.uri, e.document.version);
   service.open(e.document.uri, e.document.getText(), e.document.version);
   schedule(e.document.uri);
 });
 documents.onDidChangeContent((e) => schedule(e.document.uri));
 documents.onDidClose((e) => {
-  clearTimeout(timers.get(e.document.uri));
-  service.close(e.document.uri);
-  // Back to the workspace run's findings (if it analysed this file), else nothing.
-  connection.sendDiagnostics({ uri: e.document.uri, diagnostics: workspace.diagnosticsOf(e.document.uri) ?? [] });
+  const uri = e.document.uri;
+  clearTimeout(timers.get(uri));
+  service.close(uri);
+  // Back to the workspace run's findings (if it analysed this file), else nothing. A file edited while
+  // open has other text now (a fixed issue would come back): its workspace findings wait for the next run.
+  if (openedAt.get(uri) !== e.document.version) workspace.forget(uri);
+  openedAt.delete(uri);
+  connection.sendDiagnostics({ uri, diagnostics: workspace.diagnosticsOf(uri) ?? [] });
 });
 
 /** Requests read the latest text (an edit may still be inside its debounce window). */

@@ -42,7 +42,8 @@ export class WorkspaceAnalysis {
   /** Reads and analyses the named files; returns what to publish per uri (all analysed files) and the counts. */
   async run(uris: readonly string[], isCancelled: () => boolean = () => false): Promise<{ publish: Map<string, Diagnostic[]>; result: AnalyzeWorkspaceResult }> {
     const files: Array<{ uri: string; text: string; path: string }> = [];
-    for (const uri of uris.slice(0, MAX_FILES)) {
+    // The request comes over the wire: a file named twice is read, analysed and counted once.
+    for (const uri of [...new Set(uris)].slice(0, MAX_FILES)) {
       if (isCancelled()) break;
       let path: string;
       try {
@@ -53,7 +54,8 @@ export class WorkspaceAnalysis {
       // Skip what cannot be read (a broken link, a pipe or device named *.lua, a huge file) rather
       // than failing (or hanging) the whole run.
       const text = await readRegularTextFile(path, { maxBytes: MAX_FILE_BYTES }).catch(() => undefined);
-      if (text !== undefined) files.push({ uri, text, path });
+      // The editor drops a UTF-8 byte-order mark from the text it shows: positions must not count it.
+      if (text !== undefined) files.push({ uri, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, path });
     }
     // analyzer.include/exclude are resource settings: each folder's files are selected with its own
     // values (a script's required libraries are found within its folder).
@@ -87,6 +89,11 @@ export class WorkspaceAnalysis {
   /** The workspace findings of a file (after it closed in the editor), or undefined when the last run did not analyse it. */
   diagnosticsOf(uri: string): Diagnostic[] | undefined {
     return this.diagnostics.get(uri);
+  }
+
+  /** Drops a file's workspace findings (it was edited in the editor: they describe text that is gone). */
+  forget(uri: string): void {
+    this.diagnostics.delete(uri);
   }
 }
 

@@ -88,8 +88,11 @@ async function main(): Promise<void> {
         // …and measure only when told (after the first paint): on two cores, measuring while the
         // webview starts delays the paint the user is waiting for.
         await new Promise<void>((resolve) => port.once('message', () => resolve()));
-        const records = measuredRecords(profile, { refreshRateHz: rateFor(profile, job.measureAtHz) });
-        port.postMessage({ type: 'done', records });
+        // Without game frames "per frame" is per 1/Hz of the duration: the editor re-costs the records
+        // when the rate in force changes, so it is told the rate they were measured at.
+        const measuredAtHz = rateFor(profile, job.measureAtHz);
+        const records = measuredRecords(profile, { refreshRateHz: measuredAtHz });
+        port.postMessage({ type: 'done', records, measuredAtHz });
       } else {
         port.postMessage({ type: 'done', profile }, transferablesOf(profile));
       }

@@ -111,6 +111,36 @@ describe('line-level costs in the editor', function () {
     assert.ok(!hotspots.some((d) => d.range.start.line + 1 === 7 || d.range.start.line + 1 === 15), `nothing on the headers:\n${described}`);
   });
 
+  it('a profile without game frames is re-costed when the rate changes: 100 ms is 12 frames at 120 Hz, not 9', async () => {
+    const api = await activateExtension();
+    const cfg = vscode.workspace.getConfiguration('uevrProfiler');
+    const uri = workspaceFile('scripts', 'camera_fix.lua');
+    if (!api.loadedCapture()?.endsWith('lines.speedscope.json')) {
+      await vscode.commands.executeCommand('uevrProfiler.openCapture', workspaceFile('profiles', 'lines.speedscope.json'));
+      await waitFor('the capture to load into the editor', () => (api.loadedCapture()?.endsWith('lines.speedscope.json') ? true : undefined));
+    }
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), vscode.ViewColumn.One);
+    try {
+      await cfg.update('refreshRate', 120, vscode.ConfigurationTarget.Workspace);
+      // 40 ms over 12 frames of 8.33 ms: 3.33 ms/frame, still 40 % of the (smaller) budget.
+      const hover = await waitFor('the hover on line 16 at 120 Hz', async () => {
+        const t = hoverText((await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(15, 10))) ?? []);
+        return /budget at 120 Hz/.test(t) ? t : undefined;
+      });
+      assert.match(hover, /measured on line 16 in `update_camera`: 3\.33 ms\/frame, 40% of the 8\.33 ms budget at 120 Hz/);
+      const heat = await waitFor('line heat at 120 Hz', () => {
+        const h = api.lineHeat.heatAt(uri.fsPath, 16);
+        return h && /120 Hz/.test(h.hover.replace(/&nbsp;/g, ' ')) ? h : undefined;
+      });
+      assert.equal(heat.after, '3.33 ms/frame');
+      await waitFor('UEVR100 at 120 Hz', () =>
+        vscode.languages.getDiagnostics(uri).find((x) => codeOf(x) === 'UEVR100' && /^Hotspot: 3\.33 ms\/frame, 40% of the 8\.33 ms budget at 120 Hz/.test(x.message)),
+      );
+    } finally {
+      await cfg.update('refreshRate', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('opening a profile location jumps to the exact body line', async () => {
     const api = await activateExtension();
     // As the webview asks on ctrl/cmd-click of "update_camera :16" (the file as the profile names it).

@@ -11,6 +11,11 @@ import { activateExtension, closeAllEditors, waitFor, waitForWebviewText, worksp
 const cfg = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('uevrProfiler');
 const WS = vscode.ConfigurationTarget.Workspace;
 
+/** A line heat hover as shown: it is Markdown built with appendText (spaces as &nbsp;, punctuation escaped). */
+function shown(md: string): string {
+  return md.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
+}
+
 function hoverText(hovers: vscode.Hover[]): string {
   return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
 }
@@ -63,7 +68,7 @@ describe('a refresh-rate change reaches every surface', function () {
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), vscode.ViewColumn.One);
     const heat = await waitFor('line heat at 90 Hz', () => {
       const h = api.lineHeat.hoversIn(uri.fsPath);
-      return h.size > 0 && [...h.values()].every((t) => /11\.1 ms budget at 90 Hz/.test(t)) ? h : undefined;
+      return h.size > 0 && [...h.values()].every((t) => /11\.1 ms budget at 90 Hz/.test(shown(t))) ? h : undefined;
     });
     const line = [...heat.keys()].sort((x, y) => x - y)[0];
     const hoverAt = async (): Promise<string> => hoverText((await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(line - 1, 4))) ?? []);
@@ -91,7 +96,7 @@ describe('a refresh-rate change reaches every surface', function () {
     });
     await waitFor('line heat at 120 Hz', () => {
       const h = [...api.lineHeat.hoversIn(uri.fsPath).values()];
-      return h.length > 0 && h.every((t) => at120.test(t)) ? true : undefined;
+      return h.length > 0 && h.every((t) => at120.test(shown(t))) ? true : undefined;
     });
     await waitFor('the status bar at 120 Hz', () => (at120.test(api.sessions.statusBar.tooltip) ? true : undefined));
     assert.equal(session.refreshRate, 120, 'the setting wins over the rate the session reports');

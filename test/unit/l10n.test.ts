@@ -3,7 +3,7 @@
 // context of showError (shown when the error is not a UserError), the words of quick picks, progress,
 // hovers, tree items and debug console lines, and the comparison of a picked button with its label: a
 // literal there is untranslatable (or, for a button, stops working once translated). Webview UI text
-// is not covered (the webviews have no vscode.l10n).
+// goes through @vscode/l10n instead (the webviews have no vscode.l10n): test/unit/l10nWebview.test.ts.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';

@@ -53,7 +53,7 @@ const CORE_RANK: Record<string, number> = {
   protocol: 1, profile: 1, lua: 1,
   capture: 2, view: 2, live: 2,
   formats: 3, report: 3, agent: 3, history: 3,
-  session: 4, sim: 4,
+  session: 4, sim: 4, gc: 4,
   analyzer: 5, lsp: 5,
 };
 function coreFolder(rel: string): string {

@@ -196,6 +196,8 @@ test('vsce packages what the extension page and the walkthrough show (vsce ls, t
     'ThirdPartyNotices.txt',
     'CHANGELOG.md',
     'package.nls.json',
+    // package.json's "l10n" folder: without it in the package, no translation reaches the extension or its webviews.
+    'l10n/bundle.l10n.json',
   ];
   for (const f of wanted) assert.ok(listed.has(f), `${f} is in the .vsix`);
   assert.ok(![...listed].some((f) => f.startsWith('src/') || f.startsWith('node_modules/') || f.startsWith('test/')), 'no sources in the .vsix');

@@ -67,15 +67,18 @@ export class WebviewSession {
   /**
    * A webview-like page: the bundle under a nonce CSP like the extension's, and a fake
    * acquireVsCodeApi whose state survives a reload (as VS Code's does when a panel is hidden/shown).
-   * Messages the app posts collect in window.__posted. Returns the page and `post`, which waits for
+   * Messages the app posts collect in window.__posted. `l10nBundle` is the JSON text of a translation
+   * bundle put into the page the way the extension does. Returns the page and `post`, which waits for
    * `ready` and posts the profile the way the extension does (typed arrays by structured clone).
    */
-  async openVsCodeLike(profile: Profile): Promise<{ page: PwPage; post: () => Promise<void> }> {
+  async openVsCodeLike(profile: Profile, opts: { l10nBundle?: string } = {}): Promise<{ page: PwPage; post: () => Promise<void> }> {
     const nonce = 'vscodeTestNonce1';
     const html = [
       '<!DOCTYPE html><html><head><meta charset="utf-8">',
       `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'">`,
       `<style nonce="${nonce}">${this.bundle.css}</style></head><body><div id="app"></div>`,
+      // The translation bundle as src/extension/webviewShell.ts writes it (JSON text, `<` escaped).
+      opts.l10nBundle !== undefined ? `<script type="application/json" id="uevr-l10n">${opts.l10nBundle.replace(/</g, '\\u003c')}</script>` : '',
       `<script nonce="${nonce}">${inlineScriptText(this.bundle.js)}</script></body></html>`,
     ].join('');
     const page = await this.newPage();

@@ -1,6 +1,7 @@
 // The flame-graph webview app: header (title, summary, tabs, search), one panel per view, status line.
 // It receives `profile` / `diff` / `settings` / `focus` messages, keeps the view state across
 // hide/show through the host's setState, and never puts profile text into markup (textContent only).
+import * as l10n from '@vscode/l10n';
 import type { Profile, SampleFilter } from '../../src/core/profile';
 import { buildCallTree, worstGameFrames } from '../../src/core/profile';
 import { costContext, formatCount, formatMs, summaryLine, totalWeight } from '../../src/core/view/format';
@@ -15,12 +16,13 @@ import { FlameView } from './views/flameView';
 import { FramesView } from './views/framesView';
 import { SandwichView } from './views/sandwichView';
 
-const TABS: Array<{ id: ViewTab; label: string }> = [
-  { id: 'flame', label: 'Flame Graph' },
-  { id: 'chart', label: 'Flame Chart' },
-  { id: 'frames', label: 'Frames' },
-  { id: 'sandwich', label: 'Functions' },
-  { id: 'diff', label: 'Diff' },
+/** The tabs; a function because their names are translated (webview/l10n.ts loads the bundle first). */
+const TABS = (): Array<{ id: ViewTab; label: string }> => [
+  { id: 'flame', label: l10n.t('Flame Graph') },
+  { id: 'chart', label: l10n.t('Flame Chart') },
+  { id: 'frames', label: l10n.t('Frames') },
+  { id: 'sandwich', label: l10n.t('Functions') },
+  { id: 'diff', label: l10n.t('Diff') },
 ];
 
 /** Whether any stack knows its current line (captures of format version 3 and later). */
@@ -55,12 +57,12 @@ export class App {
     const saved = host.getState();
     this.state = { ...DEFAULT_VIEW_STATE, ...(saved ?? {}) };
     const header = el('header', 'fg-header', undefined, root);
-    this.titleEl = el('h1', 'fg-title', 'UEVR Flame Graph', header);
-    this.summaryEl = el('div', 'fg-summary', 'Loading profile…', header);
+    this.titleEl = el('h1', 'fg-title', l10n.t('UEVR Flame Graph'), header);
+    this.summaryEl = el('div', 'fg-summary', l10n.t('Loading profile…'), header);
     const bar = el('div', 'fg-bar', undefined, header);
     const tabs = el('div', 'fg-tabs', undefined, bar);
     tabs.setAttribute('role', 'tablist');
-    for (const t of TABS) {
+    for (const t of TABS()) {
       const b = el('button', 'fg-tab', t.label, tabs);
       b.type = 'button';
       b.setAttribute('role', 'tab');
@@ -71,7 +73,7 @@ export class App {
     // Roving tab index: Tab reaches the selected tab, arrows move between the visible tabs.
     tabs.addEventListener('keydown', (ev) => {
       if (ev.key !== 'ArrowLeft' && ev.key !== 'ArrowRight' && ev.key !== 'Home' && ev.key !== 'End') return;
-      const visible = TABS.map((t) => t.id).filter((id) => !this.tabButtons.get(id)?.hidden);
+      const visible = TABS().map((t) => t.id).filter((id) => !this.tabButtons.get(id)?.hidden);
       const at = visible.indexOf(this.state.tab);
       const next =
         ev.key === 'Home' ? 0 : ev.key === 'End' ? visible.length - 1 : (at + (ev.key === 'ArrowRight' ? 1 : -1) + visible.length) % visible.length;
@@ -81,21 +83,21 @@ export class App {
     });
     this.search = el('input', 'fg-search', undefined, bar);
     this.search.type = 'search';
-    this.search.placeholder = 'Search functions and files (/)';
-    this.search.setAttribute('aria-label', 'Search functions and files');
+    this.search.placeholder = l10n.t('Search functions and files (/)');
+    this.search.setAttribute('aria-label', l10n.t('Search functions and files'));
     this.search.value = this.state.search;
     this.matchesEl = el('span', 'fg-matches', '', bar);
     this.matchesEl.setAttribute('aria-live', 'polite');
-    const reset = el('button', 'fg-button', 'Reset zoom', bar);
+    const reset = el('button', 'fg-button', l10n.t('Reset zoom'), bar);
     reset.type = 'button';
     reset.addEventListener('click', () => this.resetZoom());
     // Group the flame graph and flame chart by function (default) or by function and current line.
-    this.byLineButton = el('button', 'fg-button fg-by-line', 'By line', bar);
+    this.byLineButton = el('button', 'fg-button fg-by-line', l10n.t('By line'), bar);
     this.byLineButton.type = 'button';
     this.byLineButton.setAttribute('aria-pressed', String(this.state.byLine === true));
     this.byLineButton.addEventListener('click', () => this.setByLine(this.state.byLine !== true));
     this.selectionEl = el('span', 'fg-selection', '', bar);
-    this.clearSelection = el('button', 'fg-button', 'All frames', bar);
+    this.clearSelection = el('button', 'fg-button', l10n.t('All frames'), bar);
     this.clearSelection.type = 'button';
     this.clearSelection.hidden = true;
     this.clearSelection.addEventListener('click', () => this.selectFrames(null));
@@ -169,7 +171,7 @@ export class App {
       }
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
-      this.status(`Error: ${message}`);
+      this.status(l10n.t('Error: {0}', message));
       this.host.post({ type: 'error', message });
     }
   }
@@ -198,20 +200,20 @@ export class App {
       selectWorstFrames: (n) => app.selectWorstFrames(n),
       frameRows: null,
     };
-    this.titleEl.textContent = title || profile.name || 'Profile';
+    this.titleEl.textContent = title || profile.name || l10n.t('Profile');
     const lines = hasCurrentLines(profile);
     this.byLineButton.disabled = !lines;
     // Without current lines, grouping by line draws the same tree: show the toggle as off.
     this.byLineButton.setAttribute('aria-pressed', String(lines && this.state.byLine === true));
     this.byLineButton.title = lines
-      ? 'Group frames by function and the line they were executing ("tick :12"), or by function'
-      : 'This profile records no current lines (captures before format version 3 and most imports): frames group by function';
+      ? l10n.t('Group frames by function and the line they were executing ("tick :12"), or by function')
+      : l10n.t('This profile records no current lines (captures before format version 3 and most imports): frames group by function');
     this.tabButtons.get('diff')!.hidden = !isDiff;
     this.tabButtons.get('frames')!.hidden = gfCount === 0;
     const empty = profile.samples.length === 0 || !(totalWeight(profile) > 0);
     if (empty) {
       this.summaryEl.textContent = summaryLine(profile, settings);
-      this.emptyEl.textContent = 'This profile is empty: it has no samples with weight, so there is nothing to draw.';
+      this.emptyEl.textContent = l10n.t('This profile is empty: it has no samples with weight, so there is nothing to draw.');
       this.emptyEl.hidden = false;
       this.showPanels(false);
       this.matchesEl.textContent = '';
@@ -250,12 +252,15 @@ export class App {
     c.cost.totalWeight = buildCallTree(c.profile, filter).total[0];
     this.summaryEl.textContent = summaryLine(c.profile, c.settings);
     if (r && gf) {
-      this.selectionEl.textContent = `Selected ${r[0] === r[1] ? `frame #${gf.index[r[0]]} (${formatMs(gf.duration[r[0]])} ms)` : `frames #${gf.index[r[0]]}–#${gf.index[r[1]]} (${formatCount(frames)})`}`;
+      this.selectionEl.textContent =
+        r[0] === r[1]
+          ? l10n.t('Selected frame #{0} ({1} ms)', gf.index[r[0]], formatMs(gf.duration[r[0]]))
+          : l10n.t('Selected frames #{0}–#{1} ({2})', gf.index[r[0]], gf.index[r[1]], formatCount(frames));
       this.clearSelection.hidden = false;
     } else if (rows && gf) {
       let sum = 0;
       for (const row of rows) sum += gf.duration[row];
-      this.selectionEl.textContent = `Selected the ${formatCount(rows.length)} worst frames (${formatMs(sum / rows.length)} ms on average)`;
+      this.selectionEl.textContent = l10n.t('Selected the {0} worst frames ({1} ms on average)', formatCount(rows.length), formatMs(sum / rows.length));
       this.clearSelection.hidden = false;
     } else {
       this.selectionEl.textContent = '';
@@ -351,7 +356,7 @@ export class App {
 
   private updateMatches(): void {
     const q = this.ctx?.query.trim() ?? '';
-    this.matchesEl.textContent = q ? `${formatCount(this.flame.matches)} ${this.flame.matches === 1 ? 'match' : 'matches'}` : '';
+    this.matchesEl.textContent = q ? (this.flame.matches === 1 ? l10n.t('1 match') : l10n.t('{0} matches', formatCount(this.flame.matches))) : '';
   }
 
   private resetZoom(): void {
@@ -381,7 +386,7 @@ export class App {
 
   private openSource(file: string, line: number): void {
     if (!file) {
-      this.status('This frame has no source file.');
+      this.status(l10n.t('This frame has no source file.'));
       return;
     }
     this.status(`${file}:${line}`);

@@ -1,5 +1,6 @@
 // The webview's link to its host: VS Code (acquireVsCodeApi) or, in the standalone HTML export, a
 // shim that reads the embedded profile and keeps state in memory. The app only sees `Host`.
+import * as l10n from '@vscode/l10n';
 import type { DiffMessage, FromWebviewMessage, PackedDiffMessage, PackedProfileMessage, ProfileMessage, ToWebviewMessage, ViewState } from '../../src/core/view/messages';
 import { unpackProfile } from '../../src/core/view/packProfile';
 import { decodeEmbeddedProfile, type EmbeddedPayload } from '../../src/core/view/embed';
@@ -34,7 +35,7 @@ export function createHost(): Host {
       listen: (on) =>
         window.addEventListener('message', (e: MessageEvent) => {
           const msg = e.data as ToWebviewMessage | PackedProfileMessage | PackedDiffMessage;
-          const fail = (err: unknown) => api.postMessage({ type: 'error', message: `cannot read the profile: ${err instanceof Error ? err.message : String(err)}` });
+          const fail = (err: unknown) => api.postMessage({ type: 'error', message: l10n.t('cannot read the profile: {0}', err instanceof Error ? err.message : String(err)) });
           if (msg && msg.type === 'profilePacked') {
             unpackMessage(msg).then(on, fail);
           } else if (msg && msg.type === 'diffPacked') {
@@ -91,7 +92,7 @@ function createStandaloneHost(): Host {
           const on = listener;
           setTimeout(() => on(msg), 0);
         } catch (e) {
-          showStandaloneError(`Cannot read the embedded profile: ${e instanceof Error ? e.message : String(e)}`);
+          showStandaloneError(l10n.t('Cannot read the embedded profile: {0}', e instanceof Error ? e.message : String(e)));
         }
       }
       // openSource has nowhere to go outside VS Code: the app shows file:line itself.

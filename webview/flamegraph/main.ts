@@ -1,6 +1,8 @@
 // Entry of the flame-graph webview bundle (dist/webview/flamegraph.js + .css). Runs inside VS Code's
 // webview or in the standalone HTML export (host.ts picks the right host).
 import './styles.css';
+// First: the translation bundle is loaded before any module below words its UI.
+import '../l10n';
 
 import { App } from './app';
 import { createHost } from './host';

@@ -2,6 +2,9 @@
 // Lua memory and GC, refreshed from snapshots the extension posts a few times a second.
 // Profile strings (callback labels, log lines) are untrusted: textContent only, never innerHTML.
 import './live.css';
+// First: the translation bundle is loaded before the code below words its UI.
+import '../l10n';
+import * as l10n from '@vscode/l10n';
 import type { FromLiveView, LiveSnapshot, ToLiveView } from '../../src/core/live/messages';
 import { budgetMsAt, describeBudget, formatMs as fmt } from '../../src/core/budget';
 
@@ -45,10 +48,10 @@ summary.setAttribute('role', 'status');
 summary.setAttribute('aria-live', 'polite');
 const toolbar = el('div', 'toolbar');
 const buttons = {
-  capture: el('button', undefined, 'Capture next seconds'),
-  start: el('button', 'secondary', 'Start capture'),
-  stop: el('button', 'secondary', 'Stop capture'),
-  attach: el('button', undefined, 'Attach…'),
+  capture: el('button', undefined, l10n.t('Capture next seconds')),
+  start: el('button', 'secondary', l10n.t('Start capture')),
+  stop: el('button', 'secondary', l10n.t('Stop capture')),
+  attach: el('button', undefined, l10n.t('Attach…')),
 };
 buttons.capture.addEventListener('click', () => vscode.postMessage({ type: 'command', command: 'captureNextSeconds' }));
 buttons.start.addEventListener('click', () => vscode.postMessage({ type: 'command', command: 'startCapture' }));
@@ -57,16 +60,29 @@ buttons.attach.addEventListener('click', () => vscode.postMessage({ type: 'comma
 toolbar.append(buttons.capture, buttons.start, buttons.stop, buttons.attach);
 
 const frameCanvas = el('canvas', 'tall');
-frameCanvas.setAttribute('aria-label', 'Frame time and scripts time per frame against the frame budget');
+frameCanvas.setAttribute('aria-label', l10n.t('Frame time and scripts time per frame against the frame budget'));
 const cbCanvas = el('canvas', 'tall');
-cbCanvas.setAttribute('aria-label', 'Cost of each callback per frame, stacked');
+cbCanvas.setAttribute('aria-label', l10n.t('Cost of each callback per frame, stacked'));
 const legend = el('div', 'legend');
 const memCanvas = el('canvas');
-memCanvas.setAttribute('aria-label', 'Lua memory and GC time per frame');
+memCanvas.setAttribute('aria-label', l10n.t('Lua memory and GC time per frame'));
 const log = el('div', 'log');
 const idle = el('div', 'idle');
 
-app.replaceChildren(summary, toolbar, el('h3', undefined, 'Frame time'), frameCanvas, el('h3', undefined, 'Callbacks (ms per frame)'), cbCanvas, legend, el('h3', undefined, 'Lua memory and GC'), memCanvas, el('h3', undefined, 'Log'), log, idle);
+app.replaceChildren(
+  summary,
+  toolbar,
+  el('h3', undefined, l10n.t('Frame time')),
+  frameCanvas,
+  el('h3', undefined, l10n.t('Callbacks (ms per frame)')),
+  cbCanvas,
+  legend,
+  el('h3', undefined, l10n.t('Lua memory and GC')),
+  memCanvas,
+  el('h3', undefined, l10n.t('Log')),
+  log,
+  idle,
+);
 
 function prepare(canvas: HTMLCanvasElement): { ctx: CanvasRenderingContext2D; w: number; h: number } {
   const dpr = window.devicePixelRatio || 1;
@@ -127,14 +143,31 @@ function render(s: LiveSnapshot): void {
   summary.replaceChildren();
   const head = el('div', undefined, s.session);
   const cost = el('div');
-  const scriptsSpan = el('span', share > s.alerts.scriptsBudgetPercent ? 'over' : 'ok', `scripts ${fmt(scripts)} ms/frame (${share.toFixed(1)}% of ${describeBudget(s.refreshRateHz)})`);
-  cost.append(scriptsSpan, document.createTextNode(` · frame ${fmt(frame)} ms · GC ${fmt(mean(s.gcMs, avgOver))} ms · Lua ${(s.luaMemoryKb[s.luaMemoryKb.length - 1] / 1024 || 0).toFixed(1)} MiB · profiler ${fmt(mean(s.overheadMs, avgOver))} ms`));
+  const scriptsSpan = el('span', share > s.alerts.scriptsBudgetPercent ? 'over' : 'ok', l10n.t('scripts {0} ms/frame ({1}% of {2})', fmt(scripts), share.toFixed(1), describeBudget(s.refreshRateHz)));
+  cost.append(scriptsSpan, document.createTextNode(
+      l10n.t(
+        ' · frame {0} ms · GC {1} ms · Lua {2} MiB · profiler {3} ms',
+        fmt(frame),
+        fmt(mean(s.gcMs, avgOver)),
+        (s.luaMemoryKb[s.luaMemoryKb.length - 1] / 1024 || 0).toFixed(1),
+        fmt(mean(s.overheadMs, avgOver)),
+      ),
+    ));
   summary.append(head, cost);
   if (s.capture) {
-    const planned = s.capture.plannedSeconds > 0 ? ` of ${s.capture.plannedSeconds} s` : '';
-    summary.append(el('div', 'over', `● capturing: ${s.capture.seconds.toFixed(1)} s${planned}, ${s.capture.samples.toLocaleString('en-US')} samples`));
+    const seconds = s.capture.seconds.toFixed(1);
+    const samples = s.capture.samples.toLocaleString('en-US');
+    summary.append(
+      el(
+        'div',
+        'over',
+        s.capture.plannedSeconds > 0
+          ? l10n.t('● capturing: {0} s of {1} s, {2} samples', seconds, s.capture.plannedSeconds, samples)
+          : l10n.t('● capturing: {0} s, {1} samples', seconds, samples),
+      ),
+    );
   }
-  if (s.state === 'disconnected') summary.append(el('div', 'over', 'disconnected'));
+  if (s.state === 'disconnected') summary.append(el('div', 'over', l10n.t('disconnected')));
   buttons.start.disabled = s.state !== 'attached';
   buttons.capture.disabled = s.state !== 'attached';
   buttons.stop.disabled = s.state !== 'capturing';
@@ -145,7 +178,7 @@ function render(s: LiveSnapshot): void {
     const max = Math.max(budgetMs * 1.5, maxOf(s.frameMs) * 1.1);
     line(ctx, s.frameMs, w, h, max, seriesColor(0));
     line(ctx, s.scriptsMs, w, h, max, seriesColor(1));
-    hline(ctx, h - (budgetMs / max) * (h - 2) - 1, w, err, `budget ${fmt(budgetMs)} ms`);
+    hline(ctx, h - (budgetMs / max) * (h - 2) - 1, w, err, l10n.t('budget {0} ms', fmt(budgetMs)));
   }
   // Callbacks stacked.
   {

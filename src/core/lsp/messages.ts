@@ -9,7 +9,11 @@ import { isKnownRate } from '../budget';
 export const LOAD_CAPTURE = 'uevr/loadCapture';
 /** Removes every measured annotation. */
 export const CLEAR_CAPTURE = 'uevr/clearCapture';
-/** The refresh rate in force changed: hovers, diagnostics and CodeLens re-word their costs. */
+/**
+ * The refresh rate in force changed: hovers, diagnostics and CodeLens re-word their costs. For other
+ * editors' clients; the extension sends uevr/loadCapture again instead (a profile without game frames
+ * has other ms per frame at another rate: report/measured.ts's recordsAtRate).
+ */
 export const SET_FRAME_BUDGET = 'uevr/setFrameBudget';
 /** Request: analyse the workspace's UEVR scripts (src/server/workspaceAnalysis.ts) and publish the findings. */
 export const ANALYZE_WORKSPACE = 'uevr/analyzeWorkspace';

@@ -7,7 +7,7 @@
 
 import { filterKey, stackChildren, stackWeights, type SampleFilter } from './sampleSelection';
 import { cached } from './viewCache';
-import type { Profile } from './types';
+import { FrameKind, type Profile } from './types';
 
 export interface FunctionTable {
   length: number;
@@ -251,10 +251,14 @@ export function lineStats(profile: Profile, filter?: SampleFilter): LineStats {
     const total = new Float64Array(m);
     const fn = new Int32Array(m).fill(-1);
     const best = new Float64Array(m).fill(-1);
+    // A native call's frame sits on its call site's line with the same weight as the Lua function
+    // executing that line: the line belongs to the Lua function (natives only name lines nothing else runs).
+    const native = (f: number): boolean => fns.kind[f] === FrameKind.Native;
     for (const [fk, wt] of fnWeight) {
       const id = Math.floor(fk / 4194304);
       const f = fk - id * 4194304;
-      if (wt > best[id] || (wt === best[id] && f < fn[id])) {
+      const prefer = fn[id] < 0 ? true : native(f) !== native(fn[id]) ? !native(f) : wt > best[id] || (wt === best[id] && f < fn[id]);
+      if (prefer) {
         best[id] = wt;
         fn[id] = f;
       }

@@ -4,7 +4,8 @@
 // count calls, so callsPerFrame is exact for callbacks (host timings) and null ("unknown") elsewhere.
 import { callersAndCallees, functionStats, functionTable, lineOfStack, lineStats } from '../profile/functionStats';
 import { FrameKind, type Profile } from '../profile/types';
-import { summarizeProfile } from './summary';
+import { framesOf, summarizeProfile } from './summary';
+import { isKnownRate } from '../budget';
 
 /** One measured line (or function, when `functionName` is set) of a capture. */
 export interface MeasuredRecord {
@@ -99,7 +100,8 @@ function kth(a: Float64Array, k: number): number {
 
 export function measuredRecords(profile: Profile, opts: MeasuredOptions): MeasuredRecord[] {
   const summary = summarizeProfile(profile, { refreshRateHz: opts.refreshRateHz, top: 0 });
-  const frames = summary.frames;
+  // Exact (summary.frames is rounded for reading: a profile shorter than a frame would be 0 frames).
+  const frames = framesOf(profile, summary.refreshRateHz);
   const gameFrames = profile.gameFrames?.length ?? 0;
   const perFrame = (w: number): number => w / frames;
   const records: MeasuredRecord[] = [];
@@ -234,4 +236,21 @@ export function measuredRecords(profile: Profile, opts: MeasuredOptions): Measur
     });
   }
   return records;
+}
+
+/**
+ * The records of `profile` measured at `fromHz`, costed at `toHz` instead. A profile without game
+ * frames is costed per 1/Hz of its duration (summary.ts), so its ms per frame scale by fromHz/toHz
+ * when the rate in force changes; a capture's frames are the game's and its records stay as they are.
+ * An unknown rate on either side (0, NaN) changes nothing.
+ */
+export function recordsAtRate(records: MeasuredRecord[], profile: Profile, fromHz: number, toHz: number): MeasuredRecord[] {
+  if ((profile.gameFrames?.length ?? 0) > 0 || !isKnownRate(fromHz) || !isKnownRate(toHz) || fromHz === toHz) return records;
+  const k = fromHz / toHz;
+  return records.map((r) => ({
+    ...r,
+    selfMsPerFrame: r.selfMsPerFrame * k,
+    totalMsPerFrame: r.totalMsPerFrame * k,
+    topCallers: r.topCallers.map((c) => ({ ...c, msPerFrame: c.msPerFrame * k })),
+  }));
 }

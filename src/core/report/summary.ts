@@ -106,6 +106,15 @@ function mean(a: Float64Array | undefined): number {
   return n ? s / n : Number.NaN;
 }
 
+/**
+ * What "per frame" divides by: the game frames, or without any the number of 1/refreshRateHz intervals
+ * in the profile's duration (exact: the summary's `frames` is rounded for reading).
+ */
+export function framesOf(profile: Profile, refreshRateHz: number): number {
+  const gameFrames = profile.gameFrames?.length ?? 0;
+  return gameFrames > 0 ? gameFrames : Math.max(1e-9, profile.durationMs / budgetMs(refreshRateHz));
+}
+
 /** Summarises a profile. Without game frames, "per frame" means per 1/refreshRate s of profile time. */
 export function summarizeProfile(profile: Profile, opts: SummaryOptions = {}): ProfileSummary {
   const notes: string[] = [];
@@ -114,7 +123,7 @@ export function summarizeProfile(profile: Profile, opts: SummaryOptions = {}): P
   const gf = profile.gameFrames;
   const gameFrames = gf?.length ?? 0;
   const basis = gameFrames > 0 ? 'frames' : 'duration';
-  const frames = gameFrames > 0 ? gameFrames : Math.max(1e-9, profile.durationMs / budgetMs(refreshRateHz));
+  const frames = framesOf(profile, refreshRateHz);
   if (basis === 'duration') notes.push(`the profile has no game frames: per-frame values assume ${refreshRateHz} Hz frames over ${profile.durationMs.toFixed(0)} ms`);
 
   // Weight → ms: captures and most imports are in ms; sample counts use the sampling rate when known.

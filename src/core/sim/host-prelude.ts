@@ -1339,13 +1339,24 @@ end
 
 local function lua_event(name, data) return run(lists[K.on_lua_event], name, data) end
 
--- The collector as UEVR runs it (ScriptState.cpp gc_data_changed / on_frame, options of LuaLoader.hpp):
--- handler UEVR stops Lua's own collector and steps it once per frame; generational mode steps with
--- lua_gc(STEP, 1) (a young collection once the allocation debt is due), incremental mode steps until the
--- cycle ends or the budget is spent; type 'full' collects fully every frame. Handler Lua leaves it to Lua.
+-- The collector as UEVR runs it (lua-api/lib/src/ScriptState.cpp gc_data_changed / on_frame, options of
+-- src/mods/LuaLoader.hpp), call for call; collectgarbage(opt, n) is lua_gc(L, LUA_GC<opt>, n):
+-- * gc_data_changed (the ScriptState constructor, before any script runs): first the handler, UEVR
+--   -> lua_gc(STOP), Lua -> lua_gc(RESTART); then the mode, generational -> lua_gc(GEN, minor, major),
+--   incremental -> lua_gc(INC). (UEVR passes INC no arguments, so the C vararg reads are unspecified;
+--   here they are 0, i.e. Lua keeps its pause/stepmul/stepsize, the only defined reading.)
+-- * on_frame (after the on_frame callbacks, handler UEVR only): type full -> lua_gc(COLLECT); type step
+--   -> generational: one lua_gc(STEP, 1) (1 KiB of debt: a young collection only once the debt that the
+--   minor multiplier set is paid; a stopped collector parks the debt at -2000 bytes as the mods
+--   allocate); incremental: lua_gc(STEP, 1) again and again until it returns 1 (a cycle ended) or the
+--   budget is spent (time checked after each step, as UEVR does, so one long step can overrun it).
+-- * handler Lua: the frame does nothing; Lua collects inside whatever code allocates (the callbacks).
+-- Scripts load with the collector already stopped (UEVR creates the state, then runs the scripts), so a
+-- mod that builds a large heap at load pays for it at the first steps (a "bad" major collection in
+-- generational mode, then Lua waits for the heap to double) - the real VM decides all of that.
 local collect = collectgarbage
-if GC.mode == 'incremental' then collect('incremental') else collect('generational', GC.minor, GC.major) end
 if GC.handler == 'uevr' then collect('stop') else collect('restart') end
+if GC.mode == 'incremental' then collect('incremental') else collect('generational', GC.minor, GC.major) end
 local gc_step
 if GC.handler ~= 'uevr' then
   gc_step = function() return collect('count') end

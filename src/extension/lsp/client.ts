@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { MeasuredRecord } from '../../core/report/measured';
 import type { PathMapping } from '../../core/scriptPaths';
-import { CLEAR_CAPTURE, LOAD_CAPTURE, SET_FRAME_BUDGET, type LoadCaptureParams, type SetFrameBudgetParams } from '../../core/lsp/messages';
+import { CLEAR_CAPTURE, LOAD_CAPTURE, type LoadCaptureParams } from '../../core/lsp/messages';
 import { currentSettings, resolvePathMappings } from '../settings';
 
 export async function startLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<LanguageClient> {
@@ -46,12 +46,6 @@ export async function sendCapture(client: LanguageClient, records: MeasuredRecor
   const maps = resolvePathMappings(pathMappings ?? currentSettings().pathMappings);
   const params: LoadCaptureParams = { records, pathMappings: maps, refreshRateHz };
   await client.sendNotification(LOAD_CAPTURE, params);
-}
-
-/** The rate in force changed: the server re-words hovers, diagnostics and CodeLens. */
-export async function sendFrameBudget(client: LanguageClient, refreshRateHz: number): Promise<void> {
-  const params: SetFrameBudgetParams = { refreshRateHz };
-  await client.sendNotification(SET_FRAME_BUDGET, params);
 }
 
 /** Removes every measured annotation (diagnostics, hover numbers, CodeLens). */

@@ -65,3 +65,37 @@ test('each workspace folder\'s files are selected with that folder\'s include/ex
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a file named twice in the request is read and counted once', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'uevr-ws-'));
+  mkdirSync(join(root, 'scripts'));
+  writeFileSync(join(root, 'scripts', 'mod.lua'), 'uevr.sdk.callbacks.on_pre_engine_tick(function(e, d)\n  local c = uevr.api:find_uobject("Class /Script/Engine.Pawn")\nend)\n');
+  const u = pathToFileURL(join(root, 'scripts', 'mod.lua')).toString();
+  const ws = new WorkspaceAnalysis({ scope: () => DEFAULT_SCOPE, disabledRules: () => [], roots: () => [root] });
+  try {
+    const once = await ws.run([u]);
+    const thrice = await ws.run([u, u, u]);
+    assert.deepEqual(thrice.result, once.result);
+    assert.equal(thrice.result.files, 1);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a file with a UTF-8 byte-order mark gets its findings where the editor shows them (the editor drops the mark)', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'uevr-ws-'));
+  mkdirSync(join(root, 'scripts'));
+  const text = 'uevr.sdk.callbacks.on_pre_engine_tick(function(e, d) local c = uevr.api:find_uobject("Class /Script/Engine.Pawn") end)\n';
+  writeFileSync(join(root, 'scripts', 'plain.lua'), text);
+  writeFileSync(join(root, 'scripts', 'bom.lua'), '\ufeff' + text);
+  const uri = (name: string): string => pathToFileURL(join(root, 'scripts', name)).toString();
+  const ws = new WorkspaceAnalysis({ scope: () => DEFAULT_SCOPE, disabledRules: () => [], roots: () => [root] });
+  try {
+    const { publish } = await ws.run([uri('plain.lua'), uri('bom.lua')]);
+    const ranges = (name: string) => (publish.get(uri(name)) ?? []).map((d) => [d.code, d.range]);
+    assert.ok(ranges('plain.lua').length > 0, 'find_uobject every frame is a finding');
+    assert.deepEqual(ranges('bom.lua'), ranges('plain.lua'));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

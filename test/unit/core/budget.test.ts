@@ -39,3 +39,16 @@ test('the precedence: launch configuration, then the setting, then the recorded 
   assert.equal(resolveFrameBudget({ launch: Number.NaN, setting: -1, recorded: 80 }).refreshRateHz, 80, 'unusable candidates are skipped');
   assert.equal(resolveFrameBudget({}).source, 'default');
 });
+
+test('a rate no display runs at (a hostile capture header, session or LSP message) is unknown, not a budget of 1e303 ms', async () => {
+  const { isKnownRate } = await import('../../../src/core/budget');
+  const { rateIn } = await import('../../../src/core/lsp/messages');
+  for (const hz of [1e-300, 5e-324, 0.5, 1e308, 1e6]) {
+    assert.equal(isKnownRate(hz), false, String(hz));
+    assert.deepEqual(resolveFrameBudget({ recorded: hz }), { refreshRateHz: DEFAULT_REFRESH_RATE, budgetMs: 1000 / DEFAULT_REFRESH_RATE, source: 'default' }, String(hz));
+    assert.equal(rateIn({ refreshRateHz: hz }), undefined, String(hz));
+    assert.equal(describeBudget(hz), '11.1 ms at 90 Hz', String(hz));
+  }
+  // The range the CLI's --hz accepts: any rate a headset, monitor or simulator runs at.
+  for (const hz of [1, 24, 60, 90, 240, 1000]) assert.equal(isKnownRate(hz), true, String(hz));
+});

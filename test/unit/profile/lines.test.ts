@@ -128,3 +128,21 @@ describe('line-level stacks', () => {
     assert.equal(ls.self[i9], 3);
   });
 });
+
+test("a line whose time is all in a native call belongs to the Lua function that runs it, whichever frame came first", () => {
+  for (const nativeFirst of [true, false]) {
+    const b = new ProfileBuilder({ name: 'n', source: 'uevrcap', weightUnit: 'milliseconds' });
+    b.durationMs = 100;
+    // A native call's frame line is its call site (mod.lua:12), the line tick is executing.
+    const frames = nativeFirst
+      ? { nat: b.frame('api:find_uobject', 'mod.lua', 12, 1), tick: b.frame('tick', 'mod.lua', 10, 0) }
+      : { tick: b.frame('tick', 'mod.lua', 10, 0), nat: b.frame('api:find_uobject', 'mod.lua', 12, 1) };
+    const atLine = b.stack(-1, frames.tick, 12);
+    b.sample(b.stack(atLine, frames.nat, 0), 5, 1);
+    const p = b.build();
+    const ls = lineStats(p);
+    const i = Array.from(ls.line).indexOf(12);
+    assert.ok(i >= 0);
+    assert.equal(functionTable(p).name[ls.fn[i]], 'tick', `native frame interned ${nativeFirst ? 'first' : 'second'}`);
+  }
+});

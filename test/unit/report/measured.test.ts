@@ -69,3 +69,30 @@ test('a callback and the Lua function it wraps get one CodeLens record, with exa
   assert.equal(records[0].functionName, 'function <hud.lua:15>');
   assert.equal(records[0].callsPerFrame, 1);
 });
+
+test('a rate change re-costs the records of a profile without game frames (per 1/Hz of its duration), not those of a capture', async () => {
+  const { recordsAtRate } = await import('../../../src/core/report/measured');
+  const withFrames = capture(2, 0.5);
+  const imported = { ...withFrames, gameFrames: undefined, callbacks: undefined, callbackTimings: undefined };
+  const at90 = measuredRecords(imported, { refreshRateHz: 90 });
+  const at120 = measuredRecords(imported, { refreshRateHz: 120 });
+  // At 120 Hz a frame is 8.33 ms of the profile's duration: 3/4 of the ms per frame at 90 Hz.
+  assert.equal(at120.find((r) => r.line === 3 && !r.functionName)?.totalMsPerFrame.toFixed(3), '1.500');
+  const recosted = recordsAtRate(at90, imported, 90, 120);
+  assert.equal(recosted.length, at120.length);
+  recosted.forEach((r, i) => {
+    const want = at120[i];
+    assert.equal(r.file, want.file);
+    assert.equal(r.line, want.line);
+    assert.equal(r.functionName, want.functionName);
+    assert.ok(Math.abs(r.selfMsPerFrame - want.selfMsPerFrame) < 1e-9, `self of ${r.file}:${r.line}`);
+    assert.ok(Math.abs(r.totalMsPerFrame - want.totalMsPerFrame) < 1e-9, `total of ${r.file}:${r.line}`);
+    assert.deepEqual(r.topCallers.map((c) => [c.name, c.msPerFrame.toFixed(9)]), want.topCallers.map((c) => [c.name, c.msPerFrame.toFixed(9)]));
+  });
+  // A capture's frames are the game's: its ms per frame do not depend on the rate in force.
+  const captured = measuredRecords(withFrames, { refreshRateHz: 90 });
+  assert.deepEqual(recordsAtRate(captured, withFrames, 90, 120), captured);
+  assert.deepEqual(measuredRecords(withFrames, { refreshRateHz: 120 }), captured);
+  // An unknown rate on either side changes nothing (never divides by 0).
+  assert.deepEqual(recordsAtRate(at90, imported, 0, 120), at90);
+});

@@ -1,5 +1,6 @@
 // The flame chart: samples in time order (runs of equal stacks merged, see src/core/view/timeOrder),
 // with game-frame boundaries and, per frame, the point where the frame budget runs out.
+import * as l10n from '@vscode/l10n';
 import { scaleLinear } from 'd3-scale';
 import { sampleRanges } from '../../../src/core/profile';
 import { parentsFromSizes, type Viewport } from '../../../src/core/view/flameLayout';
@@ -52,7 +53,7 @@ export class ChartView {
         },
       },
       readTheme(),
-      'Flame chart in time order: arrows move, Enter zooms, Escape resets, Ctrl+Enter opens the source',
+      l10n.t('Flame chart in time order: arrows move, Enter zooms, Escape resets, Ctrl+Enter opens the source'),
     );
   }
 
@@ -89,10 +90,15 @@ export class ChartView {
     }
     this.domain = tree.length > 0 && d1 > d0 ? [d0, d1] : [0, 1];
     this.note.textContent = tree.truncated
-      ? `Showing samples ${tree.from.toLocaleString('en-US')}–${tree.to.toLocaleString('en-US')} of ${(to - from).toLocaleString('en-US')}: select a range of frames in the Frames tab to see the rest in time order.`
+      ? l10n.t(
+          'Showing samples {0}–{1} of {2}: select a range of frames in the Frames tab to see the rest in time order.',
+          tree.from.toLocaleString('en-US'),
+          tree.to.toLocaleString('en-US'),
+          (to - from).toLocaleString('en-US'),
+        )
       : this.timed
         ? ''
-        : 'This profile has no timestamps: the horizontal axis is cumulative weight in sample order.';
+        : l10n.t('This profile has no timestamps: the horizontal axis is cumulative weight in sample order.');
     this.note.hidden = this.note.textContent === '';
     this.canvas.setTheme(c.theme);
     this.canvas.setTree(tree, parentsFromSizes(tree.size, tree.depth));
@@ -109,9 +115,9 @@ export class ChartView {
     const lines = [nodeLabel(c, f, t.line[n])];
     if (c.profile.frames.file[f]) lines.push(`${c.profile.frames.file[f]}:${sourceLine(c, f, t.line[n])}`);
     if (this.timed) {
-      lines.push(`at ${formatMs(t.start[n])} ms for ${formatMs(t.width[n])} ms (${((100 * t.width[n]) / budgetMsAt(c.settings.refreshRateHz)).toFixed(1)}% of budget)`);
-    } else lines.push(`weight ${formatMs(t.width[n])}`);
-    lines.push('Ctrl/Cmd-click: open source');
+      lines.push(l10n.t('at {0} ms for {1} ms ({2}% of budget)', formatMs(t.start[n]), formatMs(t.width[n]), ((100 * t.width[n]) / budgetMsAt(c.settings.refreshRateHz)).toFixed(1)));
+    } else lines.push(l10n.t('weight {0}', formatMs(t.width[n])));
+    lines.push(l10n.t('Ctrl/Cmd-click: open source'));
     return lines;
   }
 

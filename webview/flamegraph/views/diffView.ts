@@ -2,6 +2,7 @@
 // (so removed and added code both show, and children always fit inside their parent); colour is the
 // change of self time: red got slower, blue got faster. Above it, a verdict and the biggest changes,
 // per function and per line ("line 41: 1.20 → 0.050 ms/frame", model: diffLines).
+import * as l10n from '@vscode/l10n';
 import { biggestLineChanges, diffLines, diffProfiles, type LineDiff, type Profile, type ProfileDiff } from '../../../src/core/profile';
 import { deltaHsl } from '../../../src/core/view/colors';
 import { flameGraphSpans } from '../../../src/core/view/flameLayout';
@@ -35,14 +36,14 @@ export class DiffView {
   constructor(private readonly ctx: () => ViewContext, parent: HTMLElement) {
     this.panel = el('section', 'fg-panel fg-panel-diff', undefined, parent);
     this.panel.setAttribute('role', 'tabpanel');
-    this.verdict = el('div', 'fg-verdict', 'Compare two captures to see a differential flame graph.', this.panel);
+    this.verdict = el('div', 'fg-verdict', l10n.t('Compare two captures to see a differential flame graph.'), this.panel);
     this.changes = el('div', 'fg-changes', undefined, this.panel);
     const host = el('div', 'fg-canvas-host', undefined, this.panel);
     this.canvas = new FlameCanvas(
       host,
       {
         domain: () => [0, this.diff ? this.diff.tree.totalA[0] + this.diff.tree.totalB[0] : 1],
-        label: (n) => (n === 0 ? 'all' : this.diff ? this.diff.functions.name[this.diff.tree.frame[n]] : ''),
+        label: (n) => (n === 0 ? l10n.t('all') : this.diff ? this.diff.functions.name[this.diff.tree.frame[n]] : ''),
         fill: (n) => this.fills[n] ?? '#888',
         dimFill: () => '#555',
         tooltip: (n) => this.tooltip(n),
@@ -53,7 +54,7 @@ export class DiffView {
         },
       },
       readTheme(),
-      'Differential flame graph: red is slower after, blue is faster',
+      l10n.t('Differential flame graph: red is slower after, blue is faster'),
     );
   }
 
@@ -96,8 +97,8 @@ export class DiffView {
     let text = `${beforeLabel}: ${this.unit(before)} → ${afterLabel}: ${this.unit(after)} (${after >= before ? '+' : '−'}${this.unit(Math.abs(after - before))}, ${pct >= 0 ? '+' : '−'}${Math.abs(pct).toFixed(1)}%)`;
     if (d.normalisation === 'perFrame' && mpw !== null) {
       const v = (after - before) * mpw;
-      text += v < 0 ? ' · faster' : v > 0 ? ' · slower' : ' · unchanged';
-      text += ` · budget ${formatMs(budgetMsAt(c.settings.refreshRateHz))} ms`;
+      text += v < 0 ? l10n.t(' · faster') : v > 0 ? l10n.t(' · slower') : l10n.t(' · unchanged');
+      text += l10n.t(' · budget {0} ms', formatMs(budgetMsAt(c.settings.refreshRateHz)));
     }
     this.verdict.textContent = text;
     // Biggest changes by self time.
@@ -107,10 +108,10 @@ export class DiffView {
       .sort((a, b) => Math.abs(f.deltaSelf[b]) - Math.abs(f.deltaSelf[a]) || a - b)
       .slice(0, 10);
     if (order.length > 0) {
-      el('div', 'fg-detail-title', 'Biggest changes (self)', this.changes);
+      el('div', 'fg-detail-title', l10n.t('Biggest changes (self)'), this.changes);
       const table = el('table', 'fg-table fg-small', undefined, this.changes);
       const hr = el('tr', undefined, undefined, el('thead', undefined, undefined, table));
-      for (const h of ['Function', 'Before', 'After', 'Δ self']) el('th', h === 'Function' ? undefined : 'fg-num', h, hr);
+      for (const [i, h] of [l10n.t('Function'), l10n.t('Before'), l10n.t('After'), l10n.t('Δ self')].entries()) el('th', i === 0 ? undefined : 'fg-num', h, hr);
       const body = el('tbody', undefined, undefined, table);
       for (const i of order) {
         const tr = el('tr', f.deltaSelf[i] > 0 ? 'fg-worse' : 'fg-better', undefined, body);
@@ -138,10 +139,10 @@ export class DiffView {
     if (rows.length === 0) return;
     // diffLines gives shares in percent; this.unit formats them from fractions, like the function diff.
     const unit = (v: number): string => this.unit(d.normalisation === 'share' ? v / 100 : v);
-    el('div', 'fg-detail-title', 'Biggest changes per line (self)', this.changes);
+    el('div', 'fg-detail-title', l10n.t('Biggest changes per line (self)'), this.changes);
     const table = el('table', 'fg-table fg-small fg-line-changes', undefined, this.changes);
     const hr = el('tr', undefined, undefined, el('thead', undefined, undefined, table));
-    for (const h of ['Line', 'Function', 'Before → after', 'Δ self']) el('th', h === 'Line' || h === 'Function' ? undefined : 'fg-num', h, hr);
+    for (const [i, h] of [l10n.t('Line'), l10n.t('Function'), l10n.t('Before → after'), l10n.t('Δ self')].entries()) el('th', i < 2 ? undefined : 'fg-num', h, hr);
     const body = el('tbody', undefined, undefined, table);
     for (const i of rows) {
       const file = d.file[i];
@@ -149,10 +150,10 @@ export class DiffView {
       const delta = d.deltaSelf[i];
       const tr = el('tr', delta > 0 ? 'fg-worse' : 'fg-better', undefined, body);
       tr.tabIndex = 0;
-      tr.title = `${file}:${line} — Ctrl/Cmd-click: open this line`;
-      el('td', 'fg-fn', `line ${line}: ${unit(d.selfA[i])} → ${unit(d.selfB[i])}`, tr);
+      tr.title = l10n.t('{0}:{1} — Ctrl/Cmd-click: open this line', file, line);
+      el('td', 'fg-fn', l10n.t('line {0}: {1} → {2}', line, unit(d.selfA[i]), unit(d.selfB[i])), tr);
       el('td', 'fg-fn', `${d.function[i]} ${baseName(file)}`, tr);
-      el('td', 'fg-num', `total ${unit(d.totalA[i])} → ${unit(d.totalB[i])}`, tr);
+      el('td', 'fg-num', l10n.t('total {0} → {1}', unit(d.totalA[i]), unit(d.totalB[i])), tr);
       el('td', 'fg-num', `${delta > 0 ? '+' : '−'}${unit(Math.abs(delta))}`, tr);
       const open = (): void => c.openSource(file, line);
       tr.addEventListener('click', (ev) => {
@@ -177,10 +178,10 @@ export class DiffView {
     const d = this.diff;
     if (!d) return [];
     const t = d.tree;
-    const lines = [n === 0 ? 'all' : d.functions.name[t.frame[n]]];
+    const lines = [n === 0 ? l10n.t('all') : d.functions.name[t.frame[n]]];
     if (n > 0 && d.functions.file[t.frame[n]]) lines.push(d.functions.file[t.frame[n]]);
-    lines.push(`self: ${this.unit(t.selfA[n])} → ${this.unit(t.selfB[n])} (Δ ${t.deltaSelf[n] >= 0 ? '+' : '−'}${this.unit(Math.abs(t.deltaSelf[n]))})`);
-    lines.push(`total: ${this.unit(t.totalA[n])} → ${this.unit(t.totalB[n])} (Δ ${t.deltaTotal[n] >= 0 ? '+' : '−'}${this.unit(Math.abs(t.deltaTotal[n]))})`);
+    lines.push(l10n.t('self: {0} → {1} (Δ {2})', this.unit(t.selfA[n]), this.unit(t.selfB[n]), `${t.deltaSelf[n] >= 0 ? '+' : '−'}${this.unit(Math.abs(t.deltaSelf[n]))}`));
+    lines.push(l10n.t('total: {0} → {1} (Δ {2})', this.unit(t.totalA[n]), this.unit(t.totalB[n]), `${t.deltaTotal[n] >= 0 ? '+' : '−'}${this.unit(Math.abs(t.deltaTotal[n]))}`));
     return lines;
   }
 }

@@ -1,6 +1,7 @@
 // The aggregated, left-heavy flame graph of the selected samples (model: buildCallTree).
 // Root on top ("all"), children left to right by weight; click zooms, the breadcrumb walks back.
 // Nodes group by function, or by function and current line ("tick :12") when state.byLine is set.
+import * as l10n from '@vscode/l10n';
 import { buildCallTree, buildInvertedTree, callTreePath, type CallTree } from '../../../src/core/profile';
 import { FrameKind } from '../../../src/core/profile/types';
 import { flameHsl } from '../../../src/core/view/colors';
@@ -51,9 +52,9 @@ export class FlameView {
     this.panel = el('section', 'fg-panel fg-panel-flame', undefined, parent);
     this.panel.setAttribute('role', 'tabpanel');
     const row = el('div', 'fg-flame-bar', undefined, this.panel);
-    this.invert = el('button', 'fg-button fg-invert', 'Inverted', row);
+    this.invert = el('button', 'fg-button fg-invert', l10n.t('Inverted'), row);
     this.invert.type = 'button';
-    this.invert.title = 'Bottom-up: the functions where time is spent at the top, who called them below';
+    this.invert.title = l10n.t('Bottom-up: the functions where time is spent at the top, who called them below');
     this.invert.addEventListener('click', () => {
       const c = this.ctx();
       c.state.inverted = !c.state.inverted;
@@ -62,7 +63,7 @@ export class FlameView {
       this.update();
     });
     this.crumbs = el('nav', 'fg-breadcrumb', undefined, row);
-    this.crumbs.setAttribute('aria-label', 'Zoom path');
+    this.crumbs.setAttribute('aria-label', l10n.t('Zoom path'));
     const host = el('div', 'fg-canvas-host', undefined, this.panel);
     this.canvas = new FlameCanvas(
       host,
@@ -83,7 +84,7 @@ export class FlameView {
         onZoom: (n) => this.onZoom(n),
       },
       readTheme(),
-      'Flame graph: arrows move, Enter zooms, Escape resets, Ctrl+Enter opens the source',
+      l10n.t('Flame graph: arrows move, Enter zooms, Escape resets, Ctrl+Enter opens the source'),
     );
   }
 
@@ -149,7 +150,7 @@ export class FlameView {
   private label(n: number): string {
     const t = this.tree;
     if (!t) return '';
-    if (n === 0) return `all (${formatCost(t.total[0], this.ctx().cost)})`;
+    if (n === 0) return l10n.t('all ({0})', formatCost(t.total[0], this.ctx().cost));
     return nodeLabel(this.ctx(), t.frame[n], t.line[n]);
   }
 
@@ -164,12 +165,12 @@ export class FlameView {
     if (!t) return [];
     const c = this.ctx();
     const f = t.frame[n];
-    const lines = [n === 0 ? 'all samples' : nodeLabel(c, f, t.line[n])];
+    const lines = [n === 0 ? l10n.t('all samples') : nodeLabel(c, f, t.line[n])];
     if (f >= 0 && c.profile.frames.file[f]) lines.push(`${c.profile.frames.file[f]}:${sourceLine(c, f, t.line[n])}`);
-    lines.push(`total: ${formatCost(t.total[n], c.cost)}`);
-    lines.push(`self: ${formatCost(t.self[n], c.cost)}`);
-    lines.push(`samples: ${formatCount(t.samples[n])}`);
-    if (f >= 0) lines.push('Ctrl/Cmd-click: open source');
+    lines.push(l10n.t('total: {0}', formatCost(t.total[n], c.cost)));
+    lines.push(l10n.t('self: {0}', formatCost(t.self[n], c.cost)));
+    lines.push(l10n.t('samples: {0}', formatCount(t.samples[n])));
+    if (f >= 0) lines.push(l10n.t('Ctrl/Cmd-click: open source'));
     return lines;
   }
 
@@ -194,7 +195,7 @@ export class FlameView {
     if (chain.length === 0) chain.push(0);
     chain.forEach((id, k) => {
       if (k > 0) el('span', 'fg-crumb-sep', '›', this.crumbs);
-      const b = el('button', 'fg-crumb', id === 0 ? 'all' : nodeLabel(this.ctx(), t.frame[id], t.line[id]), this.crumbs);
+      const b = el('button', 'fg-crumb', id === 0 ? l10n.t('all') : nodeLabel(this.ctx(), t.frame[id], t.line[id]), this.crumbs);
       b.type = 'button';
       b.addEventListener('click', () => void (id === 0 ? this.canvas.resetZoom() : this.canvas.zoomTo(id)));
     });

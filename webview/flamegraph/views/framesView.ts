@@ -1,6 +1,7 @@
 // Frames timeline: one bar per game frame (frame time, with the scripts' share) against the budget
 // line. Click picks a frame, drag brushes a range; the flame graph, chart and table then cover only
 // those frames. Thousands of frames fold into one bar per pixel column (the worst frame in it).
+import * as l10n from '@vscode/l10n';
 import { scaleLinear } from 'd3-scale';
 import { worstGameFrames } from '../../../src/core/profile';
 import { formatCount, formatMs, formatPercent } from '../../../src/core/view/format';
@@ -27,7 +28,7 @@ export class FramesView {
     this.canvas = el('canvas', 'fg-canvas', undefined, this.host);
     this.canvas.tabIndex = 0;
     this.canvas.setAttribute('role', 'img');
-    this.canvas.setAttribute('aria-label', 'Frame times against the budget: click or drag to select frames, arrows move, Escape selects all');
+    this.canvas.setAttribute('aria-label', l10n.t('Frame times against the budget: click or drag to select frames, arrows move, Escape selects all'));
     this.tip = el('div', 'fg-tooltip', undefined, this.host);
     this.tip.hidden = true;
     this.bind();
@@ -43,16 +44,22 @@ export class FramesView {
     const gf = c.profile.gameFrames;
     clear(this.worst);
     if (!gf || gf.length === 0) {
-      this.info.textContent = 'This profile has no game frames (imports from other tools usually do not): the frames timeline needs a UEVR capture.';
+      this.info.textContent = l10n.t('This profile has no game frames (imports from other tools usually do not): the frames timeline needs a UEVR capture.');
       this.render();
       return;
     }
     let over = 0;
     for (let i = 0; i < gf.length; i++) if (gf.duration[i] > budgetMsAt(c.settings.refreshRateHz)) over++;
-    this.info.textContent = `${formatCount(gf.length)} frames · ${formatCount(over)} over the ${formatMs(budgetMsAt(c.settings.refreshRateHz))} ms budget (${formatPercent((100 * over) / gf.length)}) · click a frame or drag across frames to restrict the other views`;
-    el('span', 'fg-worst-label', 'Worst frames:', this.worst);
+    this.info.textContent = l10n.t(
+      '{0} frames · {1} over the {2} ms budget ({3}) · click a frame or drag across frames to restrict the other views',
+      formatCount(gf.length),
+      formatCount(over),
+      formatMs(budgetMsAt(c.settings.refreshRateHz)),
+      formatPercent((100 * over) / gf.length),
+    );
+    el('span', 'fg-worst-label', l10n.t('Worst frames:'), this.worst);
     const n = Math.min(10, gf.length);
-    const together = el('button', 'fg-chip fg-worst-n', `All ${n} worst together`, this.worst);
+    const together = el('button', 'fg-chip fg-worst-n', l10n.t('All {0} worst together', n), this.worst);
     together.type = 'button';
     together.addEventListener('click', () => c.selectWorstFrames(n));
     for (const row of worstGameFrames(c.profile, 5)) {
@@ -129,9 +136,9 @@ export class FramesView {
     g.font = th.font;
     g.fillStyle = th.foreground;
     g.textBaseline = 'bottom';
-    g.fillText(`budget ${formatMs(budget)} ms (${c.settings.refreshRateHz} Hz)`, 4, y(budget) - 2);
+    g.fillText(l10n.t('budget {0} ms ({1} Hz)', formatMs(budget), c.settings.refreshRateHz), 4, y(budget) - 2);
     g.textBaseline = 'top';
-    g.fillText(`frame #${gf.index[0]}`, 2, base + 1);
+    g.fillText(l10n.t('frame #{0}', gf.index[0]), 2, base + 1);
     const last = `#${gf.index[n - 1]}`;
     g.fillText(last, width - g.measureText(last).width - 2, base + 1);
     if (this.cursor >= 0 && this.cursor < n) {
@@ -196,11 +203,11 @@ export class FramesView {
     const gf = c.profile.gameFrames;
     if (!gf) return;
     clear(this.tip);
-    el('div', 'fg-tip-title', `frame #${gf.index[f]}`, this.tip);
-    el('div', 'fg-tip-line', `frame time ${formatMs(gf.duration[f])} ms (${formatPercent((100 * gf.duration[f]) / budgetMsAt(c.settings.refreshRateHz))} of budget)`, this.tip);
-    el('div', 'fg-tip-line', `scripts ${formatMs(gf.scriptsMs[f])} ms (${formatPercent((100 * gf.scriptsMs[f]) / budgetMsAt(c.settings.refreshRateHz))} of budget)`, this.tip);
-    if (Number.isFinite(gf.gcMs[f])) el('div', 'fg-tip-line', `Lua GC ${formatMs(gf.gcMs[f])} ms`, this.tip);
-    if (Number.isFinite(gf.luaMemoryKb[f])) el('div', 'fg-tip-line', `Lua memory ${formatCount(gf.luaMemoryKb[f])} KiB`, this.tip);
+    el('div', 'fg-tip-title', l10n.t('frame #{0}', gf.index[f]), this.tip);
+    el('div', 'fg-tip-line', l10n.t('frame time {0} ms ({1} of budget)', formatMs(gf.duration[f]), formatPercent((100 * gf.duration[f]) / budgetMsAt(c.settings.refreshRateHz))), this.tip);
+    el('div', 'fg-tip-line', l10n.t('scripts {0} ms ({1} of budget)', formatMs(gf.scriptsMs[f]), formatPercent((100 * gf.scriptsMs[f]) / budgetMsAt(c.settings.refreshRateHz))), this.tip);
+    if (Number.isFinite(gf.gcMs[f])) el('div', 'fg-tip-line', l10n.t('Lua GC {0} ms', formatMs(gf.gcMs[f])), this.tip);
+    if (Number.isFinite(gf.luaMemoryKb[f])) el('div', 'fg-tip-line', l10n.t('Lua memory {0} KiB', formatCount(gf.luaMemoryKb[f])), this.tip);
     this.tip.hidden = false;
     const r = this.host.getBoundingClientRect();
     this.tip.style.left = `${Math.max(0, Math.min(ev.clientX - r.left + 12, this.host.clientWidth - this.tip.offsetWidth - 4))}px`;

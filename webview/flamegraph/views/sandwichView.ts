@@ -3,6 +3,7 @@
 // shows who calls it and what it calls (model: functionStats, callersAndCallees). A function row
 // expands into its lines (functionLineStats: the sampled current lines, or the frames' own lines in
 // captures without them); ctrl/cmd-click or Ctrl+Enter on a line row opens that exact line.
+import * as l10n from '@vscode/l10n';
 import { callersAndCallees, functionLineStats, functionStats, type FunctionStats, type Profile } from '../../../src/core/profile';
 import { formatCost, formatCount, formatMs, formatPercent, perFrameMs } from '../../../src/core/view/format';
 import type { SandwichSortKey } from '../../../src/core/view/messages';
@@ -12,14 +13,15 @@ import type { ViewContext } from '../context';
 /** Rows rendered at most; the rest is one click of sorting or filtering away. */
 const MAX_ROWS = 500;
 
-const COLUMNS: Array<{ key: SandwichSortKey; label: string; numeric: boolean }> = [
-  { key: 'name', label: 'Function', numeric: false },
-  { key: 'self', label: 'Self', numeric: true },
-  { key: 'total', label: 'Total', numeric: true },
-  { key: 'selfPerFrame', label: 'Self ms/frame', numeric: true },
-  { key: 'totalPerFrame', label: 'Total ms/frame', numeric: true },
-  { key: 'budget', label: '% of budget', numeric: true },
-  { key: 'samples', label: 'Samples', numeric: true },
+/** The columns; a function because their headers are translated (webview/l10n.ts loads the bundle first). */
+const COLUMNS = (): Array<{ key: SandwichSortKey; label: string; numeric: boolean }> => [
+  { key: 'name', label: l10n.t('Function'), numeric: false },
+  { key: 'self', label: l10n.t('Self'), numeric: true },
+  { key: 'total', label: l10n.t('Total'), numeric: true },
+  { key: 'selfPerFrame', label: l10n.t('Self ms/frame'), numeric: true },
+  { key: 'totalPerFrame', label: l10n.t('Total ms/frame'), numeric: true },
+  { key: 'budget', label: l10n.t('% of budget'), numeric: true },
+  { key: 'samples', label: l10n.t('Samples'), numeric: true },
 ];
 
 export class SandwichView {
@@ -97,11 +99,13 @@ export class SandwichView {
     else rows.sort((a, b) => dir * (this.value(a, sortKey) - this.value(b, sortKey)) || a - b);
     const shown = rows.length;
     rows = rows.slice(0, MAX_ROWS);
-    this.count.textContent = `${formatCount(shown)} functions${q ? ` matching “${c.query.trim()}”` : ''}${shown > MAX_ROWS ? ` · showing the first ${MAX_ROWS}` : ''}`;
+    this.count.textContent =
+      (q ? l10n.t('{0} functions matching “{1}”', formatCount(shown), c.query.trim()) : l10n.t('{0} functions', formatCount(shown))) +
+      (shown > MAX_ROWS ? l10n.t(' · showing the first {0}', MAX_ROWS) : '');
 
     const head = el('thead', undefined, undefined, this.table);
     const hr = el('tr', undefined, undefined, head);
-    for (const col of COLUMNS) {
+    for (const col of COLUMNS()) {
       const th = el('th', col.numeric ? 'fg-num' : undefined, undefined, hr);
       th.setAttribute('aria-sort', sortKey === col.key ? (sortDescending ? 'descending' : 'ascending') : 'none');
       const b = el('button', 'fg-sort', col.label + (sortKey === col.key ? (sortDescending ? ' ▼' : ' ▲') : ''), th);
@@ -132,8 +136,8 @@ export class SandwichView {
       toggle.type = 'button';
       toggle.tabIndex = -1;
       toggle.setAttribute('aria-expanded', String(open));
-      toggle.setAttribute('aria-label', `${open ? 'Collapse' : 'Expand'} the lines of ${fns.name[fn]}`);
-      toggle.title = open ? 'Hide the lines' : 'Show the lines of this function';
+      toggle.setAttribute('aria-label', open ? l10n.t('Collapse the lines of {0}', fns.name[fn]) : l10n.t('Expand the lines of {0}', fns.name[fn]));
+      toggle.title = open ? l10n.t('Hide the lines') : l10n.t('Show the lines of this function');
       toggle.addEventListener('click', (ev) => {
         ev.stopPropagation();
         this.setExpanded(fn, !open);
@@ -186,8 +190,8 @@ export class SandwichView {
       const tr = el('tr', 'fg-line-row', undefined, body);
       tr.tabIndex = 0;
       tr.dataset.line = String(line);
-      tr.title = fns.file[fn] && line > 0 ? 'Ctrl/Cmd-click or Ctrl+Enter: open this line' : '';
-      el('td', 'fg-fn fg-line-name', line > 0 ? `line ${line}` : 'unknown line', tr);
+      tr.title = fns.file[fn] && line > 0 ? l10n.t('Ctrl/Cmd-click or Ctrl+Enter: open this line') : '';
+      el('td', 'fg-fn fg-line-name', line > 0 ? l10n.t('line {0}', line) : l10n.t('unknown line'), tr);
       el('td', 'fg-num', this.weightText(rows.self[i]), tr);
       el('td', 'fg-num', this.weightText(rows.total[i]), tr);
       el('td', 'fg-num', perFrame ? formatMs(perFrameMs(rows.self[i], cost)) : '–', tr);
@@ -225,14 +229,14 @@ export class SandwichView {
     const fns = s.functions;
     const head = el('div', 'fg-detail-head', undefined, this.detail);
     el('strong', undefined, fns.name[fn], head);
-    el('span', undefined, ` · self ${formatCost(sw.self, c.cost)} · total ${formatCost(sw.total, c.cost)}`, head);
-    const show = el('button', 'fg-chip', 'Show in flame graph', head);
+    el('span', undefined, l10n.t(' · self {0} · total {1}', formatCost(sw.self, c.cost), formatCost(sw.total, c.cost)), head);
+    const show = el('button', 'fg-chip', l10n.t('Show in flame graph'), head);
     show.type = 'button';
     show.addEventListener('click', () => c.focusFunction(fns.name[fn], 'flame'));
     const lists = el('div', 'fg-detail-lists', undefined, this.detail);
     for (const [label, list] of [
-      ['Callers', sw.callers],
-      ['Callees', sw.callees],
+      [l10n.t('Callers'), sw.callers],
+      [l10n.t('Callees'), sw.callees],
     ] as const) {
       const box = el('div', 'fg-detail-list', undefined, lists);
       el('div', 'fg-detail-title', `${label} (${list.length})`, box);
@@ -241,7 +245,7 @@ export class SandwichView {
       for (const row of list.slice(0, 50)) {
         const tr = el('tr', undefined, undefined, body);
         tr.tabIndex = 0;
-        el('td', 'fg-fn', row.fn < 0 ? '(root)' : fns.name[row.fn], tr);
+        el('td', 'fg-fn', row.fn < 0 ? l10n.t('(root)') : fns.name[row.fn], tr);
         el('td', 'fg-num', formatCost(row.total, c.cost), tr);
         if (row.fn >= 0) {
           const go = (): void => {
