@@ -355,6 +355,28 @@ struct BenchSink : Sink {
   void log(const std::string&, const std::string&) override {}
 };
 
+// One JSON object {"key": number, ...} per map of the bench report; keys are names, or numbers
+// written as JSON numbers inside the key string.
+static void jsonKey(std::string& out, const std::string& k) { jsonString(out, k); }
+static void jsonKey(std::string& out, double k) {
+  std::string text;
+  jsonNumber(text, k);
+  jsonString(out, text);
+}
+template <class Map, class Value>
+static void jsonNumberObject(std::string& out, const Map& m, Value value) {
+  out += '{';
+  bool first = true;
+  for (auto& kv : m) {
+    if (!first) out += ',';
+    first = false;
+    jsonKey(out, kv.first);
+    out += ':';
+    jsonNumber(out, value(kv));
+  }
+  out += '}';
+}
+
 double median(std::vector<double> v) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -673,55 +695,26 @@ int main(int argc, char** argv) {
     jsonNumber(out, total);
     out += ",\"scriptsMsTotal\":";
     jsonNumber(out, sumScripts);
-    out += ",\"errors\":" + std::to_string(g_errors) + ",\"inclusiveShare\":{";
+    const auto shareOf = [](double all) { return [all](const auto& kv) { return all > 0 ? kv.second / all * 100 : 0.0; }; };
+    // A line's share of its callback root ("<root>|<file>:<line>"), over the root totals given.
+    const auto lineShareOf = [](std::map<std::string, double>& rootTotals) {
+      return [&rootTotals](const auto& kv) {
+        double rootTotal = rootTotals[kv.first.substr(0, kv.first.find('|'))];
+        return rootTotal > 0 ? kv.second / rootTotal * 100 : 0.0;
+      };
+    };
+    out += ",\"errors\":" + std::to_string(g_errors) + ",\"inclusiveShare\":";
+    jsonNumberObject(out, incl, shareOf(total));
+    out += ",\"rootShare\":";
+    jsonNumberObject(out, roots, shareOf(total));
+    out += ",\"exactCallbackShare\":";
+    jsonNumberObject(out, exact, shareOf(exactTotal));
+    out += ",\"lineSelfShare\":";
+    jsonNumberObject(out, lineSelf, lineShareOf(roots));
+    out += ",\"undisturbedFrames\":" + std::to_string(calmCount) + ",\"lineSelfShareUndisturbed\":";
+    jsonNumberObject(out, calmLineSelf, lineShareOf(calmRoots));
+    out += ",\"registrations\":[";
     bool first = true;
-    for (auto& kv : incl) {
-      if (!first) out += ',';
-      first = false;
-      jsonString(out, kv.first);
-      out += ':';
-      jsonNumber(out, total > 0 ? kv.second / total * 100 : 0);
-    }
-    out += "},\"rootShare\":{";
-    first = true;
-    for (auto& kv : roots) {
-      if (!first) out += ',';
-      first = false;
-      jsonString(out, kv.first);
-      out += ':';
-      jsonNumber(out, total > 0 ? kv.second / total * 100 : 0);
-    }
-    out += "},\"exactCallbackShare\":{";
-    first = true;
-    for (auto& kv : exact) {
-      if (!first) out += ',';
-      first = false;
-      jsonString(out, kv.first);
-      out += ':';
-      jsonNumber(out, exactTotal > 0 ? kv.second / exactTotal * 100 : 0);
-    }
-    out += "},\"lineSelfShare\":{";
-    first = true;
-    for (auto& kv : lineSelf) {
-      if (!first) out += ',';
-      first = false;
-      jsonString(out, kv.first);
-      out += ':';
-      double rootTotal = roots[kv.first.substr(0, kv.first.find('|'))];
-      jsonNumber(out, rootTotal > 0 ? kv.second / rootTotal * 100 : 0);
-    }
-    out += "},\"undisturbedFrames\":" + std::to_string(calmCount) + ",\"lineSelfShareUndisturbed\":{";
-    first = true;
-    for (auto& kv : calmLineSelf) {
-      if (!first) out += ',';
-      first = false;
-      jsonString(out, kv.first);
-      out += ':';
-      double rootTotal = calmRoots[kv.first.substr(0, kv.first.find('|'))];
-      jsonNumber(out, rootTotal > 0 ? kv.second / rootTotal * 100 : 0);
-    }
-    out += "},\"registrations\":[";
-    first = true;
     for (auto& r : bench.registrations) {
       if (!first) out += ',';
       first = false;
@@ -755,29 +748,12 @@ int main(int argc, char** argv) {
     jsonNumber(out, samplesTaken > 0 ? sampleCostMs * 1000.0 / double(samplesTaken) : 0);
     out += ",\"medianSampleCostUs\":";
     jsonNumber(out, medianSampleCostMs * 1000.0);
-    out += ",\"burnActualMs\":{";
-    first = true;
-    for (auto& kv : g_burnActual) {
-      if (!first) out += ',';
-      first = false;
-      std::string k;
-      jsonNumber(k, kv.first);
-      jsonString(out, k);
-      out += ':';
-      jsonNumber(out, kv.second);
-    }
-    out += "},\"burnCpuMs\":{";
-    first = true;
-    for (auto& kv : g_burnCpu) {
-      if (!first) out += ',';
-      first = false;
-      std::string k;
-      jsonNumber(k, kv.first);
-      jsonString(out, k);
-      out += ':';
-      jsonNumber(out, kv.second);
-    }
-    out += "}}";
+    const auto value = [](const auto& kv) { return kv.second; };
+    out += ",\"burnActualMs\":";
+    jsonNumberObject(out, g_burnActual, value);
+    out += ",\"burnCpuMs\":";
+    jsonNumberObject(out, g_burnCpu, value);
+    out += "}";
     std::printf("%s\n", out.c_str());
   }
   return 0;
