@@ -60,31 +60,41 @@ const dir = mkdtempSync(join(tmpdir(), 'uevr-capbench-'));
 const capPath = join(dir, 'big.uevrcap');
 const jsonPath = join(dir, 'big.json');
 
-// Write, streamed as a live capture would be: one chunk pair per 100 ms of samples.
-let t = performance.now();
-const w = CaptureWriter.toFile(capPath, {
-  protocol: 1,
-  session: { game: 'Bench', pid: 1, kind: 'simulator', refreshRateHz: 90, hostVersion: 'bench' },
-  samplingHz: HZ,
-  startTime: 0,
-  startedAt: new Date().toISOString(),
-  tool: 'bench',
-});
-w.writeCallbacks([
-  { id: 1, name: 'on_pre_engine_tick', file: 'a.lua', line: 1, generation: 0 },
-  { id: 2, name: 'on_early_calculate_stereo_view_offset', file: 'a.lua', line: 2, generation: 0 },
-]);
-w.writeDefinitions(frameDefs, stackDefs);
 const perBatch = HZ / 10;
-for (let i = 0, f = 0; i < N; i += perBatch) {
-  const j = Math.min(N, i + perBatch);
-  w.writeSampleColumns(time.subarray(i, j), weight.subarray(i, j), stack.subarray(i, j), gframe.subarray(i, j));
-  const until = time[j - 1]!;
-  const fs: FrameMetrics[] = [];
-  while (f < nFrames && frames[f]!.start <= until) fs.push(frames[f++]!);
-  w.writeFrames(fs);
+
+/**
+ * Writes a capture streamed as a live capture would be: one chunk pair per 100 ms of samples, with the
+ * given stack definitions and per-sample stacks (the other columns are shared by both captures).
+ */
+function writeBenchCapture(path: string, defs: StackDef[], sampleStacks: Int32Array, callbacks: boolean): void {
+  const cw = CaptureWriter.toFile(path, {
+    protocol: 1,
+    session: { game: 'Bench', pid: 1, kind: 'simulator', refreshRateHz: 90, hostVersion: 'bench' },
+    samplingHz: HZ,
+    startTime: 0,
+    startedAt: new Date().toISOString(),
+    tool: 'bench',
+  });
+  if (callbacks) {
+    cw.writeCallbacks([
+      { id: 1, name: 'on_pre_engine_tick', file: 'a.lua', line: 1, generation: 0 },
+      { id: 2, name: 'on_early_calculate_stereo_view_offset', file: 'a.lua', line: 2, generation: 0 },
+    ]);
+  }
+  cw.writeDefinitions(frameDefs, defs);
+  for (let i = 0, f = 0; i < N; i += perBatch) {
+    const j = Math.min(N, i + perBatch);
+    cw.writeSampleColumns(time.subarray(i, j), weight.subarray(i, j), sampleStacks.subarray(i, j), gframe.subarray(i, j));
+    const until = time[j - 1]!;
+    const fs: FrameMetrics[] = [];
+    while (f < nFrames && frames[f]!.start <= until) fs.push(frames[f++]!);
+    cw.writeFrames(fs);
+  }
+  cw.close({ stopTime: time[N - 1]!, reason: 'stopped', frames: nFrames, samples: N, droppedFrames: 0 });
 }
-w.close({ stopTime: time[N - 1]!, reason: 'stopped', frames: nFrames, samples: N, droppedFrames: 0 });
+
+let t = performance.now();
+writeBenchCapture(capPath, stackDefs, stack, true);
 const writeMs = performance.now() - t;
 
 // The same content as JSON (samples as [stack, time, weight, frame] rows, like the protocol's events).
@@ -120,24 +130,7 @@ for (let i = 0; i < LINE_STACKS; i++) {
 const lineStack = new Int32Array(N);
 for (let i = 0; i < N; i++) lineStack[i] = Math.floor(rnd() * LINE_STACKS);
 const linesPath = join(dir, 'lines.uevrcap');
-const lw = CaptureWriter.toFile(linesPath, {
-  protocol: 1,
-  session: { game: 'Bench', pid: 1, kind: 'simulator', refreshRateHz: 90, hostVersion: 'bench' },
-  samplingHz: HZ,
-  startTime: 0,
-  startedAt: new Date().toISOString(),
-  tool: 'bench',
-});
-lw.writeDefinitions(frameDefs, lineDefs);
-for (let i = 0, f = 0; i < N; i += perBatch) {
-  const j = Math.min(N, i + perBatch);
-  lw.writeSampleColumns(time.subarray(i, j), weight.subarray(i, j), lineStack.subarray(i, j), gframe.subarray(i, j));
-  const until = time[j - 1]!;
-  const fs: FrameMetrics[] = [];
-  while (f < nFrames && frames[f]!.start <= until) fs.push(frames[f++]!);
-  lw.writeFrames(fs);
-}
-lw.close({ stopTime: time[N - 1]!, reason: 'stopped', frames: nFrames, samples: N, droppedFrames: 0 });
+writeBenchCapture(linesPath, lineDefs, lineStack, false);
 // Best of 5, interleaved: open each capture, then build what the views need from it (fresh profiles,
 // so nothing is cached between rounds).
 const best = { open: Infinity, openLines: Infinity, views: Infinity, viewsLines: Infinity };
