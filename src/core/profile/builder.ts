@@ -3,7 +3,7 @@
 // Invariant the derived views rely on: a stack's parent always has a smaller id than the stack.
 
 import { GrowableColumn } from './growable';
-import { PairMap } from './pairMap';
+import { PositionMap } from './pairMap';
 import type { Profile, WeightUnit } from './types';
 
 export interface ProfileBuilderOptions {
@@ -23,12 +23,8 @@ export class ProfileBuilder {
   private readonly frameLine = new GrowableColumn(Int32Array, 256);
   private readonly frameKind = new GrowableColumn(Uint8Array, 256);
 
-  /** (parent, frame) → stack, for stacks whose current line is unknown (0): most importers. */
-  private readonly stackIds = new PairMap(1024);
-  /** (frame, line) → position id, and (parent, position) → stack, for stacks with a current line. */
-  private readonly positionIds = new PairMap(256);
-  private positionCount = 0;
-  private readonly lineStackIds = new PairMap(256);
+  /** (parent, frame, current line) → stack. */
+  private readonly stackIds = new PositionMap(1024);
   private readonly stackParent = new GrowableColumn(Int32Array, 1024);
   private readonly stackFrame = new GrowableColumn(Int32Array, 1024);
   private readonly stackLine = new GrowableColumn(Int32Array, 1024);
@@ -90,23 +86,10 @@ export class ProfileBuilder {
    */
   stack(parent: number, frame: number, line = 0): number {
     const ln = line > 0 && line <= 0x7fffffff ? Math.floor(line) : 0;
-    if (ln === 0) {
-      let id = this.stackIds.get(parent, frame);
-      if (id < 0) {
-        id = this.pushStack(parent, frame, 0);
-        this.stackIds.set(parent, frame, id);
-      }
-      return id;
-    }
-    let pos = this.positionIds.get(frame, ln);
-    if (pos < 0) {
-      pos = this.positionCount++;
-      this.positionIds.set(frame, ln, pos);
-    }
-    let id = this.lineStackIds.get(parent, pos);
+    let id = this.stackIds.get(parent, frame, ln);
     if (id < 0) {
       id = this.pushStack(parent, frame, ln);
-      this.lineStackIds.set(parent, pos, id);
+      this.stackIds.set(parent, frame, ln, id);
     }
     return id;
   }

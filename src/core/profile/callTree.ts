@@ -1,9 +1,10 @@
 // Aggregated call trees (top-down and bottom-up) in the CallTree layout of types.ts: preorder,
 // subtree sizes, children heaviest first. Nodes group by function (a frame row) or, with `byLine`, by
-// function and the line it was executing (the stacks' current lines; unknown lines stay 0). Built from per-stack weights, so the cost is one pass over
-// the samples plus one over the stacks (the inverted tree also walks each weighted stack's path).
+// function and the line it was executing (the stacks' current lines; unknown lines stay 0). Built from
+// per-stack weights, so the cost is one pass over the samples plus one over the stacks (the inverted
+// tree also walks each weighted stack's path).
 
-import { PairMap } from './pairMap';
+import { PositionMap } from './pairMap';
 import { GrowableColumn } from './growable';
 import { filterKey, stackDepths, stackOrder, stackWeights, type SampleFilter } from './sampleSelection';
 import { cached } from './viewCache';
@@ -17,11 +18,8 @@ class TreeDraft {
   readonly self = new GrowableColumn(Float64Array, 1024);
   readonly total = new GrowableColumn(Float64Array, 1024);
   readonly samples = new GrowableColumn(Float64Array, 1024);
-  private readonly index = new PairMap(1024);
-  /** (frame, line) → position id, and (parent node, position) → node, for nodes with a line. */
-  private readonly positions = new PairMap(256);
-  private positionCount = 0;
-  private readonly lineIndex = new PairMap(256);
+  /** (parent node, frame, line) → node. */
+  private readonly index = new PositionMap(1024);
 
   constructor() {
     this.add(-1, -1, 0);
@@ -38,23 +36,11 @@ class TreeDraft {
   }
 
   child(parent: number, frame: number, line = 0): number {
-    if (line <= 0) {
-      let id = this.index.get(parent, frame);
-      if (id < 0) {
-        id = this.add(parent, frame, 0);
-        this.index.set(parent, frame, id);
-      }
-      return id;
-    }
-    let pos = this.positions.get(frame, line);
-    if (pos < 0) {
-      pos = this.positionCount++;
-      this.positions.set(frame, line, pos);
-    }
-    let id = this.lineIndex.get(parent, pos);
+    const ln = line > 0 ? line : 0;
+    let id = this.index.get(parent, frame, ln);
     if (id < 0) {
-      id = this.add(parent, frame, line);
-      this.lineIndex.set(parent, pos, id);
+      id = this.add(parent, frame, ln);
+      this.index.set(parent, frame, ln, id);
     }
     return id;
   }

@@ -71,3 +71,42 @@ export class PairMap {
     for (let i = 0; i < keysA.length; i++) if (keysA[i] !== EMPTY) this.set(keysA[i], keysB[i], values[i]);
   }
 }
+
+/**
+ * Maps (parent, frame, line) to an int32 value, for stacks and tree nodes interned by the line their
+ * frame was executing: (frame, line) is interned to a position and (parent, position) looked up — two
+ * pair lookups, no key string built per sample. Line 0 (unknown: most importers) takes one lookup on
+ * (parent, frame).
+ */
+export class PositionMap {
+  private readonly unknownLine: PairMap;
+  private readonly positions: PairMap;
+  private positionCount = 0;
+  private readonly byPosition: PairMap;
+
+  constructor(initialCapacity = 1024) {
+    this.unknownLine = new PairMap(initialCapacity);
+    this.positions = new PairMap(256);
+    this.byPosition = new PairMap(256);
+  }
+
+  /** Value for (parent, frame, line), or -1 when absent. */
+  get(parent: number, frame: number, line: number): number {
+    if (line === 0) return this.unknownLine.get(parent, frame);
+    const pos = this.positions.get(frame, line);
+    return pos < 0 ? -1 : this.byPosition.get(parent, pos);
+  }
+
+  set(parent: number, frame: number, line: number, value: number): void {
+    if (line === 0) {
+      this.unknownLine.set(parent, frame, value);
+      return;
+    }
+    let pos = this.positions.get(frame, line);
+    if (pos < 0) {
+      pos = this.positionCount++;
+      this.positions.set(frame, line, pos);
+    }
+    this.byPosition.set(parent, pos, value);
+  }
+}

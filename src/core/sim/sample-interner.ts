@@ -1,15 +1,13 @@
 // Interns sampled frames and stacks the way SampleBatch wants them (backend.ts): each batch carries only
 // the frame/stack definitions it introduces; ids stay valid for the whole session, across resets.
 import type { SampleBatch, SampledFrameInfo } from '../protocol/types';
-import { PairMap } from '../profile/pairMap';
+import { PositionMap } from '../profile/pairMap';
 
 export class SampleInterner {
   private frameIds = new Map<string, number>();
-  // (frame, line) → position, then (parent, position) → stack: two integer-pair lookups per level,
-  // no string key built per frame of every sample (what made lines cost +20 % per sample at first).
-  private positionIds = new PairMap(256);
-  private positions = 0;
-  private stackIds = new PairMap(1024);
+  // (parent, frame, line) → stack by integer-pair lookups: no string key built per frame of every sample
+  // (what made lines cost +20 % per sample at first).
+  private stackIds = new PositionMap(1024);
   private nextFrame = 0;
   private nextStack = 0;
   private batch: SampleBatch = { newFrames: [], newStacks: [], samples: [] };
@@ -27,15 +25,10 @@ export class SampleInterner {
 
   /** Stack id for `parent + frame at line` (line: the frame's current line, 0 = unknown). */
   stack(parent: number, frame: number, line = 0): number {
-    let pos = this.positionIds.get(frame, line);
-    if (pos < 0) {
-      pos = this.positions++;
-      this.positionIds.set(frame, line, pos);
-    }
-    let id = this.stackIds.get(parent, pos);
+    let id = this.stackIds.get(parent, frame, line);
     if (id < 0) {
       id = this.nextStack++;
-      this.stackIds.set(parent, pos, id);
+      this.stackIds.set(parent, frame, line, id);
       this.batch.newStacks.push([id, parent, frame, line]);
     }
     return id;
